@@ -1,0 +1,224 @@
+package dev.cortado.bench;
+
+/**
+ * The float32 loops that the hand-written training steps are made of, and a reference for the
+ * kernels the codegen emits.
+ *
+ * <p>Layout: every matrix is one {@code float[]} per row ({@code float[rows][cols]}), so that every
+ * array in an inner loop is indexed with the same plain index {@code [n]}. That is what lets C2
+ * (JDK 17) vectorize: with offsets into a shared buffer ({@code y[yo + n]}, {@code w[wo + n]}) it
+ * cannot rule out overlap and stays scalar, about 3× slower.
+ *
+ * <p>A dense layer {@code y = x·W + b} with {@code x[batch][in]}, {@code W[in][out]} needs three
+ * matrix products, each written as a row update {@code row[n] += a·other[n]} over the
+ * contiguous dimension:
+ *
+ * <ul>
+ *   <li>forward {@code y = x·W}: for each batch row, {@code y[b][n] += x[b][k]·W[k][n]}, vector
+ *       over {@code n} (out), summed over {@code k} (in) unrolled by 4 ({@link #matmulAcc});
+ *   <li>weight gradient {@code dW = xᵀ·dY}: for each row {@code k}, {@code dW[k][n] +=
+ *       x[b][k]·dY[b][n]}, vector over {@code n}, summed over {@code b} unrolled by 4 ({@link
+ *       #gradRow}), one row at a time so that the optimizer update of that row follows while it
+ *       is in L1 (no gradient matrix is ever stored);
+ *   <li>input gradient {@code dX = dY·Wᵀ}: the same loop as the forward pass over a transposed
+ *       copy {@code Wᵀ[out][in]} ({@link #transpose}, made before the update), vector over
+ *       {@code in}, summed over {@code out}. A dot product per element instead would be a float
+ *       reduction, which C2 does not vectorize.
+ * </ul>
+ *
+ * <p>The sum is unrolled by 4 as nested {@code Math.fma}: that took float matmuls from about 20 to
+ * 31–34 GFLOP/s here; unrolling by 8 was slower on JDK 17. Loop bounds are the array lengths;
+ * generated code has literal bounds.
+ */
+final class Kernels {
+  private Kernels() {}
+
+  /**
+   * {@code y[b][n] += Σ_k x[b][k] · w[k][n]} for every batch row {@code b}: {@code x[B][K]},
+   * {@code w[K][N]}, {@code y[B][N]}. Two batch rows at a time share each load of {@code w}.
+   */
+  static void matmulAcc(float[][] x, float[][] w, float[][] y) {
+    int batch = x.length;
+    int b = 0;
+    for (; b + 1 < batch; b += 2) {
+      rowPairAcc(x[b], x[b + 1], w, y[b], y[b + 1]);
+    }
+    if (b < batch) {
+      rowAcc(x[b], w, y[b]);
+    }
+  }
+
+  /** {@code y0 += x0·W} and {@code y1 += x1·W}, the sum over {@code k} unrolled by 4. */
+  private static void rowPairAcc(float[] x0, float[] x1, float[][] w, float[] y0, float[] y1) {
+    int in = w.length;
+    int out = y0.length;
+    int k = 0;
+    for (; k + 3 < in; k += 4) {
+      float[] w0 = w[k];
+      float[] w1 = w[k + 1];
+      float[] w2 = w[k + 2];
+      float[] w3 = w[k + 3];
+      float a0 = x0[k];
+      float a1 = x0[k + 1];
+      float a2 = x0[k + 2];
+      float a3 = x0[k + 3];
+      float c0 = x1[k];
+      float c1 = x1[k + 1];
+      float c2 = x1[k + 2];
+      float c3 = x1[k + 3];
+      for (int n = 0; n < out; n++) {
+        float v0 = w0[n];
+        float v1 = w1[n];
+        float v2 = w2[n];
+        float v3 = w3[n];
+        y0[n] = Math.fma(a3, v3, Math.fma(a2, v2, Math.fma(a1, v1, Math.fma(a0, v0, y0[n]))));
+        y1[n] = Math.fma(c3, v3, Math.fma(c2, v2, Math.fma(c1, v1, Math.fma(c0, v0, y1[n]))));
+      }
+    }
+    for (; k < in; k++) {
+      float[] wk = w[k];
+      float a = x0[k];
+      float c = x1[k];
+      for (int n = 0; n < out; n++) {
+        y0[n] = Math.fma(a, wk[n], y0[n]);
+        y1[n] = Math.fma(c, wk[n], y1[n]);
+      }
+    }
+  }
+
+  /** {@code y += x·W} for one row, the sum over {@code k} unrolled by 4. */
+  private static void rowAcc(float[] x, float[][] w, float[] y) {
+    int in = w.length;
+    int out = y.length;
+    int k = 0;
+    for (; k + 3 < in; k += 4) {
+      float[] w0 = w[k];
+      float[] w1 = w[k + 1];
+      float[] w2 = w[k + 2];
+      float[] w3 = w[k + 3];
+      float a0 = x[k];
+      float a1 = x[k + 1];
+      float a2 = x[k + 2];
+      float a3 = x[k + 3];
+      for (int n = 0; n < out; n++) {
+        y[n] = Math.fma(a3, w3[n], Math.fma(a2, w2[n], Math.fma(a1, w1[n], Math.fma(a0, w0[n], y[n]))));
+      }
+    }
+    for (; k < in; k++) {
+      float[] wk = w[k];
+      float a = x[k];
+      for (int n = 0; n < out; n++) {
+        y[n] = Math.fma(a, wk[n], y[n]);
+      }
+    }
+  }
+
+  /** {@code y[b] = bias} for every row, then {@code y += x·W}. */
+  static void dense(float[][] x, float[][] w, float[] bias, float[][] y) {
+    for (float[] row : y) {
+      System.arraycopy(bias, 0, row, 0, bias.length);
+    }
+    matmulAcc(x, w, y);
+  }
+
+  /** {@code y = max(y, 0)} in place. */
+  static void relu(float[][] y) {
+    for (float[] row : y) {
+      for (int n = 0; n < row.length; n++) {
+        row[n] = Math.max(row[n], 0f);
+      }
+    }
+  }
+
+  /**
+   * The input gradient {@code dx = dy·Wᵀ}, masked by ReLU when {@code activation} is given
+   * ({@code dx[b][k] = 0} where {@code activation[b][k] <= 0}); {@code wT} is {@code Wᵀ[out][in]}.
+   */
+  static void inputGrad(float[][] dy, float[][] wT, float[][] activation, float[][] dx) {
+    for (float[] row : dx) {
+      java.util.Arrays.fill(row, 0f);
+    }
+    matmulAcc(dy, wT, dx);
+    if (activation != null) {
+      for (int b = 0; b < dx.length; b++) {
+        float[] d = dx[b];
+        float[] h = activation[b];
+        for (int k = 0; k < d.length; k++) {
+          d[k] = h[k] > 0f ? d[k] : 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * One row of the weight gradient: {@code g[n] = Σ_b x[b][k] · dy[b][n]} ({@code dW = xᵀ·dY}),
+   * the sum over the batch unrolled by 4.
+   */
+  static void gradRow(float[][] x, int k, float[][] dy, float[] g) {
+    int batch = x.length;
+    int out = g.length;
+    int b = 0;
+    if (batch >= 4) {
+      float a0 = x[0][k];
+      float a1 = x[1][k];
+      float a2 = x[2][k];
+      float a3 = x[3][k];
+      float[] d0 = dy[0];
+      float[] d1 = dy[1];
+      float[] d2 = dy[2];
+      float[] d3 = dy[3];
+      for (int n = 0; n < out; n++) {
+        g[n] = Math.fma(a3, d3[n], Math.fma(a2, d2[n], Math.fma(a1, d1[n], a0 * d0[n])));
+      }
+      b = 4;
+    } else {
+      java.util.Arrays.fill(g, 0f);
+    }
+    for (; b + 3 < batch; b += 4) {
+      float a0 = x[b][k];
+      float a1 = x[b + 1][k];
+      float a2 = x[b + 2][k];
+      float a3 = x[b + 3][k];
+      float[] d0 = dy[b];
+      float[] d1 = dy[b + 1];
+      float[] d2 = dy[b + 2];
+      float[] d3 = dy[b + 3];
+      for (int n = 0; n < out; n++) {
+        g[n] = Math.fma(a3, d3[n], Math.fma(a2, d2[n], Math.fma(a1, d1[n], Math.fma(a0, d0[n], g[n]))));
+      }
+    }
+    for (; b < batch; b++) {
+      float a = x[b][k];
+      float[] d = dy[b];
+      for (int n = 0; n < out; n++) {
+        g[n] = Math.fma(a, d[n], g[n]);
+      }
+    }
+  }
+
+  /** The bias gradient {@code g[n] = Σ_b dy[b][n]}. */
+  static void columnSums(float[][] dy, float[] g) {
+    System.arraycopy(dy[0], 0, g, 0, g.length);
+    for (int b = 1; b < dy.length; b++) {
+      float[] d = dy[b];
+      for (int n = 0; n < g.length; n++) {
+        g[n] += d[n];
+      }
+    }
+  }
+
+  /** {@code wT[n][k] = w[k][n]}, in blocks of 16 rows of {@code w} to keep the reads in cache. */
+  static void transpose(float[][] w, float[][] wT) {
+    int in = w.length;
+    int out = wT.length;
+    for (int k0 = 0; k0 < in; k0 += 16) {
+      int k1 = Math.min(in, k0 + 16);
+      for (int n = 0; n < out; n++) {
+        float[] t = wT[n];
+        for (int k = k0; k < k1; k++) {
+          t[k] = w[k][n];
+        }
+      }
+    }
+  }
+}
