@@ -1,0 +1,285 @@
+package dev.cortado.interp;
+
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.VariableInfo;
+import dev.cortado.op.EvalContext;
+import dev.cortado.op.NDArray;
+import dev.cortado.op.Op;
+import dev.cortado.runtime.Executable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reference interpreter: runs a graph node by node with the ops' own evaluation, in double
+ * precision, rounding every result to float for F32 models. Slow and obviously right; the
+ * compiled path is checked against it. A step computes every new value before assigning any, so
+ * a step that fails leaves the state as it was.
+ */
+public final class Interpreter implements Executable {
+  private final Graph graph;
+  private final Map<String, double[]> values = new LinkedHashMap<>();
+  private final Map<String, Double> hypers = new LinkedHashMap<>();
+  private Map<String, Double> lastLosses = Map.of();
+  private long steps;
+
+  public Interpreter(Graph graph) {
+    this.graph = graph;
+    for (VariableInfo v : graph.variables().values()) {
+      values.put(v.name(), round(v.initialValue()));
+    }
+    graph.hypers().forEach((k, n) -> hypers.put(k, n.attrs().value()));
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** Evaluates the given nodes for these inputs; {@code training} turns dropout on. */
+  public List<NDArray> run(Map<String, double[]> inputs, List<Node> targets, boolean training) {
+    Set<String> needed = Feed.inputsNeeded(graph, targets);
+    int batch = Feed.batchSize(graph, inputs, needed);
+    NDArray[] memo = new NDArray[graph.nodes().size()];
+    boolean[] want = new boolean[memo.length];
+    int max = -1;
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(targets);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (!want[n.id()]) {
+        want[n.id()] = true;
+        max = Math.max(max, n.id());
+        todo.addAll(n.inputs());
+      }
+    }
+    EvalContext ctx = new Ctx(inputs, batch, training);
+    for (int i = 0; i <= max; i++) {
+      if (!want[i]) {
+        continue;
+      }
+      Node n = graph.nodes().get(i);
+      List<NDArray> args = new ArrayList<>(n.inputs().size());
+      for (Node in : n.inputs()) {
+        args.add(memo[in.id()]);
+      }
+      NDArray out = n.op().eval(args, n.attrs(), ctx, n);
+      memo[i] = graph.dtype() == DType.F32 ? new NDArray(out.shape(), round(out.data())) : out;
+    }
+    List<NDArray> out = new ArrayList<>();
+    for (Node t : targets) {
+      out.add(memo[t.id()]);
+    }
+    return out;
+  }
+
+  private final class Ctx implements EvalContext {
+    private final Map<String, double[]> inputs;
+    private final int batch;
+    private final boolean training;
+
+    Ctx(Map<String, double[]> inputs, int batch, boolean training) {
+      this.inputs = inputs;
+      this.batch = batch;
+      this.training = training;
+    }
+
+    @Override
+    public NDArray leaf(Node n) {
+      return switch (n.op()) {
+        case INPUT -> new NDArray(n.shape().resolve(batch), round(inputs.get(n.name())));
+        case VARIABLE -> new NDArray(n.shape().dims(), values.get(n.name()));
+        case HYPER -> NDArray.scalar(graph.dtype().round(hypers.get(n.name())));
+        default -> throw new IllegalStateException("not a leaf: " + n);
+      };
+    }
+
+    @Override
+    public boolean training() {
+      return training;
+    }
+
+    @Override
+    public int batch() {
+      return batch;
+    }
+
+    @Override
+    public long step() {
+      return steps;
+    }
+  }
+
+  private double[] round(double[] v) {
+    if (graph.dtype() == DType.F64) {
+      return v;
+    }
+    double[] r = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      r[i] = (float) v[i];
+    }
+    return r;
+  }
+
+  @Override
+  public double trainStep(Map<String, double[]> inputs) {
+    if (graph.updates().isEmpty()) {
+      throw new IllegalStateException("model '" + graph.name()
+          + "' was built for inference only: pass an optimizer to interpret(...) or compile(...) to train it");
+    }
+    List<Node> targets = new ArrayList<>(graph.losses().values());
+    targets.addAll(graph.updates().values());
+    List<NDArray> results = run(inputs, targets, true);
+    Map<String, Double> losses = new LinkedHashMap<>();
+    int i = 0;
+    for (String k : graph.losses().keySet()) {
+      losses.put(k, results.get(i++).get(0));
+    }
+    for (String k : graph.updates().keySet()) {
+      values.put(k, results.get(i++).data().clone());
+    }
+    lastLosses = java.util.Collections.unmodifiableMap(losses);
+    steps++;
+    return losses.get(Graph.LOSS);
+  }
+
+  @Override
+  public double trainStepFloats(Map<String, float[]> inputs) {
+    return trainStep(toDoubles(inputs));
+  }
+
+  @Override
+  public Map<String, double[]> predict(Map<String, double[]> inputs) {
+    List<NDArray> r = run(inputs, new ArrayList<>(graph.outputs().values()), false);
+    Map<String, double[]> out = new LinkedHashMap<>();
+    int i = 0;
+    for (String k : graph.outputs().keySet()) {
+      out.put(k, r.get(i++).data().clone());
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, float[]> predictFloats(Map<String, float[]> inputs) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    predict(toDoubles(inputs)).forEach((k, v) -> out.put(k, Feed.toFloat(v)));
+    return out;
+  }
+
+  @Override
+  public Map<String, Double> evaluate(Map<String, double[]> inputs) {
+    if (graph.losses().isEmpty()) {
+      throw new IllegalStateException("model '" + graph.name() + "' has no loss to evaluate: call minimize(loss)");
+    }
+    List<NDArray> r = run(inputs, new ArrayList<>(graph.losses().values()), false);
+    Map<String, Double> out = new LinkedHashMap<>();
+    int i = 0;
+    for (String k : graph.losses().keySet()) {
+      out.put(k, r.get(i++).get(0));
+    }
+    return out;
+  }
+
+  private static Map<String, double[]> toDoubles(Map<String, float[]> in) {
+    Map<String, double[]> d = new LinkedHashMap<>();
+    in.forEach((k, v) -> d.put(k, Feed.toDouble(v)));
+    return d;
+  }
+
+  @Override
+  public Map<String, Double> lastLosses() {
+    return lastLosses;
+  }
+
+  @Override
+  public List<String> parameterNames() {
+    return names(VariableInfo.Role.PARAMETER);
+  }
+
+  @Override
+  public List<String> stateNames() {
+    return names(VariableInfo.Role.STATE);
+  }
+
+  private List<String> names(VariableInfo.Role role) {
+    List<String> out = new ArrayList<>();
+    for (VariableInfo v : graph.variables().values()) {
+      if (v.role() == role) {
+        out.add(v.name());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int[] parameterShape(String name) {
+    return info(name, null).shape().dims();
+  }
+
+  @Override
+  public double[] parameter(String name) {
+    return values.get(info(name, VariableInfo.Role.PARAMETER).name()).clone();
+  }
+
+  @Override
+  public void setParameter(String name, double[] v) {
+    set(info(name, VariableInfo.Role.PARAMETER), v);
+  }
+
+  @Override
+  public double[] state(String name) {
+    return values.get(info(name, VariableInfo.Role.STATE).name()).clone();
+  }
+
+  @Override
+  public void setState(String name, double[] v) {
+    set(info(name, VariableInfo.Role.STATE), v);
+  }
+
+  private void set(VariableInfo info, double[] v) {
+    int n = info.shape().size(1);
+    if (v == null || v.length != n) {
+      throw new IllegalArgumentException("'" + info.name() + "' of shape " + info.shape() + " takes " + n
+          + " values, got " + (v == null ? "null" : v.length));
+    }
+    values.put(info.name(), round(v.clone()));
+  }
+
+  private VariableInfo info(String name, VariableInfo.Role role) {
+    VariableInfo v = graph.variables().get(name);
+    if (v == null || (role != null && v.role() != role)) {
+      Collection<String> known = role == VariableInfo.Role.STATE ? stateNames() : parameterNames();
+      throw new IllegalArgumentException("no " + (role == VariableInfo.Role.STATE ? "optimizer state" : "variable")
+          + " named '" + name + "' in model '" + graph.name() + "'; known: " + known);
+    }
+    return v;
+  }
+
+  @Override
+  public List<String> hyperparameterNames() {
+    return new ArrayList<>(hypers.keySet());
+  }
+
+  @Override
+  public double hyperparameter(String name) {
+    Double v = hypers.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("no hyperparameter '" + name + "'; known: " + hypers.keySet());
+    }
+    return v;
+  }
+
+  @Override
+  public void setHyperparameter(String name, double value) {
+    hyperparameter(name);
+    hypers.put(name, value);
+  }
+
+  /** The number of training steps taken. */
+  public long steps() {
+    return steps;
+  }
+}

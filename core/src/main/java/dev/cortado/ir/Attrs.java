@@ -1,0 +1,57 @@
+package dev.cortado.ir;
+
+/**
+ * The attributes a node carries besides its inputs: an axis, a scalar (a constant's value, a
+ * leaky slope, a dropout rate), a target shape, matmul transpose flags and a seed. Unused fields
+ * keep their defaults.
+ */
+public record Attrs(int axis, double value, Shape shape, boolean transA, boolean transB, long seed) {
+  /** {@link #axis} value meaning "every axis". */
+  public static final int ALL = Integer.MIN_VALUE;
+
+  public static final Attrs NONE = new Attrs(ALL, 0, null, false, false, 0);
+
+  public static Attrs axis(int axis) {
+    return new Attrs(axis, 0, null, false, false, 0);
+  }
+
+  public static Attrs value(double v) {
+    return new Attrs(ALL, v, null, false, false, 0);
+  }
+
+  public static Attrs shape(Shape s) {
+    return new Attrs(ALL, 0, s, false, false, 0);
+  }
+
+  public static Attrs matmul(boolean transA, boolean transB) {
+    return new Attrs(ALL, 0, null, transA, transB, 0);
+  }
+
+  public static Attrs dropout(Shape s, double rate, long seed) {
+    return new Attrs(ALL, rate, s, false, false, seed);
+  }
+
+  /** A short text for the IR printer, listing only the fields in use. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    if (axis != ALL) {
+      sb.append(" axis=").append(axis);
+    }
+    if (value != 0) {
+      sb.append(" value=").append(value);
+    }
+    if (shape != null) {
+      sb.append(" shape=").append(shape);
+    }
+    if (transA) {
+      sb.append(" transA");
+    }
+    if (transB) {
+      sb.append(" transB");
+    }
+    if (seed != 0) {
+      sb.append(" seed=").append(seed);
+    }
+    return sb.toString();
+  }
+}

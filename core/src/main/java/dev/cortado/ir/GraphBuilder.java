@@ -1,0 +1,308 @@
+package dev.cortado.ir;
+
+import dev.cortado.op.Op;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a {@link Graph} node by node. Every node's shape is computed by its op's shape rule when
+ * it is added, so a shape error surfaces at definition time and names the op, the shapes and the
+ * variables and inputs involved. Not thread-safe; {@link #build()} verifies and freezes.
+ */
+public final class GraphBuilder {
+  final String name;
+  final DType dtype;
+  final List<Node> nodes = new ArrayList<>();
+  final Map<String, Node> inputs = new LinkedHashMap<>();
+  final Map<String, VariableInfo> variables = new LinkedHashMap<>();
+  final Map<String, Node> hypers = new LinkedHashMap<>();
+  final Map<String, Node> outputs = new LinkedHashMap<>();
+  final Map<String, Node> losses = new LinkedHashMap<>();
+  final Map<String, Node> gradients = new LinkedHashMap<>();
+  final Map<String, Node> updates = new LinkedHashMap<>();
+  private String labelPrefix = "";
+
+  public GraphBuilder(String name, DType dtype) {
+    this.name = name;
+    this.dtype = dtype;
+  }
+
+  /** A builder holding everything {@code g} holds, to extend it (autodiff, optimizers). */
+  public static GraphBuilder from(Graph g) {
+    GraphBuilder b = new GraphBuilder(g.name(), g.dtype());
+    b.nodes.addAll(g.nodes());
+    b.inputs.putAll(g.inputs());
+    b.variables.putAll(g.variables());
+    b.hypers.putAll(g.hypers());
+    b.outputs.putAll(g.outputs());
+    b.losses.putAll(g.losses());
+    b.gradients.putAll(g.gradients());
+    b.updates.putAll(g.updates());
+    return b;
+  }
+
+  public DType dtype() {
+    return dtype;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Sets the prefix of the labels of the nodes added next (such as {@code "fc1/"}); returns the old one. */
+  public String labelPrefix(String prefix) {
+    String old = labelPrefix;
+    labelPrefix = prefix;
+    return old;
+  }
+
+  // ---- leaves and roles ----
+
+  /** A named input fed at every step. */
+  public Node input(String inputName, Shape shape) {
+    requireFreeName(inputName, "input");
+    Node n = add(Op.INPUT, Attrs.shape(shape), List.of(), shape, inputName);
+    inputs.put(inputName, n);
+    return n;
+  }
+
+  /** A persistent variable (parameter or optimizer state) with its starting value. */
+  public Node variable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
+    requireFreeName(varName, "variable");
+    if (shape.hasBatch()) {
+      throw new IllegalArgumentException("variable '" + varName + "' has shape " + shape
+          + ": a variable's shape cannot contain BATCH");
+    }
+    Node n = add(Op.VARIABLE, Attrs.shape(shape), List.of(), shape, varName);
+    variables.put(varName, new VariableInfo(varName, n, role, trainable, initial.clone()));
+    return n;
+  }
+
+  /** A named run-time scalar with a default value (a learning-rate multiplier, say). */
+  public Node hyper(String hyperName, double defaultValue) {
+    Node existing = hypers.get(hyperName);
+    if (existing != null) {
+      return existing;
+    }
+    requireFreeName(hyperName, "hyperparameter");
+    Node n = add(Op.HYPER, Attrs.value(defaultValue), List.of(), Shape.SCALAR, hyperName);
+    hypers.put(hyperName, n);
+    return n;
+  }
+
+  private void requireFreeName(String n, String kind) {
+    if (n == null || n.isEmpty()) {
+      throw new IllegalArgumentException("a " + kind + " needs a non-empty name");
+    }
+    if (inputs.containsKey(n) || variables.containsKey(n) || hypers.containsKey(n)) {
+      throw new IllegalArgumentException("the name '" + n + "' of this " + kind
+          + " is already taken by an input, variable or hyperparameter of graph '" + name + "'");
+    }
+  }
+
+  public void output(String outName, Node n) {
+    if (outputs.containsKey(outName)) {
+      throw new IllegalArgumentException("output '" + outName + "' is defined twice");
+    }
+    outputs.put(outName, n);
+  }
+
+  /** Records a named scalar loss ({@link Graph#LOSS}, {@link Graph#DATA_LOSS} or a term). */
+  public void loss(String lossName, Node n) {
+    if (!n.shape().isScalar()) {
+      throw new IllegalArgumentException("loss '" + lossName + "' must be a scalar, got shape " + n.shape());
+    }
+    losses.put(lossName, n);
+  }
+
+  public void gradient(String varName, Node g) {
+    gradients.put(varName, g);
+  }
+
+  /** Records a variable's value after a training step. */
+  public void update(String varName, Node newValue) {
+    VariableInfo v = variables.get(varName);
+    if (v == null) {
+      throw new IllegalArgumentException("no variable '" + varName + "' to update");
+    }
+    if (!v.shape().equals(newValue.shape())) {
+      throw new IllegalArgumentException("update of '" + varName + "' has shape " + newValue.shape()
+          + ", the variable has " + v.shape());
+    }
+    updates.put(varName, newValue);
+  }
+
+  public Map<String, Node> inputs() {
+    return inputs;
+  }
+
+  public Map<String, VariableInfo> variables() {
+    return variables;
+  }
+
+  public Map<String, Node> losses() {
+    return losses;
+  }
+
+  public Map<String, Node> outputs() {
+    return outputs;
+  }
+
+  public Map<String, Node> gradients() {
+    return gradients;
+  }
+
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public Map<String, Node> updates() {
+    return updates;
+  }
+
+  // ---- ops ----
+
+  /**
+   * Adds {@code op(inputs)} with attributes {@code a}, its shape given by the op's rule. A shape
+   * error names the op, the operands' shapes and the variables and inputs behind each operand.
+   */
+  public Node apply(Op op, Attrs a, Node... in) {
+    if (in.length != op.arity()) {
+      throw new IllegalArgumentException(op.label() + " takes " + op.arity() + " inputs, got " + in.length);
+    }
+    Shape s;
+    try {
+      s = op.shape(List.of(in), a);
+    } catch (IllegalArgumentException e) {
+      StringBuilder msg = new StringBuilder(op.label()).append(": ").append(e.getMessage());
+      for (int i = 0; i < in.length; i++) {
+        msg.append(i == 0 ? "; operands: " : ", ").append(in[i].shape()).append(" from ")
+            .append(describeSources(in[i]));
+      }
+      throw new ShapeException(msg.toString(), e);
+    }
+    return add(op, a, List.of(in), s, labelPrefix + op.label() + "_" + nodes.size());
+  }
+
+  private Node add(Op op, Attrs a, List<Node> in, Shape s, String label) {
+    Node n = new Node(nodes.size(), op, in, s, dtype, a, label);
+    nodes.add(n);
+    return n;
+  }
+
+  /** The names of the inputs and variables a node depends on (at most four), for messages. */
+  public static String describeSources(Node n) {
+    Set<String> names = new LinkedHashSet<>();
+    collectSources(n, names, new java.util.HashSet<>());
+    if (names.isEmpty()) {
+      return "constants";
+    }
+    List<String> list = new ArrayList<>(names);
+    String s = String.join(", ", list.subList(0, Math.min(4, list.size())));
+    return list.size() > 4 ? s + ", ..." : s;
+  }
+
+  private static void collectSources(Node n, Set<String> out, Set<Node> seen) {
+    if (!seen.add(n) || out.size() > 4) {
+      return;
+    }
+    if (n.op() == Op.INPUT) {
+      out.add("input '" + n.name() + "'");
+    } else if (n.op() == Op.VARIABLE) {
+      out.add("variable '" + n.name() + "'");
+    }
+    for (Node i : n.inputs()) {
+      collectSources(i, out, seen);
+    }
+  }
+
+  public Node constant(double v) {
+    return apply(Op.CONSTANT, Attrs.value(v));
+  }
+
+  public Node add(Node a, Node b) {
+    return apply(Op.ADD, Attrs.NONE, a, b);
+  }
+
+  public Node sub(Node a, Node b) {
+    return apply(Op.SUB, Attrs.NONE, a, b);
+  }
+
+  public Node mul(Node a, Node b) {
+    return apply(Op.MUL, Attrs.NONE, a, b);
+  }
+
+  public Node mul(Node a, double c) {
+    return mul(a, constant(c));
+  }
+
+  public Node div(Node a, Node b) {
+    return apply(Op.DIV, Attrs.NONE, a, b);
+  }
+
+  public Node neg(Node a) {
+    return apply(Op.NEG, Attrs.NONE, a);
+  }
+
+  public Node unary(Op op, Node a) {
+    return apply(op, Attrs.NONE, a);
+  }
+
+  public Node matmul(Node a, Node b, boolean transA, boolean transB) {
+    return apply(Op.MATMUL, Attrs.matmul(transA, transB), a, b);
+  }
+
+  public Node reshape(Node a, Shape s) {
+    return a.shape().equals(s) ? a : apply(Op.RESHAPE, Attrs.shape(s), a);
+  }
+
+  public Node sum(Node a) {
+    return apply(Op.SUM, Attrs.axis(Attrs.ALL), a);
+  }
+
+  public Node sum(Node a, int axis) {
+    return reduce(Op.SUM, a, axis);
+  }
+
+  /** A reduction ({@code SUM}, {@code MEAN}, {@code MAX}) over {@code axis}; -1 is the last axis. */
+  public Node reduce(Op op, Node a, int axis) {
+    int ax;
+    try {
+      ax = dev.cortado.op.ShapeRules.axis(a.shape(), axis);
+    } catch (IllegalArgumentException e) {
+      throw new ShapeException(op.label() + ": " + e.getMessage() + "; operand from " + describeSources(a), e);
+    }
+    return apply(op, Attrs.axis(ax), a);
+  }
+
+  /** {@code sum(a, axis)} with the axis kept as size 1, so it broadcasts back against {@code a}. */
+  public Node sumKeep(Node a, int axis) {
+    return reshape(sum(a, axis), a.shape().keep(axis));
+  }
+
+  /** The element count of {@code a} (axis {@link Attrs#ALL}) or of one axis, known when a step runs. */
+  public Node numel(Node a, int axis) {
+    return apply(Op.NUMEL, Attrs.axis(dev.cortado.op.ShapeRules.axis(a.shape(), axis)), a);
+  }
+
+  /** Sums {@code g} down to {@code s}, undoing numpy broadcasting; returns {@code g} when it already fits. */
+  public Node sumTo(Node g, Shape s) {
+    return g.shape().equals(s) ? g : apply(Op.SUM_TO, Attrs.shape(s), g);
+  }
+
+  /** Broadcasts {@code a} up to {@code s} by numpy's rules. */
+  public Node broadcastTo(Node a, Shape s) {
+    return a.shape().equals(s) ? a : apply(Op.BROADCAST_TO, Attrs.shape(s), a);
+  }
+
+  /** Verifies and freezes the graph. */
+  public Graph build() {
+    Graph g = new Graph(this);
+    Verifier.verify(g);
+    return g;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.cortado.ir;
+
+import java.util.Arrays;
+
+/**
+ * An immutable tensor shape whose dimensions are positive sizes or {@link #BATCH}, the symbolic
+ * batch dimension fixed only when a step runs. {@code []} is a scalar.
+ */
+public final class Shape {
+  /** The symbolic batch dimension. */
+  public static final int BATCH = -1;
+
+  public static final Shape SCALAR = new Shape(new int[0]);
+
+  private final int[] dims;
+
+  private Shape(int[] dims) {
+    this.dims = dims;
+  }
+
+  /** A shape of the given dimensions; each is positive or {@link #BATCH}. */
+  public static Shape of(int... dims) {
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] <= 0 && dims[i] != BATCH) {
+        throw new IllegalArgumentException(
+            "dimension " + i + " of " + Arrays.toString(dims) + " is " + dims[i]
+                + ": a dimension is a positive size or BATCH");
+      }
+    }
+    return new Shape(dims.clone());
+  }
+
+  public int rank() {
+    return dims.length;
+  }
+
+  public int dim(int i) {
+    return dims[i];
+  }
+
+  public int[] dims() {
+    return dims.clone();
+  }
+
+  public boolean isScalar() {
+    return dims.length == 0;
+  }
+
+  public boolean hasBatch() {
+    for (int d : dims) {
+      if (d == BATCH) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The product of the fixed dimensions (the batch dimension counts as 1). */
+  public long fixedSize() {
+    long n = 1;
+    for (int d : dims) {
+      if (d != BATCH) {
+        n *= d;
+      }
+    }
+    return n;
+  }
+
+  /** The element count once the batch dimension is {@code batch}. */
+  public int size(int batch) {
+    long n = 1;
+    for (int d : dims) {
+      n *= d == BATCH ? batch : d;
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("shape " + this + " at batch " + batch + " is too large");
+    }
+    return (int) n;
+  }
+
+  /** The concrete dimensions once the batch dimension is {@code batch}. */
+  public int[] resolve(int batch) {
+    int[] r = dims.clone();
+    for (int i = 0; i < r.length; i++) {
+      if (r[i] == BATCH) {
+        r[i] = batch;
+      }
+    }
+    return r;
+  }
+
+  /** A copy with dimension {@code axis} removed. */
+  public Shape drop(int axis) {
+    int[] r = new int[dims.length - 1];
+    for (int i = 0, j = 0; i < dims.length; i++) {
+      if (i != axis) {
+        r[j++] = dims[i];
+      }
+    }
+    return new Shape(r);
+  }
+
+  /** A copy with dimension {@code axis} set to 1 (a reduction that keeps its axis). */
+  public Shape keep(int axis) {
+    int[] r = dims.clone();
+    r[axis] = 1;
+    return new Shape(r);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Shape s && Arrays.equals(dims, s.dims);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(dims);
+  }
+
+  /** Prints as {@code [BATCH, 3]}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < dims.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(dims[i] == BATCH ? "BATCH" : Integer.toString(dims[i]));
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.cortado.ir;
+
+/**
+ * A persistent tensor of a graph: a model parameter (trainable or frozen) or a piece of optimizer
+ * state (a moment, a step count). {@code initial} is its starting value, row-major.
+ */
+public record VariableInfo(String name, Node node, Role role, boolean trainable, double[] initial) {
+  /** What a variable is for. */
+  public enum Role {
+    /** A model parameter, declared with {@code variable(name)}. */
+    PARAMETER,
+    /** Optimizer state, created by the optimizer's graph builder. */
+    STATE
+  }
+
+  public VariableInfo {
+    if (initial.length != node.shape().size(1)) {
+      throw new IllegalArgumentException(
+          "variable '" + name + "' of shape " + node.shape() + " has " + initial.length
+              + " initial values, expected " + node.shape().size(1));
+    }
+  }
+
+  /** A copy of the starting value. */
+  public double[] initialValue() {
+    return initial.clone();
+  }
+
+  public Shape shape() {
+    return node.shape();
+  }
+}

@@ -1,0 +1,558 @@
+package dev.cortado.op;
+
+import dev.cortado.ir.Attrs;
+import dev.cortado.ir.GraphBuilder;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every op of the IR, each defined once: its arity, shape rule, reference evaluation and
+ * vector-Jacobian product side by side. A VJP builds IR (never Java text): given the op's output
+ * node {@code y} and the upstream gradient {@code g}, it returns one gradient node per input
+ * ({@code null} where an input needs none, or the op has no gradient there). Attributes (axes,
+ * slopes, shapes) ride on the node. Codegen has one exhaustive switch over this enum.
+ */
+public enum Op {
+  // ---------------------------------------------------------------- leaves
+
+  /** A named input fed at every step; shape from the attribute. */
+  INPUT(0) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, dev.cortado.ir.Node n) {
+      return c.leaf(n);
+    }
+  },
+  /** A persistent tensor: a parameter or optimizer state. */
+  VARIABLE(0) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, dev.cortado.ir.Node n) {
+      return c.leaf(n);
+    }
+  },
+  /** A named run-time scalar, such as a learning-rate multiplier; its default is the attribute value. */
+  HYPER(0) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, dev.cortado.ir.Node n) {
+      return c.leaf(n);
+    }
+  },
+  /** A scalar constant {@code value}; broadcasting gives it any shape. */
+  CONSTANT(0) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, dev.cortado.ir.Node n) {
+      return NDArray.scalar(a.value());
+    }
+  },
+
+  // ---------------------------------------------------------------- broadcasting binary
+
+  /** x + y, broadcast. */
+  ADD(2, (x, y) -> x + y) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.sumTo(g, y.input(0).shape()), () -> b.sumTo(g, y.input(1).shape()));
+    }
+  },
+  /** x - y, broadcast. */
+  SUB(2, (x, y) -> x - y) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.sumTo(g, y.input(0).shape()), () -> b.sumTo(b.neg(g), y.input(1).shape()));
+    }
+  },
+  /** x · y, broadcast. */
+  MUL(2, (x, y) -> x * y) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node p = y.input(0);
+      Node q = y.input(1);
+      return grads(need, () -> b.sumTo(b.mul(g, q), p.shape()), () -> b.sumTo(b.mul(g, p), q.shape()));
+    }
+  },
+  /** x / y, broadcast. */
+  DIV(2, (x, y) -> x / y) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node p = y.input(0);
+      Node q = y.input(1);
+      return grads(need, () -> b.sumTo(b.div(g, q), p.shape()),
+          () -> b.sumTo(b.neg(b.div(b.mul(g, y), q)), q.shape()));
+    }
+  },
+  /** x^y, broadcast; d/dx = y·x^(y-1), d/dy = x^y·ln x. */
+  POW(2, Math::pow) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node p = y.input(0);
+      Node q = y.input(1);
+      return grads(need,
+          () -> b.sumTo(b.mul(g, b.mul(q, b.apply(POW, Attrs.NONE, p, b.sub(q, b.constant(1))))), p.shape()),
+          () -> b.sumTo(b.mul(g, b.mul(y, b.unary(LOG, p))), q.shape()));
+    }
+  },
+  /** max(x, y), broadcast; the gradient goes to x where x ≥ y. */
+  MAXIMUM(2, Math::max) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node mask = b.apply(GREATER_EQUAL, Attrs.NONE, y.input(0), y.input(1));
+      return grads(need, () -> b.sumTo(b.mul(g, mask), y.input(0).shape()),
+          () -> b.sumTo(b.mul(g, b.sub(b.constant(1), mask)), y.input(1).shape()));
+    }
+  },
+  /** min(x, y), broadcast; the gradient goes to x where x ≤ y. */
+  MINIMUM(2, Math::min) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node mask = b.apply(GREATER_EQUAL, Attrs.NONE, y.input(1), y.input(0));
+      return grads(need, () -> b.sumTo(b.mul(g, mask), y.input(0).shape()),
+          () -> b.sumTo(b.mul(g, b.sub(b.constant(1), mask)), y.input(1).shape()));
+    }
+  },
+  /** 1 where x ≥ y, else 0, broadcast; no gradient. */
+  GREATER_EQUAL(2, (x, y) -> x >= y ? 1.0 : 0.0),
+
+  // ---------------------------------------------------------------- elementwise unary
+
+  /** -x. */
+  NEG(1, x -> -x) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.neg(g));
+    }
+  },
+  /** max(x, 0); the gradient at 0 is 0, as PyTorch. */
+  RELU(1, x -> x > 0 ? x : 0.0) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.apply(STEP, Attrs.value(0), y.input(0))));
+    }
+  },
+  /** x where x > 0, else value·x (the slope attribute). */
+  LEAKY_RELU(1) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.map(x.get(0), v -> v > 0 ? v : a.value() * v);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.apply(STEP, Attrs.value(y.attrs().value()), y.input(0))));
+    }
+  },
+  /** 1 where x > 0, else the attribute value: the derivative of (leaky) ReLU; no gradient. */
+  STEP(1) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.map(x.get(0), v -> v > 0 ? 1.0 : a.value());
+    }
+  },
+  /** 1 / (1 + e^-x); dy/dx = y(1 - y). */
+  SIGMOID(1, x -> 1.0 / (1.0 + Math.exp(-x))) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.mul(y, b.sub(b.constant(1), y))));
+    }
+  },
+  /** tanh x; dy/dx = 1 - y². */
+  TANH(1, Math::tanh) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.sub(b.constant(1), b.unary(SQUARE, y))));
+    }
+  },
+  /** e^x; dy/dx = y. */
+  EXP(1, Math::exp) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, y));
+    }
+  },
+  /** ln x; dy/dx = 1/x. */
+  LOG(1, Math::log) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.div(g, y.input(0)));
+    }
+  },
+  /** √x; dy/dx = 1/(2y). */
+  SQRT(1, Math::sqrt) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.div(g, b.mul(y, 2)));
+    }
+  },
+  /** x²; dy/dx = 2x. */
+  SQUARE(1, x -> x * x) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.mul(y.input(0), 2)));
+    }
+  },
+  /** |x|; dy/dx = sign(x), 0 at 0 as PyTorch. */
+  ABS(1, Math::abs) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.unary(SIGN, y.input(0))));
+    }
+  },
+  /** sign(x) ∈ {-1, 0, 1}; no gradient. */
+  SIGN(1, Math::signum),
+  /** ln(1 + e^x), computed as max(x,0) + ln(1 + e^-|x|); dy/dx = sigmoid(x). */
+  SOFTPLUS(1, x -> Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.unary(SIGMOID, y.input(0))));
+    }
+  },
+  /** x · mask, the mask drawn per step (keep with probability 1-rate, scaled by 1/(1-rate)); identity outside training. */
+  DROPOUT_MASK(1) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.dropoutMask(x.get(0).shape(), a.value(), a.seed(), c.step(), c.training());
+    }
+  },
+
+  // ---------------------------------------------------------------- structure
+
+  /** op(A)·op(B) for 2-D operands, op transposing where the attribute says so. */
+  MATMUL(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return ShapeRules.matmul(in.get(0).shape(), in.get(1).shape(), a.transA(), a.transB());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.matmul(x.get(0), x.get(1), a.transA(), a.transB());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node p = y.input(0);
+      Node q = y.input(1);
+      boolean ta = y.attrs().transA();
+      boolean tb = y.attrs().transB();
+      return grads(need,
+          () -> ta ? b.matmul(q, g, tb, true) : b.matmul(g, q, false, !tb),
+          () -> tb ? b.matmul(g, p, true, ta) : b.matmul(p, g, !ta, false));
+    }
+  },
+  /** The transpose of a 2-D tensor. */
+  TRANSPOSE(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      Shape s = in.get(0).shape();
+      if (s.rank() != 2) {
+        throw new IllegalArgumentException("transpose needs a 2-D tensor, got " + s);
+      }
+      return Shape.of(s.dim(1), s.dim(0));
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.transpose(x.get(0));
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.unary(TRANSPOSE, g));
+    }
+  },
+  /** The same values, row-major, in the attribute's shape. */
+  RESHAPE(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return ShapeRules.reshape(in.get(0).shape(), a.shape());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return new NDArray(a.shape().resolve(c.batch()), x.get(0).data());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.reshape(g, y.input(0).shape()));
+    }
+  },
+  /** x broadcast up to the attribute's shape. */
+  BROADCAST_TO(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      if (!ShapeRules.broadcastsTo(in.get(0).shape(), a.shape())) {
+        throw new IllegalArgumentException(in.get(0).shape() + " does not broadcast to " + a.shape());
+      }
+      return a.shape();
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.broadcastTo(x.get(0), a.shape().resolve(c.batch()));
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.sumTo(g, y.input(0).shape()));
+    }
+  },
+  /** x summed down to the attribute's shape: the inverse of broadcasting. */
+  SUM_TO(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      if (!ShapeRules.broadcastsTo(a.shape(), in.get(0).shape())) {
+        throw new IllegalArgumentException(a.shape() + " does not broadcast to " + in.get(0).shape()
+            + ", so " + in.get(0).shape() + " cannot be summed down to it");
+      }
+      return a.shape();
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.sumTo(x.get(0), a.shape().resolve(c.batch()));
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.broadcastTo(g, y.input(0).shape()));
+    }
+  },
+
+  // ---------------------------------------------------------------- reductions
+
+  /** Σx over one axis (removed) or over everything (a scalar). */
+  SUM(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return ShapeRules.reduce(in.get(0).shape(), a.axis());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.reduce(x.get(0), a.axis(), 0.0, Double::sum);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> unreduce(b, y, g));
+    }
+  },
+  /** The mean over one axis (removed) or over everything. */
+  MEAN(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return ShapeRules.reduce(in.get(0).shape(), a.axis());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      NDArray s = Kernels.reduce(x.get(0), a.axis(), 0.0, Double::sum);
+      int count = x.get(0).size() / s.size();
+      return Kernels.map(s, v -> v / count);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.div(unreduce(b, y, g), b.numel(y.input(0), y.attrs().axis())));
+    }
+  },
+  /** The maximum over one axis (removed) or everything; the gradient goes to the first maximum. */
+  MAX(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return ShapeRules.reduce(in.get(0).shape(), a.axis());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.reduce(x.get(0), a.axis(), Double.NEGATIVE_INFINITY, Math::max);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node x = y.input(0);
+      return grads(need, () -> b.mul(unreduce(b, y, g), b.apply(ARGMAX_MASK, Attrs.axis(y.attrs().axis()), x)));
+    }
+  },
+  /** 1 at the first maximum along the axis (or overall), else 0; shaped like x; no gradient. */
+  ARGMAX_MASK(1) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.argmaxMask(x.get(0), a.axis());
+    }
+  },
+  /** The number of elements of x along the axis (or in all of x), a scalar known when a step runs. */
+  NUMEL(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      ShapeRules.axis(in.get(0).shape(), a.axis());
+      return Shape.SCALAR;
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return NDArray.scalar(a.axis() == Attrs.ALL ? x.get(0).size() : x.get(0).shape()[a.axis()]);
+    }
+  },
+
+  // ---------------------------------------------------------------- softmax family
+
+  /** e^x / Σe^x along the last axis; VJP y·(g - Σ g·y). */
+  SOFTMAX(1) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.softmax(x.get(0), false);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      int last = y.shape().rank() - 1;
+      return grads(need, () -> b.mul(y, b.sub(g, b.sumKeep(b.mul(g, y), last))));
+    }
+  },
+  /** x - ln Σe^x along the last axis; VJP g - softmax(x)·Σg. */
+  LOG_SOFTMAX(1) {
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.softmax(x.get(0), true);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      int last = y.shape().rank() - 1;
+      return grads(need, () -> b.sub(g, b.mul(b.unary(EXP, y), b.sumKeep(g, last))));
+    }
+  },
+  /**
+   * Mean over rows of -Σ labels·logSoftmax(logits) along the last axis, fused and stable; VJP
+   * (softmax(logits)·Σlabels - labels)/rows for the logits and -logSoftmax(logits)/rows for the labels.
+   */
+  SOFTMAX_CROSS_ENTROPY(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      Shape z = in.get(0).shape();
+      if (!z.equals(in.get(1).shape()) || z.rank() < 1) {
+        throw new IllegalArgumentException("logits " + z + " and labels " + in.get(1).shape()
+            + " must have the same shape, of rank 1 or more");
+      }
+      return Shape.SCALAR;
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Kernels.softmaxCrossEntropy(x.get(0), x.get(1));
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node z = y.input(0);
+      Node t = y.input(1);
+      int last = z.shape().rank() - 1;
+      Node rows = b.div(b.numel(z, Attrs.ALL), b.numel(z, last));
+      Node scale = b.div(g, rows);
+      return grads(need,
+          () -> b.mul(scale, b.sub(b.mul(b.unary(SOFTMAX, z), b.sumKeep(t, last)), t)),
+          () -> b.neg(b.mul(scale, b.unary(LOG_SOFTMAX, z))));
+    }
+  };
+
+  // ================================================================= machinery
+
+  private final int arity;
+  private final java.util.function.DoubleUnaryOperator unaryFn;
+  private final java.util.function.DoubleBinaryOperator binaryFn;
+
+  Op(int arity) {
+    this.arity = arity;
+    this.unaryFn = null;
+    this.binaryFn = null;
+  }
+
+  Op(int arity, java.util.function.DoubleUnaryOperator f) {
+    this.arity = arity;
+    this.unaryFn = f;
+    this.binaryFn = null;
+  }
+
+  Op(int arity, java.util.function.DoubleBinaryOperator f) {
+    this.arity = arity;
+    this.unaryFn = null;
+    this.binaryFn = f;
+  }
+
+  public int arity() {
+    return arity;
+  }
+
+  /** True for ops applied element by element (with broadcasting for binary ones). */
+  public boolean isElementwise() {
+    return unaryFn != null || binaryFn != null || this == LEAKY_RELU || this == STEP;
+  }
+
+  /** The lower-case name used in labels and messages: {@code matmul}, {@code softmax_cross_entropy}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The output shape for these inputs and attributes; throws IllegalArgumentException saying what does not fit. */
+  public Shape shape(List<Node> in, Attrs a) {
+    if (arity == 0) {
+      return a.shape() == null ? Shape.SCALAR : a.shape();
+    }
+    if (arity == 2) {
+      return ShapeRules.broadcast(in.get(0).shape(), in.get(1).shape());
+    }
+    return in.get(0).shape();
+  }
+
+  /** Evaluates the op on concrete inputs (the interpreter's reference semantics). */
+  public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+    if (unaryFn != null) {
+      return Kernels.map(x.get(0), unaryFn);
+    }
+    return Kernels.zip(x.get(0), x.get(1), binaryFn);
+  }
+
+  /** The gradient of each input; {@code null} where the op has none. */
+  List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+    return Arrays.asList(new Node[arity]);
+  }
+
+  /**
+   * The gradient nodes for each input of {@code y} given its upstream gradient {@code g}, built
+   * only where {@code need[i]} is set; {@code null} elsewhere and for inputs without a gradient.
+   */
+  public List<Node> gradients(GraphBuilder b, Node y, Node g, boolean[] need) {
+    return vjp(b, y, g, need);
+  }
+
+  /** The scalar function of an elementwise op ({@code null} for others); codegen may call it to fold constants. */
+  public double apply(double x, double y, Attrs a) {
+    if (unaryFn != null) {
+      return unaryFn.applyAsDouble(x);
+    }
+    if (binaryFn != null) {
+      return binaryFn.applyAsDouble(x, y);
+    }
+    return eval(List.of(NDArray.scalar(x)), a, null, null).get(0);
+  }
+
+  @SafeVarargs
+  private static List<Node> grads(boolean[] need, java.util.function.Supplier<Node>... rules) {
+    Node[] out = new Node[rules.length];
+    for (int i = 0; i < rules.length; i++) {
+      out[i] = need[i] ? rules[i].get() : null;
+    }
+    return Arrays.asList(out);
+  }
+
+  /** Broadcasts the gradient of a reduction back to the reduced input's shape. */
+  private static Node unreduce(GraphBuilder b, Node y, Node g) {
+    Shape xs = y.input(0).shape();
+    int axis = y.attrs().axis();
+    Node kept = axis == Attrs.ALL ? g : b.reshape(g, xs.keep(axis));
+    return b.broadcastTo(kept, xs);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cortado.op;
+
+import dev.cortado.ir.Attrs;
+import dev.cortado.ir.Shape;
+
+/** Shape rules shared by several ops; each throws IllegalArgumentException saying what does not fit. */
+public final class ShapeRules {
+  private ShapeRules() {}
+
+  /** Numpy broadcasting: align from the right; equal sizes, or one side 1. BATCH matches BATCH or 1. */
+  public static Shape broadcast(Shape a, Shape b) {
+    int r = Math.max(a.rank(), b.rank());
+    int[] out = new int[r];
+    for (int i = 0; i < r; i++) {
+      int da = dimFromRight(a, i, r);
+      int db = dimFromRight(b, i, r);
+      if (da == db || db == 1) {
+        out[i] = da;
+      } else if (da == 1) {
+        out[i] = db;
+      } else {
+        throw new IllegalArgumentException("shapes " + a + " and " + b
+            + " do not broadcast (dimension " + i + " of the result: " + name(da) + " vs " + name(db) + ")");
+      }
+    }
+    return Shape.of(out);
+  }
+
+  private static int dimFromRight(Shape s, int i, int r) {
+    int k = i - (r - s.rank());
+    return k < 0 ? 1 : s.dim(k);
+  }
+
+  private static String name(int d) {
+    return d == Shape.BATCH ? "BATCH" : Integer.toString(d);
+  }
+
+  /** True when {@code from} broadcasts to exactly {@code to}. */
+  public static boolean broadcastsTo(Shape from, Shape to) {
+    if (from.rank() > to.rank()) {
+      return false;
+    }
+    try {
+      return broadcast(from, to).equals(to);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Resolves a negative axis (-1 is the last) and checks it is in range. */
+  public static int axis(Shape s, int axis) {
+    if (axis == Attrs.ALL) {
+      return axis;
+    }
+    int a = axis < 0 ? axis + s.rank() : axis;
+    if (a < 0 || a >= s.rank()) {
+      throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + s);
+    }
+    return a;
+  }
+
+  /** The shape of a reduction over {@code axis} (or every axis), the axis removed. */
+  public static Shape reduce(Shape s, int axis) {
+    if (axis == Attrs.ALL) {
+      return Shape.SCALAR;
+    }
+    return s.drop(axis(s, axis));
+  }
+
+  /** Reshape: same element count; BATCH in the target stands for the batch dimension of the source. */
+  public static Shape reshape(Shape from, Shape to) {
+    if (from.hasBatch() != to.hasBatch() || from.fixedSize() != to.fixedSize()) {
+      throw new IllegalArgumentException("cannot reshape " + from + " (" + from.fixedSize()
+          + (from.hasBatch() ? "·BATCH" : "") + " elements) to " + to + " (" + to.fixedSize()
+          + (to.hasBatch() ? "·BATCH" : "") + " elements)");
+    }
+    return to;
+  }
+
+  /** Matmul of 2-D operands, each optionally transposed: [m,k]·[k,n] → [m,n]. */
+  public static Shape matmul(Shape a, Shape b, boolean ta, boolean tb) {
+    if (a.rank() != 2 || b.rank() != 2) {
+      throw new IllegalArgumentException("matmul needs 2-D operands, got " + a + " and " + b);
+    }
+    int m = ta ? a.dim(1) : a.dim(0);
+    int ka = ta ? a.dim(0) : a.dim(1);
+    int kb = tb ? b.dim(1) : b.dim(0);
+    int n = tb ? b.dim(0) : b.dim(1);
+    if (ka != kb) {
+      throw new IllegalArgumentException("inner dimensions differ: " + a + (ta ? "ᵀ" : "") + " · " + b
+          + (tb ? "ᵀ" : "") + " contracts " + name(ka) + " with " + name(kb));
+    }
+    return Shape.of(m, n);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.cortado.optim;
+
+import dev.cortado.autodiff.Autodiff;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.GraphBuilder;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.VariableInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The front half of the pipeline: a model's forward graph, differentiated and given its
+ * optimizer's updates, becomes the training-step graph that the interpreter runs and the
+ * code generator compiles.
+ */
+public final class TrainingGraph {
+  private TrainingGraph() {}
+
+  /** A projection applied to a parameter's new value after each update (a Keras constraint). */
+  @FunctionalInterface
+  public interface Projection {
+    Node apply(GraphBuilder b, Node updated);
+  }
+
+  /**
+   * Differentiates {@code forward}'s total loss with respect to every trainable parameter, adds
+   * the optimizer's updates and then each parameter's projection.
+   */
+  public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections) {
+    Node loss = forward.losses().get(Graph.LOSS);
+    if (loss == null) {
+      throw new IllegalStateException("model '" + forward.name()
+          + "' has no loss to train: call minimize(loss) in its definition, or compile it for inference");
+    }
+    GraphBuilder b = GraphBuilder.from(forward);
+    List<Node> wrt = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (VariableInfo v : forward.variables().values()) {
+      if (v.role() == VariableInfo.Role.PARAMETER && v.trainable()) {
+        wrt.add(v.node());
+        names.add(v.name());
+      }
+    }
+    Map<Node, Node> grads = Autodiff.gradients(b, loss, wrt);
+    List<UpdateContext.Param> params = new ArrayList<>();
+    for (int i = 0; i < wrt.size(); i++) {
+      Node g = grads.get(wrt.get(i));
+      b.gradient(names.get(i), g);
+      params.add(new UpdateContext.Param(names.get(i), wrt.get(i), g));
+    }
+    String old = b.labelPrefix("update/");
+    optimizer.buildUpdates(new UpdateContext(b, params));
+    projections.forEach((name, proj) -> {
+      Node updated = b.updates().get(name);
+      if (updated != null) {
+        b.update(name, proj.apply(b, updated));
+      }
+    });
+    b.labelPrefix(old);
+    return b.build();
+  }
+}

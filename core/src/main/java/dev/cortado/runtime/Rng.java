@@ -1,0 +1,19 @@
+package dev.cortado.runtime;
+
+/**
+ * A counter-based random number generator (SplitMix64 finalizer): the value for (seed, step,
+ * index) is a pure function of the three, so the interpreter and generated code draw identical
+ * dropout masks without sharing state.
+ */
+public final class Rng {
+  private Rng() {}
+
+  /** A uniform double in [0, 1) for this seed, step and element index. */
+  public static double uniform(long seed, long step, int index) {
+    long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return (z >>> 11) * 0x1.0p-53;
+  }
+}

@@ -1,0 +1,11 @@
+package dev.cortado.dsl;
+
+/**
+ * A projection applied to a variable's new value after every update, as Keras's constraints
+ * ({@code kernel_constraint=MaxNorm(2)}): a function from the updated tensor to its projection,
+ * of the same shape, written with DSL ops.
+ */
+@FunctionalInterface
+public interface Constraint {
+  Tensor apply(Tensor w);
+}

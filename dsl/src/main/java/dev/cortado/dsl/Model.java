@@ -1,0 +1,169 @@
+package dev.cortado.dsl;
+
+import dev.cortado.interp.Interpreter;
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.optim.TrainingGraph;
+import dev.cortado.runtime.Executable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A defined model: its IR and its variables. Immutable; run it with {@link #interpret} (the
+ * reference interpreter) or {@link #compile} (generated Java), which share one interface.
+ */
+public final class Model {
+  private final String name;
+  private final Graph graph;
+  private final long seed;
+  private final List<Variable> variables;
+  private final List<String> addedTerms;
+  private final Optimizer declaredOptimizer;
+  private final Consumer<ModelBuilder> definition;
+
+  Model(String name, Graph graph, long seed, List<Variable> variables, List<String> addedTerms,
+      Optimizer declaredOptimizer, Consumer<ModelBuilder> definition) {
+    this.name = name;
+    this.graph = graph;
+    this.seed = seed;
+    this.variables = List.copyOf(variables);
+    this.addedTerms = addedTerms;
+    this.declaredOptimizer = declaredOptimizer;
+    this.definition = definition;
+  }
+
+  /** Defines a model inline; the lambda's argument is the receiver: {@code Model.define("m", m -> {...})}. */
+  public static Model define(String name, Consumer<ModelBuilder> body) {
+    Objects.requireNonNull(body, "body");
+    return run(new ModelBuilder(name), body, null);
+  }
+
+  static Model run(ModelBuilder b, Consumer<ModelBuilder> body, DType forced) {
+    ModelBuilder old = ModelBuilder.enter(b);
+    try {
+      if (forced != null) {
+        b.lockDtype(forced);
+      }
+      body.accept(b);
+      return b.build(body);
+    } finally {
+      ModelBuilder.leave(old);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The IR: inputs, variables, outputs and losses. {@code toString()} prints it. */
+  public Graph graph() {
+    return graph;
+  }
+
+  public DType dtype() {
+    return graph.dtype();
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** The optimizer the definition declared with {@code optimizer(...)}, if any. */
+  public Optimizer declaredOptimizer() {
+    return declaredOptimizer;
+  }
+
+  /** Every variable in declaration order, with its configuration. */
+  public List<VariableSummary> variables() {
+    List<VariableSummary> out = new ArrayList<>();
+    for (Variable v : variables) {
+      out.add(new VariableSummary(v.name(), v.dims(), v.initializer().toString(),
+          v.regularizer() == null ? null : v.regularizer().toString(), v.isTrainable(),
+          v.constraint() == null ? null : v.constraint().toString()));
+    }
+    return out;
+  }
+
+  /** The trainable variables, as TensorFlow's {@code tf.trainable_variables()}. */
+  public List<VariableSummary> trainableVariables() {
+    return variables().stream().filter(VariableSummary::trainable).toList();
+  }
+
+  /** The regularization terms that {@code minimize(loss)} added because the loss did not contain them. */
+  public List<String> addedRegularizationTerms() {
+    return addedTerms;
+  }
+
+  /** A Keras-style table of the variables: name, shape, parameters, initializer, regularizer, trainable. */
+  public String summary() {
+    return Summary.of(this);
+  }
+
+  /** The training-step graph for an optimizer: forward, gradients, updates and constraints. */
+  public Graph trainingGraph(Optimizer optimizer) {
+    Objects.requireNonNull(optimizer, "optimizer");
+    Map<String, TrainingGraph.Projection> projections = new LinkedHashMap<>();
+    for (Variable v : variables) {
+      Constraint c = v.constraint();
+      if (c != null && v.isTrainable()) {
+        projections.put(v.name(), (b, updated) -> Constraints.project(b, c, updated));
+      }
+    }
+    return TrainingGraph.build(graph, optimizer, projections);
+  }
+
+  /** The reference interpreter for inference only: {@code predict} and {@code evaluate}. */
+  public Executable interpret() {
+    return new Interpreter(graph);
+  }
+
+  /** The reference interpreter training with {@code optimizer}. */
+  public Executable interpret(Optimizer optimizer) {
+    return new Interpreter(trainingGraph(optimizer));
+  }
+
+  /** Generated, compiled Java for inference only. */
+  public Executable compile() {
+    return Compilation.compile(this, null);
+  }
+
+  /** Generated, compiled Java for a training step with {@code optimizer}. */
+  public Executable compile(Optimizer optimizer) {
+    return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"));
+  }
+
+  /**
+   * The Java source that {@link #compile} compiles, for the optimizer the definition declared
+   * (or inference only); the Maven plugin writes exactly this.
+   */
+  public String generateSource(String packageName, String className) {
+    return Compilation.source(this, declaredOptimizer, packageName, className);
+  }
+
+  /** As {@link #generateSource(String, String)} for the given optimizer ({@code null}: inference only). */
+  public String generateSource(String packageName, String className, Optimizer optimizer) {
+    return Compilation.source(this, optimizer, packageName, className);
+  }
+
+  /**
+   * Checks every trainable variable's gradient against central differences in double precision
+   * (the model rebuilt as F64) on one batch, as a user-facing sanity check of custom
+   * regularizers, getters and losses.
+   */
+  public GradientCheck checkGradients(Map<String, double[]> batch) {
+    Model f64 = definition == null || dtype() == DType.F64 ? this
+        : run(new ModelBuilder(name), definition, DType.F64);
+    return GradientCheck.run(f64, batch);
+  }
+
+  @Override
+  public String toString() {
+    return "Model '" + name + "' (" + dtype() + ", " + variables.size() + " variables)";
+  }
+}

@@ -1,0 +1,359 @@
+package dev.cortado.dsl;
+
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.GraphBuilder;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import dev.cortado.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * The receiver of a model definition ({@code Model.define(name, m -> ...)}): inputs, variables in
+ * scopes, collections, outputs and the loss to minimize. {@link ModelDefinition} exposes the same
+ * methods to a subclass.
+ */
+public final class ModelBuilder {
+  private static final ThreadLocal<ModelBuilder> CURRENT = new ThreadLocal<>();
+
+  private final String name;
+  private DType dtype = DType.F32;
+  private long seed = 42;
+  private GraphBuilder graph;
+  private final List<Scope> scopes = new ArrayList<>();
+  private final Map<String, Variable> variables = new LinkedHashMap<>();
+  private final Map<String, List<Tensor>> collections = new LinkedHashMap<>();
+  private final Map<String, Tensor> regTerms = new LinkedHashMap<>();
+  private final Map<String, Tensor> outputs = new LinkedHashMap<>();
+  private Losses.Split loss;
+  private Optimizer optimizer;
+  private int dropouts;
+  private boolean lockedDtype;
+
+  private record Scope(String name, boolean reuse, UnaryOperator<Tensor> getter) {}
+
+  ModelBuilder(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a model needs a non-empty name");
+    }
+    this.name = name;
+  }
+
+  /** A builder over an existing graph, so DSL ops (a constraint, say) can extend a training graph. */
+  static ModelBuilder over(GraphBuilder g) {
+    ModelBuilder m = new ModelBuilder(g.name());
+    m.graph = g;
+    return m;
+  }
+
+  /** The builder whose definition is running on this thread (for functions such as {@code addN()} of nothing). */
+  static ModelBuilder current() {
+    ModelBuilder b = CURRENT.get();
+    if (b == null) {
+      throw new IllegalStateException("no model is being defined on this thread: call this inside Model.define(...) "
+          + "or a ModelDefinition's define()");
+    }
+    return b;
+  }
+
+  static ModelBuilder enter(ModelBuilder b) {
+    ModelBuilder old = CURRENT.get();
+    CURRENT.set(b);
+    return old;
+  }
+
+  static void leave(ModelBuilder old) {
+    if (old == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(old);
+    }
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  /** The element type of every tensor: {@code F32} (the default) or {@code F64}. Set it before anything else. */
+  public ModelBuilder dtype(DType d) {
+    if (lockedDtype) {
+      return this;
+    }
+    if (graph != null) {
+      throw new IllegalStateException("model '" + name + "': dtype(" + d + ") must come before the first input or variable");
+    }
+    this.dtype = Objects.requireNonNull(d, "dtype");
+    return this;
+  }
+
+  /** The seed every initializer and dropout mask derives from (42 unless set). Set it before the first variable. */
+  public ModelBuilder seed(long s) {
+    if (!variables.isEmpty()) {
+      throw new IllegalStateException("model '" + name + "': seed(" + s + ") must come before the first variable");
+    }
+    this.seed = s;
+    return this;
+  }
+
+  /** Declares the optimizer this model trains with, for generated-source mode and {@link Model#compile()}'s callers. */
+  public ModelBuilder optimizer(Optimizer o) {
+    this.optimizer = Objects.requireNonNull(o, "optimizer");
+    return this;
+  }
+
+  /** Fixes the dtype against the definition's own dtype(...) call (the F64 gradient check). */
+  void lockDtype(DType d) {
+    dtype(d);
+    lockedDtype = true;
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  String name() {
+    return name;
+  }
+
+  GraphBuilder graph() {
+    if (graph == null) {
+      graph = new GraphBuilder(name, dtype);
+    }
+    return graph;
+  }
+
+  Tensor wrap(Node n) {
+    return new Tensor(this, n);
+  }
+
+  Tensor constant(double v) {
+    return wrap(graph().constant(v));
+  }
+
+  // ---------------------------------------------------------------- inputs, variables, scopes
+
+  /** A named input fed at every step; {@code BATCH} marks the batch dimension. */
+  public Tensor input(String inputName, int... dims) {
+    return wrap(graph().input(inputName, Shape.of(dims)));
+  }
+
+  /**
+   * The variable {@code name} in the current scope ({@code fc1/name} inside {@code scope("fc1")}).
+   * Asking again for an existing name is an error unless the scope was opened with
+   * {@link #reuseScope}, which returns the existing variable instead.
+   */
+  public Variable variable(String varName) {
+    if (varName == null || varName.isEmpty() || varName.contains("/")) {
+      throw new IllegalArgumentException("a variable name must be non-empty and contain no '/': got '" + varName
+          + "' (use scope(...) for a prefix)");
+    }
+    String full = prefix() + varName;
+    boolean reuse = !scopes.isEmpty() && scopes.get(scopes.size() - 1).reuse();
+    Variable existing = variables.get(full);
+    if (reuse) {
+      if (existing == null) {
+        throw new IllegalArgumentException("variable '" + full + "' does not exist, so it cannot be reused: create it "
+            + "first in scope(\"" + scopePath() + "\", ...), or open this scope with scope(...) instead of reuseScope(...)");
+      }
+      return existing;
+    }
+    if (existing != null) {
+      throw new IllegalArgumentException("variable '" + full + "' already exists; to share it, open the scope with "
+          + "reuseScope(\"" + scopePath() + "\", ...) as TensorFlow's variable_scope(reuse=True), or pick another name");
+    }
+    Variable v = new Variable(this, full, getter());
+    variables.put(full, v);
+    return v;
+  }
+
+  /** Runs {@code body} with names prefixed by {@code scopeName/}; reuse is inherited from the enclosing scope. */
+  public void scope(String scopeName, Runnable body) {
+    inScope(scopeName, currentReuse(), null, body);
+  }
+
+  /** As {@link #scope}, with variables that already exist returned instead of created. */
+  public void reuseScope(String scopeName, Runnable body) {
+    inScope(scopeName, true, null, body);
+  }
+
+  /**
+   * As {@link #scope}, with a custom getter (TensorFlow's {@code custom_getter}): every variable
+   * created inside is read through {@code getter}, for weight normalization, weight noise or a
+   * moving average. Getters of nested scopes compose, the innermost applied last.
+   */
+  public void scope(String scopeName, UnaryOperator<Tensor> getter, Runnable body) {
+    inScope(scopeName, currentReuse(), Objects.requireNonNull(getter, "getter"), body);
+  }
+
+  private boolean currentReuse() {
+    return !scopes.isEmpty() && scopes.get(scopes.size() - 1).reuse();
+  }
+
+  private void inScope(String scopeName, boolean reuse, UnaryOperator<Tensor> getter, Runnable body) {
+    if (scopeName == null || scopeName.isEmpty() || scopeName.contains("/")) {
+      throw new IllegalArgumentException("a scope name must be non-empty and contain no '/': got '" + scopeName + "'");
+    }
+    scopes.add(new Scope(scopeName, reuse, getter));
+    String oldLabel = graph().labelPrefix(prefix());
+    try {
+      body.run();
+    } finally {
+      scopes.remove(scopes.size() - 1);
+      graph().labelPrefix(oldLabel);
+    }
+  }
+
+  private String prefix() {
+    StringBuilder sb = new StringBuilder();
+    for (Scope s : scopes) {
+      sb.append(s.name()).append('/');
+    }
+    return sb.toString();
+  }
+
+  private String scopePath() {
+    String p = prefix();
+    return p.isEmpty() ? "" : p.substring(0, p.length() - 1);
+  }
+
+  private UnaryOperator<Tensor> getter() {
+    UnaryOperator<Tensor> g = null;
+    for (Scope s : scopes) {
+      if (s.getter() != null) {
+        UnaryOperator<Tensor> outer = g;
+        UnaryOperator<Tensor> inner = s.getter();
+        g = outer == null ? inner : t -> inner.apply(outer.apply(t));
+      }
+    }
+    return g;
+  }
+
+  /** Called by a variable when it is created: collections and its regularization term. */
+  void registerCreated(Variable v) {
+    collect(Cortado.GLOBAL_VARIABLES, v);
+    if (v.isTrainable()) {
+      collect(Cortado.TRAINABLE_VARIABLES, v);
+    }
+    for (String c : v.userCollections()) {
+      collect(c, v);
+    }
+    if (v.regularizer() != null) {
+      String old = graph().labelPrefix(v.name() + "/regularizer/");
+      try {
+        Tensor term = v.regularizer().apply(new Tensor(this, v.rawNode()));
+        if (term == null || !term.shape().isScalar()) {
+          throw new IllegalArgumentException("the regularizer " + v.regularizer() + " of variable '" + v.name()
+              + "' returned " + (term == null ? "null" : "shape " + term.shape())
+              + "; a regularizer must return a scalar (end it with .sum() or .mean())");
+        }
+        regTerms.put(Losses.termName(v.name()), term);
+        collect(Cortado.REGULARIZATION_LOSSES, term);
+      } finally {
+        graph().labelPrefix(old);
+      }
+    }
+  }
+
+  private void collect(String collection, Tensor t) {
+    collections.computeIfAbsent(collection, k -> new ArrayList<>()).add(t);
+  }
+
+  private void createAll() {
+    for (Variable v : variables.values()) {
+      v.rawNode();
+    }
+  }
+
+  /**
+   * The tensors in a collection, in the order they were added: {@code REGULARIZATION_LOSSES}
+   * (one scalar term per regularized variable), {@code TRAINABLE_VARIABLES},
+   * {@code GLOBAL_VARIABLES} or a user-named one. Every declared variable is created first, so
+   * its term is listed.
+   */
+  public List<Tensor> collection(String collection) {
+    createAll();
+    return List.copyOf(collections.getOrDefault(collection, List.of()));
+  }
+
+  /**
+   * Adds a tensor to a collection, as {@code tf.add_to_collection}; a scalar added to
+   * {@code REGULARIZATION_LOSSES} becomes a term that {@link #minimize} includes.
+   */
+  public void addToCollection(String collection, Tensor t) {
+    if (Cortado.REGULARIZATION_LOSSES.equals(collection)) {
+      if (!t.shape().isScalar()) {
+        throw new IllegalArgumentException("a regularization term must be a scalar, got " + t);
+      }
+      regTerms.put(Losses.termName("term_" + regTerms.size()), t);
+    }
+    collect(collection, t);
+  }
+
+  // ---------------------------------------------------------------- layers, outputs, loss
+
+  /** A dense layer {@code x·kernel + bias} with {@code units} outputs; see {@link Dense}. */
+  public Tensor dense(String layerName, Tensor x, int units) {
+    return dense(layerName, x, units, d -> {});
+  }
+
+  /** A dense layer configured by {@code options}, e.g. {@code d -> d.activation(RELU).kernelRegularizer(l2(1e-4))}. */
+  public Tensor dense(String layerName, Tensor x, int units, java.util.function.Consumer<Dense> options) {
+    if (units <= 0) {
+      throw new IllegalArgumentException("dense '" + layerName + "': units must be positive, got " + units);
+    }
+    Dense d = new Dense();
+    options.accept(d);
+    return d.build(this, layerName, x, units);
+  }
+
+  /** Inverted dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by 1/(1-rate). */
+  Tensor dropout(Tensor x, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate + " for " + x);
+    }
+    long s = Initializers.seedFor(seed, "dropout/" + dropouts++);
+    Node mask = graph().apply(dev.cortado.op.Op.DROPOUT_MASK, dev.cortado.ir.Attrs.dropout(null, rate, s), x.node());
+    return x.mul(wrap(mask));
+  }
+
+  /** Names a tensor as an output of {@code predict}. */
+  public void output(String outputName, Tensor t) {
+    if (outputs.containsKey(outputName)) {
+      throw new IllegalArgumentException("output '" + outputName + "' is defined twice in model '" + name + "'");
+    }
+    outputs.put(outputName, t);
+  }
+
+  /**
+   * Sets the scalar loss to minimize. Every regularization term the loss does not already
+   * contain is added to it, so a declared regularizer is never dropped and a loss that already
+   * sums them (as {@code dataLoss.add(addN(collection(REGULARIZATION_LOSSES)))}) counts none twice.
+   */
+  public void minimize(Tensor lossTensor) {
+    if (loss != null) {
+      throw new IllegalStateException("model '" + name + "': minimize(...) was already called");
+    }
+    if (!lossTensor.shape().isScalar()) {
+      throw new IllegalArgumentException("minimize needs a scalar loss, got " + lossTensor
+          + "; reduce it with .mean() or .sum()");
+    }
+    createAll();
+    loss = Losses.split(this, lossTensor, regTerms);
+  }
+
+  Model build(java.util.function.Consumer<ModelBuilder> definition) {
+    createAll();
+    GraphBuilder g = graph();
+    outputs.forEach((k, t) -> g.output(k, t.node()));
+    if (loss != null) {
+      g.loss(Graph.LOSS, loss.total().node());
+      g.loss(Graph.DATA_LOSS, loss.data().node());
+      regTerms.forEach((k, t) -> g.loss(k, t.node()));
+    }
+    return new Model(name, g.build(), seed, new ArrayList<>(variables.values()), loss == null ? List.of() : loss.added(),
+        optimizer, definition);
+  }
+}

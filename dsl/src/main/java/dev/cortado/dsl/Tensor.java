@@ -1,0 +1,226 @@
+package dev.cortado.dsl;
+
+import dev.cortado.ir.Attrs;
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import dev.cortado.op.Op;
+
+/**
+ * A symbolic tensor of a model under definition: a node of the IR with fluent ops. Every op checks
+ * shapes at once and names the op, the shapes and the variables involved. Binary ops broadcast as
+ * numpy does and also take a {@code double}.
+ */
+public class Tensor {
+  final ModelBuilder model;
+  private final Node node;
+
+  Tensor(ModelBuilder model, Node node) {
+    this.model = model;
+    this.node = node;
+  }
+
+  /** The IR node this tensor reads (for a variable under a custom getter, the getter's result). */
+  public Node node() {
+    return node;
+  }
+
+  /** The batch-symbolic shape. */
+  public Shape shape() {
+    return node().shape();
+  }
+
+  public DType dtype() {
+    return node().dtype();
+  }
+
+  Tensor op(Op op, Attrs a, Tensor... in) {
+    Node[] nodes = new Node[in.length];
+    for (int i = 0; i < in.length; i++) {
+      if (in[i].model != model) {
+        throw new IllegalArgumentException(op.label() + ": operand " + in[i]
+            + " belongs to another model than " + this);
+      }
+      nodes[i] = in[i].node();
+    }
+    return model.wrap(model.graph().apply(op, a, nodes));
+  }
+
+  private Tensor c(double v) {
+    return model.constant(v);
+  }
+
+  /** {@code this + y}. */
+  public Tensor add(Tensor y) {
+    return op(Op.ADD, Attrs.NONE, this, y);
+  }
+
+  public Tensor add(double y) {
+    return add(c(y));
+  }
+
+  /** {@code this - y}. */
+  public Tensor sub(Tensor y) {
+    return op(Op.SUB, Attrs.NONE, this, y);
+  }
+
+  public Tensor sub(double y) {
+    return sub(c(y));
+  }
+
+  /** {@code this · y}, elementwise. */
+  public Tensor mul(Tensor y) {
+    return op(Op.MUL, Attrs.NONE, this, y);
+  }
+
+  public Tensor mul(double y) {
+    return mul(c(y));
+  }
+
+  /** {@code this / y}, elementwise. */
+  public Tensor div(Tensor y) {
+    return op(Op.DIV, Attrs.NONE, this, y);
+  }
+
+  public Tensor div(double y) {
+    return div(c(y));
+  }
+
+  /** {@code this ^ y}, elementwise. */
+  public Tensor pow(Tensor y) {
+    return op(Op.POW, Attrs.NONE, this, y);
+  }
+
+  public Tensor pow(double y) {
+    return pow(c(y));
+  }
+
+  /** {@code max(this, y)}, elementwise. */
+  public Tensor maximum(Tensor y) {
+    return op(Op.MAXIMUM, Attrs.NONE, this, y);
+  }
+
+  public Tensor maximum(double y) {
+    return maximum(c(y));
+  }
+
+  /** {@code min(this, y)}, elementwise. */
+  public Tensor minimum(Tensor y) {
+    return op(Op.MINIMUM, Attrs.NONE, this, y);
+  }
+
+  public Tensor minimum(double y) {
+    return minimum(c(y));
+  }
+
+  /** {@code -this}. */
+  public Tensor neg() {
+    return op(Op.NEG, Attrs.NONE, this);
+  }
+
+  /** The matrix product {@code this · y} of 2-D tensors: {@code [m,k]·[k,n] → [m,n]}. */
+  public Tensor matmul(Tensor y) {
+    return op(Op.MATMUL, Attrs.matmul(false, false), this, y);
+  }
+
+  /** The transpose of a 2-D tensor. */
+  public Tensor transpose() {
+    return op(Op.TRANSPOSE, Attrs.NONE, this);
+  }
+
+  /** The same values in another shape with as many elements; {@code BATCH} keeps the batch dimension. */
+  public Tensor reshape(int... dims) {
+    return op(Op.RESHAPE, Attrs.shape(Shape.of(dims)), this);
+  }
+
+  /** {@code max(x, 0)}. */
+  public Tensor relu() {
+    return op(Op.RELU, Attrs.NONE, this);
+  }
+
+  /** {@code x} where positive, else {@code alpha·x}. */
+  public Tensor leakyRelu(double alpha) {
+    return op(Op.LEAKY_RELU, Attrs.value(alpha), this);
+  }
+
+  /** {@code 1 / (1 + e^-x)}. */
+  public Tensor sigmoid() {
+    return op(Op.SIGMOID, Attrs.NONE, this);
+  }
+
+  public Tensor tanh() {
+    return op(Op.TANH, Attrs.NONE, this);
+  }
+
+  public Tensor exp() {
+    return op(Op.EXP, Attrs.NONE, this);
+  }
+
+  /** The natural logarithm. */
+  public Tensor log() {
+    return op(Op.LOG, Attrs.NONE, this);
+  }
+
+  public Tensor sqrt() {
+    return op(Op.SQRT, Attrs.NONE, this);
+  }
+
+  public Tensor square() {
+    return op(Op.SQUARE, Attrs.NONE, this);
+  }
+
+  public Tensor abs() {
+    return op(Op.ABS, Attrs.NONE, this);
+  }
+
+  /** {@code ln(1 + e^x)}, computed stably. */
+  public Tensor softplus() {
+    return op(Op.SOFTPLUS, Attrs.NONE, this);
+  }
+
+  /** The sum of every element: a scalar. */
+  public Tensor sum() {
+    return op(Op.SUM, Attrs.axis(Attrs.ALL), this);
+  }
+
+  /** The sum over one axis, which is removed; -1 is the last axis. */
+  public Tensor sum(int axis) {
+    return model.wrap(model.graph().reduce(Op.SUM, node(), axis));
+  }
+
+  /** The mean of every element: a scalar. */
+  public Tensor mean() {
+    return op(Op.MEAN, Attrs.axis(Attrs.ALL), this);
+  }
+
+  /** The mean over one axis, which is removed. */
+  public Tensor mean(int axis) {
+    return model.wrap(model.graph().reduce(Op.MEAN, node(), axis));
+  }
+
+  /** The largest element: a scalar. */
+  public Tensor max() {
+    return op(Op.MAX, Attrs.axis(Attrs.ALL), this);
+  }
+
+  /** The maximum over one axis, which is removed. */
+  public Tensor max(int axis) {
+    return model.wrap(model.graph().reduce(Op.MAX, node(), axis));
+  }
+
+  /** {@code e^x / Σe^x} along the last axis. */
+  public Tensor softmax() {
+    return op(Op.SOFTMAX, Attrs.NONE, this);
+  }
+
+  /** {@code x - ln Σe^x} along the last axis. */
+  public Tensor logSoftmax() {
+    return op(Op.LOG_SOFTMAX, Attrs.NONE, this);
+  }
+
+  @Override
+  public String toString() {
+    Node n = node();
+    return "'" + n.name() + "' " + n.shape();
+  }
+}

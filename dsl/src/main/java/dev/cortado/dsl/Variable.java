@@ -1,0 +1,165 @@
+package dev.cortado.dsl;
+
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import dev.cortado.ir.VariableInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A model parameter, as TensorFlow's {@code tf.get_variable}: a {@link Tensor} whose fluent
+ * setters configure it until it is first used. It is created (initialized, registered in its
+ * collections, and its regularizer's term put into {@code REGULARIZATION_LOSSES}) when an op
+ * first reads it, when a collection is listed, or when the model is built. A setter called after
+ * that must repeat the value already set, as a reuse scope does, or it throws.
+ */
+public final class Variable extends Tensor {
+  private final String fullName;
+  private int[] dims;
+  private Initializer initializer = Initializers.glorotUniform();
+  private Regularizer regularizer;
+  private boolean trainable = true;
+  private final List<String> collections = new ArrayList<>();
+  private Constraint constraint;
+  private final UnaryOperator<Tensor> getter;
+  private Node raw;
+  private Node read;
+
+  Variable(ModelBuilder model, String fullName, UnaryOperator<Tensor> getter) {
+    super(model, null);
+    this.fullName = fullName;
+    this.getter = getter;
+  }
+
+  /** The full name, with its scopes: {@code fc1/kernel}. */
+  public String name() {
+    return fullName;
+  }
+
+  /** Sets the batch-free shape; required before use. */
+  public Variable shape(int... dims) {
+    Objects.requireNonNull(dims, "dims");
+    if (dims.length > 0) {
+      Shape.of(dims);
+    }
+    for (int d : dims) {
+      if (d == Shape.BATCH) {
+        throw new IllegalArgumentException("variable '" + fullName + "': a variable's shape cannot contain BATCH");
+      }
+    }
+    if (raw != null) {
+      if (!Arrays.equals(this.dims, dims)) {
+        throw new IllegalArgumentException("variable '" + fullName + "' already exists with shape "
+            + Arrays.toString(this.dims) + "; it cannot be asked for again with shape " + Arrays.toString(dims));
+      }
+      return this;
+    }
+    this.dims = dims.clone();
+    return this;
+  }
+
+  /** Sets how the variable is filled; glorotUniform by default, as in TensorFlow. */
+  public Variable initializer(Initializer init) {
+    this.initializer = checkSettable("initializer", this.initializer, Objects.requireNonNull(init, "initializer"));
+    return this;
+  }
+
+  /** Adds {@code regularizer(w)} to {@code REGULARIZATION_LOSSES} when the variable is created. */
+  public Variable regularizer(Regularizer r) {
+    this.regularizer = checkSettable("regularizer", this.regularizer, Objects.requireNonNull(r, "regularizer"));
+    return this;
+  }
+
+  /** False freezes the variable: no gradient, no decay and no update code at all. */
+  public Variable trainable(boolean t) {
+    this.trainable = checkSettable("trainable", this.trainable, t);
+    return this;
+  }
+
+  /** Adds the variable to user-named collections (besides GLOBAL_VARIABLES and TRAINABLE_VARIABLES). */
+  public Variable collections(String... names) {
+    if (raw != null) {
+      throw alreadyCreated("collections");
+    }
+    collections.addAll(Arrays.asList(names));
+    return this;
+  }
+
+  /** A projection applied after every update, as Keras's kernel_constraint. */
+  public Variable constraint(Constraint c) {
+    this.constraint = checkSettable("constraint", this.constraint, Objects.requireNonNull(c, "constraint"));
+    return this;
+  }
+
+  private <T> T checkSettable(String what, T current, T wanted) {
+    if (raw != null && !Objects.equals(current, wanted)) {
+      throw alreadyCreated(what + " (it has " + current + ", asked for " + wanted + ")");
+    }
+    return wanted;
+  }
+
+  private IllegalStateException alreadyCreated(String what) {
+    return new IllegalStateException("variable '" + fullName + "' was already created by its first use, so its "
+        + what + " can no longer change: set it where the variable is declared, before any op reads it");
+  }
+
+  public Initializer initializer() {
+    return initializer;
+  }
+
+  public Regularizer regularizer() {
+    return regularizer;
+  }
+
+  public boolean isTrainable() {
+    return trainable;
+  }
+
+  public Constraint constraint() {
+    return constraint;
+  }
+
+  List<String> userCollections() {
+    return collections;
+  }
+
+  int[] dims() {
+    return dims == null ? null : dims.clone();
+  }
+
+  boolean created() {
+    return raw != null;
+  }
+
+  /** The variable's own node, creating it on first call. */
+  Node rawNode() {
+    if (raw == null) {
+      if (dims == null) {
+        throw new IllegalStateException("variable '" + fullName + "' has no shape: declare it as variable(\""
+            + fullName.substring(fullName.lastIndexOf('/') + 1) + "\").shape(...)");
+      }
+      double[] init = initializer.initialize(dims.clone(), Initializers.rngFor(model.seed(), fullName));
+      raw = model.graph().variable(fullName, Shape.of(dims), VariableInfo.Role.PARAMETER, trainable, init);
+      model.registerCreated(this);
+    }
+    return raw;
+  }
+
+  /** The node ops read: the variable, or what its scope's custom getter made of it. */
+  @Override
+  public Node node() {
+    if (read == null) {
+      Node r = rawNode();
+      read = getter == null ? r : getter.apply(new Tensor(model, r)).node();
+    }
+    return read;
+  }
+
+  @Override
+  public String toString() {
+    return "variable '" + fullName + "' " + (dims == null ? "(no shape yet)" : Arrays.toString(dims));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.cortado.dsl.golden;
+
+import static dev.cortado.dsl.Cortado.*;
+
+import dev.cortado.dsl.Activation;
+import dev.cortado.dsl.Model;
+import dev.cortado.dsl.Regularizer;
+import dev.cortado.dsl.Tensor;
+import dev.cortado.runtime.Executable;
+import dev.cortado.runtime.GoldenJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One whole training run of PyTorch's {@code training.json}, with its model built through the
+ * public DSL exactly as a user would write it.
+ */
+public record GoldenCase(String name, Map<?, ?> json) {
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  /** Every case of the file. */
+  public static List<GoldenCase> all() {
+    Map<?, ?> root = (Map<?, ?>) GoldenJson.load("training.json");
+    List<GoldenCase> out = new ArrayList<>();
+    for (Object c : (List<?>) root.get("cases")) {
+      Map<?, ?> m = (Map<?, ?>) c;
+      out.add(new GoldenCase((String) m.get("name"), m));
+    }
+    return out;
+  }
+
+  public Map<?, ?> optimizer() {
+    return (Map<?, ?>) json.get("optimizer");
+  }
+
+  public boolean isFloat32() {
+    return "float32".equals(json.get("dtype"));
+  }
+
+  /** The model: dense layers, each regularizer as declared, the data loss plus the collection's terms. */
+  public Model model() {
+    return Model.define(name, m -> {
+      m.dtype(isFloat32() ? F32 : F64);
+      List<?> layers = (List<?>) json.get("layers");
+      Map<?, ?> first = (Map<?, ?>) layers.get(0);
+      Map<?, ?> last = (Map<?, ?>) layers.get(layers.size() - 1);
+      Tensor x = m.input("x", BATCH, num(first.get("in")));
+      Tensor y = m.input("y", BATCH, num(last.get("out")));
+      Tensor h = x;
+      for (Object o : layers) {
+        Map<?, ?> layer = (Map<?, ?>) o;
+        Regularizer reg = regularizer((Map<?, ?>) layer.get("kernel_regularizer"));
+        h = m.dense((String) layer.get("name"), h, num(layer.get("out")), d -> {
+          d.activation(activation((String) layer.get("activation")));
+          if (reg != null) {
+            d.kernelRegularizer(reg);
+          }
+        });
+      }
+      m.output("out", h);
+      Tensor dataLoss = "mse".equals(json.get("loss")) ? mse(h, y) : softmaxCrossEntropy(h, y);
+      m.minimize(dataLoss.add(addN(m.collection(REGULARIZATION_LOSSES))));
+    });
+  }
+
+  private static Regularizer regularizer(Map<?, ?> r) {
+    if (r == null) {
+      return null;
+    }
+    return switch ((String) r.get("type")) {
+      case "l2" -> l2(dbl(r.get("lambda")));
+      case "l1" -> l1(dbl(r.get("lambda")));
+      case "l1l2" -> l1l2(dbl(r.get("l1")), dbl(r.get("l2")));
+      case "sum_pow4" -> {
+        double lambda = dbl(r.get("lambda"));
+        yield w -> w.square().square().sum().mul(lambda);
+      }
+      default -> throw new IllegalArgumentException("unknown regularizer " + r);
+    };
+  }
+
+  private static Activation activation(String a) {
+    return switch (a) {
+      case "linear" -> LINEAR;
+      case "relu" -> RELU;
+      case "tanh" -> TANH;
+      case "sigmoid" -> SIGMOID;
+      default -> throw new IllegalArgumentException("unknown activation " + a);
+    };
+  }
+
+  /** Sets every parameter to the case's starting value. */
+  public void initialize(Executable exe) {
+    ((Map<?, ?>) json.get("init")).forEach((k, v) -> exe.setParameter((String) k, GoldenJson.flatten(v)));
+  }
+
+  public int steps() {
+    return num(json.get("steps"));
+  }
+
+  /** The inputs of step {@code s}: batch {@code s % num_batches}. */
+  public Map<String, double[]> batch(int s) {
+    List<?> batches = (List<?>) json.get("batches");
+    Map<?, ?> b = (Map<?, ?>) batches.get(s % batches.size());
+    Map<String, double[]> in = new LinkedHashMap<>();
+    in.put("x", GoldenJson.flatten(b.get("x")));
+    in.put("y", GoldenJson.flatten(b.get("y")));
+    return in;
+  }
+
+  public Map<?, ?> expected() {
+    return (Map<?, ?>) json.get("expected");
+  }
+
+  public double[] expectedLosses(String key) {
+    return GoldenJson.flatten(expected().get(key));
+  }
+
+  public Map<String, double[]> expectedParams() {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    ((Map<?, ?>) expected().get("params")).forEach((k, v) -> out.put((String) k, GoldenJson.flatten(v)));
+    return out;
+  }
+
+  static int num(Object o) {
+    return ((Number) o).intValue();
+  }
+
+  static double dbl(Object o) {
+    return ((Number) o).doubleValue();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cortado.dsl.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cortado.runtime.Executable;
+import java.util.Map;
+
+/** Runs a golden case on an executable and compares every step's losses and the final parameters. */
+public final class GoldenRun {
+  private GoldenRun() {}
+
+  /**
+   * Trains {@code exe} for the case's steps and asserts each step's total, data and
+   * regularization loss and the final parameters within {@code rel} relative tolerance.
+   */
+  public static void check(GoldenCase c, Executable exe, double rel) {
+    c.initialize(exe);
+    double[] loss = c.expectedLosses("loss");
+    double[] data = c.expectedLosses("data_loss");
+    double[] reg = c.expectedLosses("regularization_loss");
+    for (int s = 0; s < c.steps(); s++) {
+      double got = exe.trainStep(c.batch(s));
+      Map<String, Double> parts = exe.lastLosses();
+      double regSum = parts.entrySet().stream().filter(e -> e.getKey().startsWith("regularization/"))
+          .mapToDouble(Map.Entry::getValue).sum();
+      close(loss[s], got, rel, c + " step " + s + " loss");
+      close(data[s], parts.get("data_loss"), rel, c + " step " + s + " data_loss");
+      close(reg[s], regSum, rel, c + " step " + s + " regularization_loss");
+    }
+    c.expectedParams().forEach((name, want) -> {
+      double[] have = exe.parameter(name);
+      assertEquals(want.length, have.length, name);
+      for (int i = 0; i < want.length; i++) {
+        close(want[i], have[i], rel, c + " final " + name + "[" + i + "]");
+      }
+    });
+  }
+
+  static void close(double want, double got, double rel, String what) {
+    assertEquals(want, got, rel * Math.max(1e-3, Math.abs(want)), what);
+  }
+}
