@@ -351,8 +351,8 @@ public final class ModelBuilder {
     if (loss != null) {
       g.loss(Graph.LOSS, loss.total().node());
       g.loss(Graph.DATA_LOSS, loss.data().node());
-      regTerms.forEach((k, t) -> g.loss(k, t.node()));
     }
+    regTerms.forEach((k, t) -> g.loss(k, t.node()));
     return new Model(name, g.build(), seed, new ArrayList<>(variables.values()), loss == null ? List.of() : loss.added(),
         optimizer, definition);
   }
