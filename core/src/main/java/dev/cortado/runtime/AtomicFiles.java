@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes a file so that a reader sees either the old content or the complete new content, never
@@ -24,6 +25,8 @@ public final class AtomicFiles {
     void writeTo(FileChannel channel) throws IOException;
   }
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private AtomicFiles() {}
 
   /** Replaces {@code target} with the given bytes, atomically. */
@@ -39,11 +42,14 @@ public final class AtomicFiles {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: it makes the file owner-only (0600); CREATE_NEW gives the
+    // permissions any new file gets (umask), which the renamed file then keeps.
+    Path temp = dir.resolve("." + absolute.getFileName() + "."
+        + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+          StandardOpenOption.CREATE_NEW)) {
         content.writeTo(channel);
         channel.force(true);
       }

@@ -202,6 +202,16 @@ class CheckpointTest {
     }
   }
 
+  @Test
+  void theFileGetsTheUsualPermissionsNotATempFilesOwnerOnlyOnes() throws IOException {
+    Path file = dir.resolve("perm.safetensors");
+    Checkpoint.save(trained(10, false), file);
+    Path plain = Files.createFile(dir.resolve("plain"));
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+    }
+  }
+
   /** A reader that shares no code with the project: regular expressions over the header. */
   static final class HandReader {
     static final class Tensor {
