@@ -32,7 +32,12 @@ final class Summary {
         String cell = rows.get(r)[i];
         boolean right = i == 2;
         sb.append(right ? " ".repeat(w[i] - cell.length()) + cell : cell + " ".repeat(w[i] - cell.length()));
-        sb.append(i < w.length - 1 ? "  " : "\n");
+        if (i < w.length - 1) {
+          sb.append("  ");
+        } else {
+          sb.setLength(sb.toString().stripTrailing().length());
+          sb.append('\n');
+        }
       }
       if (r == 0) {
         sb.append(rule);
