@@ -170,6 +170,16 @@ public enum Op {
       return grads(need, () -> b.mul(g, y));
     }
   },
+  /**
+   * e^x - 1, accurate near 0 where {@code exp(x) - 1} cancels; dy/dx = y + 1. Adam's bias
+   * corrections {@code 1 - β^t = -expm1(t·ln β)} use it, so they stay accurate in float32.
+   */
+  EXPM1(1, Math::expm1) {
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.mul(g, b.add(y, b.constant(1))));
+    }
+  },
   /** ln x; dy/dx = 1/x. */
   LOG(1, Math::log) {
     @Override

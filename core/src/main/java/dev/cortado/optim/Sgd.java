@@ -1,39 +1,111 @@
 package dev.cortado.optim;
 
+import dev.cortado.ir.Attrs;
 import dev.cortado.ir.GraphBuilder;
 import dev.cortado.ir.Node;
+import dev.cortado.op.Op;
 
-/** Plain stochastic gradient descent, {@code w ← w - lr·g}, as {@code torch.optim.SGD(lr)}. */
-public final class Sgd implements Optimizer {
-  private final double lr;
+/**
+ * Stochastic gradient descent with momentum, as {@code torch.optim.SGD}: with {@code g} the
+ * gradient (clipped, plus {@code wd·w} under coupled decay), {@code μ} the momentum, {@code τ}
+ * the dampening and {@code b} the state {@code "<param>/momentum_buffer"},
+ *
+ * <pre>
+ *   b ← g                      at the first step (PyTorch's clone of the first gradient)
+ *   b ← μ·b + (1 - τ)·g        afterwards
+ *   d = g + μ·b  (nesterov)    or  d = b  (μ &gt; 0)  or  d = g  (μ = 0)
+ *   w ← w - lr·m·d
+ * </pre>
+ *
+ * The natural decay mode is {@link DecayMode#COUPLED} ({@code SGD(weight_decay=)});
+ * {@code DECOUPLED} gives SGDW. Nesterov needs a positive momentum and zero dampening.
+ */
+public final class Sgd extends BaseOptimizer<Sgd> {
+  private final double momentum;
+  private final double dampening;
+  private final boolean nesterov;
 
+  /** Plain SGD, {@code w ← w - lr·g}. */
   public Sgd(double lr) {
-    if (!(lr > 0) || Double.isInfinite(lr)) {
-      throw new IllegalArgumentException("sgd: the learning rate must be positive and finite, got " + lr);
+    super("sgd", lr, 0);
+    this.momentum = 0;
+    this.dampening = 0;
+    this.nesterov = false;
+  }
+
+  private Sgd(Common c, double momentum, double dampening, boolean nesterov) {
+    super(c);
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.nesterov = nesterov;
+  }
+
+  @Override
+  protected Sgd with(Common c) {
+    return new Sgd(c, momentum, dampening, nesterov);
+  }
+
+  /** Momentum μ ≥ 0 (0: none). */
+  public Sgd momentum(double m) {
+    return new Sgd(common(), nonNegative("momentum", m), dampening, nesterov);
+  }
+
+  /** Dampening τ of the momentum buffer's new gradient ({@code (1 - τ)·g}); any finite value, as PyTorch. */
+  public Sgd dampening(double d) {
+    return new Sgd(common(), momentum, check("dampening", d, true, "finite"), nesterov);
+  }
+
+  /** Nesterov momentum, as PyTorch's: {@code d = g + μ·b}. */
+  public Sgd nesterov(boolean n) {
+    return new Sgd(common(), momentum, dampening, n);
+  }
+
+  public double momentum() {
+    return momentum;
+  }
+
+  public double dampening() {
+    return dampening;
+  }
+
+  public boolean nesterov() {
+    return nesterov;
+  }
+
+  @Override
+  protected DecayMode naturalDecayMode() {
+    return DecayMode.COUPLED;
+  }
+
+  @Override
+  protected void validate() {
+    if (nesterov && (momentum <= 0 || dampening != 0)) {
+      throw new IllegalArgumentException("sgd: nesterov(true) needs a positive momentum and zero dampening, got momentum="
+          + momentum + ", dampening=" + dampening);
     }
-    this.lr = lr;
-  }
-
-  public double lr() {
-    return lr;
   }
 
   @Override
-  public void buildUpdates(UpdateContext ctx) {
-    GraphBuilder b = ctx.builder();
-    for (UpdateContext.Param p : ctx.params()) {
-      Node step = b.mul(p.gradient(), lr);
-      ctx.update(p.name(), b.sub(p.value(), step));
+  protected Node rule(ParamStep s) {
+    GraphBuilder b = s.b();
+    Node d = s.gradient();
+    if (momentum != 0) {
+      Node buf = s.slot("momentum_buffer", 0);
+      Node fresh = d;
+      if (dampening != 0) {
+        // 1 at the first step (the buffer starts as the gradient), 1 - τ afterwards
+        Node later = b.apply(Op.MINIMUM, Attrs.NONE, b.sub(s.step(), b.constant(1)), b.constant(1));
+        fresh = b.mul(d, b.sub(b.constant(1), b.mul(later, b.constant(dampening))));
+      }
+      Node next = s.set(buf, b.add(s.mul(buf, momentum), fresh));
+      d = nesterov ? b.add(d, s.mul(next, momentum)) : next;
     }
+    return b.sub(s.weight(), b.mul(d, s.lr()));
   }
 
   @Override
-  public String describe() {
-    return "sgd(lr=" + lr + ")";
-  }
-
-  @Override
-  public String toString() {
-    return describe();
+  protected String describeOwn() {
+    return (momentum != 0 ? ", momentum=" + momentum : "") + (dampening != 0 ? ", dampening=" + dampening : "")
+        + (nesterov ? ", nesterov" : "");
   }
 }

@@ -59,7 +59,7 @@ class VjpCheckTest {
     cs.add(binary(Op.DIV, new int[] {3, 4}, new int[] {}, 0.5, 2));
     cs.add(binary(Op.POW, new int[] {3, 4}, new int[] {3, 4}, 0.5, 2));
     cs.add(binary(Op.POW, new int[] {3, 4}, new int[] {}, 0.5, 2));
-    for (Op op : List.of(Op.NEG, Op.RELU, Op.SIGMOID, Op.TANH, Op.EXP, Op.SQUARE, Op.ABS, Op.SOFTPLUS,
+    for (Op op : List.of(Op.NEG, Op.RELU, Op.SIGMOID, Op.TANH, Op.EXP, Op.EXPM1, Op.SQUARE, Op.ABS, Op.SOFTPLUS,
         Op.SOFTMAX, Op.LOG_SOFTMAX)) {
       cs.add(unary(op, -2, 2));
     }

@@ -2,6 +2,11 @@ package dev.cortado.dsl;
 
 import dev.cortado.ir.DType;
 import dev.cortado.ir.Shape;
+import dev.cortado.optim.Adagrad;
+import dev.cortado.optim.Adam;
+import dev.cortado.optim.DecayMode;
+import dev.cortado.optim.RmsProp;
+import dev.cortado.optim.Schedule;
 import dev.cortado.optim.Sgd;
 import java.util.Arrays;
 import java.util.List;
@@ -110,9 +115,117 @@ public final class Cortado {
 
   // ---------------------------------------------------------------- optimizers
 
-  /** Plain SGD, {@code w ← w - lr·g}, as {@code torch.optim.SGD(lr)}. */
+  /**
+   * {@code torch.optim.SGD(lr)}: plain SGD, with {@code .momentum(μ)}, {@code .dampening(τ)},
+   * {@code .nesterov(true)}; {@code .weightDecay(wd)} is COUPLED ({@code g += wd·w}).
+   */
   public static Sgd sgd(double lr) {
     return new Sgd(lr);
+  }
+
+  /**
+   * {@code torch.optim.Adam(lr)}: betas (0.9, 0.999), eps 1e-8, {@code .amsgrad(true)};
+   * {@code .weightDecay(wd)} is COUPLED, as Adam's {@code weight_decay}.
+   */
+  public static Adam adam(double lr) {
+    return Adam.adam(lr);
+  }
+
+  /** {@code torch.optim.AdamW(lr)}: Adam with DECOUPLED weight decay, 1e-2 unless set. */
+  public static Adam adamW(double lr) {
+    return Adam.adamW(lr);
+  }
+
+  /**
+   * {@code torch.optim.RMSprop(lr)}: {@code .rho(ρ)} (PyTorch's alpha, 0.99), eps 1e-8,
+   * {@code .momentum(μ)}, {@code .centered(true)}; {@code .weightDecay(wd)} is COUPLED.
+   */
+  public static RmsProp rmsProp(double lr) {
+    return new RmsProp(lr);
+  }
+
+  /**
+   * {@code torch.optim.Adagrad(lr)}: eps 1e-10, {@code .lrDecay(d)},
+   * {@code .initialAccumulator(v)}; {@code .weightDecay(wd)} is COUPLED.
+   */
+  public static Adagrad adagrad(double lr) {
+    return new Adagrad(lr);
+  }
+
+  /** Weight decay added to the gradient, {@code g += wd·w}: the same as an {@code l2(wd)} regularizer. */
+  public static final DecayMode COUPLED = DecayMode.COUPLED;
+  /** Weight decay {@code w *= 1 - lr·m·wd} before the step, as AdamW and SGDW. */
+  public static final DecayMode DECOUPLED = DecayMode.DECOUPLED;
+  /** Weight decay {@code w *= 1 - m·wd} before the step, scaled only by the schedule multiplier m. */
+  public static final DecayMode DECOUPLED_UNSCALED = DecayMode.DECOUPLED_UNSCALED;
+
+  // ---------------------------------------------------------------- learning-rate schedules
+
+  /** The multiplier 1 at every step. */
+  public static Schedule constantLr() {
+    return Schedule.constant();
+  }
+
+  /** {@code γ^⌊step / stepSize⌋}, as PyTorch's {@code StepLR}. */
+  public static Schedule stepLr(long stepSize, double gamma) {
+    return Schedule.step(stepSize, gamma);
+  }
+
+  /** {@code γ^step}, as PyTorch's {@code ExponentialLR}. */
+  public static Schedule exponentialLr(double gamma) {
+    return Schedule.exponential(gamma);
+  }
+
+  /** Linear warm-up from 0 over {@code warmupSteps}, then cosine decay to 0 at {@code totalSteps}. */
+  public static Schedule cosineLr(long warmupSteps, long totalSteps) {
+    return Schedule.cosine(warmupSteps, totalSteps, 0);
+  }
+
+  /** Linear warm-up from 0 over {@code warmupSteps}, then cosine decay to {@code minMultiplier} at {@code totalSteps}. */
+  public static Schedule cosineLr(long warmupSteps, long totalSteps, double minMultiplier) {
+    return Schedule.cosine(warmupSteps, totalSteps, minMultiplier);
+  }
+
+  /** A schedule from a function of the step: {@code lrSchedule(s -> s < 100 ? 1 : 0.1)}. */
+  public static Schedule lrSchedule(java.util.function.LongToDoubleFunction multiplier) {
+    return Schedule.of(multiplier);
+  }
+
+  // ---------------------------------------------------------------- constraints (Keras semantics)
+
+  /** Scales the norm over axis 0 (each unit's incoming weights) down to at most {@code max}. */
+  public static Constraint maxNorm(double max) {
+    return new Constraints.MaxNorm(max, 0);
+  }
+
+  /** Scales the norm over {@code axis} down to at most {@code max}. */
+  public static Constraint maxNorm(double max, int axis) {
+    return new Constraints.MaxNorm(max, axis);
+  }
+
+  /** Scales the norm over axis 0 into {@code [min, max]}. */
+  public static Constraint minMaxNorm(double min, double max) {
+    return new Constraints.MinMaxNorm(min, max, 1.0, 0);
+  }
+
+  /** Moves the norm over {@code axis} toward {@code [min, max]} at {@code rate} (1: at once). */
+  public static Constraint minMaxNorm(double min, double max, double rate, int axis) {
+    return new Constraints.MinMaxNorm(min, max, rate, axis);
+  }
+
+  /** {@code max(w, 0)}: non-negative weights. */
+  public static Constraint nonNeg() {
+    return new Constraints.NonNeg();
+  }
+
+  /** Scales the norm over axis 0 to 1. */
+  public static Constraint unitNorm() {
+    return new Constraints.UnitNorm(0);
+  }
+
+  /** Scales the norm over {@code axis} to 1. */
+  public static Constraint unitNorm(int axis) {
+    return new Constraints.UnitNorm(axis);
   }
 
   // ---------------------------------------------------------------- functions

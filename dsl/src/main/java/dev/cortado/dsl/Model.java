@@ -19,6 +19,7 @@ import java.util.function.Consumer;
  * reference interpreter) or {@link #compile} (generated Java), which share one interface.
  */
 public final class Model {
+  private static final System.Logger LOG = System.getLogger(Model.class.getName());
   private final String name;
   private final Graph graph;
   private final long seed;
@@ -105,7 +106,11 @@ public final class Model {
     return Summary.of(this);
   }
 
-  /** The training-step graph for an optimizer: forward, gradients, updates and constraints. */
+  /**
+   * The training-step graph for an optimizer: forward, gradients, updates and constraints.
+   * Frozen variables get no gradient, decay or update; one that carries a regularizer is
+   * reported with a one-line warning, since its term is a constant of the loss.
+   */
   public Graph trainingGraph(Optimizer optimizer) {
     Objects.requireNonNull(optimizer, "optimizer");
     Map<String, TrainingGraph.Projection> projections = new LinkedHashMap<>();
@@ -113,6 +118,10 @@ public final class Model {
       Constraint c = v.constraint();
       if (c != null && v.isTrainable()) {
         projections.put(v.name(), (b, updated) -> Constraints.project(b, c, updated));
+      }
+      if (!v.isTrainable() && v.regularizer() != null) {
+        LOG.log(System.Logger.Level.WARNING, "model '" + name + "': variable '" + v.name()
+            + "' is frozen but has the regularizer " + v.regularizer() + "; its term can never change");
       }
     }
     return TrainingGraph.build(graph, optimizer, projections);

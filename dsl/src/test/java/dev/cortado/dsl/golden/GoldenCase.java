@@ -6,6 +6,8 @@ import dev.cortado.dsl.Activation;
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.Regularizer;
 import dev.cortado.dsl.Tensor;
+import dev.cortado.optim.BaseOptimizer;
+import dev.cortado.optim.Optimizer;
 import dev.cortado.runtime.Executable;
 import dev.cortado.runtime.GoldenJson;
 import java.util.ArrayList;
@@ -37,6 +39,38 @@ public record GoldenCase(String name, Map<?, ?> json) {
 
   public Map<?, ?> optimizer() {
     return (Map<?, ?>) json.get("optimizer");
+  }
+
+  /**
+   * The case's optimizer through the public factories: {@code sgd} (momentum, nesterov),
+   * {@code adam}, {@code adamw}, {@code rmsprop}, {@code adagrad}, PyTorch's defaults where a
+   * field is absent; {@code decay_mode} {@code coupled} is COUPLED, {@code decoupled} and
+   * {@code decoupled_manual} (SGDW) are DECOUPLED; {@code exclude_bias} excludes {@code "*}{@code /bias"}.
+   */
+  public Optimizer trainingOptimizer() {
+    Map<?, ?> o = optimizer();
+    double lr = dbl(o.get("lr"));
+    BaseOptimizer<?> opt = switch ((String) o.get("type")) {
+      case "sgd" -> sgd(lr).momentum(dbl(o, "momentum", 0)).nesterov(Boolean.TRUE.equals(o.get("nesterov")));
+      case "adam" -> adam(lr).betas(dbl(o, "beta1", 0.9), dbl(o, "beta2", 0.999)).eps(dbl(o, "eps", 1e-8));
+      case "adamw" -> adamW(lr).betas(dbl(o, "beta1", 0.9), dbl(o, "beta2", 0.999)).eps(dbl(o, "eps", 1e-8));
+      case "rmsprop" -> rmsProp(lr).rho(dbl(o, "rho", 0.99)).eps(dbl(o, "eps", 1e-8))
+          .momentum(dbl(o, "momentum", 0)).centered(Boolean.TRUE.equals(o.get("centered")));
+      case "adagrad" -> adagrad(lr).eps(dbl(o, "eps", 1e-10)).lrDecay(dbl(o, "lr_decay", 0));
+      default -> throw new IllegalArgumentException(name + ": unknown optimizer " + o);
+    };
+    if (o.containsKey("weight_decay")) {
+      String mode = (String) o.get("decay_mode");
+      opt = opt.weightDecay(dbl(o.get("weight_decay")), "coupled".equals(mode) ? COUPLED : DECOUPLED);
+    }
+    if (Boolean.TRUE.equals(o.get("exclude_bias"))) {
+      opt = opt.excludeFromWeightDecay("*/bias");
+    }
+    return opt;
+  }
+
+  private static double dbl(Map<?, ?> m, String key, double dflt) {
+    return m.containsKey(key) ? dbl(m.get(key)) : dflt;
   }
 
   public boolean isFloat32() {

@@ -11,9 +11,11 @@ public final class GoldenRun {
 
   /**
    * Trains {@code exe} for the case's steps and asserts each step's total, data and
-   * regularization loss and the final parameters within {@code rel} relative tolerance.
+   * regularization loss and the final parameters within {@code rel} relative tolerance (relative
+   * to {@code max(1e-3, |expected|)}); returns the largest relative error seen.
    */
-  public static void check(GoldenCase c, Executable exe, double rel) {
+  public static double check(GoldenCase c, Executable exe, double rel) {
+    double[] worst = {0};
     c.initialize(exe);
     double[] loss = c.expectedLosses("loss");
     double[] data = c.expectedLosses("data_loss");
@@ -23,20 +25,24 @@ public final class GoldenRun {
       Map<String, Double> parts = exe.lastLosses();
       double regSum = parts.entrySet().stream().filter(e -> e.getKey().startsWith("regularization/"))
           .mapToDouble(Map.Entry::getValue).sum();
-      close(loss[s], got, rel, c + " step " + s + " loss");
-      close(data[s], parts.get("data_loss"), rel, c + " step " + s + " data_loss");
-      close(reg[s], regSum, rel, c + " step " + s + " regularization_loss");
+      worst[0] = Math.max(worst[0], close(loss[s], got, rel, c + " step " + s + " loss"));
+      worst[0] = Math.max(worst[0], close(data[s], parts.get("data_loss"), rel, c + " step " + s + " data_loss"));
+      worst[0] = Math.max(worst[0], close(reg[s], regSum, rel, c + " step " + s + " regularization_loss"));
     }
     c.expectedParams().forEach((name, want) -> {
       double[] have = exe.parameter(name);
       assertEquals(want.length, have.length, name);
       for (int i = 0; i < want.length; i++) {
-        close(want[i], have[i], rel, c + " final " + name + "[" + i + "]");
+        worst[0] = Math.max(worst[0], close(want[i], have[i], rel, c + " final " + name + "[" + i + "]"));
       }
     });
+    return worst[0];
   }
 
-  static void close(double want, double got, double rel, String what) {
-    assertEquals(want, got, rel * Math.max(1e-3, Math.abs(want)), what);
+  /** Asserts agreement; returns the relative error {@code |got - want| / max(1e-3, |want|)}. */
+  static double close(double want, double got, double rel, String what) {
+    double scale = Math.max(1e-3, Math.abs(want));
+    assertEquals(want, got, rel * scale, what);
+    return Math.abs(got - want) / scale;
   }
 }
