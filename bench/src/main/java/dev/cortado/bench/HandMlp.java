@@ -12,31 +12,44 @@ import java.util.SplittableRandom;
  *
  * <ol>
  *   <li>forward: {@code act[l+1] = relu(act[l]·W_l + b_l)} ({@link Kernels#dense}, then ReLU in
- *       place);
+ *       place); a narrow layer ({@code out < }{@value #NARROW}) computes {@code (Wᵀ·act[l]ᵀ)} on a
+ *       transposed copy of its input, vector over the batch, and transposes the small result
+ *       back;
  *   <li>the loss and its gradient {@code delta[L-1]} in one pass ({@link #loss});
- *   <li>backward, last layer first: {@code Wᵀ} is copied before the update, the input gradient
- *       {@code delta[l-1] = (delta[l]·Wᵀ) ⊙ [act[l] > 0]} is formed from the copy (not for the
- *       first layer: the data needs no gradient), then each row {@code k} of {@code dW =
- *       act[l]ᵀ·delta[l]} is computed into a scratch row and the optimizer updates row {@code k}
- *       of {@code W} at once, while it is in L1; the bias last.
+ *   <li>backward, last layer first: the input gradient {@code delta[l-1] = (delta[l]·Wᵀ) ⊙
+ *       [act[l] > 0]} from a transposed copy of {@code W} made before the update (a narrow layer
+ *       stores {@code Wᵀ} and needs no copy); not for the first layer, whose input needs no
+ *       gradient. Then each row of {@code dW = act[l]ᵀ·delta[l]} (a narrow layer: each row of
+ *       {@code dWᵀ}) is computed into a scratch row and the optimizer updates that row of the
+ *       kernel at once, while it is in L1; the bias last.
  * </ol>
  */
 abstract class HandMlp {
+  /** Layers with fewer outputs than this keep their kernel transposed (one AVX-512 vector). */
+  static final int NARROW = 16;
+
   final int batch;
   final int[] sizes;
+  /** {@code W[in][out]}, or {@code Wᵀ[out][in]} for a narrow layer; see {@link #kernel}. */
   final float[][][] kernels;
   final float[][] biases;
-  /** Optimizer state slots, each shaped like the kernels / biases. */
+  /** Optimizer state slots, each shaped like the kernels (as stored) / biases. */
   final float[][][][] kernelState;
   final float[][][] biasState;
-  private final float[][][] transposed;
+  private final boolean[] narrow;
+  /** {@code Wᵀ} of a wide layer (for its input gradient), {@code yᵀ[out][B]} of a narrow one. */
+  private final float[][][] scratch;
+  /** {@code act[l]ᵀ[in][B]}, the transposed input of a narrow layer. */
+  private final float[][][] actT;
   private final float[][][] act;
   private final float[][][] delta;
   private final float[][] gradRows;
+  private final float[][] biasGrad;
 
   /**
    * Initializes the parameters as {@code torch.nn.Linear} does, uniform in {@code ±1/sqrt(in)}
-   * for kernel and bias, drawn layer by layer (kernel row-major, then bias) from {@code seed}.
+   * for kernel and bias, drawn layer by layer (kernel {@code [in][out]} row-major, then bias) from
+   * {@code seed}.
    */
   HandMlp(int batch, int[] sizes, int stateSlots, long seed) {
     this.batch = batch;
@@ -44,44 +57,82 @@ abstract class HandMlp {
     int layers = sizes.length - 1;
     kernels = new float[layers][][];
     biases = new float[layers][];
-    transposed = new float[layers][][];
+    narrow = new boolean[layers];
+    scratch = new float[layers][][];
+    actT = new float[layers][][];
     act = new float[layers + 1][][];
     delta = new float[layers][][];
     gradRows = new float[layers][];
+    biasGrad = new float[layers][];
     kernelState = new float[stateSlots][layers][][];
     biasState = new float[stateSlots][layers][];
     SplittableRandom random = new SplittableRandom(seed);
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
+      narrow[l] = out < NARROW;
       double bound = 1 / Math.sqrt(in);
-      kernels[l] = new float[in][out];
-      biases[l] = new float[out];
-      for (float[] row : kernels[l]) {
+      float[][] w = new float[in][out];
+      for (float[] row : w) {
         for (int n = 0; n < out; n++) {
           row[n] = (float) random.nextDouble(-bound, bound);
         }
       }
+      biases[l] = new float[out];
       for (int n = 0; n < out; n++) {
         biases[l][n] = (float) random.nextDouble(-bound, bound);
       }
-      transposed[l] = l > 0 ? new float[out][in] : null;
+      if (narrow[l]) {
+        kernels[l] = new float[out][in];
+        Kernels.transpose(w, kernels[l]);
+        scratch[l] = new float[out][batch];
+        actT[l] = new float[in][batch];
+      } else {
+        kernels[l] = w;
+        scratch[l] = l > 0 ? new float[out][in] : null;
+      }
       act[l + 1] = new float[batch][out];
       delta[l] = new float[batch][out];
-      gradRows[l] = new float[out];
+      gradRows[l] = new float[narrow[l] ? in : out];
+      biasGrad[l] = new float[out];
       for (int s = 0; s < stateSlots; s++) {
-        kernelState[s][l] = new float[in][out];
+        kernelState[s][l] = new float[kernels[l].length][kernels[l][0].length];
         biasState[s][l] = new float[out];
       }
     }
   }
 
+  /** A copy of layer {@code l}'s kernel as {@code W[in][out]}, whatever its stored layout. */
+  final float[][] kernel(int l) {
+    float[][] w = kernels[l];
+    if (!narrow[l]) {
+      float[][] copy = new float[w.length][];
+      for (int k = 0; k < w.length; k++) {
+        copy[k] = w[k].clone();
+      }
+      return copy;
+    }
+    float[][] t = new float[w[0].length][w.length];
+    Kernels.transpose(w, t);
+    return t;
+  }
+
   /** Runs one training step on {@code x[batch][in]} and returns the loss before the update. */
-  final float step(float[][] x, float[][] target) {
+  float step(float[][] x, float[][] target) {
     int layers = kernels.length;
     act[0] = x;
     for (int l = 0; l < layers; l++) {
-      Kernels.dense(act[l], kernels[l], biases[l], act[l + 1]);
+      if (narrow[l]) {
+        float[][] yT = scratch[l];
+        Kernels.transpose(act[l], actT[l]);
+        for (int n = 0; n < yT.length; n++) {
+          java.util.Arrays.fill(yT[n], biases[l][n]);
+        }
+        Kernels.matmulAcc(kernels[l], actT[l], yT);
+        Kernels.transpose(yT, act[l + 1]);
+      } else {
+        Kernels.dense(act[l], kernels[l], biases[l], act[l + 1]);
+      }
       if (l < layers - 1) {
         Kernels.relu(act[l + 1]);
       }
@@ -91,16 +142,24 @@ abstract class HandMlp {
     for (int l = layers - 1; l >= 0; l--) {
       float[][] w = kernels[l];
       if (l > 0) {
-        Kernels.transpose(w, transposed[l]);
-        Kernels.inputGrad(delta[l], transposed[l], act[l], delta[l - 1]);
+        float[][] wT = w;
+        if (!narrow[l]) {
+          wT = scratch[l];
+          Kernels.transpose(w, wT);
+        }
+        Kernels.inputGrad(delta[l], wT, act[l], delta[l - 1]);
       }
       float[] g = gradRows[l];
-      for (int k = 0; k < w.length; k++) {
-        Kernels.gradRow(act[l], k, delta[l], g);
-        update(w[k], g, state(0, l, k), state(1, l, k));
+      for (int r = 0; r < w.length; r++) {
+        if (narrow[l]) {
+          Kernels.gradRow(delta[l], r, act[l], g);
+        } else {
+          Kernels.gradRow(act[l], r, delta[l], g);
+        }
+        update(w[r], g, state(0, l, r), state(1, l, r));
       }
-      Kernels.columnSums(delta[l], g);
-      update(biases[l], g, state(0, l, -1), state(1, l, -1));
+      Kernels.columnSums(delta[l], biasGrad[l]);
+      update(biases[l], biasGrad[l], state(0, l, -1), state(1, l, -1));
     }
     act[0] = null;
     return loss;

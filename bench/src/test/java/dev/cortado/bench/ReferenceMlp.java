@@ -25,7 +25,7 @@ final class ReferenceMlp {
     s0b = new double[layers][];
     s1b = new double[layers][];
     for (int l = 0; l < layers; l++) {
-      w[l] = widen(hand.kernels[l]);
+      w[l] = widen(hand.kernel(l));
       b[l] = widen(new float[][] {hand.biases[l]})[0];
       s0[l] = new double[w[l].length][w[l][0].length];
       s1[l] = new double[w[l].length][w[l][0].length];

@@ -1,6 +1,7 @@
 package dev.cortado.runtime;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,8 +103,36 @@ public final class Checkpoint {
     restore(exe, path, false);
   }
 
+  /**
+   * As {@link #load(Executable, Path)} from a stream, such as the initial weights that the Maven
+   * plugin puts next to a generated class: {@code Checkpoint.load(exe,
+   * RegressionStep.class.getResourceAsStream("RegressionStep.safetensors"), "RegressionStep.safetensors")}.
+   * The stream is read to its end and not closed; {@code source} names it in messages.
+   */
+  public static void load(Executable exe, InputStream in, String source) throws IOException {
+    restore(exe, Safetensors.read(checked(in, source), source), source, true);
+  }
+
+  /** As {@link #loadParameters(Executable, Path)} from a stream; see {@link #load(Executable, InputStream, String)}. */
+  public static void loadParameters(Executable exe, InputStream in, String source)
+      throws IOException {
+    restore(exe, Safetensors.read(checked(in, source), source), source, false);
+  }
+
+  private static InputStream checked(InputStream in, String source) throws IOException {
+    if (in == null) {
+      throw new IOException("checkpoint " + source + " not found (null stream; is the resource"
+          + " on the class path?)");
+    }
+    return in;
+  }
+
   private static void restore(Executable exe, Path path, boolean full) throws IOException {
-    Safetensors.Contents file = Safetensors.read(path);
+    restore(exe, Safetensors.read(path), path.toString(), full);
+  }
+
+  private static void restore(Executable exe, Safetensors.Contents file, String path,
+      boolean full) {
     List<String> problems = new ArrayList<>();
     Map<String, double[]> parameters = new LinkedHashMap<>();
     Map<String, double[]> state = new LinkedHashMap<>();

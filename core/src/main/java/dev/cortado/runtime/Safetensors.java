@@ -1,6 +1,7 @@
 package dev.cortado.runtime;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -151,13 +152,26 @@ public final class Safetensors {
    * @throws IllegalArgumentException naming the file and the entry if the file is malformed
    */
   public static Contents read(Path path) throws IOException {
-    byte[] bytes = Files.readAllBytes(path);
+    return parse(Files.readAllBytes(path), path.toString(), path);
+  }
+
+  /**
+   * As {@link #read(Path)} from a stream, read to its end (not closed), such as a class path
+   * resource inside a jar: {@code read(Foo.class.getResourceAsStream("Foo.safetensors"),
+   * "Foo.safetensors")}. {@code source} names the stream in error messages; the result's {@link
+   * Contents#path()} is null.
+   */
+  public static Contents read(InputStream in, String source) throws IOException {
+    return parse(in.readAllBytes(), source, null);
+  }
+
+  private static Contents parse(byte[] bytes, String source, Path path) {
     if (bytes.length < 8) {
-      throw bad(path, "file of " + bytes.length + " bytes is shorter than the 8-byte header length");
+      throw bad(source, "file of " + bytes.length + " bytes is shorter than the 8-byte header length");
     }
     long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength < 2 || headerLength > bytes.length - 8) {
-      throw bad(path, "header length " + Long.toUnsignedString(headerLength)
+      throw bad(source, "header length " + Long.toUnsignedString(headerLength)
           + " does not fit in a file of " + bytes.length + " bytes");
     }
     String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
@@ -165,10 +179,10 @@ public final class Safetensors {
     try {
       parsed = Json.parse(json);
     } catch (IllegalArgumentException e) {
-      throw bad(path, "header is not valid " + e.getMessage());
+      throw bad(source, "header is not valid " + e.getMessage());
     }
     if (!(parsed instanceof Map)) {
-      throw bad(path, "header is not a JSON object");
+      throw bad(source, "header is not a JSON object");
     }
     int dataStart = 8 + (int) headerLength;
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, bytes.length - dataStart).slice()
@@ -178,79 +192,79 @@ public final class Safetensors {
     for (Map.Entry<?, ?> e : ((Map<?, ?>) parsed).entrySet()) {
       String name = (String) e.getKey();
       if (name.equals(METADATA)) {
-        readMetadata(path, e.getValue(), metadata);
+        readMetadata(source, e.getValue(), metadata);
       } else {
-        entries.add(readEntry(path, name, e.getValue(), data));
+        entries.add(readEntry(source, name, e.getValue(), data));
       }
     }
     entries.sort(Comparator.comparingLong(en -> en.begin));
     long expected = 0;
     for (Entry en : entries) {
       if (en.begin != expected) {
-        throw bad(path, "tensor \"" + en.name + "\" starts at byte " + en.begin
+        throw bad(source, "tensor \"" + en.name + "\" starts at byte " + en.begin
             + ", expected " + expected + " (gap or overlap)");
       }
       expected = en.end;
     }
     if (expected != data.capacity()) {
-      throw bad(path, "tensors cover " + expected + " bytes of data, the file holds "
+      throw bad(source, "tensors cover " + expected + " bytes of data, the file holds "
           + data.capacity());
     }
     return new Contents(path, entries, metadata);
   }
 
-  private static void readMetadata(Path path, Object value, Map<String, String> out) {
+  private static void readMetadata(String source, Object value, Map<String, String> out) {
     if (!(value instanceof Map)) {
-      throw bad(path, METADATA + " is not an object");
+      throw bad(source, METADATA + " is not an object");
     }
     for (Map.Entry<?, ?> m : ((Map<?, ?>) value).entrySet()) {
       if (!(m.getValue() instanceof String)) {
-        throw bad(path, METADATA + " value of \"" + m.getKey() + "\" is not a string");
+        throw bad(source, METADATA + " value of \"" + m.getKey() + "\" is not a string");
       }
       out.put((String) m.getKey(), (String) m.getValue());
     }
   }
 
-  private static Entry readEntry(Path path, String name, Object value, ByteBuffer data) {
+  private static Entry readEntry(String source, String name, Object value, ByteBuffer data) {
     String where = "tensor \"" + name + "\": ";
     if (!(value instanceof Map)) {
-      throw bad(path, where + "entry is not an object");
+      throw bad(source, where + "entry is not an object");
     }
     Map<?, ?> map = (Map<?, ?>) value;
     if (!(map.get("dtype") instanceof String)) {
-      throw bad(path, where + "no string \"dtype\"");
+      throw bad(source, where + "no string \"dtype\"");
     }
     String dtype = (String) map.get("dtype");
     Integer size = DTYPE_BYTES.get(dtype);
     if (size == null) {
-      throw bad(path, where + "unknown dtype " + dtype);
+      throw bad(source, where + "unknown dtype " + dtype);
     }
-    long[] shape = longs(path, where + "\"shape\"", map.get("shape"), -1);
-    long[] offsets = longs(path, where + "\"data_offsets\"", map.get("data_offsets"), 2);
+    long[] shape = longs(source, where + "\"shape\"", map.get("shape"), -1);
+    long[] offsets = longs(source, where + "\"data_offsets\"", map.get("data_offsets"), 2);
     long count = elementCount(shape);
     if (offsets[0] > offsets[1] || offsets[1] > data.capacity()) {
-      throw bad(path, where + "data_offsets " + Arrays.toString(offsets)
+      throw bad(source, where + "data_offsets " + Arrays.toString(offsets)
           + " lie outside the " + data.capacity() + " bytes of data");
     }
     if (offsets[1] - offsets[0] != count * size) {
-      throw bad(path, where + "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
+      throw bad(source, where + "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
           + count * size + " bytes, data_offsets give " + (offsets[1] - offsets[0]));
     }
     return new Entry(name, dtype, shape, offsets[0], offsets[1], data);
   }
 
-  private static long[] longs(Path path, String what, Object value, int length) {
+  private static long[] longs(String source, String what, Object value, int length) {
     if (!(value instanceof List)) {
-      throw bad(path, what + " is not an array");
+      throw bad(source, what + " is not an array");
     }
     List<?> list = (List<?>) value;
     if (length >= 0 && list.size() != length) {
-      throw bad(path, what + " has " + list.size() + " elements, expected " + length);
+      throw bad(source, what + " has " + list.size() + " elements, expected " + length);
     }
     long[] out = new long[list.size()];
     for (int i = 0; i < out.length; i++) {
       if (!(list.get(i) instanceof Long) || (Long) list.get(i) < 0) {
-        throw bad(path, what + " holds " + list.get(i) + ", not a non-negative integer");
+        throw bad(source, what + " holds " + list.get(i) + ", not a non-negative integer");
       }
       out[i] = (Long) list.get(i);
     }
@@ -268,8 +282,8 @@ public final class Safetensors {
     return n;
   }
 
-  private static IllegalArgumentException bad(Path path, String what) {
-    return new IllegalArgumentException("safetensors file " + path + ": " + what);
+  private static IllegalArgumentException bad(String source, String what) {
+    return new IllegalArgumentException("safetensors file " + source + ": " + what);
   }
 
   /** A read file: its tensors in data order and its metadata. */
@@ -288,6 +302,7 @@ public final class Safetensors {
       this.metadata = Collections.unmodifiableMap(metadata);
     }
 
+    /** The file read, or null for a stream. */
     public Path path() {
       return path;
     }

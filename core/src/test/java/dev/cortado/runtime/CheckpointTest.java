@@ -171,6 +171,40 @@ class CheckpointTest {
   }
 
   @Test
+  void aStreamLoadsLikeAFileAndItsErrorsNameTheSource() throws IOException {
+    FakeExecutable original = trained(9, false);
+    Path file = dir.resolve("resource.safetensors");
+    Checkpoint.save(original, file);
+    FakeExecutable restored = new FakeExecutable(3, 10, false);
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      Checkpoint.load(restored, in, "com/example/Model.safetensors");
+    }
+    assertSameState(original, restored);
+
+    FakeExecutable weightsOnly = new FakeExecutable(3, 11, false);
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      Checkpoint.loadParameters(weightsOnly, in, "weights");
+    }
+    assertArrayEquals(original.parameter("dense/w"), weightsOnly.parameter("dense/w"), 0.0);
+    assertEquals(0.0, weightsOnly.state("step")[0]);
+
+    FakeExecutable other = new FakeExecutable(4, 12, false);
+    double[] before = other.parameter("dense/w");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checkpoint.load(other, Files.newInputStream(file), "jar:models.jar!/M.safetensors"));
+    assertTrue(e.getMessage().startsWith("checkpoint jar:models.jar!/M.safetensors does not match"),
+        e.getMessage());
+    assertArrayEquals(before, other.parameter("dense/w"), 0.0);
+    IOException missing = assertThrows(IOException.class,
+        () -> Checkpoint.load(other, null, "Missing.safetensors"));
+    assertTrue(missing.getMessage().contains("Missing.safetensors not found"), missing.getMessage());
+    IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
+        () -> Safetensors.read(new java.io.ByteArrayInputStream(new byte[3]), "short.bin"));
+    assertTrue(truncated.getMessage().startsWith("safetensors file short.bin: "),
+        truncated.getMessage());
+  }
+
+  @Test
   void loadParametersIgnoresStateAndHyperparameters() throws IOException {
     FakeExecutable exe = trained(7, false);
     Path file = dir.resolve("weights.safetensors");

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""PyTorch peer of the Cortado benchmark: the three models of BenchModel.java, float32, CPU.
+
+Prints the same markdown table as dev.cortado.bench.BenchTable: per model the median
+microseconds per training step and GFLOP/s, one column pair per thread count.
+
+FLOPs per step count only the matrix products, 2*m*k*n each: forward x@W, weight gradient
+x^T@dY, and input gradient dY@W^T for every layer but the first (the data has no
+requires_grad, so PyTorch skips it too); bias, activation, loss and update are left out.
+
+A step is: zero_grad(set_to_none), forward, loss, backward, optimizer.step(), on one fixed
+batch. Each thread count runs in its own process with OMP_NUM_THREADS, MKL_NUM_THREADS and
+OPENBLAS_NUM_THREADS set, because the BLAS library reads its thread count at load time.
+
+Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist]
+       [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# label, batch, sizes, loss, optimizer -- as in BenchModel.java, HandTiny/HandSmall/HandMnist.java
+MODELS = [
+    ("tiny", 16, [4, 16, 3], "mse", ("sgd", dict(lr=0.05, weight_decay=1e-4))),
+    ("small", 32, [64, 128, 10], "ce", ("adamw", dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                                                      weight_decay=1e-2))),
+    ("mnist", 64, [784, 256, 128, 10], "ce", ("sgd", dict(lr=0.01, momentum=0.9,
+                                                          weight_decay=5e-4))),
+]
+
+
+def flops_per_step(batch, sizes):
+    total = 0
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        mm = 2 * batch * fan_in * fan_out
+        total += 2 * mm if layer == 0 else 3 * mm
+    return total
+
+
+def description(label, batch, sizes):
+    return "%s %s b%d" % (label, "-".join(str(s) for s in sizes), batch)
+
+
+def time_model(spec, warmup_s, measure_s, rounds):
+    import torch
+    import torch.nn.functional as F
+    label, batch, sizes, loss_kind, (opt_name, opt_args) = spec
+    torch.manual_seed(42)
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(torch.nn.Linear(fan_in, fan_out))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    if label == "mnist":
+        x = torch.rand(batch, sizes[0])
+    else:
+        x = torch.randn(batch, sizes[0])
+    if loss_kind == "ce":
+        y = torch.randint(0, sizes[-1], (batch,))
+        loss_fn = F.cross_entropy
+    else:
+        y = torch.randn(batch, sizes[-1])
+        loss_fn = F.mse_loss
+    opt_class = torch.optim.SGD if opt_name == "sgd" else torch.optim.AdamW
+    opt = opt_class(model.parameters(), **opt_args)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    end = time.perf_counter() + warmup_s
+    while time.perf_counter() < end:
+        step()
+    per_round = []
+    round_s = measure_s / rounds
+    for _ in range(rounds):
+        start = time.perf_counter()
+        stop = start + round_s
+        steps = 0
+        while True:
+            loss = step()
+            steps += 1
+            now = time.perf_counter()
+            if now >= stop:
+                break
+        per_round.append((now - start) * 1e6 / steps)
+    if not torch.isfinite(loss):
+        raise RuntimeError("%s: non-finite loss %s" % (label, loss.item()))
+    return statistics.median(per_round)
+
+
+def worker(args):
+    import torch
+    torch.set_num_threads(args.worker)
+    result = {"threads": torch.get_num_threads(), "torch": torch.__version__, "micros": {}}
+    for spec in MODELS:
+        if spec[0] in args.models:
+            result["micros"][spec[0]] = time_model(spec, args.warmup_s, args.measure_s,
+                                                   args.rounds)
+    print(json.dumps(result))
+
+
+def format_micros(us):
+    return "%.2f" % us if us < 10 else "%.1f" % us if us < 1000 else "%.0f" % us
+
+
+def blas_library():
+    try:
+        return os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
+    except OSError:
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--models", default="tiny,small,mnist")
+    parser.add_argument("--warmup-s", type=float, default=1.5)
+    parser.add_argument("--measure-s", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.models = [m.strip() for m in args.models.split(",")]
+    unknown = [m for m in args.models if m not in [s[0] for s in MODELS]]
+    if unknown:
+        parser.error("unknown model(s) %s, expected tiny, small or mnist" % unknown)
+    if args.worker is not None:
+        worker(args)
+        return
+    results = []
+    for threads in [int(t) for t in args.threads.split(",")]:
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
+                   OPENBLAS_NUM_THREADS=str(threads))
+        out = subprocess.run([sys.executable, __file__, "--worker", str(threads),
+                              "--models", ",".join(args.models),
+                              "--warmup-s", str(args.warmup_s), "--measure-s", str(args.measure_s),
+                              "--rounds", str(args.rounds)],
+                             env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    print("PyTorch %s, Python %s, BLAS %s, %d cores" % (
+        results[0]["torch"], sys.version.split()[0], blas_library(), os.cpu_count()))
+    print()
+    header = "| model | MFLOP/step |"
+    rule = "| --- | ---: |"
+    for r in results:
+        name = "PyTorch %d thread%s" % (r["threads"], "" if r["threads"] == 1 else "s")
+        header += " %s µs/step | GFLOP/s |" % name
+        rule += " ---: | ---: |"
+    print(header)
+    print(rule)
+    for label, batch, sizes, _, _ in MODELS:
+        if label not in args.models:
+            continue
+        flops = flops_per_step(batch, sizes)
+        row = "| %s | %.3f |" % (description(label, batch, sizes), flops / 1e6)
+        for r in results:
+            us = r["micros"][label]
+            row += " %s | %.2f |" % (format_micros(us), flops / (us * 1e3))
+        print(row)
+
+
+if __name__ == "__main__":
+    main()

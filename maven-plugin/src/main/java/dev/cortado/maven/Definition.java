@@ -1,0 +1,85 @@
+package dev.cortado.maven;
+
+import java.util.Objects;
+
+/**
+ * One {@code <definition>} of the plugin's configuration: a class extending {@code
+ * dev.cortado.dsl.ModelDefinition} and the fully qualified name of the class generated from it.
+ *
+ * <pre>{@code
+ * <definition>
+ *   <className>com.example.models.Regression</className>
+ *   <generatedClass>com.example.generated.RegressionStep</generatedClass>  <!-- optional -->
+ * </definition>
+ * }</pre>
+ *
+ * <p>Without {@code generatedClass} the generated class takes the definition's package and its
+ * simple name followed by {@value #DEFAULT_SUFFIX} ({@code com.example.models.RegressionExecutable}).
+ * Maven fills the fields by name; the constructor is for tests and code.
+ */
+public final class Definition {
+  /** Appended to the definition's simple name when no generated class is configured. */
+  public static final String DEFAULT_SUFFIX = "Executable";
+
+  private String className;
+  private String generatedClass;
+
+  /** For Maven, which sets the fields from the XML. */
+  public Definition() {}
+
+  public Definition(String className, String generatedClass) {
+    this.className = className;
+    this.generatedClass = generatedClass;
+  }
+
+  /** The definition's binary class name, as written in the configuration (may be null there). */
+  public String className() {
+    return className;
+  }
+
+  /** The configured generated class name, or null for the default. */
+  public String configuredGeneratedClass() {
+    return generatedClass;
+  }
+
+  /** The generated class's fully qualified name: the configured one or the default. */
+  public String generatedClass() {
+    if (generatedClass != null && !generatedClass.isBlank()) {
+      return generatedClass.strip();
+    }
+    String name = className.strip();
+    int nested = name.lastIndexOf('$');
+    return (nested >= 0 ? name.substring(0, nested) + "_" + name.substring(nested + 1) : name)
+        + DEFAULT_SUFFIX;
+  }
+
+  /** The package of {@link #generatedClass()}, empty for the default package. */
+  public String generatedPackage() {
+    String fqn = generatedClass();
+    int dot = fqn.lastIndexOf('.');
+    return dot < 0 ? "" : fqn.substring(0, dot);
+  }
+
+  /** The simple name of {@link #generatedClass()}. */
+  public String generatedSimpleName() {
+    String fqn = generatedClass();
+    return fqn.substring(fqn.lastIndexOf('.') + 1);
+  }
+
+  /** A stable description for fingerprints and messages. */
+  @Override
+  public String toString() {
+    return className + " -> " + (className == null ? generatedClass : generatedClass());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Definition d && Objects.equals(className, d.className)
+        && Objects.equals(generatedClass, d.generatedClass);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(className, generatedClass);
+  }
+}
