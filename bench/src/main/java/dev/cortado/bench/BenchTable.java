@@ -14,7 +14,10 @@ import java.util.Locale;
  * step method; until then a step is about 10× slower), then times {@code --rounds} rounds over
  * {@code --measure-ms} and reports the median round. Usage: {@code java -cp
  * bench/target/benchmarks.jar dev.cortado.bench.BenchTable [--models tiny,small,mnist] [--impls
- * hand] [--warmup-ms 1500] [--measure-ms 1000] [--rounds 10]}.
+ * compiled,hand,interpreter] [--warmup-ms 1500] [--measure-ms 1000] [--rounds 10]}. An
+ * implementation that does not exist yet prints "n/a"; a footnote says where a Cortado model's
+ * optimizer differs from the hand-written step's. The machine is shared: the caption gives the
+ * load average, and a table measured under load is slower than the machine can do.
  */
 public final class BenchTable {
   private BenchTable() {}
@@ -65,17 +68,45 @@ public final class BenchTable {
     }
     System.out.println(header);
     System.out.println(rule);
+    List<String> notes = new ArrayList<>();
     for (BenchModel model : models) {
       StringBuilder row = new StringBuilder();
       row.append(String.format(Locale.ROOT, "| %s | %.3f |", model.description(),
           model.flopsPerStep() / 1e6));
       for (Impl impl : impls) {
-        double micros = medianMicros(impl.create(model, 42), warmupMs, measureMs, rounds);
-        row.append(String.format(Locale.ROOT, " %s | %.2f |", formatMicros(micros),
-            model.flopsPerStep() / (micros * 1e3)));
+        row.append(' ').append(cell(model, impl, warmupMs, measureMs, rounds, notes));
       }
       System.out.println(row);
     }
+    if (!notes.isEmpty()) {
+      System.out.println();
+      for (int i = 0; i < notes.size(); i++) {
+        System.out.println("(" + (i + 1) + ") " + notes.get(i));
+      }
+    }
+  }
+
+  /** One implementation's {@code µs/step | GFLOP/s |} cell pair, "n/a" if it does not exist yet. */
+  private static String cell(BenchModel model, Impl impl, long warmupMs, long measureMs,
+      int rounds, List<String> notes) {
+    TrainStep step;
+    try {
+      step = impl.create(model, 42);
+    } catch (UnsupportedOperationException e) {
+      return "n/a | n/a |";
+    }
+    double micros = medianMicros(step, warmupMs, measureMs, rounds);
+    String mark = "";
+    String note = impl.note(model);
+    if (note != null) {
+      String text = impl.title() + ", " + model.label() + ": " + note;
+      if (!notes.contains(text)) {
+        notes.add(text);
+      }
+      mark = " (" + (notes.indexOf(text) + 1) + ")";
+    }
+    return String.format(Locale.ROOT, "%s%s | %.2f |", formatMicros(micros), mark,
+        model.flopsPerStep() / (micros * 1e3));
   }
 
   private static String require(String option, String value) {
@@ -87,11 +118,13 @@ public final class BenchTable {
 
   /** The JVM, its flags and the core count, for the table's caption. */
   static String environment() {
-    return String.format(Locale.ROOT, "JVM %s %s (%s), flags %s, %d cores",
+    return String.format(Locale.ROOT,
+        "JVM %s %s (%s), flags %s, %d cores, load average %.2f before the run",
         System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
         System.getProperty("java.vm.vendor"),
         ManagementFactory.getRuntimeMXBean().getInputArguments(),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   static String formatMicros(double micros) {

@@ -1,8 +1,10 @@
 package dev.cortado.bench;
 
+import dev.cortado.runtime.Executable;
+
 /**
- * The implementations compared, one column pair (µs/step, GFLOP/s) each in {@link BenchTable}.
- * Cortado compiled and the interpreter are added here when the DSL offers them.
+ * The implementations compared, one column pair (µs/step, GFLOP/s) each in {@link BenchTable},
+ * one value of the {@code impl} parameter in {@link StepBench}.
  */
 public enum Impl {
   /** The hand-written float32 loops of {@link HandMlp}. */
@@ -13,7 +15,26 @@ public enum Impl {
       Batch batch = model.batch(seed);
       return () -> hand.step(batch.x, batch.y);
     }
+  },
+  /** {@code Model.compile(optimizer)}: the generated, compiled step. */
+  COMPILED("compiled", "Cortado compiled") {
+    @Override
+    public TrainStep create(BenchModel model, long seed) {
+      return cortado(model, seed, CortadoModels.define(model).compile(CortadoModels.optimizer(model)));
+    }
+  },
+  /** {@code Model.interpret(optimizer)}: the reference interpreter. */
+  INTERPRETER("interpreter", "interpreter") {
+    @Override
+    public TrainStep create(BenchModel model, long seed) {
+      return cortado(model, seed, CortadoModels.define(model).interpret(CortadoModels.optimizer(model)));
+    }
   };
+
+  private static TrainStep cortado(BenchModel model, long seed, Executable exe) {
+    CortadoModels.copyParameters(model.newHand(seed), exe);
+    return CortadoModels.step(exe, model.batch(seed));
+  }
 
   private final String label;
   private final String title;
@@ -23,8 +44,18 @@ public enum Impl {
     this.title = title;
   }
 
-  /** A step of {@code model}, parameters and batch drawn from {@code seed}. */
+  /**
+   * A step of {@code model}, parameters and batch drawn from {@code seed} (the same for every
+   * implementation).
+   *
+   * @throws UnsupportedOperationException when this implementation does not exist yet
+   */
   public abstract TrainStep create(BenchModel model, long seed);
+
+  /** What differs from the hand-written step for {@code model} (a footnote), or null. */
+  public String note(BenchModel model) {
+    return this == HAND ? null : CortadoModels.optimizerNote(model);
+  }
 
   /** The short name used on the command line and in JMH's {@code impl} parameter. */
   public String label() {
