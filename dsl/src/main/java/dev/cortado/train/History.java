@@ -2,6 +2,7 @@ package dev.cortado.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +117,15 @@ public final class History {
   /** The convention for a metric's direction: higher is better for names with "accuracy". */
   public static boolean higherIsBetter(String metric) {
     return metric.contains("accuracy");
+  }
+
+  /**
+   * True for {@code data_loss} and {@code val_data_loss} when none of {@code metrics} is a
+   * per-term regularization loss (a name with a {@code /}): the data loss is then the loss, and
+   * displays leave it out.
+   */
+  public static boolean isRedundant(String metric, Collection<String> metrics) {
+    return metric.endsWith("data_loss") && metrics.stream().noneMatch(k -> k.contains("/"));
   }
 
   private double[] known(String metric) {

@@ -12,7 +12,7 @@ import org.knowm.xchart.XYChartBuilder;
 
 /**
  * Draws a training history as a PNG with XChart: a loss panel ({@code loss}, {@code val_loss},
- * and {@code data_loss}/{@code val_data_loss} when present) and, when the history has them, an
+ * and {@code data_loss}/{@code val_data_loss} when regularization terms make them differ) and, when the history has them, an
  * accuracy panel ({@code accuracy}, {@code val_accuracy}), side by side; x is the epoch counted
  * from 1. Epochs where a metric is NaN are left out of its line. Rendering needs no display
  * (AWT headless) but does need a font installed.
@@ -52,7 +52,7 @@ public final class LossCurve {
     chart.getStyler().setMarkerSize(4);
     boolean drawn = false;
     for (String name : names) {
-      if (!history.has(name)) {
+      if (!history.has(name) || History.isRedundant(name, history.metricNames())) {
         continue;
       }
       double[] values = history.values(name);

@@ -102,7 +102,7 @@ public final class ProgressBar implements Callback {
     line.append(String.format(Locale.ROOT, " - %s - %.0f samples/s", seconds(elapsed),
         rowsSeen / Math.max(elapsed, 1e-9)));
     for (Map.Entry<String, Double> m : metrics.entrySet()) {
-      if (!m.getKey().contains("/")) {
+      if (!m.getKey().contains("/") && !History.isRedundant(m.getKey(), metrics.keySet())) {
         line.append(String.format(Locale.ROOT, " - %s: %.4f", m.getKey(), m.getValue()));
       }
     }

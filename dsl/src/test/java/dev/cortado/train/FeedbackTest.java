@@ -91,7 +91,10 @@ class FeedbackTest {
       }
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("loss", 2.0 - epoch);
-      metrics.put("regularization/w", 0.25);
+      metrics.put("data_loss", 1.75 - epoch);
+      if (epoch == 1) {
+        metrics.put("regularization/w", 0.25);
+      }
       metrics.put("val_accuracy", 0.75);
       bar.onEpochEnd(run, epoch, metrics);
     }
@@ -110,7 +113,11 @@ class FeedbackTest {
         lines[0]);
     String epochLine = Stream.of(lines).filter(l -> l.startsWith("Epoch 2/2 - 4 batches"))
         .findFirst().orElseThrow();
-    assertTrue(epochLine.endsWith(" - loss: 1.0000 - val_accuracy: 0.7500"), epochLine);
+    assertTrue(epochLine.endsWith(" - loss: 1.0000 - data_loss: 0.7500 - val_accuracy: 0.7500"),
+        epochLine);
+    String first = Stream.of(lines).filter(l -> l.startsWith("Epoch 1/2 - 4 batches"))
+        .findFirst().orElseThrow();
+    assertTrue(first.endsWith(" - loss: 2.0000 - val_accuracy: 0.7500"), first);
     assertTrue(epochLine.contains(" - 20s - 2 samples/s"), epochLine);
     assertFalse(text.contains("regularization/w"));
     assertEquals("Stopped after epoch 2: val_loss did not improve", lines[lines.length - 1]);
@@ -145,9 +152,19 @@ class FeedbackTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(png), files.toList());
     }
+    History plain = History.empty().plus(Map.of("loss", 1.0, "data_loss", 1.0));
+    assertEquals(List.of("loss"), seriesNames(plain));
+    History regularized = plain.plus(Map.of("loss", 1.0, "data_loss", 0.9,
+        "regularization/w", 0.1));
+    assertEquals(List.of("loss", "data_loss"), seriesNames(regularized));
     History lossOnly = History.empty().plus(Map.of("loss", 1.0)).plus(Map.of("loss", 0.5));
     assertEquals(1, LossCurve.charts(lossOnly).size());
     assertArrayEquals(new double[] {1, 0.5}, lossOnly.values("loss"), 0.0);
     assertThrows(IllegalArgumentException.class, () -> LossCurve.charts(History.empty()));
+  }
+
+  private static List<String> seriesNames(History h) {
+    return LossCurve.charts(h).get(0).getSeriesCollection().stream()
+        .map(series -> series.getName()).toList();
   }
 }
