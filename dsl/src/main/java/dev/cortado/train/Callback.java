@@ -15,6 +15,9 @@ public interface Callback {
   /** Before an epoch's first batch. */
   default void onEpochBegin(TrainingRun run, int epoch) {}
 
+  /** Before each training step (after the batch hook). */
+  default void onBatchBegin(TrainingRun run, int epoch, int batch) {}
+
   /**
    * After each training step.
    *

@@ -1,75 +1,68 @@
 package dev.cortado.train;
 
+import dev.cortado.optim.BaseOptimizer;
+import dev.cortado.optim.Schedule;
 import java.util.Map;
-import java.util.function.IntToDoubleFunction;
 
 /**
- * Drives the learning rate per epoch, as Keras's {@code LearningRateScheduler}: before each
- * epoch it sets the executable's run-time scalar {@value #MULTIPLIER} to {@code
- * schedule(epoch)}, which the optimizer multiplies into its base learning rate, and it records
- * the value in the epoch's metrics under the same name.
+ * Drives a learning-rate {@link Schedule} from a training run, as Keras's {@code
+ * LearningRateScheduler} (per epoch) or a PyTorch scheduler stepped every batch (per step): it
+ * sets the executable's run-time scalar {@value BaseOptimizer#LR_MULTIPLIER}, which the
+ * optimizer multiplies into its base learning rate, before each epoch or each step, and records
+ * the multiplier in effect at the epoch's end in the history under the same name.
  *
- * <pre>{@code LearningRateSchedule.stepDecay(0.5, 10)   // x1 for epochs 0-9, x0.5 for 10-19, ...}</pre>
+ * <p>The schedule's index counts from 0 at the start of each {@code fit}: the epoch, or the
+ * step {@code epoch * batchesPerEpoch + batch}.
+ *
+ * <pre>{@code callbacks(LearningRateSchedule.perEpoch(stepLr(10, 0.5)))   // halve every 10 epochs}</pre>
  */
 public final class LearningRateSchedule implements Callback {
 
-  /** The run-time scalar an optimizer reads to scale its learning rate. */
-  public static final String MULTIPLIER = "lr_multiplier";
+  private final Schedule schedule;
+  private final boolean perStep;
 
-  private final IntToDoubleFunction schedule;
-
-  /** A schedule from epoch (0-based) to the learning-rate multiplier. */
-  public LearningRateSchedule(IntToDoubleFunction schedule) {
+  private LearningRateSchedule(Schedule schedule, boolean perStep) {
     this.schedule = schedule;
+    this.perStep = perStep;
   }
 
-  /** {@code factor ^ floor(epoch / every)}. */
-  public static LearningRateSchedule stepDecay(double factor, int every) {
-    if (every < 1) {
-      throw new IllegalArgumentException("every must be at least 1, got " + every);
-    }
-    return new LearningRateSchedule(epoch -> Math.pow(factor, epoch / every));
+  /** Sets the multiplier to {@code schedule(epoch)} before each epoch. */
+  public static LearningRateSchedule perEpoch(Schedule schedule) {
+    return new LearningRateSchedule(schedule, false);
   }
 
-  /** {@code gamma ^ epoch}, as PyTorch's {@code ExponentialLR}. */
-  public static LearningRateSchedule exponential(double gamma) {
-    return new LearningRateSchedule(epoch -> Math.pow(gamma, epoch));
-  }
-
-  /**
-   * Cosine annealing to {@code floor} over {@code epochs}, as PyTorch's {@code
-   * CosineAnnealingLR} with {@code T_max = epochs}: {@code floor + (1 - floor) (1 + cos(pi
-   * epoch / epochs)) / 2}.
-   */
-  public static LearningRateSchedule cosine(int epochs, double floor) {
-    if (epochs < 1) {
-      throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
-    }
-    return new LearningRateSchedule(epoch ->
-        floor + (1 - floor) * (1 + Math.cos(Math.PI * Math.min(epoch, epochs) / epochs)) / 2);
+  /** Sets the multiplier to {@code schedule(step)} before each training step. */
+  public static LearningRateSchedule perStep(Schedule schedule) {
+    return new LearningRateSchedule(schedule, true);
   }
 
   @Override
   public void onTrainBegin(TrainingRun run) {
-    if (!run.executable().hyperparameterNames().contains(MULTIPLIER)) {
-      throw new IllegalArgumentException("a learning-rate schedule sets \"" + MULTIPLIER
-          + "\", which this executable does not have; its run-time scalars are "
+    if (!run.executable().hyperparameterNames().contains(BaseOptimizer.LR_MULTIPLIER)) {
+      throw new IllegalArgumentException("a learning-rate schedule sets \""
+          + BaseOptimizer.LR_MULTIPLIER + "\", which this executable does not have (built "
+          + "without an optimizer?); its run-time scalars are "
           + run.executable().hyperparameterNames());
     }
   }
 
   @Override
   public void onEpochBegin(TrainingRun run, int epoch) {
-    double value = schedule.applyAsDouble(epoch);
-    if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("the learning-rate schedule gave " + value
-          + " for epoch " + epoch + "; a multiplier must be finite and non-negative");
+    if (!perStep) {
+      schedule.apply(run.executable(), epoch);
     }
-    run.executable().setHyperparameter(MULTIPLIER, value);
+  }
+
+  @Override
+  public void onBatchBegin(TrainingRun run, int epoch, int batch) {
+    if (perStep) {
+      schedule.apply(run.executable(), (long) epoch * run.batchesPerEpoch() + batch);
+    }
   }
 
   @Override
   public void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> metrics) {
-    metrics.put(MULTIPLIER, run.executable().hyperparameter(MULTIPLIER));
+    metrics.put(BaseOptimizer.LR_MULTIPLIER,
+        run.executable().hyperparameter(BaseOptimizer.LR_MULTIPLIER));
   }
 }

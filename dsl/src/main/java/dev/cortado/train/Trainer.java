@@ -132,6 +132,9 @@ public final class Trainer {
         batch = batchHook.apply(original, epoch,
             Shuffle.forEpoch(seed + 0x632BE59BD9B4E019L * (index + 1), epoch));
       }
+      for (Callback c : all) {
+        c.onBatchBegin(run, epoch, index);
+      }
       double[] features = batch.features();
       if (accuracy && batch.labels() != null) {
         correct += correct(exe, features, batch.labels(), batch.targetCount());

@@ -1,5 +1,7 @@
 package dev.cortado.train;
 
+import static dev.cortado.dsl.Cortado.exponentialLr;
+import static dev.cortado.dsl.Cortado.lrSchedule;
 import static dev.cortado.dsl.Cortado.sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.data.Dataset;
 import dev.cortado.runtime.Executable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,7 +57,7 @@ class CallbacksTest {
     assertEquals(4, h.epochs(), "epochs 2 and 3 do not beat 3 by more than 0.1");
     assertEquals(1, stop.bestEpoch());
     assertArrayEquals(script.kernels.get(1), exe.parameter("hidden/kernel"), 0.0);
-    assertFalse(java.util.Arrays.equals(script.kernels.get(3), exe.parameter("hidden/kernel")));
+    assertFalse(Arrays.equals(script.kernels.get(3), exe.parameter("hidden/kernel")));
   }
 
   @Test
@@ -112,29 +115,37 @@ class CallbacksTest {
   }
 
   @Test
-  void scheduleFormulas() {
-    assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.stepDecay(0.5, 0));
-    List<Double> set = new ArrayList<>();
-    Executable exe = new WithMultiplier(Fixtures.classifier(0).interpret(sgd(0.1)), set);
-    History h = run(5, exe, LearningRateSchedule.stepDecay(0.5, 2));
-    assertEquals(List.of(1.0, 1.0, 0.5, 0.5, 0.25), set);
-    assertArrayEquals(new double[] {1, 1, 0.5, 0.5, 0.25}, h.values("lr_multiplier"), 0.0);
-    LearningRateSchedule cosine = LearningRateSchedule.cosine(4, 0.1);
-    set.clear();
-    run(5, new WithMultiplier(Fixtures.classifier(0).interpret(sgd(0.1)), set), cosine);
-    assertEquals(1.0, set.get(0), 1e-15);
-    assertEquals(0.1 + 0.9 * (1 + Math.cos(Math.PI / 4)) / 2, set.get(1), 1e-15);
-    assertEquals(0.1, set.get(4), 1e-15);
+  void aPerEpochScheduleDrivesTheOptimizer() {
+    Script kernels = new Script("unused", 0, 0, 0, 0);
+    Executable exe = Fixtures.classifier(0).interpret(sgd(0.1));
+    LearningRateSchedule schedule =
+        LearningRateSchedule.perEpoch(lrSchedule(e -> e == 1 ? 0 : 1.0 / (e + 1)));
+    History h = run(4, exe, schedule, kernels);
+    assertArrayEquals(new double[] {1, 0, 1 / 3.0, 0.25}, h.values("lr_multiplier"), 0.0);
+    assertArrayEquals(kernels.kernels.get(0), kernels.kernels.get(1), 0.0,
+        "a zero multiplier stops learning for that epoch");
+    assertFalse(Arrays.equals(kernels.kernels.get(1), kernels.kernels.get(2)));
+  }
+
+  @Test
+  void aPerStepScheduleCountsStepsAcrossEpochs() {
+    List<Double> seen = new ArrayList<>();
+    Callback spy = new Callback() {
+      @Override
+      public void onBatchBegin(TrainingRun run, int epoch, int batch) {
+        seen.add(run.executable().hyperparameter("lr_multiplier"));
+      }
+    };
+    History h = run(2, Fixtures.classifier(0).interpret(sgd(0.1)),
+        LearningRateSchedule.perStep(lrSchedule(step -> step * 0.1)), spy);
+    assertEquals(List.of(0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5), seen);
+    assertArrayEquals(new double[] {0.2, 0.5}, h.values("lr_multiplier"), 0.0);
   }
 
   @Test
   void aScheduleNeedsTheMultiplier() {
-    Executable exe = Fixtures.classifier(0).interpret(sgd(0.1));
-    if (exe.hyperparameterNames().contains(LearningRateSchedule.MULTIPLIER)) {
-      return; // the optimizer reads it: nothing to reject
-    }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> run(2, exe, LearningRateSchedule.exponential(0.9)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(2,
+        Fixtures.classifier(0).interpret(), LearningRateSchedule.perEpoch(exponentialLr(0.9))));
     assertTrue(e.getMessage().contains("\"lr_multiplier\", which this executable does not have"),
         e.getMessage());
   }
