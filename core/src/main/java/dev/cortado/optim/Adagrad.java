@@ -70,11 +70,6 @@ public final class Adagrad extends BaseOptimizer<Adagrad> {
   }
 
   @Override
-  protected DecayMode naturalDecayMode() {
-    return DecayMode.COUPLED;
-  }
-
-  @Override
   protected Node rule(ParamStep s) {
     GraphBuilder b = s.b();
     Node g = s.gradient();

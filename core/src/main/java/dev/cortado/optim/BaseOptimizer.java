@@ -59,8 +59,10 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
   /** A copy of this optimizer with other shared settings. */
   protected abstract S with(Common c);
 
-  /** The decay mode of {@link #weightDecay(double)}: COUPLED except for AdamW. */
-  protected abstract DecayMode naturalDecayMode();
+  /** The decay mode of {@link #weightDecay(double)}: COUPLED, as PyTorch's {@code weight_decay=}; AdamW overrides it. */
+  protected DecayMode naturalDecayMode() {
+    return DecayMode.COUPLED;
+  }
 
   /** The optimizer's own rule: the parameter's new value (recording any state it changes). */
   protected abstract Node rule(ParamStep s);

@@ -85,11 +85,6 @@ public final class RmsProp extends BaseOptimizer<RmsProp> {
   }
 
   @Override
-  protected DecayMode naturalDecayMode() {
-    return DecayMode.COUPLED;
-  }
-
-  @Override
   protected Node rule(ParamStep s) {
     GraphBuilder b = s.b();
     Node g = s.gradient();

@@ -73,11 +73,6 @@ public final class Sgd extends BaseOptimizer<Sgd> {
   }
 
   @Override
-  protected DecayMode naturalDecayMode() {
-    return DecayMode.COUPLED;
-  }
-
-  @Override
   protected void validate() {
     if (nesterov && (momentum <= 0 || dampening != 0)) {
       throw new IllegalArgumentException("sgd: nesterov(true) needs a positive momentum and zero dampening, got momentum="
