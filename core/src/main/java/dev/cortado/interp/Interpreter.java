@@ -26,7 +26,6 @@ public final class Interpreter implements Executable {
   private final Map<String, double[]> values = new LinkedHashMap<>();
   private final Map<String, Double> hypers = new LinkedHashMap<>();
   private Map<String, Double> lastLosses = Map.of();
-  private long steps;
 
   public Interpreter(Graph graph) {
     this.graph = graph;
@@ -106,11 +105,6 @@ public final class Interpreter implements Executable {
     public int batch() {
       return batch;
     }
-
-    @Override
-    public long step() {
-      return steps;
-    }
   }
 
   private double[] round(double[] v) {
@@ -142,7 +136,6 @@ public final class Interpreter implements Executable {
       values.put(k, results.get(i++).data().clone());
     }
     lastLosses = java.util.Collections.unmodifiableMap(losses);
-    steps++;
     return losses.get(Graph.LOSS);
   }
 
@@ -276,10 +269,5 @@ public final class Interpreter implements Executable {
   public void setHyperparameter(String name, double value) {
     hyperparameter(name);
     hypers.put(name, value);
-  }
-
-  /** The number of training steps taken. */
-  public long steps() {
-    return steps;
   }
 }

@@ -16,6 +16,11 @@ public final class Graph {
   public static final String LOSS = "loss";
   /** The key of the data loss (the loss without regularization terms) in {@link #losses()}. */
   public static final String DATA_LOSS = "data_loss";
+  /**
+   * The scalar state counting training steps (TensorFlow's {@code global_step}); created by the
+   * first dropout, so checkpoints carry it and a restored model draws the same masks.
+   */
+  public static final String GLOBAL_STEP = "global_step";
 
   private final String name;
   private final DType dtype;

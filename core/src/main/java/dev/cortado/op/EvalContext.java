@@ -13,6 +13,4 @@ public interface EvalContext {
   /** The batch size of the step being run. */
   int batch();
 
-  /** The number of training steps taken before this one (dropout masks differ per step). */
-  long step();
 }

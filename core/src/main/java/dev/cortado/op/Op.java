@@ -217,11 +217,23 @@ public enum Op {
       return grads(need, () -> b.mul(g, b.unary(SIGMOID, y.input(0))));
     }
   },
-  /** x · mask, the mask drawn per step (keep with probability 1-rate, scaled by 1/(1-rate)); identity outside training. */
-  DROPOUT_MASK(1) {
+  /**
+   * The inverted-dropout mask for x at the given global step: 1/(1-rate) with probability
+   * 1-rate, else 0, drawn by {@code Rng.uniform(seed, step, index)}; all ones outside training.
+   * No gradient.
+   */
+  DROPOUT_MASK(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      if (!in.get(1).shape().isScalar()) {
+        throw new IllegalArgumentException("the step of a dropout mask must be a scalar, got " + in.get(1).shape());
+      }
+      return in.get(0).shape();
+    }
+
     @Override
     public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
-      return Kernels.dropoutMask(x.get(0).shape(), a.value(), a.seed(), c.step(), c.training());
+      return Kernels.dropoutMask(x.get(0).shape(), a.value(), a.seed(), (long) x.get(1).get(0), c.training());
     }
   },
 

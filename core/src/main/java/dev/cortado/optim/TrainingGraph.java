@@ -57,6 +57,10 @@ public final class TrainingGraph {
         b.update(name, proj.apply(b, updated));
       }
     });
+    VariableInfo step = forward.variables().get(Graph.GLOBAL_STEP);
+    if (step != null && step.role() == VariableInfo.Role.STATE) {
+      b.update(Graph.GLOBAL_STEP, b.add(step.node(), b.constant(1)));
+    }
     b.labelPrefix(old);
     return b.build();
   }

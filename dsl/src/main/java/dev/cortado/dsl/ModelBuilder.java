@@ -315,7 +315,11 @@ public final class ModelBuilder {
       throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate + " for " + x);
     }
     long s = Initializers.seedFor(seed, "dropout/" + dropouts++);
-    Node mask = graph().apply(dev.cortado.op.Op.DROPOUT_MASK, dev.cortado.ir.Attrs.dropout(null, rate, s), x.node());
+    GraphBuilder g = graph();
+    dev.cortado.ir.VariableInfo step = g.variables().get(Graph.GLOBAL_STEP);
+    Node stepNode = step != null ? step.node()
+        : g.variable(Graph.GLOBAL_STEP, Shape.SCALAR, dev.cortado.ir.VariableInfo.Role.STATE, false, new double[1]);
+    Node mask = g.apply(dev.cortado.op.Op.DROPOUT_MASK, dev.cortado.ir.Attrs.dropout(null, rate, s), x.node(), stepNode);
     return x.mul(wrap(mask));
   }
 

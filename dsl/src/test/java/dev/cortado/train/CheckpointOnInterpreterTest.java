@@ -13,7 +13,6 @@ import dev.cortado.runtime.Executable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,9 +61,6 @@ class CheckpointOnInterpreterTest {
     resumesExactly(0);
   }
 
-  @Disabled("the interpreter keeps its dropout step counter outside parameters and state, so a "
-      + "restored executable draws other masks; it needs to be optimizer state (or a "
-      + "hyperparameter) for checkpoints to carry it")
   @Test
   void withDropout() throws IOException {
     resumesExactly(0.3);
