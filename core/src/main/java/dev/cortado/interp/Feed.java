@@ -2,7 +2,7 @@ package dev.cortado.interp;
 
 import dev.cortado.ir.Graph;
 import dev.cortado.ir.Node;
-import dev.cortado.ir.Shape;
+import dev.cortado.runtime.InputCheck;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -15,50 +15,11 @@ import java.util.Set;
 final class Feed {
   private Feed() {}
 
-  /** Returns the batch size these inputs imply, or throws naming the culprit. */
+  /** Returns the batch size these inputs imply, or throws naming the culprit (see {@link InputCheck}). */
   static int batchSize(Graph g, Map<String, double[]> inputs, Set<String> needed) {
-    for (String name : inputs.keySet()) {
-      if (!g.inputs().containsKey(name)) {
-        throw new IllegalArgumentException("unknown input '" + name + "'; model '" + g.name()
-            + "' has inputs " + g.inputs().keySet());
-      }
-    }
-    int batch = -1;
-    String batchFrom = null;
-    for (String name : needed) {
-      double[] v = inputs.get(name);
-      Shape s = g.inputs().get(name).shape();
-      if (v == null) {
-        throw new IllegalArgumentException("missing input '" + name + "' (shape " + s + "); given "
-            + inputs.keySet());
-      }
-      int b = rowsOf(name, s, v.length);
-      if (s.hasBatch()) {
-        if (batch >= 0 && b != batch) {
-          throw new IllegalArgumentException("input '" + name + "' has " + b + " rows but '" + batchFrom
-              + "' has " + batch + ": every input of one step needs the same batch size");
-        }
-        batch = b;
-        batchFrom = name;
-      }
-    }
-    return batch < 0 ? 1 : batch;
-  }
-
-  private static int rowsOf(String name, Shape s, int length) {
-    long row = s.fixedSize();
-    if (!s.hasBatch()) {
-      if (length != row) {
-        throw new IllegalArgumentException("input '" + name + "' of shape " + s + " needs " + row
-            + " values, got " + length);
-      }
-      return 1;
-    }
-    if (length == 0 || length % row != 0) {
-      throw new IllegalArgumentException("input '" + name + "' of shape " + s + " needs a positive multiple of "
-          + row + " values (rows of " + row + "), got " + length);
-    }
-    return (int) (length / row);
+    Map<String, int[]> declared = new java.util.LinkedHashMap<>();
+    g.inputs().forEach((k, n) -> declared.put(k, n.shape().dims()));
+    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length);
   }
 
   /** The inputs that the given nodes depend on. */

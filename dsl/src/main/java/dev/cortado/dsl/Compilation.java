@@ -1,17 +1,43 @@
 package dev.cortado.dsl;
 
+import dev.cortado.codegen.Codegen;
+import dev.cortado.codegen.pass.Passes;
+import dev.cortado.ir.Graph;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.runtime.Executable;
 
-/** The bridge from a model to the code generator: the back half of the pipeline. */
+/**
+ * The bridge from a model to the code generator. The whole pipeline, each step a named pure
+ * function: verify → autodiff → optimizer (the step graph, {@link Model#trainingGraph}) →
+ * simplify (the passes, per entry point and batch size) → schedule (fusion, kernels, buffers) →
+ * emit (JavaParser) → compile (in-memory javac, cached by source hash). The last four run on the
+ * first call with each batch size; {@code -Dcortado.dump=DIR} writes the IR after every pass,
+ * the plan and the source.
+ */
 final class Compilation {
   private Compilation() {}
 
   static Executable compile(Model m, Optimizer optimizer) {
-    throw new UnsupportedOperationException("the code generator is not wired in yet; use interpret(...)");
+    Graph step = stepGraph(m, optimizer);
+    return Codegen.compile(step, describe(optimizer), Codegen.Options.defaults());
   }
 
   static String source(Model m, Optimizer optimizer, String packageName, String className) {
-    throw new UnsupportedOperationException("the code generator is not wired in yet; use interpret(...)");
+    return source(m, optimizer, packageName, className, Codegen.DEFAULT_BATCH);
+  }
+
+  static String source(Model m, Optimizer optimizer, String packageName, String className, int batch) {
+    Graph step = stepGraph(m, optimizer);
+    return Codegen.generateSource(step, describe(optimizer), batch, packageName, className, Codegen.Options.defaults());
+  }
+
+  /** verify → autodiff → optimizer: the graph one step runs (the forward graph for inference). */
+  private static Graph stepGraph(Model m, Optimizer optimizer) {
+    Graph forward = Passes.verify(m.graph());
+    return optimizer == null ? forward : m.trainingGraph(optimizer);
+  }
+
+  private static String describe(Optimizer optimizer) {
+    return optimizer == null ? "inference only" : optimizer.describe();
   }
 }

@@ -161,6 +161,16 @@ public final class Model {
   }
 
   /**
+   * As {@link #generateSource(String, String, Optimizer)} for one batch size. The class is
+   * specialised to its batch size (literal loop bounds); without one, {@code generateSource}
+   * uses {@code Codegen.DEFAULT_BATCH} (32). The class starts with every variable at zero: set
+   * the initial values with {@code setParameter} or {@code Checkpoint.load}.
+   */
+  public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize) {
+    return Compilation.source(this, optimizer, packageName, className, batchSize);
+  }
+
+  /**
    * Checks every trainable variable's gradient against central differences in double precision
    * (the model rebuilt as F64) on one batch, as a user-facing sanity check of custom
    * regularizers, getters and losses.

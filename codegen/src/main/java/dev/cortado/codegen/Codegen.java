@@ -1,0 +1,200 @@
+package dev.cortado.codegen;
+
+import dev.cortado.codegen.compile.InMemoryCompiler;
+import dev.cortado.codegen.emit.ClassEmitter;
+import dev.cortado.codegen.emit.LoopMatmul;
+import dev.cortado.codegen.emit.MatmulKernel;
+import dev.cortado.codegen.lower.Plan;
+import dev.cortado.codegen.pass.Passes;
+import dev.cortado.codegen.pass.Passes.Entry;
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.VariableInfo;
+import dev.cortado.runtime.CompiledModel;
+import dev.cortado.runtime.Executable;
+import dev.cortado.runtime.ModelSpec;
+import dev.cortado.runtime.ModelState;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The back half of the pipeline, as named pure steps: {@link #spec} (the model's interface),
+ * {@link #optimize} (an entry point's graph through the passes, once the batch size is fixed),
+ * {@link #schedule} (fusion, kernels, storage), {@link #emit} (the Java source) and {@link
+ * #load} (in-memory javac, cached by source hash). {@link #compile} strings them together per
+ * batch size seen; {@link #generateSource} stops before javac.
+ */
+public final class Codegen {
+  /** The batch size a class is generated for when none is given (Keras's default batch size). */
+  public static final int DEFAULT_BATCH = 32;
+
+  private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+
+  private Codegen() {}
+
+  /** Choices that do not change results: the matmul kernel, and where to dump each pass. */
+  public record Options(MatmulKernel matmul, Path dump) {
+    /** The reference kernels; dumps go where {@code -Dcortado.dump=DIR} says. */
+    public static Options defaults() {
+      String d = System.getProperty("cortado.dump");
+      return new Options(new LoopMatmul(), d == null || d.isBlank() ? null : Path.of(d));
+    }
+  }
+
+  /** The model's interface: inputs, variables, scalars, outputs, losses and what each entry reads. */
+  public static ModelSpec spec(Graph model, String description) {
+    ModelSpec.Builder b = ModelSpec.builder(model.name(), description, model.dtype() == DType.F32);
+    model.inputs().forEach((n, node) -> b.input(n, node.shape().dims()));
+    for (VariableInfo v : model.variables().values()) {
+      if (v.role() == VariableInfo.Role.PARAMETER) {
+        b.parameter(v.name(), v.shape().dims());
+      } else {
+        b.state(v.name(), v.shape().dims());
+      }
+    }
+    model.hypers().forEach((n, node) -> b.hyper(n, node.attrs().value()));
+    model.outputs().forEach((n, node) -> b.output(n, node.shape().dims()));
+    b.losses(model.losses().keySet().toArray(new String[0]));
+    if (!model.updates().isEmpty()) {
+      List<Node> roots = new ArrayList<>(model.losses().values());
+      roots.addAll(model.updates().values());
+      b.train(reads(model, roots));
+    }
+    b.predict(reads(model, model.outputs().values()));
+    b.evaluate(reads(model, model.losses().values()));
+    return b.build();
+  }
+
+  private static String[] reads(Graph g, java.util.Collection<Node> roots) {
+    Set<Node> seen = new HashSet<>();
+    ArrayDeque<Node> todo = new ArrayDeque<>(roots);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (seen.add(n)) {
+        todo.addAll(n.inputs());
+      }
+    }
+    return g.inputs().entrySet().stream().filter(e -> seen.contains(e.getValue())).map(Map.Entry::getKey)
+        .toArray(String[]::new);
+  }
+
+  /** The entry points a model has: train (with updates), predict, evaluate (with losses). */
+  static List<Entry> entries(Graph model) {
+    List<Entry> e = new ArrayList<>();
+    if (!model.updates().isEmpty()) {
+      e.add(Entry.TRAIN);
+    }
+    e.add(Entry.PREDICT);
+    if (!model.losses().isEmpty()) {
+      e.add(Entry.EVALUATE);
+    }
+    return e;
+  }
+
+  /** One entry point's graph at one batch size, through every pass of {@link Passes#standard}. */
+  public static Graph optimize(Graph model, Entry entry, int batch, Dump dump) {
+    Graph g = Passes.extract(model, entry);
+    dump.ir(batch, entry, "extract", g);
+    for (Passes.Named p : Passes.standard(batch, entry == Entry.TRAIN)) {
+      g = p.pass().apply(g);
+      dump.ir(batch, entry, p.name(), g);
+    }
+    return g;
+  }
+
+  /** Fusion, kernel order and storage for an optimized entry graph. */
+  public static Plan schedule(Graph optimized, Entry entry, int batch, Dump dump) {
+    Plan p = Plan.of(optimized, entry, batch);
+    dump.text(batch, entry, "plan", p.toString());
+    return p;
+  }
+
+  /** The Java source of the class for one batch size. */
+  public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
+      MatmulKernel matmul) {
+    return ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
+        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, matmul)).toString();
+  }
+
+  /**
+   * The source of the class for {@code batch}: every entry point optimized and scheduled, then
+   * emitted. Cached per model text, so asking again costs a map look-up.
+   */
+  public static String generateSource(Graph model, String description, int batch, String pkg, String cls, Options o) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
+    }
+    String key = model + "|" + model.variables().values().stream().map(v -> v.role() + ":" + v.trainable()).toList()
+        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().getClass().getName();
+    String cached = o.dump() == null ? SOURCES.get(key) : null;
+    if (cached != null) {
+      return cached;
+    }
+    Dump dump = new Dump(o.dump(), model.name());
+    Map<Entry, Plan> plans = new EnumMap<>(Entry.class);
+    for (Entry e : entries(model)) {
+      plans.put(e, schedule(optimize(model, e, batch, dump), e, batch, dump));
+    }
+    String src = emit(model, spec(model, description), batch, plans, pkg, cls, o.matmul());
+    dump.source(cls, src);
+    SOURCES.put(key, src);
+    return src;
+  }
+
+  /** Compiles (or finds in the cache) the class in {@code source} and makes an instance joined to {@code state}. */
+  public static CompiledModel load(String qualifiedName, String source, ModelState state) {
+    Class<?> c = InMemoryCompiler.compile(qualifiedName, source).type();
+    try {
+      return (CompiledModel) c.getConstructor(ModelState.class).newInstance(state);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException("generated class " + qualifiedName + " failed to start", e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("generated class " + qualifiedName + " has no (ModelState) constructor", e);
+    }
+  }
+
+  /** The Java class name used for a model at run time: {@code Regression_b32}. */
+  static String className(Graph model, int batch) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : model.name().toCharArray()) {
+      sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
+    }
+    String base = sb.length() == 0 || !Character.isLetter(sb.charAt(0)) ? "Model_" + sb : sb.toString();
+    return Character.toUpperCase(base.charAt(0)) + base.substring(1) + "_b" + batch;
+  }
+
+  /** The package of classes compiled at run time. */
+  public static final String RUNTIME_PACKAGE = "dev.cortado.generated";
+
+  /**
+   * An executable for {@code model} (a forward graph for inference, or a training graph) whose
+   * class for each batch size is generated and compiled on the first call with that size. Every
+   * variable starts at its initial value from the graph.
+   */
+  public static Executable compile(Graph model, String description, Options o) {
+    ModelSpec spec = spec(model, description);
+    ModelState.Specializer make = (batch, state) -> {
+      String cls = className(model, batch);
+      String src = generateSource(model, description, batch, RUNTIME_PACKAGE, cls, o);
+      return load(RUNTIME_PACKAGE + "." + cls, src, state);
+    };
+    Executable exe = CompiledModel.lazy(spec, make);
+    for (VariableInfo v : model.variables().values()) {
+      if (v.role() == VariableInfo.Role.PARAMETER) {
+        exe.setParameter(v.name(), v.initialValue());
+      } else {
+        exe.setState(v.name(), v.initialValue());
+      }
+    }
+    return exe;
+  }
+}

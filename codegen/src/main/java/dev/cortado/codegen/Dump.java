@@ -1,0 +1,55 @@
+package dev.cortado.codegen;
+
+import dev.cortado.codegen.pass.Passes.Entry;
+import dev.cortado.ir.Graph;
+import dev.cortado.runtime.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes what each step produced when {@code -Dcortado.dump=DIR} is set: the IR after every pass
+ * ({@code DIR/<model>/b32-train-03-fold.ir}), the plan and the generated source, each written
+ * atomically. Does nothing without a directory.
+ */
+public final class Dump {
+  private final Path dir;
+  private int counter;
+
+  public Dump(Path root, String model) {
+    this.dir = root == null ? null : root.resolve(model.replaceAll("[^A-Za-z0-9_.-]", "_"));
+  }
+
+  /** A dump that writes nothing. */
+  public static Dump none() {
+    return new Dump(null, "");
+  }
+
+  void ir(int batch, Entry entry, String pass, Graph g) {
+    text(batch, entry, pass, g.toString());
+  }
+
+  void text(int batch, Entry entry, String step, String text) {
+    if (dir != null) {
+      String ext = step.equals("plan") ? ".txt" : ".ir";
+      write(String.format("b%d-%s-%02d-%s%s", batch, entry.name().toLowerCase(), counter++, step, ext), text);
+    }
+  }
+
+  void source(String cls, String src) {
+    if (dir != null) {
+      write(cls + ".java", src);
+    }
+  }
+
+  private void write(String name, String text) {
+    try {
+      Files.createDirectories(dir);
+      AtomicFiles.write(dir.resolve(name), text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write dump " + dir.resolve(name), e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.cortado.codegen.compile;
+
+/**
+ * javac rejected generated code: always a code-generator bug. The message holds each diagnostic
+ * with the offending source line.
+ */
+public final class GeneratedCodeException extends IllegalStateException {
+  public GeneratedCodeException(String message) {
+    super(message);
+  }
+}

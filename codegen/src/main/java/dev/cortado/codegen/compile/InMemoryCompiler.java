@@ -1,0 +1,159 @@
+package dev.cortado.codegen.compile;
+
+import dev.cortado.runtime.CompiledModel;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+
+/**
+ * Compiles one generated source with {@code javax.tools}, entirely in memory, into a class loader
+ * of its own. Results are cached by the SHA-256 of the source, so a model is compiled once per
+ * JVM however often it is asked for.
+ */
+public final class InMemoryCompiler {
+  /** A compiled class and the bytes of every class file javac wrote for it. */
+  public record Compiled(Class<?> type, Map<String, byte[]> classFiles) {}
+
+  private static final Map<String, Compiled> CACHE = new ConcurrentHashMap<>();
+
+  private InMemoryCompiler() {}
+
+  /** The class {@code className} (fully qualified) from {@code source}, compiled once per JVM. */
+  public static Compiled compile(String className, String source) {
+    return CACHE.computeIfAbsent(sha256(source) + ":" + className, k -> doCompile(className, source));
+  }
+
+  /** The number of distinct sources compiled so far (for tests of the cache). */
+  public static int cacheSize() {
+    return CACHE.size();
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JavaCompiler systemCompiler() {
+    JavaCompiler c;
+    try {
+      c = javax.tools.ToolProvider.getSystemJavaCompiler();
+    } catch (NoClassDefFoundError | UnsupportedOperationException e) {
+      throw new CompilerUnavailableException("module java.compiler is missing", e);
+    }
+    if (c == null) {
+      throw new CompilerUnavailableException("ToolProvider.getSystemJavaCompiler() returned null, "
+          + "so module jdk.compiler is missing", null);
+    }
+    return c;
+  }
+
+  private static Compiled doCompile(String className, String source) {
+    JavaCompiler javac = systemCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
+    StandardJavaFileManager std = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+    JavaFileManager files = new ForwardingJavaFileManager<>(std) {
+      @Override
+      public JavaFileObject getJavaFileForOutput(Location location, String name, JavaFileObject.Kind kind,
+          FileObject sibling) {
+        return new SimpleJavaFileObject(URI.create("mem:///" + name.replace('.', '/') + kind.extension), kind) {
+          @Override
+          public OutputStream openOutputStream() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            out.put(name, bytes);
+            return bytes;
+          }
+        };
+      }
+    };
+    JavaFileObject unit = new SimpleJavaFileObject(
+        URI.create("string:///" + className.replace('.', '/') + JavaFileObject.Kind.SOURCE.extension),
+        JavaFileObject.Kind.SOURCE) {
+      @Override
+      public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+        return source;
+      }
+    };
+    List<String> options = List.of("-classpath", classPath(), "-proc:none", "-g:none", "-Xlint:none", "-nowarn");
+    boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(unit)).call();
+    if (!ok) {
+      throw new GeneratedCodeException(report(className, source, diagnostics));
+    }
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    out.forEach((n, b) -> classes.put(n, b.toByteArray()));
+    ClassLoader loader = new ClassLoader(CompiledModel.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] b = classes.get(name);
+        if (b == null) {
+          throw new ClassNotFoundException(name);
+        }
+        return defineClass(name, b, 0, b.length);
+      }
+    };
+    try {
+      return new Compiled(loader.loadClass(className), Map.copyOf(classes));
+    } catch (ClassNotFoundException e) {
+      throw new GeneratedCodeException("javac produced no class " + className + ": " + classes.keySet());
+    }
+  }
+
+  /** Where the runtime classes come from, plus the JVM's own class path. */
+  private static String classPath() {
+    StringBuilder cp = new StringBuilder();
+    try {
+      var src = CompiledModel.class.getProtectionDomain().getCodeSource();
+      if (src != null) {
+        cp.append(Path.of(src.getLocation().toURI()));
+      }
+    } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+      // fall back to the JVM's class path alone
+    }
+    String jvm = System.getProperty("java.class.path", "");
+    if (!jvm.isEmpty()) {
+      cp.append(cp.length() == 0 ? "" : File.pathSeparator).append(jvm);
+    }
+    return cp.toString();
+  }
+
+  private static String report(String className, String source, DiagnosticCollector<JavaFileObject> d) {
+    String[] lines = source.split("\n", -1);
+    StringBuilder sb = new StringBuilder("javac rejected generated class " + className
+        + " (a Cortado code-generator bug; please report it with the model):\n");
+    for (Diagnostic<? extends JavaFileObject> x : d.getDiagnostics()) {
+      if (x.getKind() != Diagnostic.Kind.ERROR) {
+        continue;
+      }
+      long line = x.getLineNumber();
+      sb.append("  line ").append(line).append(": ").append(x.getMessage(Locale.ROOT)).append('\n');
+      if (line >= 1 && line <= lines.length) {
+        sb.append("    ").append(lines[(int) line - 1].strip()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+}

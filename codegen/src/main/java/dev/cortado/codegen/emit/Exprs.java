@@ -1,0 +1,169 @@
+package dev.cortado.codegen.emit;
+
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.DIVIDE;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.GREATER;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.GREATER_EQUALS;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MINUS;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
+
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.LiteralExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import dev.cortado.codegen.lower.Plan;
+import dev.cortado.ir.Node;
+import dev.cortado.op.Op;
+import java.util.Map;
+
+/**
+ * Elementwise expressions: a node's value at one point of an iteration, inlining the fused
+ * chain below it. Each op is written exactly as the interpreter computes it: F64 in double; F32
+ * with float arithmetic for + - * / (which rounds as the interpreter's double-then-float does)
+ * and every library function computed in double and cast to float once, as the interpreter rounds
+ * every op's result.
+ */
+final class Exprs {
+  private final Plan plan;
+  private final Storage storage;
+  private final boolean f32;
+
+  Exprs(Plan plan, Storage storage, boolean f32) {
+    this.plan = plan;
+    this.storage = storage;
+    this.f32 = f32;
+  }
+
+  /** A statement sink with fresh local names, for values used twice in one formula. */
+  static final class Body {
+    final BlockStmt block;
+    private final int[] counter;
+
+    Body(BlockStmt block, int[] counter) {
+      this.block = block;
+      this.counter = counter;
+    }
+
+    Body in(BlockStmt inner) {
+      return new Body(inner, counter);
+    }
+
+    String fresh(String prefix) {
+      return prefix + counter[0]++;
+    }
+  }
+
+  Expression value(Node x, Iter it, Body body, Map<Node, Expression> overrides) {
+    Expression o = overrides.get(x);
+    if (o != null) {
+      return o.clone();
+    }
+    if (x.op() == Op.CONSTANT) {
+      return J.lit(x.attrs().value(), f32);
+    }
+    if (x.op() == Op.HYPER) {
+      return J.name(storage.hyper(x));
+    }
+    if (!plan.isInline(x)) {
+      return read(x, it);
+    }
+    return compute(x, it, body, overrides);
+  }
+
+  /** The formula of {@code x} itself at this point, its inline operands expanded. */
+  Expression compute(Node x, Iter it, Body body, Map<Node, Expression> overrides) {
+    if (x.op() == Op.CONSTANT || x.op() == Op.HYPER) {
+      return value(x, it, body, overrides);
+    }
+    Expression a = x.op().arity() > 0 ? value(x.input(0), it, body, overrides) : null;
+    Expression b = x.op().arity() > 1 ? value(x.input(1), it, body, overrides) : null;
+    return switch (x.op()) {
+      case ADD -> J.bin(PLUS, a, b);
+      case SUB -> J.bin(MINUS, a, b);
+      case MUL -> J.bin(MULTIPLY, a, b);
+      case DIV -> J.bin(DIVIDE, a, b);
+      case POW -> lib(J.call("Math", "pow", a, b));
+      case MAXIMUM -> J.call("Math", "max", a, b);
+      case MINIMUM -> J.call("Math", "min", a, b);
+      case GREATER_EQUAL -> J.cond(J.bin(GREATER_EQUALS, a, b), one(), zero());
+      case NEG -> J.neg(a);
+      case RELU -> relu(share(a, body), zero(), body);
+      case LEAKY_RELU -> {
+        Expression s = share(a, body);
+        yield J.cond(J.bin(GREATER, s, zero()), s.clone(), lib(J.bin(MULTIPLY, J.dlit(x.attrs().value()), s.clone())));
+      }
+      case STEP -> J.cond(J.bin(GREATER, a, zero()), one(), J.lit(x.attrs().value(), f32));
+      case SIGMOID -> lib(J.bin(DIVIDE, J.dlit(1), J.bin(PLUS, J.dlit(1), J.call("Math", "exp", J.neg(a)))));
+      case TANH -> lib(J.call("Math", "tanh", a));
+      case EXP -> lib(J.call("Math", "exp", a));
+      case LOG -> lib(J.call("Math", "log", a));
+      case SQRT -> lib(J.call("Math", "sqrt", a));
+      case SQUARE -> {
+        Expression s = share(a, body);
+        yield J.bin(MULTIPLY, s, s.clone());
+      }
+      case ABS -> J.call("Math", "abs", a);
+      case SIGN -> J.call("Math", "signum", a);
+      case SOFTPLUS -> {
+        Expression s = share(a, body);
+        yield lib(J.bin(PLUS, J.call("Math", "max", s, J.dlit(0)),
+            J.call("Math", "log1p", J.call("Math", "exp", J.neg(J.call("Math", "abs", s.clone()))))));
+      }
+      case DROPOUT_MASK -> dropout(x, it);
+      case BROADCAST_TO -> a;
+      default -> throw new IllegalStateException("not an elementwise op: " + x);
+    };
+  }
+
+  private Expression relu(Expression s, Expression zero, Body body) {
+    return J.cond(J.bin(GREATER, s, zero), s.clone(), zero());
+  }
+
+  /** The stored value of {@code x} at this iteration point. */
+  Expression read(Node x, Iter it) {
+    Node home = plan.home(x);
+    return J.at(storage.array(home), it.index(x.shape().resolve(plan.batch)).toExpr());
+  }
+
+  private Expression dropout(Node x, Iter it) {
+    double rate = x.attrs().value();
+    Expression u = J.call("Rng", "uniform", J.longLit(x.attrs().seed()), J.name(Storage.STEP), it.flatIndex().toExpr());
+    return J.cond(J.bin(GREATER_EQUALS, u, J.dlit(rate)), J.lit(1.0 / (1.0 - rate), f32), zero());
+  }
+
+  /** Binds a compound expression to a local so a formula can use it twice. */
+  Expression share(Expression e, Body body) {
+    if (e instanceof NameExpr || e instanceof LiteralExpr || e instanceof ArrayAccessExpr) {
+      return e;
+    }
+    String n = body.fresh("t");
+    body.block.addStatement(J.declare(J.type(f32), n, e));
+    return J.name(n);
+  }
+
+  /** A library result computed in double, cast to float once in an F32 model. */
+  Expression lib(Expression e) {
+    return f32 ? J.cast(J.type(true), e) : e;
+  }
+
+  Expression zero() {
+    return J.lit(0, f32);
+  }
+
+  Expression one() {
+    return J.lit(1, f32);
+  }
+
+  boolean f32() {
+    return f32;
+  }
+
+  Plan plan() {
+    return plan;
+  }
+
+  Storage storage() {
+    return storage;
+  }
+}

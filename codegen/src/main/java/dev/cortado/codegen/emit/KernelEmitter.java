@@ -1,0 +1,282 @@
+package dev.cortado.codegen.emit;
+
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.DIVIDE;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.GREATER;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MINUS;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
+
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.IfStmt;
+import com.github.javaparser.ast.stmt.Statement;
+import dev.cortado.codegen.lower.Plan;
+import dev.cortado.ir.Attrs;
+import dev.cortado.ir.Node;
+import dev.cortado.op.Op;
+import java.util.Map;
+
+/**
+ * Emits one planned kernel as a block of statements. Loops have literal bounds; a value of the
+ * iterated shape is read at the bare loop index when every operand allows it; tensors of at most
+ * {@link #UNROLL} elements (and reductions of at most {@link #UNROLL_REDUCE}) are unrolled into
+ * scalar statements. Reductions, softmax and cross-entropy sum in double in the interpreter's
+ * order, so they match it exactly in both dtypes.
+ */
+final class KernelEmitter {
+  static final int UNROLL = 4;
+  static final int UNROLL_REDUCE = 8;
+
+  private final Exprs x;
+  private final Plan plan;
+  private final MatmulKernel matmul;
+  private final boolean f32;
+
+  KernelEmitter(Exprs exprs, MatmulKernel matmul) {
+    this.x = exprs;
+    this.plan = exprs.plan();
+    this.matmul = matmul;
+    this.f32 = exprs.f32();
+  }
+
+  BlockStmt emit(Plan.Kernel k) {
+    BlockStmt b = new BlockStmt();
+    Exprs.Body body = new Exprs.Body(b, new int[1]);
+    switch (k.kind()) {
+      case MAP -> {
+        if (k.carried() != null) {
+          carriedMatmul(k.carried(), k.root(), body);
+        } else {
+          map(k.root(), body);
+        }
+      }
+      case MATMUL -> carriedMatmul(k.root(), k.root(), body);
+      case REDUCE -> reduce(k.root(), body);
+      case SOFTMAX -> softmax(k.root(), body);
+      case XENT -> crossEntropy(k.root(), body);
+      case ARGMAX -> argmax(k.root(), body);
+      case TRANSPOSE -> transpose(k.root(), body);
+      default -> throw new IllegalStateException(k.toString());
+    }
+    return b;
+  }
+
+  private int[] dims(Node n) {
+    return n.shape().resolve(plan.batch);
+  }
+
+  private String out(Node root) {
+    return x.storage().array(plan.home(root));
+  }
+
+  /** True when every array the inline tree of {@code root} reads is root-sized or a scalar. */
+  private boolean flatOk(Node root, int size, boolean top) {
+    if (!top && (root.op() == Op.CONSTANT || root.op() == Op.HYPER)) {
+      return true;
+    }
+    if (!top && !plan.isInline(root)) {
+      int s = Iter.size(dims(root));
+      return s == size || s == 1;
+    }
+    for (Node in : root.inputs()) {
+      if (!flatOk(in, size, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void map(Node root, Exprs.Body body) {
+    int[] d = dims(root);
+    int size = Iter.size(d);
+    boolean flat = flatOk(root, size, true);
+    int[] it = flat ? new int[] {size} : d;
+    Loops.nest(body.block, it, Loops.range(0, it.length), new Lin[it.length], size <= UNROLL, "i", (blk, idx) -> {
+      Iter at = new Iter(it, idx, flat);
+      Expression v = x.compute(root, at, body.in(blk), Map.of());
+      blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), v));
+    });
+  }
+
+  private void carriedMatmul(Node m, Node root, Exprs.Body body) {
+    int[] a = dims(m.input(0));
+    boolean ta = m.attrs().transA();
+    int[] o = dims(m);
+    int k = ta ? a[0] : a[1];
+    MatmulKernel.Epilogue epi = new MatmulKernel.Epilogue() {
+      @Override
+      public Expression apply(Expression acc, Lin i, Lin j, BlockStmt where) {
+        if (root == m) {
+          return acc;
+        }
+        Iter at = new Iter(o, new Lin[] {i, j}, false);
+        return x.compute(root, at, body.in(where), Map.of(m, acc));
+      }
+
+      @Override
+      public boolean isIdentity() {
+        return root == m;
+      }
+    };
+    String sa = x.storage().array(plan.home(m.input(0)));
+    String sb = x.storage().array(plan.home(m.input(1)));
+    matmul.emit(new MatmulKernel.Call(sa, sb, out(root), o[0], o[1], k, ta, m.attrs().transB(), f32, epi,
+        body::fresh), body.block);
+  }
+
+  private void reduce(Node r, Exprs.Body body) {
+    Node in = r.input(0);
+    int[] d = dims(in);
+    int[] od = dims(r);
+    boolean[] reduced = new boolean[d.length];
+    if (r.op() == Op.SUM_TO) {
+      for (int i = d.length - 1, k = od.length - 1; i >= 0; i--, k--) {
+        reduced[i] = (k < 0 || od[k] == 1) && d[i] != 1;
+      }
+    } else {
+      for (int i = 0; i < d.length; i++) {
+        reduced[i] = r.attrs().axis() == Attrs.ALL || r.attrs().axis() == i;
+      }
+    }
+    int total = Iter.size(d);
+    int count = 1;
+    int keptCount = 0;
+    for (int i = 0; i < d.length; i++) {
+      count *= reduced[i] ? d[i] : 1;
+      keptCount += reduced[i] ? 0 : 1;
+    }
+    boolean flat = keptCount == 0 && flatOk(r, total, true);
+    int[] it = flat ? new int[] {total} : d;
+    int[] kept = new int[flat ? 0 : keptCount];
+    int[] red = new int[flat ? 1 : d.length - keptCount];
+    for (int i = 0, a = 0, b = 0; i < it.length; i++) {
+      if (flat || reduced[i]) {
+        red[b++] = i;
+      } else {
+        kept[a++] = i;
+      }
+    }
+    boolean max = r.op() == Op.MAX;
+    int keptSize = total / count;
+    final int n = count;
+    Loops.nest(body.block, it, kept, zeros(it.length), keptSize <= UNROLL, "i", (blk, idx) -> {
+      String acc = body.fresh("acc");
+      blk.addStatement(J.declare(J.doubleType(), acc, max ? J.field("Double", "NEGATIVE_INFINITY") : J.dlit(0)));
+      Loops.nest(blk, it, red, idx, n <= UNROLL_REDUCE, "j", (inner, idx2) -> {
+        Expression v = x.value(in, new Iter(it, idx2, flat), body.in(inner), Map.of());
+        Expression next = max ? J.call("Math", "max", J.name(acc), v) : J.bin(PLUS, J.name(acc), v);
+        inner.addStatement(J.assign(J.name(acc), next));
+      });
+      Expression result = r.op() == Op.MEAN ? J.bin(DIVIDE, J.name(acc), J.dlit(n)) : J.name(acc);
+      Lin o = Lin.ZERO;
+      long stride = 1;
+      for (int q = kept.length - 1; q >= 0; q--) {
+        o = o.plus(idx[kept[q]].times(stride));
+        stride *= it[kept[q]];
+      }
+      blk.addStatement(J.assign(J.at(out(r), o.toExpr()), x.lib(result)));
+    });
+  }
+
+  private static Lin[] zeros(int n) {
+    Lin[] z = new Lin[n];
+    java.util.Arrays.fill(z, Lin.ZERO);
+    return z;
+  }
+
+  /** Per row of the last axis: the maximum, then Σ e^(x-max), as the interpreter computes them. */
+  private Lin rowStats(String in, int n, Lin row, BlockStmt blk, String max, String sum) {
+    Lin j = n == 1 ? Lin.ZERO : Lin.var("j");
+    Lin at = row.times(n).plus(j);
+    blk.addStatement(J.declare(J.doubleType(), max, J.field("Double", "NEGATIVE_INFINITY")));
+    blk.addStatement(overLast(n, J.assign(J.name(max), J.call("Math", "max", J.name(max), J.at(in, at.toExpr())))));
+    blk.addStatement(J.declare(J.doubleType(), sum, J.dlit(0)));
+    blk.addStatement(overLast(n, J.assign(J.name(sum), J.bin(PLUS, J.name(sum),
+        J.call("Math", "exp", J.bin(MINUS, J.at(in, at.toExpr()), J.name(max)))))));
+    return at;
+  }
+
+  private static Statement overLast(int n, Statement s) {
+    return n == 1 ? s : J.loop("j", 0, n, new BlockStmt(new com.github.javaparser.ast.NodeList<>(s)));
+  }
+
+  private int lastDim(Node n) {
+    int[] d = dims(n);
+    return d.length == 0 ? 1 : d[d.length - 1];
+  }
+
+  private void softmax(Node r, Exprs.Body body) {
+    Node in = r.input(0);
+    String src = x.storage().array(plan.home(in));
+    int n = lastDim(in);
+    int rows = Iter.size(dims(in)) / n;
+    Lin row = rows == 1 ? Lin.ZERO : Lin.var("r");
+    BlockStmt blk = new BlockStmt();
+    Lin at = rowStats(src, n, row, blk, "max", "sum");
+    Expression z = J.bin(MINUS, J.at(src, at.toExpr()), J.name("max"));
+    Expression v;
+    if (r.op() == Op.LOG_SOFTMAX) {
+      blk.addStatement(J.declare(J.doubleType(), "lse", J.call("Math", "log", J.name("sum"))));
+      v = J.bin(MINUS, z, J.name("lse"));
+    } else {
+      v = J.bin(DIVIDE, J.call("Math", "exp", z), J.name("sum"));
+    }
+    blk.addStatement(overLast(n, J.assign(J.at(out(r), at.toExpr()), x.lib(v))));
+    body.block.addStatement(rows == 1 ? blk : J.loop("r", 0, rows, blk));
+  }
+
+  private void crossEntropy(Node r, Exprs.Body body) {
+    String z = x.storage().array(plan.home(r.input(0)));
+    String t = x.storage().array(plan.home(r.input(1)));
+    int n = lastDim(r.input(0));
+    int rows = Iter.size(dims(r.input(0))) / n;
+    Lin row = rows == 1 ? Lin.ZERO : Lin.var("r");
+    body.block.addStatement(J.declare(J.doubleType(), "total", J.dlit(0)));
+    BlockStmt blk = new BlockStmt();
+    Lin at = rowStats(z, n, row, blk, "max", "sum");
+    blk.addStatement(J.declare(J.doubleType(), "lse", J.call("Math", "log", J.name("sum"))));
+    Expression ls = J.bin(MINUS, J.bin(MINUS, J.at(z, at.toExpr()), J.name("max")), J.name("lse"));
+    blk.addStatement(overLast(n, J.assign(J.name("total"),
+        J.bin(MINUS, J.name("total"), J.bin(MULTIPLY, J.at(t, at.toExpr()), ls)))));
+    body.block.addStatement(rows == 1 ? blk : J.loop("r", 0, rows, blk));
+    body.block.addStatement(J.assign(J.at(out(r), J.intLit(0)), x.lib(J.bin(DIVIDE, J.name("total"), J.dlit(rows)))));
+  }
+
+  private void argmax(Node r, Exprs.Body body) {
+    String src = x.storage().array(plan.home(r.input(0)));
+    int[] d = dims(r.input(0));
+    int axis = r.attrs().axis();
+    int outer = axis == Attrs.ALL ? 1 : prod(d, 0, axis);
+    int mid = axis == Attrs.ALL ? Iter.size(d) : d[axis];
+    int inner = axis == Attrs.ALL ? 1 : prod(d, axis + 1, d.length);
+    body.block.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(out(r)), x.zero())));
+    Lin base = (outer == 1 ? Lin.ZERO : Lin.var("o").times((long) mid * inner)).plus(inner == 1 ? Lin.ZERO : Lin.var("c"));
+    BlockStmt blk = new BlockStmt();
+    blk.addStatement(J.declare(com.github.javaparser.ast.type.PrimitiveType.intType(), "best", base.toExpr()));
+    Lin k = base.plus(Lin.var("m").times(inner));
+    BlockStmt scan = new BlockStmt();
+    scan.addStatement(new IfStmt(J.bin(GREATER, J.at(src, k.toExpr()), J.at(src, J.name("best"))),
+        J.assign(J.name("best"), k.toExpr()), null));
+    blk.addStatement(J.loop("m", 1, mid, scan));
+    blk.addStatement(J.assign(J.at(out(r), J.name("best")), x.one()));
+    Statement s = inner == 1 ? blk : J.loop("c", 0, inner, blk);
+    body.block.addStatement(outer == 1 ? s : J.loop("o", 0, outer, s instanceof BlockStmt b ? b
+        : new BlockStmt(new com.github.javaparser.ast.NodeList<>(s))));
+  }
+
+  private static int prod(int[] d, int from, int to) {
+    int p = 1;
+    for (int i = from; i < to; i++) {
+      p *= d[i];
+    }
+    return p;
+  }
+
+  private void transpose(Node r, Exprs.Body body) {
+    String src = x.storage().array(plan.home(r.input(0)));
+    int[] d = dims(r.input(0));
+    Loops.nest(body.block, d, new int[] {0, 1}, new Lin[2], Iter.size(d) <= UNROLL, "i", (blk, idx) ->
+        blk.addStatement(J.assign(J.at(out(r), idx[1].times(d[0]).plus(idx[0]).toExpr()),
+            J.at(src, idx[0].times(d[1]).plus(idx[1]).toExpr()))));
+  }
+}

@@ -1,0 +1,29 @@
+package dev.cortado.codegen.emit;
+
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.stmt.BlockStmt;
+
+/**
+ * How a matmul becomes Java: the one kernel expected to be replaced by faster ones (blocked,
+ * register-tiled, vectorised). Given row-major arrays {@code a} and {@code b} holding op(A) of
+ * [m,k] and op(B) of [k,n] (transposed in storage where the flags say) it writes
+ * {@code out[i*n+j] = epilogue(Σ_p op(A)[i,p]·op(B)[p,j])} for every (i, j). The reference
+ * summation order is p ascending from 0, which {@link LoopMatmul} keeps so F64 results match the
+ * interpreter bit for bit.
+ */
+public interface MatmulKernel {
+  /** What the carried elementwise root does with each accumulated value (bias, activation). */
+  interface Epilogue {
+    /** The value to store at (i, j) given the accumulated sum; may add statements to {@code where}. */
+    Expression apply(Expression acc, Lin i, Lin j, BlockStmt where);
+
+    /** True when the value is stored as it is. */
+    boolean isIdentity();
+  }
+
+  /** One matmul to emit. {@code fresh} makes unique local names. */
+  record Call(String a, String b, String out, int m, int n, int k, boolean transA, boolean transB, boolean f32,
+      Epilogue epilogue, java.util.function.Function<String, String> fresh) {}
+
+  void emit(Call call, BlockStmt into);
+}

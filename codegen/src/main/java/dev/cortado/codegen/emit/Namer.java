@@ -1,0 +1,42 @@
+package dev.cortado.codegen.emit;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** Java identifiers from model names ({@code fc1/kernel} becomes {@code fc1_kernel}), each used once. */
+final class Namer {
+  private static final Set<String> RESERVED = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+      "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends",
+      "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
+      "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
+      "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+      "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits",
+      "in", "out", "losses", "step", "Rng", "Math", "Double", "Float", "Long", "System", "SPEC", "acc",
+      "hypers", "steps", "spec", "state", "f32", "f64", "lazy", "batchSize",
+      // locals of the kernels: a field must never be shadowed by one
+      "i", "j", "p", "r", "o", "c", "m", "max", "sum", "lse", "total", "best");
+  private final Set<String> used = new HashSet<>();
+
+  Namer(String... taken) {
+    used.addAll(Set.of(taken));
+  }
+
+  /** A fresh identifier close to {@code name}. */
+  String name(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
+    }
+    String base = sb.length() == 0 || Character.isDigit(sb.charAt(0)) ? "_" + sb : sb.toString();
+    base = base.replaceAll("__+", "_");
+    if (base.length() > 60) {
+      base = base.substring(0, 60);
+    }
+    String n = base;
+    for (int k = 2; RESERVED.contains(n) || n.matches("(t|i|j|a|acc)[0-9]+") || !used.add(n); k++) {
+      n = base + "_" + k;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.cortado.codegen.emit;
+
+import dev.cortado.codegen.lower.Plan;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.Node;
+import dev.cortado.op.Op;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields of a generated class and the buffer plan: one field per input, variable and
+ * run-time scalar, named from the model; one array per buffer, each buffer reused by values of
+ * the same length whose lifetimes do not overlap, within an entry point and across entry points
+ * (which never run at the same time). A buffer is named after the first value it holds
+ * ({@code g_fc1_kernel} for a gradient, {@code next_w} for an update that is not done in place).
+ */
+final class Storage {
+  static final String STEP = "step";
+  /** Named values of at least this many elements share buffers like any other value. */
+  static final int SHARE_NAMED_FROM = 256;
+
+  /** A buffer field. */
+  record Buffer(String name, int length, String owner) {}
+
+  final Namer namer = new Namer();
+  final Map<String, String> inputFields = new LinkedHashMap<>();
+  final Map<String, String> variableFields = new LinkedHashMap<>();
+  final Map<String, String> hyperFields = new LinkedHashMap<>();
+  final List<Buffer> buffers = new ArrayList<>();
+  private final Map<Node, String> arrays = new IdentityHashMap<>();
+
+  Storage(Graph model) {
+    model.inputs().keySet().forEach(n -> inputFields.put(n, namer.name(n)));
+    model.variables().keySet().forEach(n -> variableFields.put(n, namer.name(n)));
+    model.hypers().keySet().forEach(n -> hyperFields.put(n, namer.name("hyper_" + n)));
+  }
+
+  /** Plans the buffers of one entry point; call once per plan, in any order. */
+  void plan(Plan p) {
+    Map<Integer, Integer> pos = new HashMap<>();
+    for (int k = 0; k < p.kernels.size(); k++) {
+      pos.put(p.kernels.get(k).root().id(), k);
+    }
+    int[] posArr = new int[p.graph.nodes().size()];
+    java.util.Arrays.fill(posArr, -1);
+    pos.forEach((id, k) -> posArr[id] = k);
+    for (Node n : p.graph.nodes()) {
+      if (n.op() == Op.INPUT) {
+        arrays.put(n, inputFields.get(n.name()));
+      } else if (n.op() == Op.VARIABLE) {
+        arrays.put(n, variableFields.get(n.name()));
+      }
+    }
+    int[] last = p.lastReads(posArr);
+    Map<Node, String> hints = hints(p.graph);
+    List<Buffer> free = new ArrayList<>(buffers);
+    Map<Node, Buffer> active = new LinkedHashMap<>();
+    for (int k = 0; k < p.kernels.size(); k++) {
+      final int now = k;
+      active.entrySet().removeIf(e -> {
+        if (last[e.getKey().id()] < now) {
+          free.add(e.getValue());
+          return true;
+        }
+        return false;
+      });
+      Node root = p.kernels.get(k).root();
+      if (p.isInPlace(root)) {
+        continue;
+      }
+      int length = root.shape().size(p.batch);
+      Buffer b = null;
+      String hint = hints.get(root);
+      for (Buffer f : free) {
+        // small named values (gradients, losses, updates) keep a buffer of their own, for readability
+        if (f.length() == length && (length >= SHARE_NAMED_FROM || java.util.Objects.equals(f.owner(), hint))) {
+          b = f;
+          break;
+        }
+      }
+      if (b == null) {
+        b = new Buffer(namer.name(hint != null ? hint : label(root)), length, hint);
+        buffers.add(b);
+      } else {
+        free.remove(b);
+      }
+      active.put(root, b);
+      arrays.put(root, b.name());
+    }
+  }
+
+  private static Map<Node, String> hints(Graph g) {
+    Map<Node, String> h = new IdentityHashMap<>();
+    g.updates().forEach((v, n) -> h.putIfAbsent(n, "next_" + v));
+    g.gradients().forEach((v, n) -> h.putIfAbsent(n, "g_" + v));
+    g.outputs().forEach((k, n) -> h.putIfAbsent(n, k));
+    g.losses().forEach((k, n) -> h.putIfAbsent(n, k));
+    return h;
+  }
+
+  /** A node's label without its numeric suffix: {@code fc1/matmul_12} gives {@code fc1/matmul}. */
+  private static String label(Node n) {
+    return n.name().replaceAll("_[0-9]+$", "");
+  }
+
+  /** The array field holding the value of storage owner {@code home}. */
+  String array(Node home) {
+    String a = arrays.get(home);
+    if (a == null) {
+      throw new IllegalStateException("no storage planned for " + home);
+    }
+    return a;
+  }
+
+  String hyper(Node h) {
+    return hyperFields.get(h.name());
+  }
+}

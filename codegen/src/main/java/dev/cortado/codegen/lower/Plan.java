@@ -1,0 +1,352 @@
+package dev.cortado.codegen.lower;
+
+import dev.cortado.codegen.pass.Passes.Entry;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.Node;
+import dev.cortado.op.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lowering decisions for one entry point's graph at one batch size: which nodes are computed
+ * inline inside their consumer's loop (elementwise chains fused), which matmul is carried by the
+ * elementwise root that consumes it (bias and activation riding on the matmul), the kernels in
+ * order, and where every materialised value lives (an input, a variable written in place, an
+ * alias of another value, or a reusable buffer). Pure data; {@code codegen/emit} turns it into Java.
+ */
+public final class Plan {
+  /** An elementwise chain longer than this is cut, so a loop body stays small. */
+  static final int MAX_INLINE_TREE = 40;
+
+  /** What a kernel computes. */
+  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE }
+
+  /** One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first). */
+  public record Kernel(Kind kind, Node root, Node carried) {}
+
+  /** A copy at the end of a training step: variable {@code variable} takes the value of {@code from}. */
+  public record Copy(String variable, Node from) {}
+
+  public final Graph graph;
+  public final Entry entry;
+  public final int batch;
+  final boolean[] inline;
+  final Node[] carriedBy;
+  final boolean[] absorbed;
+  public final List<Kernel> kernels = new ArrayList<>();
+  /** For each node id: the node whose storage holds its value (itself, an alias target, a variable). */
+  final Node[] home;
+  /** Updates written in place: update node id -> variable name. */
+  final Map<Integer, String> inPlace = new LinkedHashMap<>();
+  public final List<Copy> copies = new ArrayList<>();
+  final int[] uses;
+
+  Plan(Graph graph, Entry entry, int batch) {
+    this.graph = graph;
+    this.entry = entry;
+    this.batch = batch;
+    int n = graph.nodes().size();
+    inline = new boolean[n];
+    carriedBy = new Node[n];
+    absorbed = new boolean[n];
+    home = new Node[n];
+    uses = new int[n];
+  }
+
+  /** Builds the plan: fusion, kernels in schedule order, in-place updates and aliases. */
+  public static Plan of(Graph g, Entry entry, int batch) {
+    Plan p = new Plan(g, entry, batch);
+    List<Node>[] consumers = p.consumers();
+    boolean[] root = p.roots();
+    boolean[] needsStorage = new boolean[consumers.length];
+    for (Node x : g.nodes()) {
+      for (Node in : x.inputs()) {
+        if (!readsInline(x.op())) {
+          needsStorage[in.id()] = true;
+        }
+      }
+    }
+    for (Node x : g.nodes()) {
+      int id = x.id();
+      if (p.uses[id] == 0 && !root[id]) {
+        continue;
+      }
+      if (x.op() == Op.CONSTANT || x.op() == Op.HYPER) {
+        p.inline[id] = !(needsStorage[id] || (root[id] && p.entry != Entry.EVALUATE && !isLossOnly(p, x)));
+      } else if (fusable(x.op()) && !root[id] && !needsStorage[id] && p.uses[id] == 1) {
+        Node c = consumers[id].get(0);
+        boolean sameShape = x.shape().equals(c.shape());
+        boolean scalar = x.shape().size(batch) == 1 && x.op() != Op.DROPOUT_MASK;
+        p.inline[id] = isReduction(c.op()) || (fusable(c.op()) && (sameShape || scalar));
+      }
+    }
+    p.capTrees();
+    p.absorbMatmuls(consumers, root);
+    p.schedule(root);
+    p.assignHomes();
+    return p;
+  }
+
+  private static boolean isLossOnly(Plan p, Node x) {
+    return !p.graph.outputs().containsValue(x) && !p.graph.updates().containsValue(x);
+  }
+
+  /** Ops computed element by element, so they can be inlined into a loop. */
+  static boolean fusable(Op op) {
+    return op.isElementwise() || op == Op.DROPOUT_MASK || op == Op.BROADCAST_TO;
+  }
+
+  static boolean isReduction(Op op) {
+    return op == Op.SUM || op == Op.MEAN || op == Op.MAX || op == Op.SUM_TO;
+  }
+
+  /** Consumers that read their operands through an inline expression rather than an array. */
+  private static boolean readsInline(Op op) {
+    return fusable(op) || isReduction(op) || op == Op.NUMEL;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Node>[] consumers() {
+    List<Node>[] c = new List[graph.nodes().size()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = new ArrayList<>();
+    }
+    boolean[] live = new boolean[c.length];
+    for (Node r : rootNodes()) {
+      live[r.id()] = true;
+    }
+    for (int i = c.length - 1; i >= 0; i--) {
+      if (live[i]) {
+        for (Node in : graph.nodes().get(i).inputs()) {
+          live[in.id()] = true;
+          c[in.id()].add(graph.nodes().get(i));
+          uses[in.id()]++;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** The values this entry returns: outputs, or losses (and updates when training). */
+  List<Node> rootNodes() {
+    List<Node> r = new ArrayList<>();
+    if (entry == Entry.PREDICT) {
+      r.addAll(graph.outputs().values());
+    } else {
+      r.addAll(graph.losses().values());
+    }
+    if (entry == Entry.TRAIN) {
+      r.addAll(graph.updates().values());
+    }
+    return r;
+  }
+
+  private boolean[] roots() {
+    boolean[] root = new boolean[graph.nodes().size()];
+    for (Node r : rootNodes()) {
+      root[r.id()] = true;
+    }
+    return root;
+  }
+
+  /** Cuts elementwise trees larger than {@link #MAX_INLINE_TREE} by materialising their operands. */
+  private void capTrees() {
+    int[] size = new int[inline.length];
+    for (Node x : graph.nodes()) {
+      size[x.id()] = 1;
+      for (Node in : x.inputs()) {
+        size[x.id()] += inline[in.id()] ? size[in.id()] : 0;
+      }
+      if (size[x.id()] > MAX_INLINE_TREE) {
+        for (Node in : x.inputs()) {
+          if (inline[in.id()] && in.op() != Op.CONSTANT && in.op() != Op.HYPER) {
+            inline[in.id()] = false;
+          }
+        }
+        size[x.id()] = 1 + x.inputs().size();
+      }
+    }
+  }
+
+  /** The non-inline node whose kernel computes {@code x}. */
+  Node kernelRoot(Node x, List<Node>[] consumers) {
+    Node r = x;
+    while (inline[r.id()] && !consumers[r.id()].isEmpty()) {
+      r = consumers[r.id()].get(0);
+    }
+    return r;
+  }
+
+  private void absorbMatmuls(List<Node>[] consumers, boolean[] root) {
+    for (Node m : graph.nodes()) {
+      if (m.op() != Op.MATMUL || uses[m.id()] != 1 || root[m.id()]) {
+        continue;
+      }
+      Node c = consumers[m.id()].get(0);
+      if (!fusable(c.op()) || !c.shape().equals(m.shape())) {
+        continue;
+      }
+      Node r = kernelRoot(c, consumers);
+      if (fusable(r.op()) && r.shape().equals(m.shape()) && carriedBy[r.id()] == null
+          && !graph.updates().containsValue(r)) {
+        carriedBy[r.id()] = m;
+        absorbed[m.id()] = true;
+      }
+    }
+  }
+
+  private void schedule(boolean[] root) {
+    for (Node x : graph.nodes()) {
+      int id = x.id();
+      boolean live = uses[id] > 0 || root[id];
+      if (!live || inline[id] || absorbed[id] || isLeafOrAlias(x)) {
+        continue;
+      }
+      kernels.add(new Kernel(kindOf(x.op()), x, carriedBy[id]));
+    }
+  }
+
+  static boolean isLeafOrAlias(Node x) {
+    return x.op() == Op.INPUT || x.op() == Op.VARIABLE || x.op() == Op.RESHAPE;
+  }
+
+  private static Kind kindOf(Op op) {
+    return switch (op) {
+      case MATMUL -> Kind.MATMUL;
+      case SUM, MEAN, MAX, SUM_TO -> Kind.REDUCE;
+      case SOFTMAX, LOG_SOFTMAX -> Kind.SOFTMAX;
+      case SOFTMAX_CROSS_ENTROPY -> Kind.XENT;
+      case ARGMAX_MASK -> Kind.ARGMAX;
+      case TRANSPOSE -> Kind.TRANSPOSE;
+      default -> Kind.MAP;
+    };
+  }
+
+  /**
+   * Decides where each value lives. An update is written straight into its variable when it is
+   * an elementwise kernel that reads the variable only at its own index and nothing reads the old
+   * value afterwards; otherwise it goes to a buffer copied into the variable after every kernel.
+   */
+  private void assignHomes() {
+    for (Node x : graph.nodes()) {
+      home[x.id()] = x.op() == Op.RESHAPE ? home[x.input(0).id()] : x;
+    }
+    int[] pos = new int[home.length];
+    Arrays.fill(pos, -1);
+    for (int k = 0; k < kernels.size(); k++) {
+      pos[kernels.get(k).root().id()] = k;
+    }
+    int[] lastRead = lastReads(pos);
+    Map<Node, Integer> updateCount = new LinkedHashMap<>();
+    graph.updates().values().forEach(u -> updateCount.merge(u, 1, Integer::sum));
+    List<Node> rootList = rootNodes();
+    if (entry == Entry.TRAIN) {
+      graph.updates().forEach((var, u) -> {
+        Node v = graph.variables().get(var).node();
+        int k = pos[u.id()];
+        boolean ok = k >= 0 && kernels.get(k).kind() == Kind.MAP && kernels.get(k).carried() == null
+            && updateCount.get(u) == 1 && lastRead[v.id()] <= k && readsOnlyAtOwnIndex(u, v)
+            && rootList.stream().noneMatch(r -> r != u && home[r.id()] == v);
+        if (ok) {
+          inPlace.put(u.id(), var);
+          home[u.id()] = v;
+        }
+      });
+      graph.updates().forEach((var, u) -> {
+        if (!var.equals(inPlace.get(u.id()))) {
+          copies.add(new Copy(var, home[u.id()]));
+        }
+      });
+    }
+  }
+
+  /** For each storage owner, the last kernel that reads it (Integer.MAX_VALUE when read at the end). */
+  public int[] lastReads(int[] pos) {
+    int[] last = new int[home.length];
+    Arrays.fill(last, -1);
+    for (int k = 0; k < kernels.size(); k++) {
+      Kernel kn = kernels.get(k);
+      markReads(kn.root(), k, last, true);
+      if (kn.carried() != null) {
+        markReads(kn.carried(), k, last, true);
+      }
+    }
+    for (Node r : rootNodes()) {
+      last[home[r.id()].id()] = Integer.MAX_VALUE;
+    }
+    return last;
+  }
+
+  private void markReads(Node x, int k, int[] last, boolean top) {
+    if (!top && (inline[x.id()] || absorbed[x.id()])) {
+      for (Node in : x.inputs()) {
+        markReads(in, k, last, false);
+      }
+      return;
+    }
+    if (!top) {
+      int h = home[x.id()].id();
+      last[h] = Math.max(last[h], k);
+      return;
+    }
+    for (Node in : x.inputs()) {
+      markReads(in, k, last, false);
+    }
+  }
+
+  /** True when the kernel of {@code u} reads variable {@code v}'s array only through {@code v} itself. */
+  private boolean readsOnlyAtOwnIndex(Node u, Node v) {
+    return readsOk(u, v, true);
+  }
+
+  private boolean readsOk(Node x, Node v, boolean top) {
+    if (!top && !inline[x.id()]) {
+      return home[x.id()] != v || x == v;
+    }
+    for (Node in : x.inputs()) {
+      if (!readsOk(in, v, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The values this entry returns (outputs, or losses and updates). */
+  public List<Node> rootNodesView() {
+    return rootNodes();
+  }
+
+  public boolean isInline(Node x) {
+    return inline[x.id()];
+  }
+
+  /** The node whose storage holds {@code x}'s value. */
+  public Node home(Node x) {
+    return home[x.id()];
+  }
+
+  public boolean isInPlace(Node update) {
+    return inPlace.containsKey(update.id());
+  }
+
+  /** A short description for the dump: one kernel a line. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("plan ").append(entry).append(" batch ").append(batch).append('\n');
+    for (Kernel k : kernels) {
+      sb.append("  ").append(k.kind()).append(' ').append(k.root().name());
+      if (k.carried() != null) {
+        sb.append(" carrying ").append(k.carried().name());
+      }
+      if (inPlace.containsKey(k.root().id())) {
+        sb.append(" in place of ").append(inPlace.get(k.root().id()));
+      }
+      sb.append('\n');
+    }
+    copies.forEach(c -> sb.append("  copy ").append(c.from().name()).append(" -> ").append(c.variable()).append('\n'));
+    return sb.toString();
+  }
+}

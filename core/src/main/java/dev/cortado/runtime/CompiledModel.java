@@ -1,0 +1,340 @@
+package dev.cortado.runtime;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The base of every generated model class: the {@link Executable} contract (input checks,
+ * conversions, names, variables, run-time scalars, losses) written once, over three entry points
+ * a generated subclass implements for one literal batch size. A call whose batch size differs is
+ * handed to the instance for that size, made once through the state's {@link
+ * ModelState.Specializer} and sharing the same {@link ModelState}.
+ *
+ * <p>Entry points receive the inputs in declaration order ({@code float[]} for F32 models,
+ * {@code double[]} for F64; {@code null} for inputs the entry does not read). {@code runTrain}
+ * and {@code runEvaluate} write the losses in {@link ModelSpec#lossNames()} order; {@code
+ * runPredict} stores each output's array (whose first {@code size} elements are the output).
+ * A generated class starts with every variable at zero: the runtime path sets the initial values
+ * with {@link #setParameter}, the build-time path with {@link Checkpoint#load}.
+ */
+public abstract class CompiledModel implements Executable {
+  private final ModelState state;
+  private final int batch;
+
+  /** A model with fresh state, for {@code batch}; {@code specializer} may be null. */
+  protected CompiledModel(ModelSpec spec, int batch, ModelState.Specializer specializer) {
+    this(new ModelState(spec, specializer), batch);
+  }
+
+  /** A model for {@code batch} sharing {@code state} with the other batch sizes ({@code batch} -1: none). */
+  protected CompiledModel(ModelState state, int batch) {
+    this.state = state;
+    this.batch = batch;
+    if (batch > 0) {
+      state.byBatch.putIfAbsent(batch, this);
+    }
+  }
+
+  /**
+   * An executable that compiles nothing until the first call, then runs each batch size on the
+   * instance the specializer makes for it.
+   */
+  public static Executable lazy(ModelSpec spec, ModelState.Specializer specializer) {
+    return new CompiledModel(new ModelState(spec, specializer), -1) {
+      @Override
+      protected void runTrain(Object[] in, double[] losses) {
+        throw new AssertionError();
+      }
+
+      @Override
+      protected void runPredict(Object[] in, Object[] out) {
+        throw new AssertionError();
+      }
+
+      @Override
+      protected void runEvaluate(Object[] in, double[] losses) {
+        throw new AssertionError();
+      }
+    };
+  }
+
+  protected abstract void runTrain(Object[] in, double[] losses);
+
+  protected abstract void runPredict(Object[] in, Object[] out);
+
+  protected abstract void runEvaluate(Object[] in, double[] losses);
+
+  /** The batch size this instance's code was generated for. */
+  public final int batchSize() {
+    return batch;
+  }
+
+  public final ModelSpec spec() {
+    return state.spec;
+  }
+
+  /** The shared state (for the code that makes other batch sizes). */
+  public final ModelState state() {
+    return state;
+  }
+
+  /** Variable {@code i}'s array in an F64 model. */
+  protected final double[] f64(int i) {
+    return (double[]) state.variables[i];
+  }
+
+  /** Variable {@code i}'s array in an F32 model. */
+  protected final float[] f32(int i) {
+    return (float[]) state.variables[i];
+  }
+
+  /** The run-time scalars' current values, in declaration order. */
+  protected final double[] hypers() {
+    return state.hypers;
+  }
+
+  /** The number of training steps taken before the current one. */
+  protected final long steps() {
+    return state.steps;
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  @Override
+  public final double trainStep(Map<String, double[]> inputs) {
+    requireTraining();
+    int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
+    return train(convert(inputs, state.spec.trainInputs), b);
+  }
+
+  @Override
+  public final double trainStepFloats(Map<String, float[]> inputs) {
+    requireTraining();
+    int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
+    return train(convertFloats(inputs, state.spec.trainInputs), b);
+  }
+
+  private void requireTraining() {
+    if (!state.spec.trains) {
+      throw new IllegalStateException("model '" + state.spec.name
+          + "' was built for inference only: pass an optimizer to interpret(...) or compile(...) to train it");
+    }
+  }
+
+  private double train(Object[] in, int b) {
+    double[] losses = new double[state.spec.losses.size()];
+    state.forBatch(b).runTrain(in, losses);
+    state.lastLosses = losses;
+    state.steps++;
+    return losses[state.spec.losses.indexOf("loss")];
+  }
+
+  @Override
+  public final Map<String, double[]> predict(Map<String, double[]> inputs) {
+    int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
+    Object[] out = predictRaw(convert(inputs, state.spec.predictInputs), b);
+    Map<String, double[]> r = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, int[]> e : state.spec.outputs.entrySet()) {
+      r.put(e.getKey(), toDoubles(out[i++], ModelSpec.size(e.getValue(), b)));
+    }
+    return r;
+  }
+
+  @Override
+  public final Map<String, float[]> predictFloats(Map<String, float[]> inputs) {
+    int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
+    Object[] out = predictRaw(convertFloats(inputs, state.spec.predictInputs), b);
+    Map<String, float[]> r = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, int[]> e : state.spec.outputs.entrySet()) {
+      r.put(e.getKey(), toFloats(out[i++], ModelSpec.size(e.getValue(), b)));
+    }
+    return r;
+  }
+
+  private Object[] predictRaw(Object[] in, int b) {
+    Object[] out = new Object[state.spec.outputs.size()];
+    if (out.length > 0) {
+      state.forBatch(b).runPredict(in, out);
+    }
+    return out;
+  }
+
+  @Override
+  public final Map<String, Double> evaluate(Map<String, double[]> inputs) {
+    if (state.spec.losses.isEmpty()) {
+      throw new IllegalStateException("model '" + state.spec.name + "' has no loss to evaluate: call minimize(loss)");
+    }
+    int b = batchOf(inputs, state.spec.evaluateInputs, v -> v.length);
+    double[] losses = new double[state.spec.losses.size()];
+    state.forBatch(b).runEvaluate(convert(inputs, state.spec.evaluateInputs), losses);
+    return lossMap(losses);
+  }
+
+  @Override
+  public final Map<String, Double> lastLosses() {
+    return state.lastLosses == null ? Map.of() : lossMap(state.lastLosses);
+  }
+
+  private Map<String, Double> lossMap(double[] v) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < v.length; i++) {
+      m.put(state.spec.losses.get(i), v[i]);
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  private <T> int batchOf(Map<String, T> inputs, List<String> needed, java.util.function.ToIntFunction<T> len) {
+    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len);
+  }
+
+  private Object[] convert(Map<String, double[]> inputs, List<String> needed) {
+    Object[] in = new Object[state.spec.inputs.size()];
+    int i = 0;
+    for (String name : state.spec.inputs.keySet()) {
+      double[] v = needed.contains(name) ? inputs.get(name) : null;
+      in[i++] = v == null ? null : state.spec.f32 ? toFloats(v, v.length) : v;
+    }
+    return in;
+  }
+
+  private Object[] convertFloats(Map<String, float[]> inputs, List<String> needed) {
+    Object[] in = new Object[state.spec.inputs.size()];
+    int i = 0;
+    for (String name : state.spec.inputs.keySet()) {
+      float[] v = needed.contains(name) ? inputs.get(name) : null;
+      in[i++] = v == null ? null : state.spec.f32 ? v : toDoubles(v, v.length);
+    }
+    return in;
+  }
+
+  private static double[] toDoubles(Object a, int n) {
+    double[] d = new double[n];
+    if (a instanceof double[] src) {
+      System.arraycopy(src, 0, d, 0, n);
+    } else {
+      float[] src = (float[]) a;
+      for (int i = 0; i < n; i++) {
+        d[i] = src[i];
+      }
+    }
+    return d;
+  }
+
+  private static float[] toFloats(Object a, int n) {
+    float[] f = new float[n];
+    if (a instanceof float[] src) {
+      System.arraycopy(src, 0, f, 0, n);
+    } else {
+      double[] src = (double[]) a;
+      for (int i = 0; i < n; i++) {
+        f[i] = (float) src[i];
+      }
+    }
+    return f;
+  }
+
+  // ------------------------------------------------------------------ variables and scalars
+
+  @Override
+  public final List<String> parameterNames() {
+    return state.spec.parameterNames;
+  }
+
+  @Override
+  public final List<String> stateNames() {
+    return state.spec.stateNames;
+  }
+
+  @Override
+  public final int[] parameterShape(String name) {
+    return variable(name, null).clone();
+  }
+
+  @Override
+  public final double[] parameter(String name) {
+    variable(name, state.spec.parameterNames);
+    return read(name);
+  }
+
+  @Override
+  public final void setParameter(String name, double[] values) {
+    write(name, variable(name, state.spec.parameterNames), values);
+  }
+
+  @Override
+  public final double[] state(String name) {
+    variable(name, state.spec.stateNames);
+    return read(name);
+  }
+
+  @Override
+  public final void setState(String name, double[] values) {
+    write(name, variable(name, state.spec.stateNames), values);
+  }
+
+  private int[] variable(String name, Collection<String> role) {
+    int[] shape = state.spec.variables.get(name);
+    if (shape == null || (role != null && !role.contains(name))) {
+      boolean st = role == state.spec.stateNames;
+      throw new IllegalArgumentException("no " + (st ? "optimizer state" : "variable") + " named '" + name
+          + "' in model '" + state.spec.name + "'; known: " + (st ? state.spec.stateNames : state.spec.parameterNames));
+    }
+    return shape;
+  }
+
+  private int index(String name) {
+    return new ArrayList<>(state.spec.variables.keySet()).indexOf(name);
+  }
+
+  private double[] read(String name) {
+    Object a = state.variables[index(name)];
+    return toDoubles(a, java.lang.reflect.Array.getLength(a));
+  }
+
+  private void write(String name, int[] shape, double[] v) {
+    int n = ModelSpec.size(shape, 1);
+    if (v == null || v.length != n) {
+      throw new IllegalArgumentException("'" + name + "' of shape " + ModelSpec.text(shape) + " takes " + n
+          + " values, got " + (v == null ? "null" : v.length));
+    }
+    Object a = state.variables[index(name)];
+    if (a instanceof double[] d) {
+      System.arraycopy(v, 0, d, 0, n);
+    } else {
+      float[] f = (float[]) a;
+      for (int i = 0; i < n; i++) {
+        f[i] = (float) v[i];
+      }
+    }
+  }
+
+  @Override
+  public final List<String> hyperparameterNames() {
+    return new ArrayList<>(state.spec.hypers.keySet());
+  }
+
+  @Override
+  public final double hyperparameter(String name) {
+    int i = hyperIndex(name);
+    return state.hypers[i];
+  }
+
+  @Override
+  public final void setHyperparameter(String name, double value) {
+    state.hypers[hyperIndex(name)] = value;
+  }
+
+  private int hyperIndex(String name) {
+    int i = new ArrayList<>(state.spec.hypers.keySet()).indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("no hyperparameter '" + name + "'; known: " + state.spec.hypers.keySet());
+    }
+    return i;
+  }
+}

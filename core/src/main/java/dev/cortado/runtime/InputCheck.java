@@ -1,0 +1,83 @@
+package dev.cortado.runtime;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * Checks the inputs of one call before anything runs: every name known, every needed input
+ * present, every length a whole number of rows, one batch size for all. Each message names the
+ * input, the shape it expects and what it got. Shared by the interpreter and compiled models so
+ * both reject the same calls with the same words.
+ */
+public final class InputCheck {
+  private InputCheck() {}
+
+  /**
+   * Returns the batch size the given inputs imply (1 when no needed input has a batch dimension).
+   *
+   * @param model the model's name, for messages
+   * @param declared every input of the model with its shape ({@code -1} = batch), in order
+   * @param given the caller's inputs
+   * @param needed the inputs this call reads
+   * @param length the length of one given array
+   */
+  public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
+      Collection<String> needed, ToIntFunction<T> length) {
+    for (String name : given.keySet()) {
+      if (!declared.containsKey(name)) {
+        throw new IllegalArgumentException("unknown input '" + name + "'; model '" + model
+            + "' has inputs " + declared.keySet());
+      }
+    }
+    int batch = -1;
+    String batchFrom = null;
+    for (String name : needed) {
+      T v = given.get(name);
+      int[] s = declared.get(name);
+      if (v == null) {
+        throw new IllegalArgumentException("missing input '" + name + "' (shape " + ModelSpec.text(s)
+            + "); given " + given.keySet());
+      }
+      int b = rowsOf(name, s, length.applyAsInt(v));
+      if (hasBatch(s)) {
+        if (batch >= 0 && b != batch) {
+          throw new IllegalArgumentException("input '" + name + "' has " + b + " rows but '" + batchFrom
+              + "' has " + batch + ": every input of one step needs the same batch size");
+        }
+        batch = b;
+        batchFrom = name;
+      }
+    }
+    return batch < 0 ? 1 : batch;
+  }
+
+  private static boolean hasBatch(int[] s) {
+    for (int d : s) {
+      if (d == ModelSpec.BATCH) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int rowsOf(String name, int[] s, int length) {
+    long row = 1;
+    for (int d : s) {
+      row *= d == ModelSpec.BATCH ? 1 : d;
+    }
+    String shape = ModelSpec.text(s);
+    if (!hasBatch(s)) {
+      if (length != row) {
+        throw new IllegalArgumentException("input '" + name + "' of shape " + shape + " needs " + row
+            + " values, got " + length);
+      }
+      return 1;
+    }
+    if (length == 0 || length % row != 0) {
+      throw new IllegalArgumentException("input '" + name + "' of shape " + shape
+          + " needs a positive multiple of " + row + " values (rows of " + row + "), got " + length);
+    }
+    return (int) (length / row);
+  }
+}

@@ -1,0 +1,243 @@
+package dev.cortado.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a compiled model looks like from outside, independent of any batch size: its inputs (shapes
+ * with {@code -1} for the batch dimension), variables (parameters and optimizer state, each with a
+ * batch-free shape), run-time scalars with their defaults, outputs, loss names in order, and which
+ * inputs each entry point (train, predict, evaluate) reads. Immutable; generated classes build one
+ * with {@link #builder} from literals, and {@link CompiledModel} validates every call against it.
+ */
+public final class ModelSpec {
+  /** The batch dimension in a shape. */
+  public static final int BATCH = -1;
+
+  final String name;
+  final String description;
+  final boolean f32;
+  final Map<String, int[]> inputs;
+  final Map<String, int[]> variables;
+  final List<String> parameterNames;
+  final List<String> stateNames;
+  final Map<String, Double> hypers;
+  final Map<String, int[]> outputs;
+  final List<String> losses;
+  final List<String> trainInputs;
+  final List<String> predictInputs;
+  final List<String> evaluateInputs;
+  final boolean trains;
+
+  private ModelSpec(Builder b) {
+    name = b.name;
+    description = b.description;
+    f32 = b.f32;
+    inputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.inputs));
+    variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
+    parameterNames = List.copyOf(b.parameterNames);
+    stateNames = List.copyOf(b.stateNames);
+    hypers = Collections.unmodifiableMap(new LinkedHashMap<>(b.hypers));
+    outputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.outputs));
+    losses = List.copyOf(b.losses);
+    trainInputs = List.copyOf(b.trainInputs);
+    predictInputs = List.copyOf(b.predictInputs);
+    evaluateInputs = List.copyOf(b.evaluateInputs);
+    trains = b.trains;
+  }
+
+  /** A builder for model {@code name}; {@code description} names the optimizer (or "inference"). */
+  public static Builder builder(String name, String description, boolean f32) {
+    return new Builder(name, description, f32);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public boolean isF32() {
+    return f32;
+  }
+
+  /** Input names in declaration order. */
+  public List<String> inputNames() {
+    return new ArrayList<>(inputs.keySet());
+  }
+
+  /** Variable names (parameters, then state, as declared) with their shapes. */
+  public Map<String, int[]> variableShapes() {
+    return variables;
+  }
+
+  public Map<String, Double> hyperDefaults() {
+    return hypers;
+  }
+
+  public List<String> lossNames() {
+    return losses;
+  }
+
+  public List<String> outputNames() {
+    return new ArrayList<>(outputs.keySet());
+  }
+
+  /** Input shapes ({@code -1} = batch) by name, in declaration order. */
+  public Map<String, int[]> inputShapes() {
+    return inputs;
+  }
+
+  public List<String> parameterNames() {
+    return parameterNames;
+  }
+
+  public List<String> stateNames() {
+    return stateNames;
+  }
+
+  /** Output shapes ({@code -1} = batch) by name, in declaration order. */
+  public Map<String, int[]> outputShapes() {
+    return outputs;
+  }
+
+  /** The inputs a training step reads. */
+  public List<String> trainInputs() {
+    return trainInputs;
+  }
+
+  public List<String> predictInputs() {
+    return predictInputs;
+  }
+
+  public List<String> evaluateInputs() {
+    return evaluateInputs;
+  }
+
+  /** True when the model has a training step (an optimizer was given). */
+  public boolean trains() {
+    return trains;
+  }
+
+  /** The element count of {@code shape} at batch size {@code batch}. */
+  public static int size(int[] shape, int batch) {
+    long n = 1;
+    for (int d : shape) {
+      n *= d == BATCH ? batch : d;
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("shape " + text(shape) + " at batch " + batch + " is too large");
+    }
+    return (int) n;
+  }
+
+  /** A shape as the IR prints it: {@code [BATCH, 3]}. */
+  public static String text(int[] shape) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < shape.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(shape[i] == BATCH ? "BATCH" : Integer.toString(shape[i]));
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Collects a spec; {@link #build()} checks that every name is used once. */
+  public static final class Builder {
+    private final String name;
+    private final String description;
+    private final boolean f32;
+    private final Map<String, int[]> inputs = new LinkedHashMap<>();
+    private final Map<String, int[]> variables = new LinkedHashMap<>();
+    private final List<String> parameterNames = new ArrayList<>();
+    private final List<String> stateNames = new ArrayList<>();
+    private final Map<String, Double> hypers = new LinkedHashMap<>();
+    private final Map<String, int[]> outputs = new LinkedHashMap<>();
+    private final List<String> losses = new ArrayList<>();
+    private List<String> trainInputs = List.of();
+    private List<String> predictInputs = List.of();
+    private List<String> evaluateInputs = List.of();
+    private boolean trains;
+
+    private Builder(String name, String description, boolean f32) {
+      this.name = name;
+      this.description = description;
+      this.f32 = f32;
+    }
+
+    /** An input; {@code -1} in the shape is the batch dimension. */
+    public Builder input(String n, int... shape) {
+      put(inputs, n, shape.clone(), "input");
+      return this;
+    }
+
+    /** A model parameter (trainable or frozen). */
+    public Builder parameter(String n, int... shape) {
+      put(variables, n, shape.clone(), "variable");
+      parameterNames.add(n);
+      return this;
+    }
+
+    /** A piece of optimizer state. */
+    public Builder state(String n, int... shape) {
+      put(variables, n, shape.clone(), "variable");
+      stateNames.add(n);
+      return this;
+    }
+
+    public Builder hyper(String n, double defaultValue) {
+      if (hypers.put(n, defaultValue) != null) {
+        throw new IllegalArgumentException("hyperparameter '" + n + "' is declared twice");
+      }
+      return this;
+    }
+
+    public Builder output(String n, int... shape) {
+      put(outputs, n, shape.clone(), "output");
+      return this;
+    }
+
+    public Builder losses(String... names) {
+      losses.addAll(Arrays.asList(names));
+      return this;
+    }
+
+    /** The inputs a training step reads; declaring them makes the model trainable. */
+    public Builder train(String... needed) {
+      trainInputs = List.of(needed);
+      trains = true;
+      return this;
+    }
+
+    public Builder predict(String... needed) {
+      predictInputs = List.of(needed);
+      return this;
+    }
+
+    public Builder evaluate(String... needed) {
+      evaluateInputs = List.of(needed);
+      return this;
+    }
+
+    private static void put(Map<String, int[]> m, String n, int[] shape, String kind) {
+      if (m.put(n, shape) != null) {
+        throw new IllegalArgumentException(kind + " '" + n + "' is declared twice");
+      }
+    }
+
+    public ModelSpec build() {
+      for (List<String> needed : List.of(trainInputs, predictInputs, evaluateInputs)) {
+        for (String n : needed) {
+          if (!inputs.containsKey(n)) {
+            throw new IllegalArgumentException("entry point reads undeclared input '" + n + "'");
+          }
+        }
+      }
+      return new ModelSpec(this);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.cortado.dsl.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cortado.dsl.Model;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.runtime.Executable;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every golden training case whose optimizer exists, compiled: it must reproduce PyTorch as the
+ * interpreter does, and agree with the interpreter step by step within 1e-12 (F64) on every loss
+ * term, on the final variables and on predict and evaluate afterwards.
+ */
+class TrainingGoldenCompiledTest {
+  static Stream<GoldenCase> cases() {
+    return TrainingGoldenInterpreterTest.plainSgdCases();
+  }
+
+  static Optimizer optimizer(GoldenCase c) {
+    return TrainingGoldenInterpreterTest.plainSgd(c);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void reproducesPyTorch(GoldenCase c) {
+    GoldenRun.check(c, c.model().compile(optimizer(c)), c.isFloat32() ? 1e-4 : 1e-9);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void agreesWithInterpreterStepByStep(GoldenCase c) {
+    Model model = c.model();
+    Executable compiled = model.compile(optimizer(c));
+    Executable reference = model.interpret(optimizer(c));
+    c.initialize(compiled);
+    c.initialize(reference);
+    double tol = c.isFloat32() ? 1e-5 : 1e-12;
+    for (int s = 0; s < c.steps(); s++) {
+      close(reference.trainStep(c.batch(s)), compiled.trainStep(c.batch(s)), tol, c + " step " + s);
+      assertEquals(reference.lastLosses().keySet().stream().toList(), compiled.lastLosses().keySet().stream().toList());
+      for (Map.Entry<String, Double> e : reference.lastLosses().entrySet()) {
+        close(e.getValue(), compiled.lastLosses().get(e.getKey()), tol, c + " step " + s + " " + e.getKey());
+      }
+    }
+    for (String name : reference.parameterNames()) {
+      double[] want = reference.parameter(name);
+      double[] got = compiled.parameter(name);
+      for (int i = 0; i < want.length; i++) {
+        close(want[i], got[i], tol, c + " " + name + "[" + i + "]");
+      }
+    }
+    Map<String, double[]> batch = c.batch(0);
+    double[] want = reference.predict(batch).get("out");
+    double[] got = compiled.predict(batch).get("out");
+    for (int i = 0; i < want.length; i++) {
+      close(want[i], got[i], tol, c + " predict[" + i + "]");
+    }
+    reference.evaluate(batch).forEach((k, v) -> close(v, compiled.evaluate(batch).get(k), tol, c + " evaluate " + k));
+  }
+
+  private static void close(double want, double got, double rel, String what) {
+    assertEquals(want, got, rel * Math.max(1, Math.abs(want)), what);
+  }
+}
