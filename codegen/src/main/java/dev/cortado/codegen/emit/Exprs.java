@@ -97,6 +97,7 @@ final class Exprs {
       case SIGMOID -> lib(J.bin(DIVIDE, J.dlit(1), J.bin(PLUS, J.dlit(1), J.call("Math", "exp", J.neg(a)))));
       case TANH -> lib(J.call("Math", "tanh", a));
       case EXP -> lib(J.call("Math", "exp", a));
+      case EXPM1 -> lib(J.call("Math", "expm1", a));
       case LOG -> lib(J.call("Math", "log", a));
       case SQRT -> lib(J.call("Math", "sqrt", a));
       case SQUARE -> {
@@ -112,7 +113,9 @@ final class Exprs {
       }
       case DROPOUT_MASK -> dropout(x, it);
       case BROADCAST_TO -> a;
-      default -> throw new IllegalStateException("not an elementwise op: " + x);
+      // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
+      case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
+          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY -> throw new IllegalStateException("not an elementwise op: " + x);
     };
   }
 

@@ -17,17 +17,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TrainingGoldenCompiledTest {
   static Stream<GoldenCase> cases() {
-    return TrainingGoldenInterpreterTest.plainSgdCases();
+    return TrainingGoldenInterpreterTest.cases();
   }
 
   static Optimizer optimizer(GoldenCase c) {
-    return TrainingGoldenInterpreterTest.plainSgd(c);
+    return c.trainingOptimizer();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void reproducesPyTorch(GoldenCase c) {
-    GoldenRun.check(c, c.model().compile(optimizer(c)), c.isFloat32() ? 1e-4 : 1e-9);
+    GoldenRun.check(c, c.model().compile(optimizer(c)), TrainingGoldenInterpreterTest.tolerance(c));
   }
 
   @ParameterizedTest(name = "{0}")
