@@ -73,11 +73,10 @@ public final class Adagrad extends BaseOptimizer<Adagrad> {
   protected Node rule(ParamStep s) {
     GraphBuilder b = s.b();
     Node g = s.gradient();
-    Node clr = s.lr();
-    if (lrDecay != 0) {
+    Node clr = lrDecay == 0 ? s.lr() : s.shared("clr", () -> {
       Node stepsBefore = b.sub(s.step(), b.constant(1));
-      clr = b.div(clr, b.add(b.constant(1), b.mul(stepsBefore, b.constant(lrDecay))));
-    }
+      return b.div(s.lr(), b.add(b.constant(1), b.mul(stepsBefore, b.constant(lrDecay))));
+    });
     Node sum = s.slot("sum", initialAccumulator);
     Node next = s.set(sum, b.add(sum, b.mul(g, g)));
     Node std = b.add(b.unary(Op.SQRT, next), b.constant(eps));

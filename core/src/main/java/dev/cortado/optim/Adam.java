@@ -106,9 +106,8 @@ public final class Adam extends BaseOptimizer<Adam> {
       Node max = s.slot("max_exp_avg_sq", 0);
       v = s.set(max, b.apply(Op.MAXIMUM, Attrs.NONE, max, v));
     }
-    Node correction1 = oneMinusPow(b, beta1, s.step());
-    Node correction2Sqrt = b.unary(Op.SQRT, oneMinusPow(b, beta2, s.step()));
-    Node stepSize = b.div(s.lr(), correction1);
+    Node stepSize = s.shared("step_size", () -> b.div(s.lr(), oneMinusPow(b, beta1, s.step())));
+    Node correction2Sqrt = s.shared("bias_correction2_sqrt", () -> b.unary(Op.SQRT, oneMinusPow(b, beta2, s.step())));
     Node denom = b.add(b.div(b.unary(Op.SQRT, v), correction2Sqrt), b.constant(eps));
     return b.sub(s.weight(), b.div(b.mul(m, stepSize), denom));
   }

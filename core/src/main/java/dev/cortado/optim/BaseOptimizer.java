@@ -105,7 +105,10 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
         common.clipping()));
   }
 
-  /** Weight decay {@code wd} (≥ 0) in the optimizer's natural mode: COUPLED, or DECOUPLED for AdamW. */
+  /**
+   * Weight decay {@code wd} (≥ 0) in the mode chosen before with {@link #weightDecay(double,
+   * DecayMode)}, else the optimizer's natural mode: COUPLED, or DECOUPLED for AdamW.
+   */
   public S weightDecay(double wd) {
     return with(new Common(name(), lr(), nonNegative("weightDecay", wd), common.decayMode(), common.excluded(),
         common.clipping()));
@@ -211,6 +214,7 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
       grads = common.clipping().isOff() ? grads : common.clipping().apply(b, grads);
       Node decayFactor = decayFactor(b, lr, mult);
       List<Pattern> excluded = patterns(ctx);
+      java.util.Map<String, Node> shared = new java.util.HashMap<>();
       for (int i = 0; i < ctx.params().size(); i++) {
         UpdateContext.Param p = ctx.params().get(i);
         b.labelPrefix("update/" + p.name() + "/");
@@ -223,7 +227,7 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
             w = b.mul(w, decayFactor);
           }
         }
-        ctx.update(p.name(), rule(new ParamStep(ctx, p, w, g, lr, step)));
+        ctx.update(p.name(), rule(new ParamStep(ctx, p, w, g, lr, step, shared)));
       }
     } finally {
       b.labelPrefix(oldPrefix);

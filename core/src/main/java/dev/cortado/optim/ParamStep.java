@@ -2,6 +2,8 @@ package dev.cortado.optim;
 
 import dev.cortado.ir.GraphBuilder;
 import dev.cortado.ir.Node;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What an optimizer's own rule sees for one parameter, after {@link BaseOptimizer} has clipped
@@ -13,9 +15,28 @@ import dev.cortado.ir.Node;
  * @param gradient the clipped gradient, plus {@code wd·w} under coupled decay
  * @param lr the effective learning rate {@code lr·lr_multiplier}, a scalar node
  * @param step the number of this step, counting from 1 (PyTorch's {@code state["step"]} after its increment)
+ * @param shared the scalars built once for every parameter, by key (see {@link #shared})
  */
 public record ParamStep(UpdateContext ctx, UpdateContext.Param param, Node weight, Node gradient, Node lr,
-    Node step) {
+    Node step, Map<String, Node> shared) {
+
+  /**
+   * A scalar every parameter's rule uses (a bias correction, a decayed learning rate), built
+   * once per training graph by {@code make} and labelled {@code update/optimizer/...}.
+   */
+  public Node shared(String key, Supplier<Node> make) {
+    Node n = shared.get(key);
+    if (n == null) {
+      String old = b().labelPrefix("update/optimizer/");
+      try {
+        n = make.get();
+      } finally {
+        b().labelPrefix(old);
+      }
+      shared.put(key, n);
+    }
+    return n;
+  }
 
   public GraphBuilder b() {
     return ctx.builder();

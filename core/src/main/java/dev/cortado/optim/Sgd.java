@@ -89,8 +89,11 @@ public final class Sgd extends BaseOptimizer<Sgd> {
       Node fresh = d;
       if (dampening != 0) {
         // 1 at the first step (the buffer starts as the gradient), 1 - τ afterwards
-        Node later = b.apply(Op.MINIMUM, Attrs.NONE, b.sub(s.step(), b.constant(1)), b.constant(1));
-        fresh = b.mul(d, b.sub(b.constant(1), b.mul(later, b.constant(dampening))));
+        Node coef = s.shared("dampened", () -> {
+          Node later = b.apply(Op.MINIMUM, Attrs.NONE, b.sub(s.step(), b.constant(1)), b.constant(1));
+          return b.sub(b.constant(1), b.mul(later, b.constant(dampening)));
+        });
+        fresh = b.mul(d, coef);
       }
       Node next = s.set(buf, b.add(s.mul(buf, momentum), fresh));
       d = nesterov ? b.add(d, s.mul(next, momentum)) : next;

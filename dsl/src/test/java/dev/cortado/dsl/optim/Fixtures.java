@@ -82,6 +82,31 @@ final class Fixtures {
     params(from).forEach(to::setParameter);
   }
 
+  /** The messages logged to {@code loggerName} (java.util.logging, System.Logger's default) while {@code body} runs. */
+  static List<String> logged(String loggerName, Runnable body) {
+    List<String> out = new ArrayList<>();
+    java.util.logging.Handler h = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        out.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(loggerName);
+    log.addHandler(h);
+    try {
+      body.run();
+    } finally {
+      log.removeHandler(h);
+    }
+    return out;
+  }
+
   static double maxRelDiff(double[] a, double[] b) {
     double worst = 0;
     for (int i = 0; i < a.length; i++) {

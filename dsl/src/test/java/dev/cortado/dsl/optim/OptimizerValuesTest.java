@@ -66,4 +66,13 @@ class OptimizerValuesTest {
     assertEquals(List.of("*/bias", "emb/*"),
         adamW(0.1).excludeFromWeightDecay("*/bias").excludeFromWeightDecay("emb/*").excludedFromWeightDecay());
   }
+
+  @Test
+  void scalarsSharedByEveryParameterAreBuiltOnce() {
+    var g = Fixtures.mlp("shared").trainingGraph(adam(0.1).amsgrad(true));
+    long expm1 = g.nodes().stream().filter(n -> n.op() == dev.cortado.op.Op.EXPM1).count();
+    assertEquals(2, expm1, "one bias correction per moment for all four parameters");
+    assertTrue(g.nodes().stream().filter(n -> n.op() == dev.cortado.op.Op.EXPM1)
+        .allMatch(n -> n.name().startsWith("update/optimizer/")), g.toString());
+  }
 }

@@ -12,12 +12,8 @@ import dev.cortado.ir.Graph;
 import dev.cortado.optim.BaseOptimizer;
 import dev.cortado.optim.DecayMode;
 import dev.cortado.runtime.Executable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,30 +61,20 @@ class WeightDecayTest {
 
   @Test
   void aFrozenVariableWithARegularizerGetsOneWarning() {
-    List<LogRecord> records = new ArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        records.add(r);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger(Model.class.getName());
-    log.addHandler(h);
-    try {
-      Model m = Fixtures.mlp("frozen_reg", d -> d.trainable(false).kernelRegularizer(l2(0.1)), d -> { });
-      m.interpret(sgd(0.1));
-    } finally {
-      log.removeHandler(h);
-    }
-    assertEquals(1, records.size(), records.toString());
-    String msg = records.get(0).getMessage();
+    List<String> logged = Fixtures.logged(Model.class.getName(), () -> Fixtures.mlp("frozen_reg",
+        d -> d.trainable(false).kernelRegularizer(l2(0.1)), d -> { }).interpret(sgd(0.1)));
+    assertEquals(1, logged.size(), logged.toString());
+    String msg = logged.get(0);
     assertTrue(msg.contains("fc1/kernel") && msg.contains("frozen") && !msg.contains("\n"), msg);
+  }
+
+  @Test
+  void anExclusionThatMatchesNothingIsReported() {
+    Model m = Fixtures.mlp("typo");
+    List<String> logged = Fixtures.logged(BaseOptimizer.class.getName(),
+        () -> m.interpret(adamW(0.1).excludeFromWeightDecay("*/bias", "*/bais")));
+    assertEquals(1, logged.size(), logged.toString());
+    assertTrue(logged.get(0).contains("*/bais"), logged.get(0));
   }
 
   @Test
