@@ -54,7 +54,7 @@ public final class DigitsClassifier {
     if (show) {
       System.out.print(model.summary());
     }
-    Executable exe = model.interpret(adamW(1e-3).weightDecay(1e-2).excludeFromWeightDecay("*/bias"));
+    Executable exe = model.compile(adamW(1e-3).weightDecay(1e-2).excludeFromWeightDecay("*/bias"));
     Trainer.Builder trainer = Trainer.builder().epochs(maxEpochs).batchSize(32).seed(42).validationSplit(0.1)
         .output("logits").callbacks(new EarlyStopping("val_loss").patience(5).restoreBestWeights(true));
     if (show) {
