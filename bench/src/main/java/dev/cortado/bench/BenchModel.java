@@ -78,13 +78,18 @@ public enum BenchModel {
   }
 
   HandMlp newHand(long seed) {
+    return newHand(Matmul.PLAIN, seed);
+  }
+
+  /** The hand-written step with its products on {@code mm} (tiny's step has its own loops). */
+  HandMlp newHand(Matmul mm, long seed) {
     switch (this) {
       case TINY:
         return new HandTiny(batch, seed);
       case SMALL:
-        return new HandSmall(batch, seed);
+        return new HandSmall(mm, batch, seed);
       default:
-        return new HandMnist(batch, seed);
+        return new HandMnist(mm, batch, seed);
     }
   }
 

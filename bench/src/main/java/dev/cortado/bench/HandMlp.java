@@ -27,6 +27,8 @@ import java.util.SplittableRandom;
 abstract class HandMlp {
   /** Layers with fewer outputs than this keep their kernel transposed (one AVX-512 vector). */
   static final int NARROW = 16;
+  /** Weight-gradient rows computed per {@link Matmul#gradRows} call, then updated. */
+  static final int ROWS = 4;
 
   final int batch;
   final int[] sizes;
@@ -43,15 +45,18 @@ abstract class HandMlp {
   private final float[][][] actT;
   private final float[][][] act;
   private final float[][][] delta;
-  private final float[][] gradRows;
+  /** Blocks of {@value #ROWS} gradient rows, each as long as a row of the stored kernel. */
+  private final float[][][] gradRows;
+  private final Matmul mm;
   private final float[][] biasGrad;
 
   /**
    * Initializes the parameters as {@code torch.nn.Linear} does, uniform in {@code ±1/sqrt(in)}
    * for kernel and bias, drawn layer by layer (kernel {@code [in][out]} row-major, then bias) from
-   * {@code seed}.
+   * {@code seed}. The products run on {@code mm}.
    */
-  HandMlp(int batch, int[] sizes, int stateSlots, long seed) {
+  HandMlp(Matmul mm, int batch, int[] sizes, int stateSlots, long seed) {
+    this.mm = mm;
     this.batch = batch;
     this.sizes = sizes.clone();
     int layers = sizes.length - 1;
@@ -62,7 +67,7 @@ abstract class HandMlp {
     actT = new float[layers][][];
     act = new float[layers + 1][][];
     delta = new float[layers][][];
-    gradRows = new float[layers][];
+    gradRows = new float[layers][][];
     biasGrad = new float[layers][];
     kernelState = new float[stateSlots][layers][][];
     biasState = new float[stateSlots][layers][];
@@ -93,7 +98,7 @@ abstract class HandMlp {
       }
       act[l + 1] = new float[batch][out];
       delta[l] = new float[batch][out];
-      gradRows[l] = new float[narrow[l] ? in : out];
+      gradRows[l] = new float[ROWS][narrow[l] ? in : out];
       biasGrad[l] = new float[out];
       for (int s = 0; s < stateSlots; s++) {
         kernelState[s][l] = new float[kernels[l].length][kernels[l][0].length];
@@ -128,10 +133,10 @@ abstract class HandMlp {
         for (int n = 0; n < yT.length; n++) {
           java.util.Arrays.fill(yT[n], biases[l][n]);
         }
-        Kernels.matmulAcc(kernels[l], actT[l], yT);
+        mm.acc(kernels[l], actT[l], yT);
         Kernels.transpose(yT, act[l + 1]);
       } else {
-        Kernels.dense(act[l], kernels[l], biases[l], act[l + 1]);
+        Kernels.dense(mm, act[l], kernels[l], biases[l], act[l + 1]);
       }
       if (l < layers - 1) {
         Kernels.relu(act[l + 1]);
@@ -147,16 +152,19 @@ abstract class HandMlp {
           wT = scratch[l];
           Kernels.transpose(w, wT);
         }
-        Kernels.inputGrad(delta[l], wT, act[l], delta[l - 1]);
+        Kernels.inputGrad(mm, delta[l], wT, act[l], delta[l - 1]);
       }
-      float[] g = gradRows[l];
-      for (int r = 0; r < w.length; r++) {
+      float[][] g = gradRows[l];
+      for (int r0 = 0; r0 < w.length; r0 += ROWS) {
+        int count = Math.min(ROWS, w.length - r0);
         if (narrow[l]) {
-          Kernels.gradRow(delta[l], r, act[l], g);
+          mm.gradRows(delta[l], r0, count, act[l], g);
         } else {
-          Kernels.gradRow(act[l], r, delta[l], g);
+          mm.gradRows(act[l], r0, count, delta[l], g);
         }
-        update(w[r], g, state(0, l, r), state(1, l, r));
+        for (int r = 0; r < count; r++) {
+          update(w[r0 + r], g[r], state(0, l, r0 + r), state(1, l, r0 + r));
+        }
       }
       Kernels.columnSums(delta[l], biasGrad[l]);
       update(biases[l], biasGrad[l], state(0, l, -1), state(1, l, -1));

@@ -9,8 +9,8 @@ final class HandMnist extends HandMlp {
   static final float MOMENTUM = 0.9f;
   static final float WEIGHT_DECAY = 5e-4f;
 
-  HandMnist(int batch, long seed) {
-    super(batch, new int[] {784, 256, 128, 10}, 1, seed);
+  HandMnist(Matmul mm, int batch, long seed) {
+    super(mm, batch, new int[] {784, 256, 128, 10}, 1, seed);
   }
 
   @Override

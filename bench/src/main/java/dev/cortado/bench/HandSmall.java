@@ -15,8 +15,8 @@ final class HandSmall extends HandMlp {
   private float stepSize;
   private float invSqrtC2;
 
-  HandSmall(int batch, long seed) {
-    super(batch, new int[] {64, 128, 10}, 2, seed);
+  HandSmall(Matmul mm, int batch, long seed) {
+    super(mm, batch, new int[] {64, 128, 10}, 2, seed);
   }
 
   @Override

@@ -25,7 +25,7 @@ final class HandTiny extends HandMlp {
   private final float[] g = new float[H];
 
   HandTiny(int batch, long seed) {
-    super(batch, new int[] {IN, H, OUT}, 0, seed);
+    super(Matmul.PLAIN, batch, new int[] {IN, H, OUT}, 0, seed);
     if (batch != B) {
       throw new IllegalArgumentException("HandTiny is written for batch " + B + ", got " + batch);
     }
@@ -76,7 +76,7 @@ final class HandTiny extends HandMlp {
       float[] dhb = dh[b];
       for (int j = 0; j < H; j++) {
         float d = Math.fma(db[2], v2[j], Math.fma(db[1], v1[j], db[0] * v0[j]));
-        dhb[j] = hb[j] > 0f ? d : 0f;
+        dhb[j] = d * Kernels.reluMask(hb[j]);
       }
     }
     // fc2: row o of dW2ᵀ = Σ_b dz[b][o]·h[b], then the update of that row; the bias.

@@ -11,9 +11,20 @@ public enum Impl {
   HAND("hand", "hand-written Java") {
     @Override
     public TrainStep create(BenchModel model, long seed) {
-      HandMlp hand = model.newHand(seed);
-      Batch batch = model.batch(seed);
-      return () -> hand.step(batch.x, batch.y);
+      return hand(model, Matmul.PLAIN, seed);
+    }
+  },
+  /**
+   * The same step with its products on the Vector API ({@link VectorMatmul}); needs {@code
+   * --add-modules jdk.incubator.vector}.
+   */
+  HAND_VECTOR("hand-vector", "hand-written Java, Vector API") {
+    @Override
+    public TrainStep create(BenchModel model, long seed) {
+      if (!VectorMatmul.available()) {
+        throw new UnsupportedOperationException("start the JVM with --add-modules jdk.incubator.vector");
+      }
+      return hand(model, VectorMatmul.INSTANCE, seed);
     }
   },
   /** {@code Model.compile(optimizer)}: the generated, compiled step. */
@@ -30,6 +41,12 @@ public enum Impl {
       return cortado(model, seed, CortadoModels.define(model).interpret(CortadoModels.optimizer(model)));
     }
   };
+
+  private static TrainStep hand(BenchModel model, Matmul mm, long seed) {
+    HandMlp hand = model.newHand(mm, seed);
+    Batch batch = model.batch(seed);
+    return () -> hand.step(batch.x, batch.y);
+  }
 
   private static TrainStep cortado(BenchModel model, long seed, Executable exe) {
     CortadoModels.copyParameters(model.newHand(seed), exe);
@@ -54,7 +71,7 @@ public enum Impl {
 
   /** What differs from the hand-written step for {@code model} (a footnote), or null. */
   public String note(BenchModel model) {
-    return this == HAND ? null : CortadoModels.optimizerNote(model);
+    return this == HAND || this == HAND_VECTOR ? null : CortadoModels.optimizerNote(model);
   }
 
   /** The short name used on the command line and in JMH's {@code impl} parameter. */

@@ -25,14 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class StepBench {
   /** The model's label, see {@link BenchModel#label()}. */
   @Param({"tiny", "small", "mnist"})
   public String model;
 
   /** The implementation's label, see {@link Impl#label()}. */
-  @Param({"compiled", "hand", "interpreter"})
+  @Param({"compiled", "hand", "hand-vector", "interpreter"})
   public String impl;
 
   private TrainStep step;

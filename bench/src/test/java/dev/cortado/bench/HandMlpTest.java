@@ -16,8 +16,19 @@ class HandMlpTest {
   @ParameterizedTest
   @EnumSource(BenchModel.class)
   void threeStepsMatchTheDoubleReference(BenchModel model) {
+    checkAgainstReference(model, Matmul.PLAIN);
+  }
+
+  @ParameterizedTest
+  @EnumSource(BenchModel.class)
+  void vectorApiStepsMatchTheDoubleReference(BenchModel model) {
+    assertTrue(VectorMatmul.available(), "surefire runs with --add-modules jdk.incubator.vector");
+    checkAgainstReference(model, VectorMatmul.INSTANCE);
+  }
+
+  private static void checkAgainstReference(BenchModel model, Matmul mm) {
     for (long seed : new long[] {1, 7}) {
-      HandMlp hand = model.newHand(seed);
+      HandMlp hand = model.newHand(mm, seed);
       ReferenceMlp reference = new ReferenceMlp(model, hand);
       Batch batch = model.batch(seed);
       float[][] before = hand.kernel(0);
