@@ -97,11 +97,6 @@ public abstract class CompiledModel implements Executable {
     return state.hypers;
   }
 
-  /** The number of training steps taken before the current one. */
-  protected final long steps() {
-    return state.steps;
-  }
-
   // ------------------------------------------------------------------ steps
 
   @Override
@@ -129,7 +124,6 @@ public abstract class CompiledModel implements Executable {
     double[] losses = new double[state.spec.losses.size()];
     state.forBatch(b).runTrain(in, losses);
     state.lastLosses = losses;
-    state.steps++;
     return losses[state.spec.losses.indexOf("loss")];
   }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The state one compiled model keeps across steps, shared by every batch-size specialisation of
  * it: each variable's array ({@code float[]} for F32, {@code double[]} for F64, starting at
- * zero), the run-time scalars, the number of training steps taken, the last step's losses, and
+ * zero), the run-time scalars, the last step's losses, and
  * the instances made for each batch size seen. A generated class reads the arrays through final
  * fields, so switching batch size copies nothing.
  */
@@ -22,7 +22,6 @@ public final class ModelState {
   final double[] hypers;
   final Map<Integer, CompiledModel> byBatch = new HashMap<>();
   final Specializer specializer;
-  long steps;
   double[] lastLosses;
 
   /** A fresh state: variables zero, run-time scalars at their defaults, no step taken. */
@@ -44,11 +43,6 @@ public final class ModelState {
 
   public ModelSpec spec() {
     return spec;
-  }
-
-  /** The number of training steps taken (dropout masks are drawn per step). */
-  public long steps() {
-    return steps;
   }
 
   /** The instance for {@code batch}, made once by the specializer. */

@@ -36,12 +36,54 @@ public final class InMemoryCompiler {
   public record Compiled(Class<?> type, Map<String, byte[]> classFiles) {}
 
   private static final Map<String, Compiled> CACHE = new ConcurrentHashMap<>();
+  private static final int UNITS_PER_RUN = 40;
 
   private InMemoryCompiler() {}
 
   /** The class {@code className} (fully qualified) from {@code source}, compiled once per JVM. */
   public static Compiled compile(String className, String source) {
-    return CACHE.computeIfAbsent(sha256(source) + ":" + className, k -> doCompile(className, source));
+    return compile(className, source, InMemoryCompiler::systemCompiler);
+  }
+
+  /** As {@link #compile(String, String)} with the compiler from {@code javac} (null when there is none). */
+  static Compiled compile(String className, String source, java.util.function.Supplier<JavaCompiler> javac) {
+    return CACHE.computeIfAbsent(key(className, source),
+        k -> doCompile(Map.of(className, source), javac.get()).get(className));
+  }
+
+  /**
+   * Compiles many sources in one javac run (much faster than one run each) and caches every
+   * class, so a later {@link #compile} of any of them is a look-up.
+   */
+  public static Map<String, Compiled> compileAll(Map<String, String> sources) {
+    Map<String, String> todo = new LinkedHashMap<>();
+    sources.forEach((n, s) -> {
+      if (!CACHE.containsKey(key(n, s))) {
+        todo.put(n, s);
+      }
+    });
+    // javac runs of a few dozen units, on every core: one run of hundreds spends its time collecting garbage
+    List<Map<String, String>> chunks = new java.util.ArrayList<>();
+    for (Map.Entry<String, String> e : todo.entrySet()) {
+      if (chunks.isEmpty() || chunks.get(chunks.size() - 1).size() == UNITS_PER_RUN) {
+        chunks.add(new LinkedHashMap<>());
+      }
+      chunks.get(chunks.size() - 1).put(e.getKey(), e.getValue());
+    }
+    chunks.parallelStream().forEach(InMemoryCompiler::compileChunk);
+    Map<String, Compiled> out = new LinkedHashMap<>();
+    sources.forEach((n, s) -> out.put(n, CACHE.get(key(n, s))));
+    return out;
+  }
+
+  private static void compileChunk(Map<String, String> chunk) {
+    if (!chunk.isEmpty()) {
+      doCompile(chunk, systemCompiler()).forEach((n, c) -> CACHE.putIfAbsent(key(n, chunk.get(n)), c));
+    }
+  }
+
+  private static String key(String className, String source) {
+    return sha256(source) + ":" + className;
   }
 
   /** The number of distinct sources compiled so far (for tests of the cache). */
@@ -71,8 +113,11 @@ public final class InMemoryCompiler {
     return c;
   }
 
-  private static Compiled doCompile(String className, String source) {
-    JavaCompiler javac = systemCompiler();
+  private static Map<String, Compiled> doCompile(Map<String, String> sources, JavaCompiler javac) {
+    if (javac == null) {
+      throw new CompilerUnavailableException("ToolProvider.getSystemJavaCompiler() returned null, "
+          + "so module jdk.compiler is missing", null);
+    }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
     StandardJavaFileManager std = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
@@ -90,18 +135,19 @@ public final class InMemoryCompiler {
         };
       }
     };
-    JavaFileObject unit = new SimpleJavaFileObject(
+    List<JavaFileObject> units = new java.util.ArrayList<>();
+    sources.forEach((className, source) -> units.add(new SimpleJavaFileObject(
         URI.create("string:///" + className.replace('.', '/') + JavaFileObject.Kind.SOURCE.extension),
         JavaFileObject.Kind.SOURCE) {
       @Override
       public CharSequence getCharContent(boolean ignoreEncodingErrors) {
         return source;
       }
-    };
+    }));
     List<String> options = List.of("-classpath", classPath(), "-proc:none", "-g:none", "-Xlint:none", "-nowarn");
-    boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(unit)).call();
+    boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
     if (!ok) {
-      throw new GeneratedCodeException(report(className, source, diagnostics));
+      throw new GeneratedCodeException(report(sources, diagnostics));
     }
     Map<String, byte[]> classes = new LinkedHashMap<>();
     out.forEach((n, b) -> classes.put(n, b.toByteArray()));
@@ -115,11 +161,21 @@ public final class InMemoryCompiler {
         return defineClass(name, b, 0, b.length);
       }
     };
-    try {
-      return new Compiled(loader.loadClass(className), Map.copyOf(classes));
-    } catch (ClassNotFoundException e) {
-      throw new GeneratedCodeException("javac produced no class " + className + ": " + classes.keySet());
+    Map<String, Compiled> result = new LinkedHashMap<>();
+    for (String className : sources.keySet()) {
+      Map<String, byte[]> own = new LinkedHashMap<>();
+      classes.forEach((n, b) -> {
+        if (n.equals(className) || n.startsWith(className + "$")) {
+          own.put(n, b);
+        }
+      });
+      try {
+        result.put(className, new Compiled(loader.loadClass(className), Map.copyOf(own)));
+      } catch (ClassNotFoundException e) {
+        throw new GeneratedCodeException("javac produced no class " + className + ": " + classes.keySet());
+      }
     }
+    return result;
   }
 
   /** Where the runtime classes come from, plus the JVM's own class path. */
@@ -140,16 +196,18 @@ public final class InMemoryCompiler {
     return cp.toString();
   }
 
-  private static String report(String className, String source, DiagnosticCollector<JavaFileObject> d) {
-    String[] lines = source.split("\n", -1);
-    StringBuilder sb = new StringBuilder("javac rejected generated class " + className
+  private static String report(Map<String, String> sources, DiagnosticCollector<JavaFileObject> d) {
+    StringBuilder sb = new StringBuilder("javac rejected generated code " + sources.keySet()
         + " (a Cortado code-generator bug; please report it with the model):\n");
     for (Diagnostic<? extends JavaFileObject> x : d.getDiagnostics()) {
       if (x.getKind() != Diagnostic.Kind.ERROR) {
         continue;
       }
+      String file = x.getSource() == null ? "" : x.getSource().toUri().getPath();
+      String className = file.replaceFirst("^/", "").replaceFirst("\\.java$", "").replace('/', '.');
+      String[] lines = sources.getOrDefault(className, "").split("\n", -1);
       long line = x.getLineNumber();
-      sb.append("  line ").append(line).append(": ").append(x.getMessage(Locale.ROOT)).append('\n');
+      sb.append("  ").append(className).append(" line ").append(line).append(": ").append(x.getMessage(Locale.ROOT)).append('\n');
       if (line >= 1 && line <= lines.length) {
         sb.append("    ").append(lines[(int) line - 1].strip()).append('\n');
       }

@@ -84,7 +84,6 @@ public final class ClassEmitter {
     }
     storage.inputFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
-    cls.addField(PrimitiveType.longType(), Storage.STEP, Modifier.Keyword.PRIVATE);
     storage.variableFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE, Modifier.Keyword.FINAL));
     for (Storage.Buffer b : storage.buffers) {
       ArrayCreationExpr alloc = new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(b.length()))), null);
@@ -203,9 +202,6 @@ public final class ClassEmitter {
     for (String field : storage.hyperFields.values()) {
       Expression v = new com.github.javaparser.ast.expr.ArrayAccessExpr(J.call(null, "hypers"), J.intLit(h++));
       body.addStatement(J.assign(J.field("this", field), f32 ? J.cast(J.type(true), v) : v));
-    }
-    if (p == in.train()) {
-      body.addStatement(J.assign(J.field("this", Storage.STEP), J.call(null, "steps")));
     }
     Exprs exprs = new Exprs(p, storage, f32);
     KernelEmitter ke = new KernelEmitter(exprs, in.matmul());

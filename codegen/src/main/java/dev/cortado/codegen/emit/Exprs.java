@@ -76,6 +76,9 @@ final class Exprs {
     if (x.op() == Op.CONSTANT || x.op() == Op.HYPER) {
       return value(x, it, body, overrides);
     }
+    if (x.op() == Op.DROPOUT_MASK) {
+      return dropout(x, value(x.input(1), it, body, overrides), it);
+    }
     Expression a = x.op().arity() > 0 ? value(x.input(0), it, body, overrides) : null;
     Expression b = x.op().arity() > 1 ? value(x.input(1), it, body, overrides) : null;
     return switch (x.op()) {
@@ -111,7 +114,7 @@ final class Exprs {
         yield lib(J.bin(PLUS, J.call("Math", "max", s, J.dlit(0)),
             J.call("Math", "log1p", J.call("Math", "exp", J.neg(J.call("Math", "abs", s.clone()))))));
       }
-      case DROPOUT_MASK -> dropout(x, it);
+      case DROPOUT_MASK -> throw new AssertionError("handled above");
       case BROADCAST_TO -> a;
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
@@ -129,9 +132,11 @@ final class Exprs {
     return J.at(storage.array(home), it.index(x.shape().resolve(plan.batch)).toExpr());
   }
 
-  private Expression dropout(Node x, Iter it) {
+  /** The mask at this point: {@code Rng.uniform(seed, step, index)} against the rate, as the interpreter draws it. */
+  private Expression dropout(Node x, Expression step, Iter it) {
     double rate = x.attrs().value();
-    Expression u = J.call("Rng", "uniform", J.longLit(x.attrs().seed()), J.name(Storage.STEP), it.flatIndex().toExpr());
+    Expression u = J.call("Rng", "uniform", J.longLit(x.attrs().seed()), J.cast(com.github.javaparser.ast.type.PrimitiveType.longType(), step),
+        it.flatIndex().toExpr());
     return J.cond(J.bin(GREATER_EQUALS, u, J.dlit(rate)), J.lit(1.0 / (1.0 - rate), f32), zero());
   }
 

@@ -19,7 +19,6 @@ import java.util.Map;
  * ({@code g_fc1_kernel} for a gradient, {@code next_w} for an update that is not done in place).
  */
 final class Storage {
-  static final String STEP = "step";
   /** Named values of at least this many elements share buffers like any other value. */
   static final int SHARE_NAMED_FROM = 256;
 
