@@ -12,8 +12,12 @@ A step is: zero_grad(set_to_none), forward, loss, backward, optimizer.step(), on
 batch. Each thread count runs in its own process with OMP_NUM_THREADS, MKL_NUM_THREADS and
 OPENBLAS_NUM_THREADS set, because the BLAS library reads its thread count at load time.
 
+With --clock cpu a single-threaded run is timed with the thread's CPU time (time.thread_time),
+which leaves out the time the process waited for a core on a loaded machine, as BenchTable's
+--clock cpu does; runs with more threads are always timed with wall time.
+
 Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist]
-       [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
+       [--clock wall|cpu] [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
 """
 import argparse
 import json
@@ -45,7 +49,7 @@ def description(label, batch, sizes):
     return "%s %s b%d" % (label, "-".join(str(s) for s in sizes), batch)
 
 
-def time_model(spec, warmup_s, measure_s, rounds):
+def time_model(spec, warmup_s, measure_s, rounds, clock):
     import torch
     import torch.nn.functional as F
     label, batch, sizes, loss_kind, (opt_name, opt_args) = spec
@@ -82,13 +86,13 @@ def time_model(spec, warmup_s, measure_s, rounds):
     per_round = []
     round_s = measure_s / rounds
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = clock()
         stop = start + round_s
         steps = 0
         while True:
             loss = step()
             steps += 1
-            now = time.perf_counter()
+            now = clock()
             if now >= stop:
                 break
         per_round.append((now - start) * 1e6 / steps)
@@ -100,11 +104,14 @@ def time_model(spec, warmup_s, measure_s, rounds):
 def worker(args):
     import torch
     torch.set_num_threads(args.worker)
-    result = {"threads": torch.get_num_threads(), "torch": torch.__version__, "micros": {}}
+    cpu = args.clock == "cpu" and args.worker == 1
+    result = {"threads": torch.get_num_threads(), "torch": torch.__version__, "micros": {},
+              "clock": "thread CPU time" if cpu else "wall time"}
+    clock = time.thread_time if cpu else time.perf_counter
     for spec in MODELS:
         if spec[0] in args.models:
             result["micros"][spec[0]] = time_model(spec, args.warmup_s, args.measure_s,
-                                                   args.rounds)
+                                                   args.rounds, clock)
     print(json.dumps(result))
 
 
@@ -123,6 +130,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--models", default="tiny,small,mnist")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     parser.add_argument("--warmup-s", type=float, default=1.5)
     parser.add_argument("--measure-s", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=10)
@@ -135,18 +143,22 @@ def main():
     if args.worker is not None:
         worker(args)
         return
+    load = os.getloadavg()[0]
     results = []
     for threads in [int(t) for t in args.threads.split(",")]:
         env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                    OPENBLAS_NUM_THREADS=str(threads))
         out = subprocess.run([sys.executable, __file__, "--worker", str(threads),
-                              "--models", ",".join(args.models),
+                              "--models", ",".join(args.models), "--clock", args.clock,
                               "--warmup-s", str(args.warmup_s), "--measure-s", str(args.measure_s),
                               "--rounds", str(args.rounds)],
                              env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
-    print("PyTorch %s, Python %s, BLAS %s, %d cores" % (
-        results[0]["torch"], sys.version.split()[0], blas_library(), os.cpu_count()))
+    print("PyTorch %s, Python %s, BLAS %s, %d cores, load average %.2f before the run, %s" % (
+        results[0]["torch"], sys.version.split()[0], blas_library(), os.cpu_count(),
+        load, ", ".join("%d thread%s: %s" % (r["threads"],
+                                      "" if r["threads"] == 1 else "s", r["clock"])
+                                      for r in results)))
     print()
     header = "| model | MFLOP/step |"
     rule = "| --- | ---: |"

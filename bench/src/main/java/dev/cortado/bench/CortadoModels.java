@@ -3,7 +3,7 @@ package dev.cortado.bench;
 import static dev.cortado.dsl.Cortado.BATCH;
 import static dev.cortado.dsl.Cortado.LINEAR;
 import static dev.cortado.dsl.Cortado.RELU;
-import static dev.cortado.dsl.Cortado.l2;
+import static dev.cortado.dsl.Cortado.adamW;
 import static dev.cortado.dsl.Cortado.mse;
 import static dev.cortado.dsl.Cortado.sgd;
 import static dev.cortado.dsl.Cortado.softmaxCrossEntropy;
@@ -17,12 +17,8 @@ import java.util.Map;
 /**
  * The three benchmark models written with the Cortado DSL, as a user would: inputs {@code x} and
  * {@code y} (one-hot labels or regression targets), dense layers {@code fc1 … fcL}, ReLU between
- * them, and the same loss and optimizer as the hand-written step.
- *
- * <p>Until the DSL has {@code sgd(lr).momentum(m).weightDecay(wd)} and {@code adamW(lr)}, the
- * optimizers are approximated: the tiny model's coupled weight decay is exactly {@code l2(wd)} on
- * every variable under plain SGD (API.md §1); small and mnist run plain SGD, which {@link
- * #optimizerNote} reports.
+ * them, and the same loss and optimizer (weight decay on every variable) as the hand-written step
+ * and {@code pytorch_peer.py}.
  */
 final class CortadoModels {
   private CortadoModels() {}
@@ -36,34 +32,24 @@ final class CortadoModels {
       Tensor h = x;
       for (int l = 0; l + 1 < sizes.length; l++) {
         boolean hidden = l + 2 < sizes.length;
-        h = m.dense("fc" + (l + 1), h, sizes[l + 1], d -> {
-          d.activation(hidden ? RELU : LINEAR);
-          if (model == BenchModel.TINY) {
-            d.kernelRegularizer(l2(HandTiny.WEIGHT_DECAY)).biasRegularizer(l2(HandTiny.WEIGHT_DECAY));
-          }
-        });
+        h = m.dense("fc" + (l + 1), h, sizes[l + 1], d -> d.activation(hidden ? RELU : LINEAR));
       }
       m.output("pred", h);
       m.minimize(model.classifier() ? softmaxCrossEntropy(h, y) : mse(h, y));
     });
   }
 
-  /** The optimizer of the step, or the closest the DSL offers today (see the class comment). */
+  /** The optimizer of the hand-written step. */
   static Optimizer optimizer(BenchModel model) {
     switch (model) {
       case TINY:
-        return sgd(HandTiny.LR);
+        return sgd(HandTiny.LR).weightDecay(HandTiny.WEIGHT_DECAY);
       case SMALL:
-        return sgd(HandSmall.LR);
+        return adamW(HandSmall.LR).betas(HandSmall.BETA1, HandSmall.BETA2).eps(HandSmall.EPS)
+            .weightDecay(HandSmall.WEIGHT_DECAY);
       default:
-        return sgd(HandMnist.LR);
+        return sgd(HandMnist.LR).momentum(HandMnist.MOMENTUM).weightDecay(HandMnist.WEIGHT_DECAY);
     }
-  }
-
-  /** Why the optimizer differs from the hand-written step's, or null when it does not. */
-  static String optimizerNote(BenchModel model) {
-    return model == BenchModel.TINY ? null : "plain SGD: the DSL has no "
-        + (model == BenchModel.SMALL ? "adamW" : "momentum/weightDecay") + " yet";
   }
 
   /** Copies the hand-written step's parameters into {@code exe}, so both start equal. */

@@ -7,6 +7,13 @@ import dev.cortado.runtime.Executable;
  * one value of the {@code impl} parameter in {@link StepBench}.
  */
 public enum Impl {
+  /** {@code Model.compile(optimizer)}: the generated, compiled step. */
+  COMPILED("compiled", "Cortado compiled") {
+    @Override
+    public TrainStep create(BenchModel model, long seed) {
+      return cortado(model, seed, CortadoModels.define(model).compile(CortadoModels.optimizer(model)));
+    }
+  },
   /** The hand-written float32 loops of {@link HandMlp}. */
   HAND("hand", "hand-written Java") {
     @Override
@@ -25,13 +32,6 @@ public enum Impl {
         throw new UnsupportedOperationException("start the JVM with --add-modules jdk.incubator.vector");
       }
       return hand(model, VectorMatmul.INSTANCE, seed);
-    }
-  },
-  /** {@code Model.compile(optimizer)}: the generated, compiled step. */
-  COMPILED("compiled", "Cortado compiled") {
-    @Override
-    public TrainStep create(BenchModel model, long seed) {
-      return cortado(model, seed, CortadoModels.define(model).compile(CortadoModels.optimizer(model)));
     }
   },
   /** {@code Model.interpret(optimizer)}: the reference interpreter. */
@@ -68,11 +68,6 @@ public enum Impl {
    * @throws UnsupportedOperationException when this implementation does not exist yet
    */
   public abstract TrainStep create(BenchModel model, long seed);
-
-  /** What differs from the hand-written step for {@code model} (a footnote), or null. */
-  public String note(BenchModel model) {
-    return this == HAND || this == HAND_VECTOR ? null : CortadoModels.optimizerNote(model);
-  }
 
   /** The short name used on the command line and in JMH's {@code impl} parameter. */
   public String label() {
