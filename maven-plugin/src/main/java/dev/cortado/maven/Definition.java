@@ -1,5 +1,6 @@
 package dev.cortado.maven;
 
+import dev.cortado.codegen.Codegen;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,14 @@ import java.util.Objects;
  * <definition>
  *   <className>com.example.models.Regression</className>
  *   <generatedClass>com.example.generated.RegressionStep</generatedClass>  <!-- optional -->
+ *   <batchSize>64</batchSize>                                               <!-- optional -->
  * </definition>
  * }</pre>
+ *
+ * <p>A generated class is specialised to one batch size (literal loop bounds), {@value
+ * #DEFAULT_BATCH} unless {@code batchSize} says otherwise; list a definition again with another
+ * {@code generatedClass} and {@code batchSize} for more sizes, and join the instances with the
+ * generated {@code (ModelState)} constructor so they share their variables.
  *
  * <p>Without {@code generatedClass} the generated class takes the definition's package and its
  * simple name followed by {@value #DEFAULT_SUFFIX} ({@code com.example.models.RegressionExecutable}).
@@ -20,16 +27,29 @@ import java.util.Objects;
 public final class Definition {
   /** Appended to the definition's simple name when no generated class is configured. */
   public static final String DEFAULT_SUFFIX = "Executable";
+  /** The batch size of a class without {@code batchSize}: the code generator's default. */
+  public static final int DEFAULT_BATCH = Codegen.DEFAULT_BATCH;
 
   private String className;
   private String generatedClass;
+  private Integer batchSize;
 
   /** For Maven, which sets the fields from the XML. */
   public Definition() {}
 
   public Definition(String className, String generatedClass) {
+    this(className, generatedClass, null);
+  }
+
+  public Definition(String className, String generatedClass, Integer batchSize) {
     this.className = className;
     this.generatedClass = generatedClass;
+    this.batchSize = batchSize;
+  }
+
+  /** The batch size the class is generated for: the configured one or {@value #DEFAULT_BATCH}. */
+  public int batchSize() {
+    return batchSize == null ? DEFAULT_BATCH : batchSize;
   }
 
   /** The definition's binary class name, as written in the configuration (may be null there). */
@@ -69,17 +89,18 @@ public final class Definition {
   /** A stable description for fingerprints and messages. */
   @Override
   public String toString() {
-    return className + " -> " + (className == null ? generatedClass : generatedClass());
+    return className + " -> " + (className == null ? generatedClass : generatedClass())
+        + " (batch " + batchSize() + ")";
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof Definition d && Objects.equals(className, d.className)
-        && Objects.equals(generatedClass, d.generatedClass);
+        && Objects.equals(generatedClass, d.generatedClass) && Objects.equals(batchSize, d.batchSize);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(className, generatedClass);
+    return Objects.hash(className, generatedClass, batchSize);
   }
 }

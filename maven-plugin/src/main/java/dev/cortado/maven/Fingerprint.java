@@ -8,23 +8,37 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
- * A SHA-256 over everything a generation run reads: the configuration and the content of every
- * class path entry the definitions come from (the definitions' jars or class folders, the DSL,
+ * A SHA-256 over everything a generation run reads: the configuration and the files of every
+ * class path entry the definitions come from (the definitions' jar or class folder, the DSL,
  * the code generator and the plugin itself). Equal fingerprints mean the generated files would
- * be equal, so the run can be skipped. Content, not timestamps: a rebuilt but identical class
- * folder keeps its fingerprint, and a touched jar whose bytes differ does not.
+ * be equal, so the run can be skipped.
+ *
+ * <p>An entry counts as the sorted list of its files' names and contents, whether it is a jar
+ * or a folder, without timestamps and without the packaging's own {@code META-INF/MANIFEST.MF}
+ * and {@code META-INF/maven/}: so a module's {@code target/classes} (what Maven hands a plugin
+ * after {@code mvn compile}) and its jar (after {@code mvn package}) count the same, and a
+ * rebuild that produces the same class files changes nothing.
  */
 final class Fingerprint {
   private final MessageDigest digest;
 
   Fingerprint() {
+    digest = sha256();
+  }
+
+  private static MessageDigest sha256() {
     try {
-      digest = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
@@ -37,25 +51,16 @@ final class Fingerprint {
     return this;
   }
 
-  /** Adds a class path entry: a jar's bytes, or a folder's relative file names and bytes. */
+  /** Adds a class path entry, a jar or a folder, as its files' names and content hashes. */
   Fingerprint entry(Path path) throws IOException {
     field("entry");
-    field(path.toAbsolutePath().normalize().toString());
-    if (Files.isDirectory(path)) {
-      List<Path> files = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(path)) {
-        walk.filter(Files::isRegularFile).forEach(files::add);
-      }
-      files.sort((a, b) -> path.relativize(a).toString().compareTo(path.relativize(b).toString()));
-      for (Path f : files) {
-        field(path.relativize(f).toString().replace('\\', '/'));
-        content(f);
-      }
-    } else if (Files.isRegularFile(path)) {
-      content(path);
-    } else {
-      field("<missing>");
-    }
+    Map<String, String> files = Files.isDirectory(path) ? folder(path)
+        : Files.isRegularFile(path) ? jar(path) : Map.of("<missing>", "");
+    files.forEach((name, hash) -> {
+      field(name);
+      field(hash);
+    });
+    field(Integer.toString(files.size()));
     return this;
   }
 
@@ -66,21 +71,54 @@ final class Fingerprint {
 
   /** The plain SHA-256 of one file's bytes, hex (what {@code sha256sum} prints). */
   static String ofFile(Path file) throws IOException {
-    Fingerprint f = new Fingerprint();
-    f.digest.update(Files.readAllBytes(file));
-    return f.hex();
+    try (InputStream in = Files.newInputStream(file)) {
+      return hash(in);
+    }
   }
 
-  private void content(Path file) throws IOException {
-    byte[] buffer = new byte[1 << 16];
-    long total = 0;
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-        total += n;
+  private static boolean counts(String name) {
+    return !name.equals("META-INF/MANIFEST.MF") && !name.startsWith("META-INF/maven/");
+  }
+
+  private static Map<String, String> folder(Path root) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.filter(Files::isRegularFile).forEach(files::add);
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (Path f : files) {
+      String name = root.relativize(f).toString().replace('\\', '/');
+      if (counts(name)) {
+        out.put(name, ofFile(f));
       }
     }
-    field(Long.toString(total));
+    return out;
+  }
+
+  private static Map<String, String> jar(Path jar) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+        ZipEntry entry = e.nextElement();
+        if (!entry.isDirectory() && counts(entry.getName())) {
+          try (InputStream in = zip.getInputStream(entry)) {
+            out.put(entry.getName(), hash(in));
+          }
+        }
+      }
+    } catch (java.util.zip.ZipException e) {
+      out.put("<not a zip>", ofFile(jar));
+    }
+    return out;
+  }
+
+  private static String hash(InputStream in) throws IOException {
+    MessageDigest d = sha256();
+    byte[] buffer = new byte[1 << 16];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      d.update(buffer, 0, n);
+    }
+    return HexFormat.of().formatHex(d.digest());
   }
 
   private void field(String s) {

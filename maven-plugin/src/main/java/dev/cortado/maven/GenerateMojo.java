@@ -1,6 +1,5 @@
 package dev.cortado.maven;
 
-import dev.cortado.dsl.Model;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,8 +24,9 @@ import org.apache.maven.project.MavenProject;
  * listed under the plugin's {@code <dependencies>}) into {@link #outputDirectory}, which becomes
  * a compile source root, and the model's initial variables as {@code <Class>.safetensors} into
  * {@link #resourceDirectory}, which becomes a resource root. The source is exactly what {@code
- * model.generateSource(package, class)} returns: the declared optimizer's training step, or
- * inference only. Skipped when neither the definitions, the configuration nor the plugin
+ * model.generateSource(package, class, model.declaredOptimizer(), batchSize)} returns (for the
+ * default batch size, {@code model.generateSource(package, class)}): the declared optimizer's
+ * training step, or inference only. Skipped when neither the definitions, the configuration nor the plugin
  * changed since the last run. See docs/maven-plugin.md.
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
@@ -74,7 +74,7 @@ public final class GenerateMojo extends AbstractMojo {
         "state-" + project.getArtifactId() + "-" + executionKey() + ".txt");
     Generator generator = new Generator(getClass().getClassLoader(), classPath(),
         outputDirectory.toPath(), initialWeights ? resourceDirectory.toPath() : null, stateFile,
-        Model::generateSource, getLog()::info);
+        Generator.DECLARED, getLog()::info);
     long start = System.nanoTime();
     Generator.Result result;
     try {

@@ -31,11 +31,18 @@ import javax.lang.model.SourceVersion;
  */
 final class Generator {
 
-  /** Produces the source of one model; in production {@link Model#generateSource(String, String)}. */
+  /** Produces the source of one model; in production {@link #DECLARED}. */
   @FunctionalInterface
   interface SourceFactory {
-    String source(Model model, String packageName, String className);
+    String source(Model model, String packageName, String className, int batchSize);
   }
+
+  /**
+   * {@code model.generateSource(package, class, declaredOptimizer, batch)}: for the default
+   * batch size exactly {@code model.generateSource(package, class)}.
+   */
+  static final SourceFactory DECLARED = (model, pkg, cls, batch) ->
+      model.generateSource(pkg, cls, model.declaredOptimizer(), batch);
 
   /** What a run did. */
   record Result(boolean upToDate, List<Path> written, List<Path> deleted) {}
@@ -104,7 +111,7 @@ final class Generator {
   private String generate(Definition d, Model model) throws GenerationException {
     String source;
     try {
-      source = sources.source(model, d.generatedPackage(), d.generatedSimpleName());
+      source = sources.source(model, d.generatedPackage(), d.generatedSimpleName(), d.batchSize());
     } catch (RuntimeException | LinkageError e) {
       throw new GenerationException("cannot generate " + d.generatedClass()
           + " from model definition class '" + d.className().strip() + "': " + e, e);
@@ -114,7 +121,7 @@ final class Generator {
           + " class '" + d.className().strip() + "'");
     }
     log.accept("Generated " + d.generatedClass() + " from " + d.className().strip() + " ("
-        + describe(model) + ")");
+        + describe(model) + ", batch " + d.batchSize() + ")");
     return source;
   }
 
@@ -152,7 +159,8 @@ final class Generator {
   private String fingerprint(List<Definition> definitions) throws IOException {
     Fingerprint f = new Fingerprint().text("format", "cortado-maven-plugin 1");
     for (Definition d : definitions) {
-      f.text("definition", d.className().strip()).text("generated", d.generatedClass());
+      f.text("definition", d.className().strip()).text("generated", d.generatedClass())
+          .text("batch", Integer.toString(d.batchSize()));
     }
     f.text("sources", sourceDir.toAbsolutePath().normalize().toString());
     f.text("weights", weightsDir == null ? "" : weightsDir.toAbsolutePath().normalize().toString());
@@ -182,6 +190,10 @@ final class Generator {
         throw new GenerationException("generated class '" + generated + "' of model definition"
             + " class '" + d.className().strip() + "' is in the default package; give it a"
             + " package in <generatedClass>");
+      }
+      if (d.batchSize() < 1) {
+        throw new GenerationException("batch size " + d.batchSize() + " of model definition class '"
+            + d.className().strip() + "' must be at least 1");
       }
       String other = byGenerated.putIfAbsent(generated, d.className().strip());
       if (other != null) {

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.dsl.Model;
 import dev.cortado.maven.fixtures.Broken;
+import dev.cortado.maven.fixtures.TinyRegression;
 import java.io.File;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.apache.maven.model.Build;
 import org.apache.maven.plugin.MojoFailureException;
@@ -80,6 +83,38 @@ class GenerateMojoTest {
     MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
     assertTrue(e.getMessage().startsWith("model definition class '" + name + "' failed in define()"),
         e.getMessage());
+  }
+
+  @Test
+  void generatesAddsTheRootsAndSkipsAnUnchangedRerun() throws Exception {
+    String name = TinyRegression.class.getName();
+    set("definitions", List.of(new Definition(name, "com.example.gen.Step", 4)));
+    mojo.execute();
+    Path sources = dir.resolve("target/generated-sources/cortado");
+    Path source = sources.resolve("com/example/gen/Step.java");
+    Model model = new TinyRegression().build();
+    assertEquals(model.generateSource("com.example.gen", "Step", model.declaredOptimizer(), 4),
+        Files.readString(source));
+    assertTrue(Files.isRegularFile(dir.resolve("target/generated-resources/cortado/com/example/gen/Step.safetensors")));
+    assertEquals(List.of(sources.toString()), project.getCompileSourceRoots());
+    assertEquals(List.of(dir.resolve("target/generated-resources/cortado").toString()),
+        project.getResources().stream().map(r -> r.getDirectory()).toList());
+
+    FileTime written = Files.getLastModifiedTime(source);
+    Files.setLastModifiedTime(source, FileTime.fromMillis(written.toMillis() - 60_000));
+    mojo.execute();
+    assertEquals(written.toMillis() - 60_000, Files.getLastModifiedTime(source).toMillis(), "not rewritten");
+    assertEquals(1, project.getResources().size(), "the resource root is added once");
+  }
+
+  @Test
+  void withoutInitialWeightsNoResourceRootIsAdded() throws Exception {
+    set("initialWeights", false);
+    set("definitions", List.of(new Definition(TinyRegression.class.getName(), "com.example.gen.Step", 2)));
+    mojo.execute();
+    assertTrue(project.getResources().isEmpty());
+    assertFalse(Files.exists(dir.resolve("target/generated-resources")));
+    assertEquals(1, project.getCompileSourceRoots().size());
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +40,20 @@ class GeneratorTest {
   void setUp() throws IOException {
     sources = dir.resolve("generated-sources");
     weights = dir.resolve("generated-resources");
-    definitionsJar = Files.writeString(dir.resolve("models.jar"), "version 1");
+    definitionsJar = models("version 1");
   }
 
-  /** Until the code generator lands the tests count calls and write the graph as a comment. */
+  /** A definitions jar whose one class file holds {@code content}. */
+  private Path models(String content) throws IOException {
+    return FingerprintTest.jar(dir.resolve("models.jar"), Map.of("com/example/M.class", content), 0L);
+  }
+
+  /** The real code generator, counting its calls. */
   private Generator generator(Path classPathEntry) {
     return new Generator(getClass().getClassLoader(), List.of(classPathEntry), sources, weights,
-        dir.resolve("state.txt"), (m, pkg, cls) -> {
+        dir.resolve("state.txt"), (m, pkg, cls, batch) -> {
           generated++;
-          return "// " + pkg + "." + cls + "\n/* " + m.graph() + " */\n";
+          return Generator.DECLARED.source(m, pkg, cls, batch);
         }, log::add);
   }
 
@@ -63,10 +69,14 @@ class GeneratorTest {
     Path classifier = sources.resolve("dev/cortado/maven/fixtures/TinyClassifierExecutable.java");
     assertEquals(List.of(regression, classifier, weights.resolve("com/example/gen/RegressionStep.safetensors"),
         weights.resolve("dev/cortado/maven/fixtures/TinyClassifierExecutable.safetensors")), r.written());
-    assertTrue(Files.readString(regression).startsWith("// com.example.gen.RegressionStep\n"));
+    assertEquals(new TinyRegression().build().generateSource("com.example.gen", "RegressionStep"),
+        Files.readString(regression));
+    assertEquals(new TinyClassifier().build().generateSource("dev.cortado.maven.fixtures",
+        "TinyClassifierExecutable"), Files.readString(classifier));
     assertTrue(log.get(0).startsWith("Generated com.example.gen.RegressionStep from "
         + TinyRegression.class.getName() + " (training with sgd"), log.get(0));
-    assertTrue(log.get(1).endsWith("(inference only)"), log.get(1));
+    assertTrue(log.get(0).endsWith(", batch 32)"), log.get(0));
+    assertTrue(log.get(1).endsWith("(inference only, batch 32)"), log.get(1));
   }
 
   @Test
@@ -80,6 +90,18 @@ class GeneratorTest {
       assertArrayEquals(v.initialValue(), exe.parameter(v.name()), v.name());
     }
     assertFalse(exe.parameter("w")[0] == 0.0, "glorot-initialised, not zero");
+  }
+
+  @Test
+  void aConfiguredBatchSizeIsPassedToTheGeneratorAndChangesTheFingerprint() throws Exception {
+    run(List.of(REGRESSION));
+    Definition one = new Definition(TinyRegression.class.getName(), "com.example.gen.RegressionStep", 1);
+    assertFalse(run(List.of(one)).upToDate());
+    String source = Files.readString(sources.resolve("com/example/gen/RegressionStep.java"));
+    assertEquals(new TinyRegression().build().generateSource("com.example.gen", "RegressionStep",
+        new TinyRegression().build().declaredOptimizer(), 1), source);
+    assertFalse(source.equals(new TinyRegression().build().generateSource("com.example.gen", "RegressionStep")));
+    assertTrue(run(List.of(one)).upToDate());
   }
 
   @Test
@@ -97,7 +119,7 @@ class GeneratorTest {
   @Test
   void aChangedDefinitionsJarRegenerates() throws Exception {
     run(List.of(REGRESSION));
-    Files.writeString(definitionsJar, "version 2");
+    models("version 2");
     assertFalse(run(List.of(REGRESSION)).upToDate());
     assertTrue(run(List.of(REGRESSION)).upToDate());
   }
@@ -119,7 +141,7 @@ class GeneratorTest {
   void aChangedPluginOrCodegenJarRegenerates() throws Exception {
     Path plugin = Files.writeString(dir.resolve("cortado-maven-plugin.jar"), "plugin 1");
     Generator g = new Generator(getClass().getClassLoader(), List.of(definitionsJar, plugin),
-        sources, weights, dir.resolve("state.txt"), (m, p, c) -> "// " + c, log::add);
+        sources, weights, dir.resolve("state.txt"), (m, p, c, b) -> "// " + c, log::add);
     g.run(List.of(REGRESSION), false);
     assertTrue(g.run(List.of(REGRESSION), false).upToDate());
     Files.writeString(plugin, "plugin 2");
@@ -161,7 +183,7 @@ class GeneratorTest {
     run(List.of(REGRESSION));
     Path source = sources.resolve("com/example/gen/RegressionStep.java");
     String before = Files.readString(source);
-    Files.writeString(definitionsJar, "version 2");
+    models("version 2");
     String bad = Broken.Throws.class.getName();
     GenerationException e = assertThrows(GenerationException.class,
         () -> run(List.of(REGRESSION, new Definition(bad, "com.example.gen.Bad"))));
@@ -174,7 +196,7 @@ class GeneratorTest {
   @Test
   void aCodeGeneratorFailureNamesTheDefinition() {
     Generator g = new Generator(getClass().getClassLoader(), List.of(), sources, weights,
-        dir.resolve("state.txt"), (m, p, c) -> {
+        dir.resolve("state.txt"), (m, p, c, b) -> {
           throw new UnsupportedOperationException("op FOO has no kernel");
         }, log::add);
     GenerationException e = assertThrows(GenerationException.class, () -> g.run(List.of(REGRESSION), false));
@@ -186,7 +208,7 @@ class GeneratorTest {
   @Test
   void withoutAWeightsFolderOnlySourcesAreWritten() throws Exception {
     Generator g = new Generator(getClass().getClassLoader(), List.of(), sources, null,
-        dir.resolve("state.txt"), (m, p, c) -> "// " + c, log::add);
+        dir.resolve("state.txt"), (m, p, c, b) -> "// " + c, log::add);
     assertEquals(List.of(sources.resolve("com/example/gen/RegressionStep.java")),
         g.run(List.of(REGRESSION), false).written());
     assertFalse(Files.exists(weights));
@@ -203,6 +225,8 @@ class GeneratorTest {
         + "' is in the default package; give it a package in <generatedClass>",
         invalid(new Definition(r, "B")));
     assertEquals("a <definition> has no <className>", invalid(new Definition(null, "a.B")));
+    assertEquals("batch size 0 of model definition class '" + r + "' must be at least 1",
+        invalid(new Definition(r, "a.B", 0)));
     assertTrue(invalid().startsWith("no <definitions> configured"));
   }
 
