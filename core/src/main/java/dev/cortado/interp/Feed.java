@@ -22,7 +22,7 @@ final class Feed {
     return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length);
   }
 
-  /** The inputs that the given nodes depend on. */
+  /** The inputs that the given nodes depend on, in declaration order. */
   static Set<String> inputsNeeded(Graph g, Iterable<Node> targets) {
     boolean[] seen = new boolean[g.nodes().size()];
     java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
@@ -39,7 +39,10 @@ final class Feed {
       }
       todo.addAll(n.inputs());
     }
-    return out;
+    // in declaration order, so the first mismatch reported does not depend on the graph's shape
+    Set<String> ordered = new java.util.LinkedHashSet<>(g.inputs().keySet());
+    ordered.retainAll(out);
+    return ordered;
   }
 
   static double[] toDouble(float[] f) {

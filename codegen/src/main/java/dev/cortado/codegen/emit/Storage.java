@@ -19,8 +19,8 @@ import java.util.Map;
  * ({@code g_fc1_kernel} for a gradient, {@code next_w} for an update that is not done in place).
  */
 final class Storage {
-  /** Named values of at least this many elements share buffers like any other value. */
-  static final int SHARE_NAMED_FROM = 256;
+  /** Values of at least this many elements share buffers; smaller ones keep their own. */
+  static final int SHARE_FROM = 256;
 
   /** A buffer field. */
   record Buffer(String name, int length, String owner) {}
@@ -73,16 +73,17 @@ final class Storage {
       }
       int length = root.shape().size(p.batch);
       Buffer b = null;
-      String hint = hints.get(root);
+      String owner = hints.getOrDefault(root, label(root));
       for (Buffer f : free) {
-        // small named values (gradients, losses, updates) keep a buffer of their own, for readability
-        if (f.length() == length && (length >= SHARE_NAMED_FROM || java.util.Objects.equals(f.owner(), hint))) {
+        // small values keep a buffer of their own (shared only with the same value in another entry
+        // point), so the code reads well; large ones share whatever buffer of their length is free
+        if (f.length() == length && (length >= SHARE_FROM || f.owner().equals(owner))) {
           b = f;
           break;
         }
       }
       if (b == null) {
-        b = new Buffer(namer.name(hint != null ? hint : label(root)), length, hint);
+        b = new Buffer(namer.name(owner), length, owner);
         buffers.add(b);
       } else {
         free.remove(b);

@@ -1,0 +1,40 @@
+package dev.cortado.codegen.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class InMemoryCompilerTest {
+  @Test
+  void aRuntimeWithoutCompilerSaysWhatToDoInstead() {
+    CompilerUnavailableException e = assertThrows(CompilerUnavailableException.class,
+        () -> InMemoryCompiler.compile("p.NoJavac", "package p; class NoJavac {}", () -> null));
+    assertTrue(e.getMessage().contains("no Java compiler"), e.getMessage());
+    assertTrue(e.getMessage().contains("model.interpret(...)"), e.getMessage());
+    assertTrue(e.getMessage().contains("cortado-maven-plugin"), e.getMessage());
+  }
+
+  @Test
+  void aRejectedSourceReportsTheDiagnosticAndTheLine() {
+    String src = "package p;\npublic class Broken {\n  int f() { return undefinedName + 1; }\n}\n";
+    GeneratedCodeException e = assertThrows(GeneratedCodeException.class, () -> InMemoryCompiler.compile("p.Broken", src));
+    assertTrue(e.getMessage().contains("p.Broken line 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("cannot find symbol"), e.getMessage());
+    assertTrue(e.getMessage().contains("int f() { return undefinedName + 1; }"), e.getMessage());
+  }
+
+  @Test
+  void theSameSourceIsCompiledOnce() {
+    String src = "package p; public class Once { public int v() { return 42; } }";
+    InMemoryCompiler.Compiled first = InMemoryCompiler.compile("p.Once", src);
+    int size = InMemoryCompiler.cacheSize();
+    InMemoryCompiler.Compiled second = InMemoryCompiler.compile("p.Once", src);
+    assertSame(first.type(), second.type());
+    assertEquals(size, InMemoryCompiler.cacheSize());
+    InMemoryCompiler.Compiled other = InMemoryCompiler.compile("p.Once", src.replace("42", "43"));
+    assertTrue(first.type() != other.type(), "another source is another class, in its own loader");
+  }
+}
