@@ -13,5 +13,5 @@ def reports = new File(basedir, 'app/target/surefire-reports')
   boolean passed = text.contains('failures="0"') && text.contains('errors="0"') && !text.contains('tests="0"')
   assert passed : t + " failed, see " + report
 }
-assert log.contains('Cortado models are up to date (3 definitions)') : "the second build regenerated"
+assert log.contains('Cortado models are up to date (3 definitions, checked in ') : "the second build regenerated"
 true

@@ -84,12 +84,12 @@ public final class GenerateMojo extends AbstractMojo {
     } catch (IOException e) {
       throw new MojoExecutionException("cortado:generate cannot write its output: " + e, e);
     }
+    long millis = (System.nanoTime() - start) / 1_000_000;
     if (result.upToDate()) {
       getLog().info("Cortado models are up to date (" + definitions.size() + " definition"
-          + (definitions.size() == 1 ? "" : "s") + ")");
+          + (definitions.size() == 1 ? "" : "s") + ", checked in " + millis + " ms)");
     } else {
-      getLog().info("Generated " + result.written().size() + " file(s) in "
-          + (System.nanoTime() - start) / 1_000_000 + " ms");
+      getLog().info("Generated " + result.written().size() + " file(s) in " + millis + " ms");
     }
     project.addCompileSourceRoot(outputDirectory.getAbsolutePath());
     if (initialWeights) {
