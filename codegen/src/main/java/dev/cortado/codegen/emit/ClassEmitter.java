@@ -243,7 +243,8 @@ public final class ClassEmitter {
     int size = 0;
     for (Plan.Kernel kernel : p.kernels) {
       BlockStmt block = ke.emit(kernel);
-      block.setLineComment(kernel.kind().name().toLowerCase() + " " + kernel.root().name()
+      block.setLineComment(kernel.kind().name().toLowerCase() + " "
+          + String.join(", ", kernel.roots().stream().map(Node::name).toList())
           + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name()));
       int n = block.findAll(com.github.javaparser.ast.Node.class).size();
       if (!pending.isEmpty() && size + n > METHOD_BUDGET) {
@@ -279,7 +280,7 @@ public final class ClassEmitter {
 
   private Statement kernelMethod(String prefix, List<BlockStmt> blocks) {
     String name = storage.namer.name(prefix + "_" + blocks.get(0).getComment().map(c -> c.getContent().trim()
-        .replaceFirst("^[a-z]+ ", "").replaceFirst(" carrying .*", "")).orElse("kernel"));
+        .replaceFirst("^[a-z]+ ", "").replaceFirst(" carrying .*", "").replaceFirst(",.*", "")).orElse("kernel"));
     MethodDeclaration m = cls.addMethod(name, Modifier.Keyword.PRIVATE);
     BlockStmt body = m.getBody().orElseThrow();
     blocks.forEach(body::addStatement);

@@ -14,6 +14,7 @@ import dev.cortado.codegen.lower.Plan;
 import dev.cortado.ir.Attrs;
 import dev.cortado.ir.Node;
 import dev.cortado.op.Op;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ final class KernelEmitter {
         if (k.carried() != null) {
           carriedMatmul(k.carried(), k.root(), body);
         } else {
-          map(k.root(), body);
+          map(k.roots(), body);
         }
       }
       case MATMUL -> carriedMatmul(k.root(), k.root(), body);
@@ -86,15 +87,18 @@ final class KernelEmitter {
     return true;
   }
 
-  private void map(Node root, Exprs.Body body) {
-    int[] d = dims(root);
+  /** One loop computing each root in turn (fused roots all have the first one's size). */
+  private void map(List<Node> roots, Exprs.Body body) {
+    int[] d = dims(roots.get(0));
     int size = Iter.size(d);
-    boolean flat = flatOk(root, size, true);
+    boolean flat = roots.stream().allMatch(r -> flatOk(r, size, true));
     int[] it = flat ? new int[] {size} : d;
     Loops.nest(body.block, it, Loops.range(0, it.length), new Lin[it.length], size <= UNROLL, "i", (blk, idx) -> {
       Iter at = new Iter(it, idx, flat);
-      Expression v = x.compute(root, at, body.in(blk), Map.of());
-      blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), v));
+      for (Node root : roots) {
+        Expression v = x.compute(root, at, body.in(blk), Map.of());
+        blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), v));
+      }
     });
   }
 

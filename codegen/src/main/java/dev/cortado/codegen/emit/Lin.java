@@ -64,7 +64,9 @@ public record Lin(List<Term> terms, long constant) {
   /** The index as Java: {@code ((i0 * 3) + i1)}, each compound operand in parentheses. */
   Expression toExpr() {
     Expression e = null;
-    for (Term t : terms) {
+    List<Term> sorted = new ArrayList<>(terms);
+    sorted.sort(java.util.Comparator.comparing(Term::var));
+    for (Term t : sorted) {
       Expression term = t.coef == 1 ? new NameExpr(t.var) : J.bin(BinaryExpr.Operator.MULTIPLY, new NameExpr(t.var), J.intLit(t.coef));
       e = e == null ? term : J.bin(BinaryExpr.Operator.PLUS, e, term);
     }

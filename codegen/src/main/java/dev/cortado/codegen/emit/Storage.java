@@ -67,30 +67,34 @@ final class Storage {
         }
         return false;
       });
-      Node root = p.kernels.get(k).root();
-      if (p.isInPlace(root)) {
-        continue;
-      }
-      int length = root.shape().size(p.batch);
-      Buffer b = null;
-      String owner = hints.getOrDefault(root, label(root));
-      for (Buffer f : free) {
-        // small values keep a buffer of their own (shared only with the same value in another entry
-        // point), so the code reads well; large ones share whatever buffer of their length is free
-        if (f.length() == length && (length >= SHARE_FROM || f.owner().equals(owner))) {
-          b = f;
-          break;
+      for (Node root : p.kernels.get(k).roots()) {
+        if (!p.isInPlace(root)) {
+          allocate(root, p.batch, hints, free, active);
         }
       }
-      if (b == null) {
-        b = new Buffer(namer.name(owner), length, owner);
-        buffers.add(b);
-      } else {
-        free.remove(b);
-      }
-      active.put(root, b);
-      arrays.put(root, b.name());
     }
+  }
+
+  private void allocate(Node root, int batch, Map<Node, String> hints, List<Buffer> free, Map<Node, Buffer> active) {
+    int length = root.shape().size(batch);
+    Buffer b = null;
+    String owner = hints.getOrDefault(root, label(root));
+    for (Buffer f : free) {
+      // small values keep a buffer of their own (shared only with the same value in another entry
+      // point), so the code reads well; large ones share whatever buffer of their length is free
+      if (f.length() == length && (length >= SHARE_FROM || f.owner().equals(owner))) {
+        b = f;
+        break;
+      }
+    }
+    if (b == null) {
+      b = new Buffer(namer.name(owner), length, owner);
+      buffers.add(b);
+    } else {
+      free.remove(b);
+    }
+    active.put(root, b);
+    arrays.put(root, b.name());
   }
 
   private static Map<Node, String> hints(Graph g) {

@@ -24,8 +24,29 @@ public final class Plan {
   /** What a kernel computes. */
   public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE }
 
-  /** One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first). */
-  public record Kernel(Kind kind, Node root, Node carried) {}
+  /**
+   * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
+   * a MAP kernel may also compute {@code fused} roots of the same size in the same loop.
+   */
+  public record Kernel(Kind kind, Node root, Node carried, List<Node> fused) {
+    Kernel(Kind kind, Node root, Node carried) {
+      this(kind, root, carried, List.of());
+    }
+
+    /** Every value this kernel stores, in the order it computes them. */
+    public List<Node> roots() {
+      List<Node> r = new ArrayList<>();
+      r.add(root);
+      r.addAll(fused);
+      return r;
+    }
+
+    Kernel with(Node more) {
+      List<Node> f = new ArrayList<>(fused);
+      f.add(more);
+      return new Kernel(kind, root, carried, List.copyOf(f));
+    }
+  }
 
   /** A copy at the end of a training step: variable {@code variable} takes the value of {@code from}. */
   public record Copy(String variable, Node from) {}
@@ -86,6 +107,9 @@ public final class Plan {
     p.capTrees();
     p.absorbMatmuls(consumers, root);
     p.schedule(root);
+    List<Kernel> reordered = LoopFusion.fuse(p, LoopFusion.scalarsEarly(p, p.kernels));
+    p.kernels.clear();
+    p.kernels.addAll(reordered);
     p.assignHomes();
     return p;
   }
@@ -236,8 +260,13 @@ public final class Plan {
     }
     int[] pos = new int[home.length];
     Arrays.fill(pos, -1);
+    int[] group = new int[home.length];
     for (int k = 0; k < kernels.size(); k++) {
-      pos[kernels.get(k).root().id()] = k;
+      List<Node> roots = kernels.get(k).roots();
+      for (int g = 0; g < roots.size(); g++) {
+        pos[roots.get(g).id()] = k;
+        group[roots.get(g).id()] = g;
+      }
     }
     int[] lastRead = lastReads(pos);
     Map<Node, Integer> updateCount = new LinkedHashMap<>();
@@ -249,7 +278,8 @@ public final class Plan {
         int k = pos[u.id()];
         boolean ok = k >= 0 && kernels.get(k).kind() == Kind.MAP && kernels.get(k).carried() == null
             && updateCount.get(u) == 1 && lastRead[v.id()] <= k && readsOnlyAtOwnIndex(u, v)
-            && rootList.stream().noneMatch(r -> r != u && home[r.id()] == v);
+            && rootList.stream().noneMatch(r -> r != u && home[r.id()] == v)
+            && !readLaterInLoop(kernels.get(k), group[u.id()], v);
         if (ok) {
           inPlace.put(u.id(), var);
           home[u.id()] = v;
@@ -263,13 +293,26 @@ public final class Plan {
     }
   }
 
+  /** True when a root computed after position {@code g} of fused kernel {@code k} reads variable {@code v}. */
+  private boolean readLaterInLoop(Kernel k, int g, Node v) {
+    List<Node> roots = k.roots();
+    for (int i = g + 1; i < roots.size(); i++) {
+      if (LoopFusion.reads(this, roots.get(i)).contains(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** For each storage owner, the last kernel that reads it (Integer.MAX_VALUE when read at the end). */
   public int[] lastReads(int[] pos) {
     int[] last = new int[home.length];
     Arrays.fill(last, -1);
     for (int k = 0; k < kernels.size(); k++) {
       Kernel kn = kernels.get(k);
-      markReads(kn.root(), k, last, true);
+      for (Node r : kn.roots()) {
+        markReads(r, k, last, true);
+      }
       if (kn.carried() != null) {
         markReads(kn.carried(), k, last, true);
       }
@@ -337,12 +380,14 @@ public final class Plan {
   public String toString() {
     StringBuilder sb = new StringBuilder("plan ").append(entry).append(" batch ").append(batch).append('\n');
     for (Kernel k : kernels) {
-      sb.append("  ").append(k.kind()).append(' ').append(k.root().name());
+      sb.append("  ").append(k.kind()).append(' ').append(String.join(", ", k.roots().stream().map(Node::name).toList()));
       if (k.carried() != null) {
         sb.append(" carrying ").append(k.carried().name());
       }
-      if (inPlace.containsKey(k.root().id())) {
-        sb.append(" in place of ").append(inPlace.get(k.root().id()));
+      for (Node r : k.roots()) {
+        if (inPlace.containsKey(r.id())) {
+          sb.append(" (").append(r.name()).append(" in place of ").append(inPlace.get(r.id())).append(')');
+        }
       }
       sb.append('\n');
     }

@@ -95,6 +95,8 @@ class EmittedSourceTest {
 
             private double[] optimizer_step;
 
+            private double[] update_optimizer_mul;
+
             private double[] w_regularizer_sum;
 
             private double[] regularization_w;
@@ -110,8 +112,6 @@ class EmittedSourceTest {
             private double[] g_b;
 
             private double[] grad_matmul;
-
-            private double[] update_optimizer_mul;
 
             private double[] pred;
 
@@ -132,6 +132,7 @@ class EmittedSourceTest {
                 this.w = f64(0);
                 this.b = f64(1);
                 this.optimizer_step = f64(2);
+                this.update_optimizer_mul = new double[1];
                 this.w_regularizer_sum = new double[1];
                 this.regularization_w = new double[1];
                 this.sub = new double[6];
@@ -140,7 +141,6 @@ class EmittedSourceTest {
                 this.grad_mul = new double[6];
                 this.g_b = new double[3];
                 this.grad_matmul = new double[6];
-                this.update_optimizer_mul = new double[1];
                 this.pred = new double[6];
                 this.matmul = new double[6];
             }
@@ -150,14 +150,19 @@ class EmittedSourceTest {
                 this.x = ((double[]) in[0]);
                 this.y = ((double[]) in[1]);
                 this.hyper_lr_multiplier = hypers()[0];
-                train_w_regularizer_sum_4();
+                train_update_optimizer_add_28();
                 train_update_w_sub_30();
                 losses[0] = loss[0];
                 losses[1] = data_loss[0];
                 losses[2] = regularization_w[0];
             }
 
-            private void train_w_regularizer_sum_4() {
+            private void train_update_optimizer_add_28() {
+                //map update/optimizer/add_28, update/optimizer/mul_25
+                {
+                    optimizer_step[0] = (optimizer_step[0] + 1.0);
+                    update_optimizer_mul[0] = (0.1 * hyper_lr_multiplier);
+                }
                 //reduce w/regularizer/sum_4
                 {
                     double acc0 = 0.0;
@@ -226,14 +231,6 @@ class EmittedSourceTest {
                     grad_matmul[3] = ((x[1] * grad_mul[0]) + (x[3] * grad_mul[3]));
                     grad_matmul[4] = ((x[1] * grad_mul[1]) + (x[3] * grad_mul[4]));
                     grad_matmul[5] = ((x[1] * grad_mul[2]) + (x[3] * grad_mul[5]));
-                }
-                //map update/optimizer/mul_25
-                {
-                    update_optimizer_mul[0] = (0.1 * hyper_lr_multiplier);
-                }
-                //map update/optimizer/add_28
-                {
-                    optimizer_step[0] = (optimizer_step[0] + 1.0);
                 }
             }
 
