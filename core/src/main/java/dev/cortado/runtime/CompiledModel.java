@@ -121,10 +121,30 @@ public abstract class CompiledModel implements Executable {
   }
 
   private double train(Object[] in, int b) {
-    double[] losses = new double[state.spec.losses.size()];
-    state.forBatch(b).runTrain(in, losses);
-    state.lastLosses = losses;
-    return losses[state.spec.losses.indexOf("loss")];
+    double[] losses = state.stepLosses;
+    try {
+      target(b).runTrain(in, losses);
+    } finally {
+      java.util.Arrays.fill(in, null);
+    }
+    if (state.lastLosses == null) {
+      state.lastLosses = new double[losses.length];
+    }
+    System.arraycopy(losses, 0, state.lastLosses, 0, losses.length);
+    return losses[state.lossIndex];
+  }
+
+  /** The instance for batch size {@code b}: this one, the last one used, or one made for it. */
+  private CompiledModel target(int b) {
+    if (b == batch) {
+      return this;
+    }
+    CompiledModel last = state.lastUsed;
+    if (last != null && last.batch == b) {
+      return last;
+    }
+    state.lastUsed = state.forBatch(b);
+    return state.lastUsed;
   }
 
   @Override
@@ -153,8 +173,12 @@ public abstract class CompiledModel implements Executable {
 
   private Object[] predictRaw(Object[] in, int b) {
     Object[] out = new Object[state.spec.outputs.size()];
-    if (out.length > 0) {
-      state.forBatch(b).runPredict(in, out);
+    try {
+      if (out.length > 0) {
+        target(b).runPredict(in, out);
+      }
+    } finally {
+      java.util.Arrays.fill(in, null);
     }
     return out;
   }
@@ -166,7 +190,12 @@ public abstract class CompiledModel implements Executable {
     }
     int b = batchOf(inputs, state.spec.evaluateInputs, v -> v.length);
     double[] losses = new double[state.spec.losses.size()];
-    state.forBatch(b).runEvaluate(convert(inputs, state.spec.evaluateInputs), losses);
+    Object[] in = convert(inputs, state.spec.evaluateInputs);
+    try {
+      target(b).runEvaluate(in, losses);
+    } finally {
+      java.util.Arrays.fill(in, null);
+    }
     return lossMap(losses);
   }
 
@@ -188,7 +217,7 @@ public abstract class CompiledModel implements Executable {
   }
 
   private Object[] convert(Map<String, double[]> inputs, List<String> needed) {
-    Object[] in = new Object[state.spec.inputs.size()];
+    Object[] in = state.stepInputs;
     int i = 0;
     for (String name : state.spec.inputs.keySet()) {
       double[] v = needed.contains(name) ? inputs.get(name) : null;
@@ -198,7 +227,7 @@ public abstract class CompiledModel implements Executable {
   }
 
   private Object[] convertFloats(Map<String, float[]> inputs, List<String> needed) {
-    Object[] in = new Object[state.spec.inputs.size()];
+    Object[] in = state.stepInputs;
     int i = 0;
     for (String name : state.spec.inputs.keySet()) {
       float[] v = needed.contains(name) ? inputs.get(name) : null;

@@ -23,6 +23,11 @@ public final class ModelState {
   final Map<Integer, CompiledModel> byBatch = new HashMap<>();
   final Specializer specializer;
   double[] lastLosses;
+  /** Reused on every step, so a step allocates nothing here. */
+  final double[] stepLosses;
+  final Object[] stepInputs;
+  final int lossIndex;
+  CompiledModel lastUsed;
 
   /** A fresh state: variables zero, run-time scalars at their defaults, no step taken. */
   public ModelState(ModelSpec spec, Specializer specializer) {
@@ -34,6 +39,9 @@ public final class ModelState {
       int n = ModelSpec.size(shape, 1);
       variables[i++] = spec.f32 ? new float[n] : new double[n];
     }
+    stepLosses = new double[spec.losses.size()];
+    stepInputs = new Object[spec.inputs.size()];
+    lossIndex = Math.max(0, spec.losses.indexOf("loss"));
     hypers = new double[spec.hypers.size()];
     i = 0;
     for (double d : spec.hypers.values()) {
