@@ -190,9 +190,9 @@ public final class Codegen {
     Executable exe = CompiledModel.lazy(spec, make);
     for (VariableInfo v : model.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER) {
-        exe.setParameter(v.name(), v.initialValue());
+        exe.setParameter(v.name(), v.initial());
       } else {
-        exe.setState(v.name(), v.initialValue());
+        exe.setState(v.name(), v.initial());
       }
     }
     return exe;
