@@ -10,14 +10,17 @@ requires_grad, so PyTorch skips it too); bias, activation, loss and update are l
 
 A step is: zero_grad(set_to_none), forward, loss, backward, optimizer.step(), on one fixed
 batch. Each thread count runs in its own process with OMP_NUM_THREADS, MKL_NUM_THREADS and
-OPENBLAS_NUM_THREADS set, because the BLAS library reads its thread count at load time.
+OPENBLAS_NUM_THREADS set, because the BLAS library reads its thread count at load time; BLAS
+gets the same thread count as torch unless --blas-threads says otherwise (Debian's OpenBLAS
+keeps its own pthread pool beside torch's OpenMP pool, and with both at 2 threads on 2 cores
+that shared with other processes, a step was 10-20x slower than with one thread).
 
 With --clock cpu a single-threaded run is timed with the thread's CPU time (time.thread_time),
 which leaves out the time the process waited for a core on a loaded machine, as BenchTable's
 --clock cpu does; runs with more threads are always timed with wall time.
 
 Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist]
-       [--clock wall|cpu] [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
+       [--clock wall|cpu] [--blas-threads N] [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
 """
 import argparse
 import json
@@ -131,6 +134,7 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--models", default="tiny,small,mnist")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
+    parser.add_argument("--blas-threads", type=int, help="BLAS threads (default: as torch)")
     parser.add_argument("--warmup-s", type=float, default=1.5)
     parser.add_argument("--measure-s", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=10)
@@ -146,8 +150,9 @@ def main():
     load = os.getloadavg()[0]
     results = []
     for threads in [int(t) for t in args.threads.split(",")]:
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
-                   OPENBLAS_NUM_THREADS=str(threads))
+        blas = str(args.blas_threads or threads)
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=blas,
+                   OPENBLAS_NUM_THREADS=blas)
         out = subprocess.run([sys.executable, __file__, "--worker", str(threads),
                               "--models", ",".join(args.models), "--clock", args.clock,
                               "--warmup-s", str(args.warmup_s), "--measure-s", str(args.measure_s),

@@ -44,10 +44,10 @@ final class Kernels {
   /**
    * {@code y[b][n] += Σ_k x[b][k] · w[k][n]} for every batch row {@code b}: {@code x[B][K]},
    * {@code w[K][N]}, {@code y[B][N]}. Blocked over {@code k} so that a block of rows of {@code w}
-   * (about {@value #BLOCK_FLOATS} floats, half of L1) is reused by every batch row before the next
-   * block: unblocked, a 784×256 kernel (800 KB) is streamed from L2/L3 once per batch row and the
-   * forward pass ran at 9–19 instead of 33–37 GFLOP/s. Two batch rows per pass over a block (one
-   * load of {@code w} for two fmas) was slower: C2 did not vectorize that loop.
+   * ({@value #BLOCK_FLOATS} floats, 32 KB, the size of L1) is reused by every batch row before the
+   * next block: unblocked, a 784×256 kernel (800 KB) is streamed from L2/L3 once per batch row and
+   * the forward pass ran at 9–19 instead of 33–37 GFLOP/s. Two batch rows per pass over a block
+   * (one load of {@code w} for two fmas) was slower: C2 did not vectorize that loop.
    */
   static void matmulAcc(float[][] x, float[][] w, float[][] y) {
     int batch = x.length;
