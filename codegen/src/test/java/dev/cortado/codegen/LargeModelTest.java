@@ -105,6 +105,32 @@ class LargeModelTest {
   }
 
   @Test
+  void hundredsOfVariablesAndLossTermsStayUnderTheLimitToo() {
+    GraphBuilder b = new GraphBuilder("many_terms", DType.F64);
+    Node x = b.input("x", Shape.of(Shape.BATCH, 1));
+    Node data = b.apply(Op.MEAN, Attrs.axis(Attrs.ALL), b.unary(Op.SQUARE, x));
+    Node total = data;
+    java.util.Map<String, Node> terms = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 450; i++) {
+      Node w = b.variable("w" + i, Shape.of(1), VariableInfo.Role.PARAMETER, true, new double[] {i * 0.01});
+      Node term = b.mul(b.sum(b.unary(Op.SQUARE, b.mul(w, x))), 0.01);
+      terms.put("regularization/w" + i, term);
+      total = b.add(total, term);
+    }
+    b.loss(Graph.LOSS, total);
+    b.loss(Graph.DATA_LOSS, data);
+    terms.forEach(b::loss);
+    Graph step = TrainingGraph.build(b.build(), new dev.cortado.optim.Sgd(0.1), Map.of());
+    assertMethodsUnderLimit(step, 2);
+    Executable exe = Codegen.compile(step, "adam", Codegen.Options.defaults());
+    Executable ref = new dev.cortado.interp.Interpreter(step);
+    Map<String, double[]> in = Map.of("x", new double[] {0.5, -1});
+    assertEquals(ref.trainStep(in), exe.trainStep(in), 1e-12);
+    assertEquals(ref.lastLosses(), exe.lastLosses());
+    assertEquals(ref.parameter("w449")[0], exe.parameter("w449")[0], 1e-15);
+  }
+
+  @Test
   void methodSizesAreMeasuredFromRealClassFiles() {
     String src = "package p; public class M { int f(int a) { return a + 1; } }";
     Map<String, Integer> lengths = ClassFiles.codeLengths(InMemoryCompiler.compile("p.M", src).classFiles().get("p.M"));

@@ -136,28 +136,32 @@ public final class ClassEmitter {
     body.addStatement(J.declare(new ClassOrInterfaceType(new ClassOrInterfaceType(null, "ModelSpec"), "Builder"), "b",
         new MethodCallExpr(new NameExpr("ModelSpec"), "builder", new NodeList<>(
             new StringLiteralExpr(escape(sp.name())), new StringLiteralExpr(escape(sp.description())), J.bool(f32)))));
-    chunked(body, calls, "modelSpec", true);
+    chunked(body, calls, "modelSpec", new com.github.javaparser.ast.body.Parameter(
+        new ClassOrInterfaceType(new ClassOrInterfaceType(null, "ModelSpec"), "Builder"), "b"));
     body.addStatement(new com.github.javaparser.ast.stmt.ReturnStmt(new MethodCallExpr(J.name("b"), "build")));
   }
 
   /**
    * Adds {@code statements} to {@code body}, or, past {@link #CALLS_PER_METHOD}, to helper
-   * methods {@code <prefix>Part<k>} that {@code body} calls (static ones take the builder b).
+   * methods {@code <prefix>Part<k>} that {@code body} calls; with {@code param}, the helpers are
+   * static when it is the spec builder, and each takes and passes on that parameter.
    */
-  private void chunked(BlockStmt body, List<Statement> statements, String prefix, boolean builderArg) {
+  private void chunked(BlockStmt body, List<Statement> statements, String prefix,
+      com.github.javaparser.ast.body.Parameter param) {
     if (statements.size() <= CALLS_PER_METHOD) {
       statements.forEach(body::addStatement);
       return;
     }
+    boolean isStatic = param != null && param.getNameAsString().equals("b");
     for (int i = 0; i < statements.size(); i += CALLS_PER_METHOD) {
       String name = storage.namer.name(prefix + "Part" + (i / CALLS_PER_METHOD));
-      MethodDeclaration m = builderArg ? cls.addMethod(name, Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC)
+      MethodDeclaration m = isStatic ? cls.addMethod(name, Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC)
           : cls.addMethod(name, Modifier.Keyword.PRIVATE);
-      if (builderArg) {
-        m.addParameter(new ClassOrInterfaceType(new ClassOrInterfaceType(null, "ModelSpec"), "Builder"), "b");
+      if (param != null) {
+        m.addParameter(param.clone());
       }
       statements.subList(i, Math.min(statements.size(), i + CALLS_PER_METHOD)).forEach(m.getBody().orElseThrow()::addStatement);
-      body.addStatement(J.call(builderArg ? J.call(null, name, J.name("b")) : J.call(null, name)));
+      body.addStatement(J.call(param != null ? J.call(null, name, J.name(param.getNameAsString())) : J.call(null, name)));
     }
   }
 
@@ -209,7 +213,7 @@ public final class ClassEmitter {
       init.add(J.assign(J.field("this", b.name()),
           new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(b.length()))), null)));
     }
-    chunked(body, init, "allocate", false);
+    chunked(body, init, "allocate", null);
   }
 
   private void entry(String method, String resultName, Plan p, String prefix) {
@@ -259,24 +263,33 @@ public final class ClassEmitter {
       calls.add(kernelMethod(prefix, pending));
     }
     addCalls(body, calls, prefix);
+    List<Statement> copies = new ArrayList<>();
     for (Plan.Copy c : p.copies) {
       Node var = p.graph.variables().get(c.variable()).node();
-      body.addStatement(J.call(J.call("System", "arraycopy", J.name(storage.array(p.home(c.from()))), J.intLit(0),
+      copies.add(J.call(J.call("System", "arraycopy", J.name(storage.array(p.home(c.from()))), J.intLit(0),
           J.name(storage.array(var)), J.intLit(0), J.intLit(var.shape().size(1)))));
     }
+    chunked(body, copies, prefix + "Copies", null);
     Iter scalar = new Iter(new int[0], new Lin[0], false);
-    Exprs.Body none = new Exprs.Body(body, new int[1]);
+    BlockStmt scratch = new BlockStmt();
+    Exprs.Body none = new Exprs.Body(scratch, new int[1]);
+    List<Statement> results = new ArrayList<>();
     int r = 0;
     if (resultName.equals("out")) {
       for (Node o : p.graph.outputs().values()) {
-        body.addStatement(J.assign(J.at("out", J.intLit(r++)), J.name(storage.array(p.home(o)))));
+        results.add(J.assign(J.at("out", J.intLit(r++)), J.name(storage.array(p.home(o)))));
       }
     } else {
       for (Node l : p.graph.losses().values()) {
-        body.addStatement(J.assign(J.at("losses", J.intLit(r++)), exprs.value(l, scalar, none, Map.of())));
+        results.add(J.assign(J.at("losses", J.intLit(r++)), exprs.value(l, scalar, none, Map.of())));
       }
     }
+    if (!scratch.getStatements().isEmpty()) {
+      throw new IllegalStateException("a loss needed statements of its own: " + scratch);
+    }
+    chunked(body, results, prefix + "Results", m.getParameter(1).clone());
   }
+
 
   private Statement kernelMethod(String prefix, List<BlockStmt> blocks) {
     String name = storage.namer.name(prefix + "_" + blocks.get(0).getComment().map(c -> c.getContent().trim()
