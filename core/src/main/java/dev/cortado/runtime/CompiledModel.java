@@ -150,23 +150,21 @@ public abstract class CompiledModel implements Executable {
   @Override
   public final Map<String, double[]> predict(Map<String, double[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
-    Object[] out = predictRaw(convert(inputs, state.spec.predictInputs), b);
-    Map<String, double[]> r = new LinkedHashMap<>();
-    int i = 0;
-    for (Map.Entry<String, int[]> e : state.spec.outputs.entrySet()) {
-      r.put(e.getKey(), toDoubles(out[i++], ModelSpec.size(e.getValue(), b)));
-    }
-    return r;
+    return named(predictRaw(convert(inputs, state.spec.predictInputs), b), b, CompiledModel::toDoubles);
   }
 
   @Override
   public final Map<String, float[]> predictFloats(Map<String, float[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
-    Object[] out = predictRaw(convertFloats(inputs, state.spec.predictInputs), b);
-    Map<String, float[]> r = new LinkedHashMap<>();
+    return named(predictRaw(convertFloats(inputs, state.spec.predictInputs), b), b, CompiledModel::toFloats);
+  }
+
+  /** Each output's first {@code size} elements, converted, by output name. */
+  private <T> Map<String, T> named(Object[] out, int b, java.util.function.BiFunction<Object, Integer, T> copy) {
+    Map<String, T> r = new LinkedHashMap<>();
     int i = 0;
     for (Map.Entry<String, int[]> e : state.spec.outputs.entrySet()) {
-      r.put(e.getKey(), toFloats(out[i++], ModelSpec.size(e.getValue(), b)));
+      r.put(e.getKey(), copy.apply(out[i++], ModelSpec.size(e.getValue(), b)));
     }
     return r;
   }
