@@ -46,12 +46,12 @@ final class KernelEmitter {
     switch (k.kind()) {
       case MAP -> {
         if (k.carried() != null) {
-          carriedMatmul(k.carried(), k.root(), body);
+          carriedMatmul(k.carried(), k.root(), k.fused(), body);
         } else {
           map(k.roots(), body);
         }
       }
-      case MATMUL -> carriedMatmul(k.root(), k.root(), body);
+      case MATMUL -> carriedMatmul(k.root(), k.root(), List.of(), body);
       case REDUCE -> reduce(k.root(), body);
       case SOFTMAX -> softmax(k.root(), body);
       case XENT -> crossEntropy(k.root(), body);
@@ -102,7 +102,7 @@ final class KernelEmitter {
     });
   }
 
-  private void carriedMatmul(Node m, Node root, Exprs.Body body) {
+  private void carriedMatmul(Node m, Node root, List<Node> fused, Exprs.Body body) {
     int[] a = dims(m.input(0));
     boolean ta = m.attrs().transA();
     int[] o = dims(m);
@@ -120,6 +120,14 @@ final class KernelEmitter {
       @Override
       public boolean isIdentity() {
         return root == m;
+      }
+
+      @Override
+      public void after(Lin i, Lin j, BlockStmt where) {
+        Iter at = new Iter(o, new Lin[] {i, j}, false);
+        for (Node f : fused) {
+          where.addStatement(J.assign(J.at(out(f), at.flatIndex().toExpr()), x.compute(f, at, body.in(where), Map.of())));
+        }
       }
     };
     String sa = x.storage().array(plan.home(m.input(0)));

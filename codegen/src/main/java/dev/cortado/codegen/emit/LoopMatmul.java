@@ -64,6 +64,7 @@ public final class LoopMatmul implements MatmulKernel {
           sum = sum == null ? t : J.bin(PLUS, sum, t);
         }
         into.addStatement(J.assign(out(c, Lin.of(i), Lin.of(j)), finish(c, sum, Lin.of(i), Lin.of(j), into)));
+        c.epilogue().after(Lin.of(i), Lin.of(j), into);
       }
     }
   }
@@ -78,6 +79,7 @@ public final class LoopMatmul implements MatmulKernel {
     body.addStatement(J.assign(J.name(acc), J.bin(PLUS, J.name(acc), product(c, i, Lin.var("p"), j))));
     inner.addStatement(J.loop("p", 0, c.k(), body));
     inner.addStatement(J.assign(out(c, i, j), finish(c, J.name(acc), i, j, inner)));
+    c.epilogue().after(i, j, inner);
     Statement perI = c.n() == 1 ? inner : J.loop("j", 0, c.n(), inner);
     into.addStatement(c.m() == 1 ? perI : J.loop("i", 0, c.m(), block(perI)));
   }
@@ -93,6 +95,14 @@ public final class LoopMatmul implements MatmulKernel {
     return c.n() == 1 ? b : J.loop("j", 0, c.n(), b);
   }
 
+  /** The epilogue over row i: each element's final value, then what is fused after it. */
+  private static Statement epilogueRow(Call c, Lin i, Lin j) {
+    BlockStmt b = new BlockStmt();
+    b.addStatement(J.assign(out(c, i, j), c.epilogue().apply(out(c, i, j), i, j, b)));
+    c.epilogue().after(i, j, b);
+    return c.n() == 1 ? b : J.loop("j", 0, c.n(), b);
+  }
+
   private static void rows(Call c, BlockStmt into) {
     Lin j = c.n() == 1 ? Lin.ZERO : Lin.var("j");
     Lin i = c.m() == 1 ? Lin.ZERO : Lin.var("i");
@@ -101,8 +111,7 @@ public final class LoopMatmul implements MatmulKernel {
     BlockStmt scaled = new BlockStmt();
     scaled.addStatement(J.declare(J.type(c.f32()), a, a(c, i, p)));
     scaled.addStatement(overRow(c, j, w -> J.addAssign(out(c, i, j), J.bin(MULTIPLY, J.name(a), b(c, p, j)))));
-    Statement epilogue = c.epilogue().isIdentity() ? null
-        : overRow(c, j, w -> J.assign(out(c, i, j), c.epilogue().apply(out(c, i, j), i, j, w)));
+    Statement epilogue = c.epilogue().isIdentity() ? null : epilogueRow(c, i, j);
     if (c.transA()) {
       // rows of A are columns here: sweep p outside so both operands are read along rows
       into.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(c.out()), J.lit(0, c.f32()))));

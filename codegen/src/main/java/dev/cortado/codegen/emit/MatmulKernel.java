@@ -17,8 +17,14 @@ public interface MatmulKernel {
     /** The value to store at (i, j) given the accumulated sum; may add statements to {@code where}. */
     Expression apply(Expression acc, Lin i, Lin j, BlockStmt where);
 
-    /** True when the value is stored as it is. */
+    /** True when the value is stored as it is and nothing else is computed per element. */
     boolean isIdentity();
+
+    /**
+     * Statements to run at (i, j) once {@code out[i*n+j]} holds its final value: the values fused
+     * into this matmul that read it (an activation kept beside its pre-activation).
+     */
+    void after(Lin i, Lin j, BlockStmt where);
   }
 
   /** One matmul to emit. {@code fresh} makes unique local names. */

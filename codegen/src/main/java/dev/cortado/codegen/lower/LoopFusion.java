@@ -95,20 +95,39 @@ final class LoopFusion {
     return m;
   }
 
-  /** Merges runs of adjacent elementwise kernels of one size that can share a flat loop. */
+  /**
+   * Merges runs of adjacent elementwise kernels of one size that can share a flat loop, and an
+   * elementwise kernel that follows a matmul's kernel into that matmul's epilogue (the
+   * activation riding on the matmul even when the pre-activation is kept for the backward pass)
+   * when it reads everything at the matmul's own index.
+   */
   static List<Kernel> fuse(Plan p, List<Kernel> kernels) {
     List<Kernel> out = new ArrayList<>();
     for (Kernel k : kernels) {
       Kernel last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && isPlainMap(last) && isPlainMap(k) && k.fused().isEmpty()
-          && last.roots().size() < MAX_ROOTS && size(p, last.root()) == size(p, k.root())
-          && flat(p, last) && flat(p, k)) {
+      boolean join = last != null && isPlainMap(k) && k.fused().isEmpty() && last.roots().size() < MAX_ROOTS
+          && size(p, last.root()) == size(p, k.root())
+          && (isPlainMap(last) ? flat(p, last) && flat(p, k) : intoEpilogue(p, last, k));
+      if (join) {
         out.set(out.size() - 1, last.with(k.root()));
       } else {
         out.add(k);
       }
     }
     return out;
+  }
+
+  /** True when {@code k} can be computed in the epilogue of {@code last}, a kernel carrying a matmul. */
+  private static boolean intoEpilogue(Plan p, Kernel last, Kernel k) {
+    if (last.kind() != Plan.Kind.MAP || last.carried() == null || !k.root().shape().equals(last.root().shape())) {
+      return false;
+    }
+    for (Node r : reads(p, k)) {
+      if (!r.shape().equals(last.root().shape()) && size(p, r) != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when every value the kernel reads is of the kernel's size or a scalar. */
