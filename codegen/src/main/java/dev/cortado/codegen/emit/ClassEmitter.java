@@ -88,11 +88,55 @@ public final class ClassEmitter {
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
     storage.variableFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
     storage.buffers.forEach(b -> cls.addField(arrayType(), b.name(), Modifier.Keyword.PRIVATE));
-    constructors();
     entry("runTrain", "losses", in.train(), "train");
     entry("runPredict", "out", in.predict(), "predict");
     entry("runEvaluate", "losses", in.evaluate(), "evaluate");
+    constructors();
+    fieldsFirst();
   }
+
+  /** Orders the members as a reader expects them: fields, constructors, methods. */
+  private void fieldsFirst() {
+    List<com.github.javaparser.ast.body.BodyDeclaration<?>> fields = new ArrayList<>();
+    List<com.github.javaparser.ast.body.BodyDeclaration<?>> ctors = new ArrayList<>();
+    List<com.github.javaparser.ast.body.BodyDeclaration<?>> rest = new ArrayList<>();
+    for (com.github.javaparser.ast.body.BodyDeclaration<?> m : cls.getMembers()) {
+      (m.isFieldDeclaration() ? fields : m.isConstructorDeclaration() ? ctors : rest).add(m);
+    }
+    NodeList<com.github.javaparser.ast.body.BodyDeclaration<?>> ordered = new NodeList<>();
+    ordered.addAll(fields);
+    ordered.addAll(ctors);
+    ordered.addAll(rest);
+    cls.setMembers(ordered);
+  }
+
+  /** Scratch arrays the kernels asked for: field name to its allocation. */
+  private final Map<String, Expression> scratchFields = new java.util.LinkedHashMap<>();
+  private final Map<String, String> scratchByShape = new java.util.HashMap<>();
+
+  private final MatmulKernel.Scratch scratch = new MatmulKernel.Scratch() {
+    @Override
+    public String rows(int rows, int cols) {
+      return field("rows_" + rows + "x" + cols, new ArrayType(new ArrayType(J.type(f32))),
+          new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(rows)),
+              new ArrayCreationLevel(J.intLit(cols))), null));
+    }
+
+    @Override
+    public String row(int n) {
+      return field("row_" + n, arrayType(),
+          new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
+    }
+
+    private String field(String key, Type type, Expression alloc) {
+      return scratchByShape.computeIfAbsent(key, k -> {
+        String name = storage.namer.name("scratch_" + k);
+        cls.addField(type, name, Modifier.Keyword.PRIVATE);
+        scratchFields.put(name, alloc);
+        return name;
+      });
+    }
+  };
 
   private List<Plan> plans() {
     List<Plan> ps = new ArrayList<>();
@@ -213,6 +257,7 @@ public final class ClassEmitter {
       init.add(J.assign(J.field("this", b.name()),
           new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(b.length()))), null)));
     }
+    scratchFields.forEach((name, alloc) -> init.add(J.assign(J.field("this", name), alloc)));
     chunked(body, init, "allocate", null);
   }
 
@@ -241,7 +286,7 @@ public final class ClassEmitter {
       body.addStatement(J.assign(J.field("this", field), f32 ? J.cast(J.type(true), v) : v));
     }
     Exprs exprs = new Exprs(p, storage, f32);
-    KernelEmitter ke = new KernelEmitter(exprs, in.matmul());
+    KernelEmitter ke = new KernelEmitter(exprs, in.matmul(), scratch);
     List<Statement> calls = new ArrayList<>();
     List<BlockStmt> pending = new ArrayList<>();
     int size = 0;

@@ -31,12 +31,14 @@ final class KernelEmitter {
   private final Exprs x;
   private final Plan plan;
   private final MatmulKernel matmul;
+  private final MatmulKernel.Scratch scratch;
   private final boolean f32;
 
-  KernelEmitter(Exprs exprs, MatmulKernel matmul) {
+  KernelEmitter(Exprs exprs, MatmulKernel matmul, MatmulKernel.Scratch scratch) {
     this.x = exprs;
     this.plan = exprs.plan();
     this.matmul = matmul;
+    this.scratch = scratch;
     this.f32 = exprs.f32();
   }
 
@@ -133,7 +135,7 @@ final class KernelEmitter {
     String sa = x.storage().array(plan.home(m.input(0)));
     String sb = x.storage().array(plan.home(m.input(1)));
     matmul.emit(new MatmulKernel.Call(sa, sb, out(root), o[0], o[1], k, ta, m.attrs().transB(), f32, epi,
-        body::fresh), body.block);
+        body::fresh, scratch), body.block);
   }
 
   private void reduce(Node r, Exprs.Body body) {

@@ -4,17 +4,16 @@ import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
 import com.github.javaparser.ast.expr.Expression;
-import com.github.javaparser.ast.NodeList;
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
+import com.github.javaparser.ast.type.ArrayType;
 import com.github.javaparser.ast.stmt.BlockStmt;
-import com.github.javaparser.ast.stmt.Statement;
-import java.util.function.Function;
 
 /**
- * The reference matmul: plain loops with literal bounds over contiguous rows, no transposed
- * copies. Tiny products are unrolled into one sum per element; {@code A·Bᵀ} is a dot product per
- * element (both rows contiguous); the others accumulate rows of B scaled by one element of A
- * ({@code out[i,:] += a·B[p,:]}), then apply the epilogue to the finished row. F32 dot products
- * sum in double, which is what the interpreter does.
+ * The reference matmul: plain loops with literal bounds. Tiny products are unrolled into one
+ * sum per element (F32 summed in double, as the interpreter does); larger ones accumulate rows of
+ * op(B) scaled by one element of A into a row of the result, with vectorisable inner loops (see
+ * {@link #rows}), then apply the epilogue to the finished row. Either way each element sums p
+ * ascending from zero, the interpreter's order, so F64 matches it bit for bit.
  */
 public final class LoopMatmul implements MatmulKernel {
   /** Products with at most this many multiply-adds are unrolled. */
@@ -24,8 +23,6 @@ public final class LoopMatmul implements MatmulKernel {
   public void emit(Call c, BlockStmt into) {
     if ((long) c.m() * c.n() * c.k() <= UNROLL) {
       unrolled(c, into);
-    } else if (c.transB()) {
-      dots(c, into);
     } else {
       rows(c, into);
     }
@@ -69,65 +66,46 @@ public final class LoopMatmul implements MatmulKernel {
     }
   }
 
-  private static void dots(Call c, BlockStmt into) {
-    Lin i = c.m() == 1 ? Lin.ZERO : Lin.var("i");
-    Lin j = c.n() == 1 ? Lin.ZERO : Lin.var("j");
-    BlockStmt inner = new BlockStmt();
-    String acc = c.fresh().apply("acc");
-    inner.addStatement(J.declare(J.doubleType(), acc, J.dlit(0)));
-    BlockStmt body = new BlockStmt();
-    body.addStatement(J.assign(J.name(acc), J.bin(PLUS, J.name(acc), product(c, i, Lin.var("p"), j))));
-    inner.addStatement(J.loop("p", 0, c.k(), body));
-    inner.addStatement(J.assign(out(c, i, j), finish(c, J.name(acc), i, j, inner)));
-    c.epilogue().after(i, j, inner);
-    Statement perI = c.n() == 1 ? inner : J.loop("j", 0, c.n(), inner);
-    into.addStatement(c.m() == 1 ? perI : J.loop("i", 0, c.m(), block(perI)));
-  }
-
-  private static BlockStmt block(Statement s) {
-    return s instanceof BlockStmt b ? b : new BlockStmt(new NodeList<>(s));
-  }
-
-  /** A loop over j of the statement {@code make} builds (which may first add locals to the loop body). */
-  private static Statement overRow(Call c, Lin j, Function<BlockStmt, Statement> make) {
-    BlockStmt b = new BlockStmt();
-    b.addStatement(make.apply(b));
-    return c.n() == 1 ? b : J.loop("j", 0, c.n(), b);
-  }
-
-  /** The epilogue over row i: each element's final value, then what is fused after it. */
-  private static Statement epilogueRow(Call c, Lin i, Lin j) {
-    BlockStmt b = new BlockStmt();
-    b.addStatement(J.assign(out(c, i, j), c.epilogue().apply(out(c, i, j), i, j, b)));
-    c.epilogue().after(i, j, b);
-    return c.n() == 1 ? b : J.loop("j", 0, c.n(), b);
-  }
-
+  /**
+   * op(B) is first copied into one array per row (transposing it if stored transposed), then
+   * each row of the result accumulates {@code acc[j] += a·brow[j]}: every array of the inner loop
+   * indexed by the bare loop variable, which is what C2 vectorises. The copy costs 1/m of the
+   * product; the epilogue writes the finished row.
+   */
   private static void rows(Call c, BlockStmt into) {
-    Lin j = c.n() == 1 ? Lin.ZERO : Lin.var("j");
-    Lin i = c.m() == 1 ? Lin.ZERO : Lin.var("i");
-    Lin p = c.k() == 1 ? Lin.ZERO : Lin.var("p");
-    String a = c.fresh().apply("a");
-    BlockStmt scaled = new BlockStmt();
-    scaled.addStatement(J.declare(J.type(c.f32()), a, a(c, i, p)));
-    scaled.addStatement(overRow(c, j, w -> J.addAssign(out(c, i, j), J.bin(MULTIPLY, J.name(a), b(c, p, j)))));
-    Statement epilogue = c.epilogue().isIdentity() ? null : epilogueRow(c, i, j);
-    if (c.transA()) {
-      // rows of A are columns here: sweep p outside so both operands are read along rows
-      into.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(c.out()), J.lit(0, c.f32()))));
-      Statement perI = c.m() == 1 ? scaled : J.loop("i", 0, c.m(), scaled);
-      into.addStatement(c.k() == 1 ? perI : J.loop("p", 0, c.k(), block(perI)));
-      if (epilogue != null) {
-        into.addStatement(c.m() == 1 ? epilogue : J.loop("i", 0, c.m(), block(epilogue)));
-      }
-      return;
+    String bs = c.scratch().rows(c.k(), c.n());
+    String acc = c.scratch().row(c.n());
+    Lin i = Lin.var("i");
+    Lin j = Lin.var("j");
+    Lin p = Lin.var("p");
+    BlockStmt copy = new BlockStmt();
+    if (c.transB()) {
+      BlockStmt col = new BlockStmt();
+      col.addStatement(J.assign(new ArrayAccessExpr(J.at(bs, J.name("p")), J.name("j")), b(c, p, j)));
+      copy.addStatement(J.loop("j", 0, c.n(), col));
+    } else {
+      copy.addStatement(J.call(J.call("System", "arraycopy", J.name(c.b()), p.times(c.n()).toExpr(),
+          J.at(bs, J.name("p")), J.intLit(0), J.intLit(c.n()))));
     }
+    into.addStatement(J.loop("p", 0, c.k(), copy));
+
     BlockStmt perI = new BlockStmt();
-    perI.addStatement(overRow(c, j, w -> J.assign(out(c, i, j), J.lit(0, c.f32()))));
-    perI.addStatement(c.k() == 1 ? scaled : J.loop("p", 0, c.k(), scaled));
-    if (epilogue != null) {
-      perI.addStatement(epilogue);
-    }
-    into.addStatement(c.m() == 1 ? perI : J.loop("i", 0, c.m(), perI));
+    BlockStmt zero = new BlockStmt();
+    zero.addStatement(J.assign(J.at(acc, J.name("j")), J.lit(0, c.f32())));
+    perI.addStatement(J.loop("j", 0, c.n(), zero));
+    BlockStmt perP = new BlockStmt();
+    String a = c.fresh().apply("a");
+    String brow = c.fresh().apply("brow");
+    perP.addStatement(J.declare(J.type(c.f32()), a, a(c, i, p)));
+    perP.addStatement(J.declare(new ArrayType(J.type(c.f32())), brow, J.at(bs, J.name("p"))));
+    BlockStmt axpy = new BlockStmt();
+    axpy.addStatement(J.addAssign(J.at(acc, J.name("j")), J.bin(MULTIPLY, J.name(a), J.at(brow, J.name("j")))));
+    perP.addStatement(J.loop("j", 0, c.n(), axpy));
+    perI.addStatement(J.loop("p", 0, c.k(), perP));
+    BlockStmt epi = new BlockStmt();
+    epi.addStatement(J.assign(out(c, i, j), c.epilogue().apply(J.at(acc, J.name("j")), i, j, epi)));
+    c.epilogue().after(i, j, epi);
+    perI.addStatement(J.loop("j", 0, c.n(), epi));
+    into.addStatement(J.loop("i", 0, c.m(), perI));
   }
 }

@@ -27,9 +27,21 @@ public interface MatmulKernel {
     void after(Lin i, Lin j, BlockStmt where);
   }
 
+  /**
+   * Working arrays a kernel may ask for: fields of the class, allocated once with it and shared
+   * by every kernel (kernels never run at the same time), so a step allocates nothing.
+   */
+  interface Scratch {
+    /** A field holding {@code rows} arrays of {@code cols} elements of the model's type. */
+    String rows(int rows, int cols);
+
+    /** A field holding one array of {@code n} elements of the model's type. */
+    String row(int n);
+  }
+
   /** One matmul to emit. {@code fresh} makes unique local names. */
   record Call(String a, String b, String out, int m, int n, int k, boolean transA, boolean transB, boolean f32,
-      Epilogue epilogue, java.util.function.Function<String, String> fresh) {}
+      Epilogue epilogue, java.util.function.Function<String, String> fresh, Scratch scratch) {}
 
   void emit(Call call, BlockStmt into);
 }

@@ -67,22 +67,6 @@ class EmittedSourceTest {
              */
             public static final ModelSpec SPEC = modelSpec();
 
-            private static ModelSpec modelSpec() {
-                ModelSpec.Builder b = ModelSpec.builder("tiny_regression", "sgd(lr=0.1)", false);
-                b.input("x", (-1), 2);
-                b.input("y", (-1), 3);
-                b.parameter("w", 2, 3);
-                b.parameter("b", 3);
-                b.state("optimizer/step");
-                b.hyper("lr_multiplier", 1.0);
-                b.output("pred", (-1), 3);
-                b.losses("loss", "data_loss", "regularization/w");
-                b.train("x", "y");
-                b.predict("x");
-                b.evaluate("x", "y");
-                return b.build();
-            }
-
             private double[] x;
 
             private double[] y;
@@ -143,6 +127,22 @@ class EmittedSourceTest {
                 this.grad_matmul = new double[6];
                 this.pred = new double[6];
                 this.matmul = new double[6];
+            }
+
+            private static ModelSpec modelSpec() {
+                ModelSpec.Builder b = ModelSpec.builder("tiny_regression", "sgd(lr=0.1)", false);
+                b.input("x", (-1), 2);
+                b.input("y", (-1), 3);
+                b.parameter("w", 2, 3);
+                b.parameter("b", 3);
+                b.state("optimizer/step");
+                b.hyper("lr_multiplier", 1.0);
+                b.output("pred", (-1), 3);
+                b.losses("loss", "data_loss", "regularization/w");
+                b.train("x", "y");
+                b.predict("x");
+                b.evaluate("x", "y");
+                return b.build();
             }
 
             @Override
