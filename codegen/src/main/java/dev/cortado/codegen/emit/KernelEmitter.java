@@ -95,13 +95,45 @@ final class KernelEmitter {
     int size = Iter.size(d);
     boolean flat = roots.stream().allMatch(r -> flatOk(r, size, true));
     int[] it = flat ? new int[] {size} : d;
-    Loops.nest(body.block, it, Loops.range(0, it.length), new Lin[it.length], size <= UNROLL, "i", (blk, idx) -> {
+    boolean unroll = size <= UNROLL;
+    Map<Node, Expression> scalars = unroll ? Map.of() : hoistScalars(roots, body);
+    Loops.nest(body.block, it, Loops.range(0, it.length), new Lin[it.length], unroll, "i", (blk, idx) -> {
       Iter at = new Iter(it, idx, flat);
       for (Node root : roots) {
-        Expression v = x.compute(root, at, body.in(blk), Map.of());
+        Expression v = x.compute(root, at, body.in(blk), scalars);
         blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), v));
       }
     });
+  }
+
+  /**
+   * Loads every stored scalar the loop reads into a local before it: a store into an array of the
+   * same type inside the loop would otherwise force a reload of {@code s[0]} on every iteration
+   * and keep C2 from vectorising the loop.
+   */
+  private Map<Node, Expression> hoistScalars(List<Node> roots, Exprs.Body body) {
+    Map<Node, Expression> out = new java.util.LinkedHashMap<>();
+    for (Node r : roots) {
+      collectScalars(r, true, out, body);
+    }
+    return out;
+  }
+
+  private void collectScalars(Node n, boolean top, Map<Node, Expression> out, Exprs.Body body) {
+    if (!top && (n.op() == Op.CONSTANT || n.op() == Op.HYPER || out.containsKey(n))) {
+      return;
+    }
+    if (!top && !plan.isInline(n)) {
+      if (Iter.size(dims(n)) == 1) {
+        String local = body.fresh("s");
+        body.block.addStatement(J.declare(J.type(f32), local, x.read(n, new Iter(new int[0], new Lin[0], false))));
+        out.put(n, J.name(local));
+      }
+      return;
+    }
+    for (Node in : n.inputs()) {
+      collectScalars(in, false, out, body);
+    }
   }
 
   private void carriedMatmul(Node m, Node root, List<Node> fused, Exprs.Body body) {

@@ -34,7 +34,7 @@ final class Namer {
       base = base.substring(0, 60);
     }
     String n = base;
-    for (int k = 2; RESERVED.contains(n) || n.matches("(t|i|j|a|acc)[0-9]+") || !used.add(n); k++) {
+    for (int k = 2; RESERVED.contains(n) || n.matches("(t|i|j|a|s|acc|brow)[0-9]+") || !used.add(n); k++) {
       n = base + "_" + k;
     }
     return n;

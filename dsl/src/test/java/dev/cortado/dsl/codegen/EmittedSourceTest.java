@@ -237,8 +237,9 @@ class EmittedSourceTest {
             private void train_update_w_sub_30() {
                 //map update/w/sub_30
                 {
+                    double s0 = update_optimizer_mul[0];
                     for (int i0 = 0; i0 < 6; i0++) {
-                        w[i0] = (w[i0] - ((grad_matmul[i0] + (0.005 * (w[i0] * 2.0))) * update_optimizer_mul[0]));
+                        w[i0] = (w[i0] - ((grad_matmul[i0] + (0.005 * (w[i0] * 2.0))) * s0));
                     }
                 }
                 //map update/b/sub_32
