@@ -18,11 +18,15 @@ import com.github.javaparser.ast.stmt.BlockStmt;
 public final class LoopMatmul implements MatmulKernel {
   /** Products with at most this many multiply-adds are unrolled. */
   static final int UNROLL = 64;
+  /** Results narrower than this (and taller than wide) are computed a column at a time. */
+  static final int NARROW = 16;
 
   @Override
   public void emit(Call c, BlockStmt into) {
     if ((long) c.m() * c.n() * c.k() <= UNROLL) {
       unrolled(c, into);
+    } else if (c.n() < NARROW && c.m() > c.n()) {
+      columns(c, into);
     } else {
       rows(c, into);
     }
@@ -107,5 +111,48 @@ public final class LoopMatmul implements MatmulKernel {
     c.epilogue().after(i, j, epi);
     perI.addStatement(J.loop("j", 0, c.n(), epi));
     into.addStatement(J.loop("i", 0, c.m(), perI));
+  }
+
+  /**
+   * For a narrow result (a classifier's last layer and its gradient): the transpose of
+   * {@link #rows}. op(A) is copied into one array per column, and each column of the result
+   * accumulates {@code acc[i] += b·acol[i]} over the long dimension; the epilogue then writes
+   * the finished column. Each element still sums p ascending from zero.
+   */
+  private static void columns(Call c, BlockStmt into) {
+    String as = c.scratch().rows(c.k(), c.m());
+    String acc = c.scratch().row(c.m());
+    Lin i = Lin.var("i");
+    Lin j = Lin.var("j");
+    Lin p = Lin.var("p");
+    BlockStmt copy = new BlockStmt();
+    if (c.transA()) {
+      copy.addStatement(J.call(J.call("System", "arraycopy", J.name(c.a()), p.times(c.m()).toExpr(),
+          J.at(as, J.name("p")), J.intLit(0), J.intLit(c.m()))));
+    } else {
+      BlockStmt row = new BlockStmt();
+      row.addStatement(J.assign(new ArrayAccessExpr(J.at(as, J.name("p")), J.name("i")), a(c, i, p)));
+      copy.addStatement(J.loop("i", 0, c.m(), row));
+    }
+    into.addStatement(J.loop("p", 0, c.k(), copy));
+
+    BlockStmt perJ = new BlockStmt();
+    BlockStmt zero = new BlockStmt();
+    zero.addStatement(J.assign(J.at(acc, J.name("i")), J.lit(0, c.f32())));
+    perJ.addStatement(J.loop("i", 0, c.m(), zero));
+    BlockStmt perP = new BlockStmt();
+    String b = c.fresh().apply("a");
+    String acol = c.fresh().apply("brow");
+    perP.addStatement(J.declare(J.type(c.f32()), b, b(c, p, j)));
+    perP.addStatement(J.declare(new ArrayType(J.type(c.f32())), acol, J.at(as, J.name("p"))));
+    BlockStmt axpy = new BlockStmt();
+    axpy.addStatement(J.addAssign(J.at(acc, J.name("i")), J.bin(MULTIPLY, J.at(acol, J.name("i")), J.name(b))));
+    perP.addStatement(J.loop("i", 0, c.m(), axpy));
+    perJ.addStatement(J.loop("p", 0, c.k(), perP));
+    BlockStmt epi = new BlockStmt();
+    epi.addStatement(J.assign(out(c, i, j), c.epilogue().apply(J.at(acc, J.name("i")), i, j, epi)));
+    c.epilogue().after(i, j, epi);
+    perJ.addStatement(J.loop("i", 0, c.m(), epi));
+    into.addStatement(J.loop("j", 0, c.n(), perJ));
   }
 }
