@@ -181,6 +181,7 @@ public final class Codegen {
    * variable starts at its initial value from the graph.
    */
   public static Executable compile(Graph model, String description, Options o) {
+    InMemoryCompiler.warmUpInBackground();
     ModelSpec spec = spec(model, description);
     ModelState.Specializer make = (batch, state) -> {
       String cls = className(model, batch);
