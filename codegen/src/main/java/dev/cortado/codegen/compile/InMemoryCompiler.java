@@ -48,7 +48,7 @@ public final class InMemoryCompiler {
   /** As {@link #compile(String, String)} with the compiler from {@code javac} (null when there is none). */
   static Compiled compile(String className, String source, java.util.function.Supplier<JavaCompiler> javac) {
     return CACHE.computeIfAbsent(key(className, source),
-        k -> doCompile(Map.of(className, source), javac.get()).get(className));
+        k -> doCompile(Map.of(className, source), javac.get(), classPath()).get(className));
   }
 
   /**
@@ -78,7 +78,7 @@ public final class InMemoryCompiler {
 
   private static void compileChunk(Map<String, String> chunk) {
     if (!chunk.isEmpty()) {
-      doCompile(chunk, systemCompiler()).forEach((n, c) -> CACHE.putIfAbsent(key(n, chunk.get(n)), c));
+      doCompile(chunk, systemCompiler(), classPath()).forEach((n, c) -> CACHE.putIfAbsent(key(n, chunk.get(n)), c));
     }
   }
 
@@ -131,7 +131,12 @@ public final class InMemoryCompiler {
     return c;
   }
 
-  private static Map<String, Compiled> doCompile(Map<String, String> sources, JavaCompiler javac) {
+  /** Compiles with the given class path, bypassing the cache (for tests of class-path fallbacks). */
+  static Compiled compileWithClassPath(String className, String source, String classPath) {
+    return doCompile(Map.of(className, source), systemCompiler(), classPath).get(className);
+  }
+
+  private static Map<String, Compiled> doCompile(Map<String, String> sources, JavaCompiler javac, String classPath) {
     if (javac == null) {
       throw new CompilerUnavailableException("ToolProvider.getSystemJavaCompiler() returned null, "
           + "so module jdk.compiler is missing", null);
@@ -152,6 +157,22 @@ public final class InMemoryCompiler {
           }
         };
       }
+
+      @Override
+      public Iterable<JavaFileObject> list(Location location, String packageName, java.util.Set<JavaFileObject.Kind> kinds,
+          boolean recurse) throws java.io.IOException {
+        Iterable<JavaFileObject> found = super.list(location, packageName, kinds, recurse);
+        if (location == javax.tools.StandardLocation.CLASS_PATH && packageName.equals(RuntimeClasses.PACKAGE)
+            && kinds.contains(JavaFileObject.Kind.CLASS) && !found.iterator().hasNext()) {
+          return RuntimeClasses.all();
+        }
+        return found;
+      }
+
+      @Override
+      public String inferBinaryName(Location location, JavaFileObject file) {
+        return file instanceof RuntimeClasses.Loaded l ? l.binaryName : super.inferBinaryName(location, file);
+      }
     };
     List<JavaFileObject> units = new java.util.ArrayList<>();
     sources.forEach((className, source) -> units.add(new SimpleJavaFileObject(
@@ -162,7 +183,7 @@ public final class InMemoryCompiler {
         return source;
       }
     }));
-    List<String> options = List.of("-classpath", classPath(), "-proc:none", "-g:none", "-Xlint:none", "-nowarn");
+    List<String> options = List.of("-classpath", classPath, "-proc:none", "-g:none", "-Xlint:none", "-nowarn");
     boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
     if (!ok) {
       throw new GeneratedCodeException(report(sources, diagnostics));
@@ -204,8 +225,8 @@ public final class InMemoryCompiler {
       if (src != null) {
         cp.append(Path.of(src.getLocation().toURI()));
       }
-    } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
-      // fall back to the JVM's class path alone
+    } catch (URISyntaxException | RuntimeException e) {
+      // not a plain file (a nested jar): the JVM's class path, and RuntimeClasses through the loader
     }
     String jvm = System.getProperty("java.class.path", "");
     if (!jvm.isEmpty()) {

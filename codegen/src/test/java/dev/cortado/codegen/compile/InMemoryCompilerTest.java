@@ -34,4 +34,12 @@ class InMemoryCompilerTest {
     InMemoryCompiler.Compiled other = InMemoryCompiler.compile("p.Once", src.replace("42", "43"));
     assertTrue(first.type() != other.type(), "another source is another class, in its own loader");
   }
+
+  @Test
+  void theRuntimeClassesAreFoundThroughTheClassLoaderWhenNotOnTheClassPath() throws Exception {
+    String src = "package p; public class UsesRng { public double u() { return dev.cortado.runtime.Rng.uniform(1, 2, 3); } }";
+    Class<?> c = InMemoryCompiler.compileWithClassPath("p.UsesRng", src, "").type();
+    Object v = c.getMethod("u").invoke(c.getConstructor().newInstance());
+    assertTrue(v.equals(dev.cortado.runtime.Rng.uniform(1, 2, 3)));
+  }
 }
