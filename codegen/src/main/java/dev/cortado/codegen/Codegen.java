@@ -43,10 +43,26 @@ public final class Codegen {
 
   /** Choices that do not change results: the matmul kernel, and where to dump each pass. */
   public record Options(MatmulKernel matmul, Path dump) {
-    /** The reference kernels; dumps go where {@code -Dcortado.dump=DIR} says. */
+    /**
+     * The reference kernels, or the {@link MatmulKernel} class named by {@code
+     * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
+     * {@code -Dcortado.dump=DIR} says.
+     */
     public static Options defaults() {
       String d = System.getProperty("cortado.dump");
-      return new Options(new LoopMatmul(), d == null || d.isBlank() ? null : Path.of(d));
+      return new Options(matmulKernel(System.getProperty("cortado.matmul")), d == null || d.isBlank() ? null : Path.of(d));
+    }
+
+    private static MatmulKernel matmulKernel(String className) {
+      if (className == null || className.isBlank()) {
+        return new LoopMatmul();
+      }
+      try {
+        return (MatmulKernel) Class.forName(className).getConstructor().newInstance();
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IllegalArgumentException("-Dcortado.matmul=" + className
+            + ": not a public MatmulKernel class with a public no-argument constructor", e);
+      }
     }
   }
 
