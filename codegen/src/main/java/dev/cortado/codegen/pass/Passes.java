@@ -111,8 +111,8 @@ public final class Passes {
   }
 
   /**
-   * Algebraic identities that change no value: x·1, 1·x, x/1, x+0, 0+x, x-0 (where the shape
-   * stays), -(-x), transpose of transpose, reshape chains and no-op reshapes, broadcasts and
+   * Algebraic identities that change no value (x+0 and 0+x only the sign of a zero x): x·1, 1·x,
+   * x/1, x+0, 0+x, x-0 (where the shape stays), -(-x), transpose of transpose, reshape chains and no-op reshapes, broadcasts and
    * sums to the same shape, a broadcast constant in a product, and a transposed matmul operand
    * turned into the matmul's flag.
    */
