@@ -12,7 +12,7 @@ import com.github.javaparser.ast.stmt.BlockStmt;
  * The reference matmul: plain loops with literal bounds. Tiny products are unrolled into one
  * sum per element (F32 summed in double, as the interpreter does); larger ones accumulate rows of
  * op(B) scaled by one element of A into a row of the result, with vectorisable inner loops (see
- * {@link #rows}), then apply the epilogue to the finished row. Either way each element sums p
+ * {@link #accumulate}), then apply the epilogue to the finished row. Either way each element sums p
  * ascending from zero, the interpreter's order, so F64 matches it bit for bit.
  */
 public final class LoopMatmul implements MatmulKernel {
@@ -25,10 +25,8 @@ public final class LoopMatmul implements MatmulKernel {
   public void emit(Call c, BlockStmt into) {
     if ((long) c.m() * c.n() * c.k() <= UNROLL) {
       unrolled(c, into);
-    } else if (c.n() < NARROW && c.m() > c.n()) {
-      columns(c, into);
     } else {
-      rows(c, into);
+      accumulate(c, into, c.n() < NARROW && c.m() > c.n());
     }
   }
 
@@ -71,88 +69,55 @@ public final class LoopMatmul implements MatmulKernel {
   }
 
   /**
-   * op(B) is first copied into one array per row (transposing it if stored transposed), then
-   * each row of the result accumulates {@code acc[j] += a·brow[j]}: every array of the inner loop
-   * indexed by the bare loop variable, which is what C2 vectorises. The copy costs 1/m of the
-   * product; the epilogue writes the finished row.
+   * The row form ({@code byColumns} false): op(B) is first copied into one array per row
+   * (transposed if stored transposed), then each row i of the result accumulates
+   * {@code acc[j] += a·brow[j]} with a = op(A)[i,p]: every array of the inner loop indexed by the
+   * bare loop variable, which is what C2 vectorises. The column form, for narrow results (a
+   * classifier's last layer and its gradient), is its transpose: op(A) copied into one array per
+   * column, each column j accumulating {@code acc[i] += b·acol[i]} over the long dimension. The
+   * copy costs 1/m (1/n) of the product; the epilogue then writes the finished row (column).
+   * Each element sums p ascending from zero.
    */
-  private static void rows(Call c, BlockStmt into) {
-    String bs = c.scratch().rows(c.k(), c.n());
-    String acc = c.scratch().row(c.n());
+  private static void accumulate(Call c, BlockStmt into, boolean byColumns) {
+    int outer = byColumns ? c.n() : c.m();
+    int inner = byColumns ? c.m() : c.n();
+    String o = byColumns ? "j" : "i";
+    String v = byColumns ? "i" : "j";
     Lin i = Lin.var("i");
     Lin j = Lin.var("j");
     Lin p = Lin.var("p");
+    String copied = c.scratch().rows(c.k(), inner);
+    String acc = c.scratch().row(inner);
+    boolean contiguous = byColumns ? c.transA() : !c.transB();
     BlockStmt copy = new BlockStmt();
-    if (c.transB()) {
-      BlockStmt col = new BlockStmt();
-      col.addStatement(J.assign(new ArrayAccessExpr(J.at(bs, J.name("p")), J.name("j")), b(c, p, j)));
-      copy.addStatement(J.loop("j", 0, c.n(), col));
+    if (contiguous) {
+      copy.addStatement(J.call(J.call("System", "arraycopy", J.name(byColumns ? c.a() : c.b()),
+          p.times(inner).toExpr(), J.at(copied, J.name("p")), J.intLit(0), J.intLit(inner))));
     } else {
-      copy.addStatement(J.call(J.call("System", "arraycopy", J.name(c.b()), p.times(c.n()).toExpr(),
-          J.at(bs, J.name("p")), J.intLit(0), J.intLit(c.n()))));
+      BlockStmt one = new BlockStmt();
+      one.addStatement(J.assign(new ArrayAccessExpr(J.at(copied, J.name("p")), J.name(v)),
+          byColumns ? a(c, i, p) : b(c, p, j)));
+      copy.addStatement(J.loop(v, 0, inner, one));
     }
     into.addStatement(J.loop("p", 0, c.k(), copy));
 
-    BlockStmt perI = new BlockStmt();
+    BlockStmt perOuter = new BlockStmt();
     BlockStmt zero = new BlockStmt();
-    zero.addStatement(J.assign(J.at(acc, J.name("j")), J.lit(0, c.f32())));
-    perI.addStatement(J.loop("j", 0, c.n(), zero));
+    zero.addStatement(J.assign(J.at(acc, J.name(v)), J.lit(0, c.f32())));
+    perOuter.addStatement(J.loop(v, 0, inner, zero));
     BlockStmt perP = new BlockStmt();
-    String a = c.fresh().apply("a");
-    String brow = c.fresh().apply("brow");
-    perP.addStatement(J.declare(J.type(c.f32()), a, a(c, i, p)));
-    perP.addStatement(J.declare(new ArrayType(J.type(c.f32())), brow, J.at(bs, J.name("p"))));
+    String scalar = c.fresh().apply("a");
+    String row = c.fresh().apply("brow");
+    perP.addStatement(J.declare(J.type(c.f32()), scalar, byColumns ? b(c, p, j) : a(c, i, p)));
+    perP.addStatement(J.declare(new ArrayType(J.type(c.f32())), row, J.at(copied, J.name("p"))));
     BlockStmt axpy = new BlockStmt();
-    axpy.addStatement(J.addAssign(J.at(acc, J.name("j")), J.bin(MULTIPLY, J.name(a), J.at(brow, J.name("j")))));
-    perP.addStatement(J.loop("j", 0, c.n(), axpy));
-    perI.addStatement(J.loop("p", 0, c.k(), perP));
+    axpy.addStatement(J.addAssign(J.at(acc, J.name(v)), J.bin(MULTIPLY, J.name(scalar), J.at(row, J.name(v)))));
+    perP.addStatement(J.loop(v, 0, inner, axpy));
+    perOuter.addStatement(J.loop("p", 0, c.k(), perP));
     BlockStmt epi = new BlockStmt();
-    epi.addStatement(J.assign(out(c, i, j), c.epilogue().apply(J.at(acc, J.name("j")), i, j, epi)));
+    epi.addStatement(J.assign(out(c, i, j), c.epilogue().apply(J.at(acc, J.name(v)), i, j, epi)));
     c.epilogue().after(i, j, epi);
-    perI.addStatement(J.loop("j", 0, c.n(), epi));
-    into.addStatement(J.loop("i", 0, c.m(), perI));
-  }
-
-  /**
-   * For a narrow result (a classifier's last layer and its gradient): the transpose of
-   * {@link #rows}. op(A) is copied into one array per column, and each column of the result
-   * accumulates {@code acc[i] += b·acol[i]} over the long dimension; the epilogue then writes
-   * the finished column. Each element still sums p ascending from zero.
-   */
-  private static void columns(Call c, BlockStmt into) {
-    String as = c.scratch().rows(c.k(), c.m());
-    String acc = c.scratch().row(c.m());
-    Lin i = Lin.var("i");
-    Lin j = Lin.var("j");
-    Lin p = Lin.var("p");
-    BlockStmt copy = new BlockStmt();
-    if (c.transA()) {
-      copy.addStatement(J.call(J.call("System", "arraycopy", J.name(c.a()), p.times(c.m()).toExpr(),
-          J.at(as, J.name("p")), J.intLit(0), J.intLit(c.m()))));
-    } else {
-      BlockStmt row = new BlockStmt();
-      row.addStatement(J.assign(new ArrayAccessExpr(J.at(as, J.name("p")), J.name("i")), a(c, i, p)));
-      copy.addStatement(J.loop("i", 0, c.m(), row));
-    }
-    into.addStatement(J.loop("p", 0, c.k(), copy));
-
-    BlockStmt perJ = new BlockStmt();
-    BlockStmt zero = new BlockStmt();
-    zero.addStatement(J.assign(J.at(acc, J.name("i")), J.lit(0, c.f32())));
-    perJ.addStatement(J.loop("i", 0, c.m(), zero));
-    BlockStmt perP = new BlockStmt();
-    String b = c.fresh().apply("a");
-    String acol = c.fresh().apply("brow");
-    perP.addStatement(J.declare(J.type(c.f32()), b, b(c, p, j)));
-    perP.addStatement(J.declare(new ArrayType(J.type(c.f32())), acol, J.at(as, J.name("p"))));
-    BlockStmt axpy = new BlockStmt();
-    axpy.addStatement(J.addAssign(J.at(acc, J.name("i")), J.bin(MULTIPLY, J.at(acol, J.name("i")), J.name(b))));
-    perP.addStatement(J.loop("i", 0, c.m(), axpy));
-    perJ.addStatement(J.loop("p", 0, c.k(), perP));
-    BlockStmt epi = new BlockStmt();
-    epi.addStatement(J.assign(out(c, i, j), c.epilogue().apply(J.at(acc, J.name("i")), i, j, epi)));
-    c.epilogue().after(i, j, epi);
-    perJ.addStatement(J.loop("i", 0, c.m(), epi));
-    into.addStatement(J.loop("j", 0, c.n(), perJ));
+    perOuter.addStatement(J.loop(v, 0, inner, epi));
+    into.addStatement(J.loop(o, 0, outer, perOuter));
   }
 }
