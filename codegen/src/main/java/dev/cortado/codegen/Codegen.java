@@ -2,7 +2,7 @@ package dev.cortado.codegen;
 
 import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.codegen.emit.ClassEmitter;
-import dev.cortado.codegen.emit.LoopMatmul;
+import dev.cortado.codegen.emit.BlockedMatmul;
 import dev.cortado.codegen.emit.MatmulKernel;
 import dev.cortado.codegen.lower.Plan;
 import dev.cortado.codegen.pass.Passes;
@@ -44,7 +44,7 @@ public final class Codegen {
   /** Choices that do not change results: the matmul kernel, and where to dump each pass. */
   public record Options(MatmulKernel matmul, Path dump) {
     /**
-     * The reference kernels, or the {@link MatmulKernel} class named by {@code
+     * The blocked, vectorisable kernels ({@link BlockedMatmul}), or the {@link MatmulKernel} class named by {@code
      * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
      * {@code -Dcortado.dump=DIR} says.
      */
@@ -55,7 +55,7 @@ public final class Codegen {
 
     private static MatmulKernel matmulKernel(String className) {
       if (className == null || className.isBlank()) {
-        return new LoopMatmul();
+        return new BlockedMatmul();
       }
       try {
         return (MatmulKernel) Class.forName(className).getConstructor().newInstance();

@@ -116,8 +116,8 @@ public final class ClassEmitter {
 
   private final MatmulKernel.Scratch scratch = new MatmulKernel.Scratch() {
     @Override
-    public String rows(int rows, int cols) {
-      return field("rows_" + rows + "x" + cols, new ArrayType(new ArrayType(J.type(f32))),
+    public String rows(String role, int rows, int cols) {
+      return field(role + "_" + rows + "x" + cols, new ArrayType(new ArrayType(J.type(f32))),
           new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(rows)),
               new ArrayCreationLevel(J.intLit(cols))), null));
     }

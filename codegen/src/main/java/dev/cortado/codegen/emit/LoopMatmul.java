@@ -30,12 +30,12 @@ public final class LoopMatmul implements MatmulKernel {
     }
   }
 
-  private static Expression a(Call c, Lin i, Lin p) {
+  static Expression a(Call c, Lin i, Lin p) {
     Lin idx = c.transA() ? p.times(c.m()).plus(i) : i.times(c.k()).plus(p);
     return J.at(c.a(), idx.toExpr());
   }
 
-  private static Expression b(Call c, Lin p, Lin j) {
+  static Expression b(Call c, Lin p, Lin j) {
     Lin idx = c.transB() ? j.times(c.k()).plus(p) : p.times(c.n()).plus(j);
     return J.at(c.b(), idx.toExpr());
   }
@@ -45,7 +45,7 @@ public final class LoopMatmul implements MatmulKernel {
     return J.bin(MULTIPLY, c.f32() ? J.cast(J.doubleType(), x) : x, b(c, p, j));
   }
 
-  private static Expression out(Call c, Lin i, Lin j) {
+  static Expression out(Call c, Lin i, Lin j) {
     return J.at(c.out(), i.times(c.n()).plus(j).toExpr());
   }
 

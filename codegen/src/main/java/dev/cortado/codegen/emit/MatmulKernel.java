@@ -33,7 +33,15 @@ public interface MatmulKernel {
    */
   interface Scratch {
     /** A field holding {@code rows} arrays of {@code cols} elements of the model's type. */
-    String rows(int rows, int cols);
+    default String rows(int rows, int cols) {
+      return rows("rows", rows, cols);
+    }
+
+    /**
+     * As {@link #rows(int, int)}, one field per {@code role} and shape, so that one kernel can
+     * hold two working arrays of the same shape (copied operand rows and accumulator rows).
+     */
+    String rows(String role, int rows, int cols);
 
     /** A field holding one array of {@code n} elements of the model's type. */
     String row(int n);

@@ -1,0 +1,226 @@
+package dev.cortado.codegen.emit;
+
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.LESS;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
+
+import com.github.javaparser.ast.NodeList;
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
+import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.ForStmt;
+import com.github.javaparser.ast.type.ArrayType;
+import com.github.javaparser.ast.type.PrimitiveType;
+
+/**
+ * The default matmul kernel, written in the loop shape that C2 (JDK 17) vectorises: each result
+ * row accumulates {@code acc[j] = fma(a3, w3[j], fma(a2, w2[j], fma(a1, w1[j], fma(a0, w0[j],
+ * acc[j]))))}, four rows {@code w0..w3} of op(B) scaled by four elements of op(A) per pass (the
+ * summed dimension unrolled by {@value #GROUP}), every array of the inner loop a row of its own
+ * indexed by the bare loop variable. op(B) is first copied into such rows (transposed if stored
+ * transposed); a result narrower than {@link LoopMatmul#NARROW} and taller than wide is computed
+ * as its transpose, a column at a time, so the vector loop runs over the long dimension.
+ *
+ * <p>When op(B) is larger than L1 ({@value #BLOCK_BYTES} bytes) the sum is blocked: a block of
+ * rows of op(B) that fits is applied to every result row before the next block, into an
+ * accumulator row per result row (when those fit in {@value #ACC_LIMIT_BYTES} bytes).
+ *
+ * <p>Each element still sums p ascending from zero. F64 adds each product as the interpreter does
+ * ({@code acc + a0*w0[j] + a1*w1[j] + …}, left to right), so F64 results equal it bit for bit;
+ * F32 uses {@code Math.fma} in float, which rounds once per product instead of the interpreter's
+ * double sum rounded at the end. Products of at most {@link LoopMatmul#UNROLL} multiply-adds are
+ * left to {@link LoopMatmul}'s unrolled form.
+ */
+public final class BlockedMatmul implements MatmulKernel {
+  /** Rows of op(B) applied per pass of the vector loop (4 was fastest here; 8 fell to a third). */
+  static final int GROUP = 4;
+  /** Bytes of op(B) per block of the sum: L1. */
+  static final int BLOCK_BYTES = 32 * 1024;
+  /** Blocking needs an accumulator row per result row; it is skipped when those exceed this. */
+  static final int ACC_LIMIT_BYTES = 256 * 1024;
+
+  private final LoopMatmul reference = new LoopMatmul();
+
+  @Override
+  public void emit(Call c, BlockStmt into) {
+    if ((long) c.m() * c.n() * c.k() <= LoopMatmul.UNROLL) {
+      reference.emit(c, into);
+      return;
+    }
+    Form f = new Form(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
+    String rs = c.scratch().rows("rows", c.k(), f.len());
+    into.addStatement(f.copyRight(rs));
+    int bytes = c.f32() ? 4 : 8;
+    int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
+    int k4 = c.k() / GROUP * GROUP;
+    boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
+    if (blocked) {
+      blockedForm(f, rs, block, k4, into);
+    } else {
+      String acc = c.scratch().row(f.len());
+      BlockStmt perRow = new BlockStmt();
+      String row = c.fresh().apply("acc");
+      perRow.addStatement(J.declare(rowType(c), row, J.name(acc)));
+      perRow.addStatement(zero(c, row, f));
+      sum(f, rs, row, J.intLit(0), J.intLit(k4), perRow);
+      finish(f, rs, row, k4, perRow);
+      into.addStatement(J.loop(f.ov(), 0, f.outer(), perRow));
+    }
+  }
+
+  /**
+   * Zeroes one accumulator row per result row, applies op(B) a block of rows at a time to every
+   * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
+   */
+  private static void blockedForm(Form f, String rs, int block, int k4, BlockStmt into) {
+    Call c = f.c();
+    String accs = c.scratch().rows("acc", f.outer(), f.len());
+    String row = c.fresh().apply("acc");
+    BlockStmt zeroRow = new BlockStmt();
+    zeroRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
+    zeroRow.addStatement(zero(c, row, f));
+    into.addStatement(J.loop(f.ov(), 0, f.outer(), zeroRow));
+
+    BlockStmt perBlock = new BlockStmt();
+    Expression end = J.call("Math", "min", J.bin(PLUS, J.name("p0"), J.intLit(block)), J.intLit(k4));
+    perBlock.addStatement(J.declare(PrimitiveType.intType(), "p1", k4 % block == 0
+        ? J.bin(PLUS, J.name("p0"), J.intLit(block)) : end));
+    BlockStmt perRow = new BlockStmt();
+    perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
+    sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
+    perBlock.addStatement(J.loop(f.ov(), 0, f.outer(), perRow));
+    into.addStatement(stepLoop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
+
+    BlockStmt last = new BlockStmt();
+    last.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
+    finish(f, rs, row, k4, last);
+    into.addStatement(J.loop(f.ov(), 0, f.outer(), last));
+  }
+
+  /** {@code for (int p = from; p < to; p += 4)}: four elements of op(A), four rows of op(B), one vector loop. */
+  private static void sum(Form f, String rs, String row, Expression from, Expression to, BlockStmt into) {
+    Call c = f.c();
+    if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
+      return;
+    }
+    BlockStmt group = new BlockStmt();
+    String[] as = new String[GROUP];
+    String[] ws = new String[GROUP];
+    for (int g = 0; g < GROUP; g++) {
+      as[g] = c.fresh().apply("a");
+      group.addStatement(J.declare(J.type(c.f32()), as[g], f.left(Lin.var("p").plus(Lin.of(g)))));
+    }
+    for (int g = 0; g < GROUP; g++) {
+      ws[g] = c.fresh().apply("w");
+      group.addStatement(J.declare(rowType(c), ws[g], J.at(rs, Lin.var("p").plus(Lin.of(g)).toExpr())));
+    }
+    group.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, as, ws, f.vv())));
+    into.addStatement(stepLoop("p", from, to, GROUP, group));
+  }
+
+  /** The products past the last full group, then the epilogue writing the finished row. */
+  private static void finish(Form f, String rs, String row, int k4, BlockStmt into) {
+    Call c = f.c();
+    for (int p = k4; p < c.k(); p++) {
+      String a = c.fresh().apply("a");
+      String w = c.fresh().apply("w");
+      into.addStatement(J.declare(J.type(c.f32()), a, f.left(Lin.of(p))));
+      into.addStatement(J.declare(rowType(c), w, J.at(rs, J.intLit(p))));
+      into.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, new String[] {a}, new String[] {w}, f.vv())));
+    }
+    BlockStmt epi = new BlockStmt();
+    Lin o = Lin.var(f.ov());
+    Lin v = Lin.var(f.vv());
+    Lin i = f.columns() ? v : o;
+    Lin j = f.columns() ? o : v;
+    epi.addStatement(J.assign(LoopMatmul.out(c, i, j), c.epilogue().apply(J.at(row, J.name(f.vv())), i, j, epi)));
+    c.epilogue().after(i, j, epi);
+    into.addStatement(J.loop(f.vv(), 0, f.len(), epi));
+  }
+
+  /** {@code acc[v] = fma(a_g, w_g[v], …)} (F32) or {@code acc[v] + a0*w0[v] + …} (F64), p ascending. */
+  private static BlockStmt axpy(Call c, String row, String[] as, String[] ws, String v) {
+    Expression acc = J.at(row, J.name(v));
+    for (int g = 0; g < as.length; g++) {
+      Expression w = J.at(ws[g], J.name(v));
+      acc = c.f32() ? J.call("Math", "fma", J.name(as[g]), w, acc)
+          : J.bin(PLUS, acc, J.bin(MULTIPLY, J.name(as[g]), w));
+    }
+    BlockStmt b = new BlockStmt();
+    b.addStatement(J.assign(J.at(row, J.name(v)), acc));
+    return b;
+  }
+
+  private static ForStmt zero(Call c, String row, Form f) {
+    BlockStmt z = new BlockStmt();
+    z.addStatement(J.assign(J.at(row, J.name(f.vv())), J.lit(0, c.f32())));
+    return J.loop(f.vv(), 0, f.len(), z);
+  }
+
+  private static ArrayType rowType(Call c) {
+    return new ArrayType(J.type(c.f32()));
+  }
+
+  /** {@code for (int v = from; v < to; v += step) body}. */
+  private static ForStmt stepLoop(String v, Expression from, Expression to, int step, BlockStmt body) {
+    ForStmt f = new ForStmt();
+    f.setInitialization(new NodeList<>(new VariableDeclarationExpr(
+        new com.github.javaparser.ast.body.VariableDeclarator(PrimitiveType.intType(), v, from))));
+    f.setCompare(J.bin(LESS, J.name(v), to));
+    f.setUpdate(new NodeList<>(new AssignExpr(J.name(v), J.intLit(step), AssignExpr.Operator.PLUS)));
+    f.setBody(body);
+    return f;
+  }
+
+  /**
+   * The product as row updates: by rows, result row i is {@code Σ_p op(A)[i,p]·op(B)[p,·]}, a
+   * vector over j; by columns (narrow results), result column j is {@code Σ_p op(B)[p,j]·op(A)[·,p]},
+   * a vector over i. {@code outer} counts the rows updated, {@code len} is the vector length.
+   */
+  private record Form(Call c, boolean columns) {
+    int outer() {
+      return columns ? c.n() : c.m();
+    }
+
+    int len() {
+      return columns ? c.m() : c.n();
+    }
+
+    /** The outer loop variable. */
+    String ov() {
+      return columns ? "j" : "i";
+    }
+
+    /** The vector loop variable. */
+    String vv() {
+      return columns ? "i" : "j";
+    }
+
+    /** The scalar multiplying row p of the copied operand in the current result row. */
+    Expression left(Lin p) {
+      Lin o = Lin.var(ov());
+      return columns ? LoopMatmul.b(c, p, o) : LoopMatmul.a(c, o, p);
+    }
+
+    /** Copies op(B) (by rows) or op(A)ᵀ (by columns) into {@code rs[p]}, one array per p. */
+    ForStmt copyRight(String rs) {
+      boolean contiguous = columns ? c.transA() : !c.transB();
+      BlockStmt copy = new BlockStmt();
+      Lin p = Lin.var("p");
+      if (contiguous) {
+        copy.addStatement(J.call(J.call("System", "arraycopy", J.name(columns ? c.a() : c.b()),
+            p.times(len()).toExpr(), J.at(rs, J.name("p")), J.intLit(0), J.intLit(len()))));
+      } else {
+        Lin v = Lin.var(vv());
+        Expression src = columns ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v);
+        BlockStmt body = new BlockStmt();
+        body.addStatement(J.assign(new ArrayAccessExpr(J.name("row"), J.name(vv())), src));
+        copy.addStatement(J.declare(rowType(c), "row", J.at(rs, J.name("p"))));
+        copy.addStatement(J.loop(vv(), 0, len(), body));
+      }
+      return J.loop("p", 0, c.k(), copy);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.cortado.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.codegen.emit.BlockedMatmul;
+import dev.cortado.codegen.emit.LoopMatmul;
+import dev.cortado.interp.Interpreter;
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.GraphBuilder;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import dev.cortado.ir.VariableInfo;
+import dev.cortado.op.Op;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The default kernel ({@link BlockedMatmul}) in each of its forms: rows or columns (narrow
+ * results), a sum shorter than one group of 4, a remainder after the groups, blocked over the
+ * sum with a full or a partial last block. F64 equals the interpreter bit for bit (each element
+ * still sums p ascending); F32 (float fma) stays within the rounding bound of a k-term float sum,
+ * {@code k·2⁻²³·Σ|a·b|} plus the interpreter's own final rounding.
+ */
+class BlockedMatmulTest {
+  private static final String FORMS = """
+      9, 20, 7, false, false, rows with a remainder
+      9, 20, 3, true, true, rows shorter than a group
+      9, 20, 419, false, false, rows blocked with a partial block
+      9, 20, 419, false, true, rows blocked with a partial block over op(B) stored transposed
+      8, 64, 256, true, false, rows blocked in full blocks
+      300, 3, 50, false, false, columns blocked
+      300, 3, 50, true, true, columns blocked over op(A) stored transposed
+      20, 3, 9, true, false, columns with a remainder
+      """;
+
+  private static Graph graph(int m, int n, int k, boolean ta, boolean tb, DType dtype, SplittableRandom r) {
+    GraphBuilder b = new GraphBuilder("blocked_" + m + "_" + n + "_" + k + "_" + ta + tb + dtype, dtype);
+    Node a = b.input("a", ta ? Shape.of(k, m) : Shape.of(m, k));
+    double[] wv = new double[k * n];
+    for (int i = 0; i < wv.length; i++) {
+      wv[i] = dtype == DType.F32 ? (float) r.nextDouble(-1, 1) : r.nextDouble(-1, 1);
+    }
+    Node w = b.variable("w", tb ? Shape.of(n, k) : Shape.of(k, n), VariableInfo.Role.PARAMETER, true, wv);
+    Node bias = b.variable("bias", Shape.of(n), VariableInfo.Role.PARAMETER, true, new double[n]);
+    Node mm = b.matmul(a, w, ta, tb);
+    Node pre = b.add(mm, bias);
+    b.output("pre", pre);
+    b.output("act", b.mul(b.unary(Op.TANH, pre), pre));
+    b.output("bound", b.matmul(b.unary(Op.ABS, a), b.unary(Op.ABS, w), ta, tb));
+    return b.build();
+  }
+
+  private static Map<String, double[]> input(int m, int k, DType dtype, SplittableRandom r) {
+    double[] av = new double[m * k];
+    for (int i = 0; i < av.length; i++) {
+      av[i] = dtype == DType.F32 ? (float) r.nextDouble(-1, 1) : r.nextDouble(-1, 1);
+    }
+    return Map.of("a", av);
+  }
+
+  @ParameterizedTest(name = "{5}: m={0} n={1} k={2} transA={3} transB={4}")
+  @CsvSource(textBlock = FORMS)
+  void f64MatchesTheInterpreterExactlyWithBothKernels(int m, int n, int k, boolean ta, boolean tb, String form) {
+    SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k);
+    Graph g = graph(m, n, k, ta, tb, DType.F64, r);
+    Map<String, double[]> in = input(m, k, DType.F64, r);
+    Map<String, double[]> want = new Interpreter(g).predict(in);
+    for (var kernel : new dev.cortado.codegen.emit.MatmulKernel[] {new BlockedMatmul(), new LoopMatmul()}) {
+      Map<String, double[]> got = Codegen.compile(g, form, new Codegen.Options(kernel, null)).predict(in);
+      assertArrayEquals(want.get("pre"), got.get("pre"), kernel.getClass().getSimpleName());
+      assertArrayEquals(want.get("act"), got.get("act"), kernel.getClass().getSimpleName());
+    }
+  }
+
+  @ParameterizedTest(name = "{5}: m={0} n={1} k={2} transA={3} transB={4}")
+  @CsvSource(textBlock = FORMS)
+  void f32StaysWithinTheRoundingBoundOfAFloatSum(int m, int n, int k, boolean ta, boolean tb, String form) {
+    SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k + 1);
+    Graph g = graph(m, n, k, ta, tb, DType.F32, r);
+    Map<String, double[]> in = input(m, k, DType.F32, r);
+    Map<String, double[]> want = new Interpreter(g).predict(in);
+    Map<String, double[]> got = Codegen.compile(g, form, Codegen.Options.defaults()).predict(in);
+    double[] bound = want.get("bound");
+    double[] pre = got.get("pre");
+    assertEquals(m * n, pre.length);
+    for (int e = 0; e < pre.length; e++) {
+      double w = want.get("pre")[e];
+      double tol = k * 0x1p-23 * bound[e] + Math.ulp((float) w);
+      assertTrue(Math.abs(pre[e] - w) <= tol, form + " element " + e + ": " + pre[e] + " vs " + w + ", tolerance " + tol);
+    }
+  }
+
+  @ParameterizedTest(name = "{5}")
+  @CsvSource(textBlock = FORMS)
+  void emitsTheFormItIsNamedFor(int m, int n, int k, boolean ta, boolean tb, String form) {
+    Graph g = graph(m, n, k, ta, tb, DType.F32, new SplittableRandom(1));
+    String src = Codegen.generateSource(g, form, 1, "p", "C", Codegen.Options.defaults());
+    assertTrue(src.contains("Math.fma("), "float kernels use fma");
+    assertEquals(form.contains("blocked"), src.contains("p0 += "), "blocked over the sum");
+    assertEquals(form.contains("partial"), src.contains("Math.min((p0"), "a partial last block");
+  }
+}
