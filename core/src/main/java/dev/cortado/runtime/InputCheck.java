@@ -66,16 +66,15 @@ public final class InputCheck {
     for (int d : s) {
       row *= d == ModelSpec.BATCH ? 1 : d;
     }
-    String shape = ModelSpec.text(s);
     if (!hasBatch(s)) {
       if (length != row) {
-        throw new IllegalArgumentException("input '" + name + "' of shape " + shape + " needs " + row
+        throw new IllegalArgumentException("input '" + name + "' of shape " + ModelSpec.text(s) + " needs " + row
             + " values, got " + length);
       }
       return 1;
     }
     if (length == 0 || length % row != 0) {
-      throw new IllegalArgumentException("input '" + name + "' of shape " + shape
+      throw new IllegalArgumentException("input '" + name + "' of shape " + ModelSpec.text(s)
           + " needs a positive multiple of " + row + " values (rows of " + row + "), got " + length);
     }
     return (int) (length / row);

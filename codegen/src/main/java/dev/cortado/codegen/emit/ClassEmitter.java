@@ -128,6 +128,12 @@ public final class ClassEmitter {
           new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
     }
 
+    @Override
+    public String doubles(int n) {
+      return field("doubles_" + n, new ArrayType(J.doubleType()),
+          new ArrayCreationExpr(J.doubleType(), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
+    }
+
     private String field(String key, Type type, Expression alloc) {
       return scratchByShape.computeIfAbsent(key, k -> {
         String name = storage.namer.name("scratch_" + k);

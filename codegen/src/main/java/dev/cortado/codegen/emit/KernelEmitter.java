@@ -230,15 +230,26 @@ final class KernelEmitter {
     return z;
   }
 
-  /** Per row of the last axis: the maximum, then Σ e^(x-max), as the interpreter computes them. */
-  private Lin rowStats(String in, int n, Lin row, BlockStmt blk, String max, String sum) {
+  /**
+   * Per row of the last axis: the maximum, then Σ e^(x-max), as the interpreter computes them;
+   * with {@code keep} (a double scratch row) each e^(x-max) is also kept, so softmax calls exp
+   * once per element.
+   */
+  private Lin rowStats(String in, int n, Lin row, BlockStmt blk, String max, String sum, String keep) {
     Lin j = n == 1 ? Lin.ZERO : Lin.var("j");
     Lin at = row.times(n).plus(j);
     blk.addStatement(J.declare(J.doubleType(), max, J.field("Double", "NEGATIVE_INFINITY")));
     blk.addStatement(overLast(n, J.assign(J.name(max), J.call("Math", "max", J.name(max), J.at(in, at.toExpr())))));
     blk.addStatement(J.declare(J.doubleType(), sum, J.dlit(0)));
-    blk.addStatement(overLast(n, J.assign(J.name(sum), J.bin(PLUS, J.name(sum),
-        J.call("Math", "exp", J.bin(MINUS, J.at(in, at.toExpr()), J.name(max)))))));
+    Expression e = J.call("Math", "exp", J.bin(MINUS, J.at(in, at.toExpr()), J.name(max)));
+    if (keep == null) {
+      blk.addStatement(overLast(n, J.assign(J.name(sum), J.bin(PLUS, J.name(sum), e))));
+    } else {
+      BlockStmt both = new BlockStmt();
+      both.addStatement(J.assign(J.at(keep, j.toExpr()), e));
+      both.addStatement(J.assign(J.name(sum), J.bin(PLUS, J.name(sum), J.at(keep, j.toExpr()))));
+      blk.addStatement(n == 1 ? both : J.loop("j", 0, n, both));
+    }
     return at;
   }
 
@@ -258,14 +269,16 @@ final class KernelEmitter {
     int rows = Iter.size(dims(in)) / n;
     Lin row = rows == 1 ? Lin.ZERO : Lin.var("r");
     BlockStmt blk = new BlockStmt();
-    Lin at = rowStats(src, n, row, blk, "max", "sum");
+    boolean log = r.op() == Op.LOG_SOFTMAX;
+    String keep = log ? null : scratch.doubles(n);
+    Lin at = rowStats(src, n, row, blk, "max", "sum", keep);
     Expression z = J.bin(MINUS, J.at(src, at.toExpr()), J.name("max"));
     Expression v;
-    if (r.op() == Op.LOG_SOFTMAX) {
+    if (log) {
       blk.addStatement(J.declare(J.doubleType(), "lse", J.call("Math", "log", J.name("sum"))));
       v = J.bin(MINUS, z, J.name("lse"));
     } else {
-      v = J.bin(DIVIDE, J.call("Math", "exp", z), J.name("sum"));
+      v = J.bin(DIVIDE, J.at(keep, (n == 1 ? Lin.ZERO : Lin.var("j")).toExpr()), J.name("sum"));
     }
     blk.addStatement(overLast(n, J.assign(J.at(out(r), at.toExpr()), x.lib(v))));
     body.block.addStatement(rows == 1 ? blk : J.loop("r", 0, rows, blk));
@@ -279,7 +292,7 @@ final class KernelEmitter {
     Lin row = rows == 1 ? Lin.ZERO : Lin.var("r");
     body.block.addStatement(J.declare(J.doubleType(), "total", J.dlit(0)));
     BlockStmt blk = new BlockStmt();
-    Lin at = rowStats(z, n, row, blk, "max", "sum");
+    Lin at = rowStats(z, n, row, blk, "max", "sum", null);
     blk.addStatement(J.declare(J.doubleType(), "lse", J.call("Math", "log", J.name("sum"))));
     Expression ls = J.bin(MINUS, J.bin(MINUS, J.at(z, at.toExpr()), J.name("max")), J.name("lse"));
     blk.addStatement(overLast(n, J.assign(J.name("total"),

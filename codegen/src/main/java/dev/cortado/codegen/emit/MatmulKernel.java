@@ -45,6 +45,9 @@ public interface MatmulKernel {
 
     /** A field holding one array of {@code n} elements of the model's type. */
     String row(int n);
+
+    /** A field holding one {@code double[n]}, whatever the model's type. */
+    String doubles(int n);
   }
 
   /** One matmul to emit. {@code fresh} makes unique local names. */
