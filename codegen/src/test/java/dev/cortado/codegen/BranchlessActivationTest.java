@@ -1,0 +1,71 @@
+package dev.cortado.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.interp.Interpreter;
+import dev.cortado.ir.Attrs;
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.GraphBuilder;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import dev.cortado.op.Op;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * RELU ({@code Math.max(x, 0)}) and the ReLU derivative STEP(x; 0) ({@code min(max(x·2^k, 0), 1)})
+ * are emitted without a branch; they equal the interpreter's selects bit for bit on every
+ * non-NaN value where a scaled form could go wrong: ±0, the smallest subnormals, the largest
+ * finite values, infinities. A NaN gives NaN (the interpreter gives 0): pinned here so that a
+ * change to it is a decision.
+ */
+class BranchlessActivationTest {
+  private static final double[] F32_EDGES = {0.0, -0.0, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+      Float.MAX_VALUE, -Float.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.5, -2.25, 1e-30,
+      -1e-30, 3e38, 0.5};
+  private static final double[] F64_EDGES = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL,
+      Double.MAX_VALUE, -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.5, -2.25, 1e-300,
+      -1e-300, 3e307, 0.5};
+
+  private static Graph graph(DType dtype, int n) {
+    GraphBuilder b = new GraphBuilder("edges_" + dtype, dtype);
+    Node x = b.input("x", Shape.of(n));
+    b.output("relu", b.unary(Op.RELU, x));
+    b.output("step", b.apply(Op.STEP, Attrs.value(0), x));
+    b.output("leaky_step", b.apply(Op.STEP, Attrs.value(0.25), x));
+    return b.build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void equalTheInterpreterOnEveryNonNanValue(DType dtype) {
+    double[] edges = dtype == DType.F32 ? F32_EDGES : F64_EDGES;
+    Graph g = graph(dtype, edges.length);
+    Map<String, double[]> in = Map.of("x", edges);
+    Map<String, double[]> want = new Interpreter(g).predict(in);
+    Map<String, double[]> got = Codegen.compile(g, "edges", Codegen.Options.defaults()).predict(in);
+    for (String out : want.keySet()) {
+      for (int i = 0; i < edges.length; i++) {
+        assertEquals(Double.doubleToRawLongBits(want.get(out)[i]), Double.doubleToRawLongBits(got.get(out)[i]),
+            out + "(" + edges[i] + "): " + got.get(out)[i] + ", interpreter " + want.get(out)[i]);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void nanPropagatesWhereTheInterpreterGivesZero(DType dtype) {
+    Graph g = graph(dtype, 1);
+    Map<String, double[]> in = Map.of("x", new double[] {Double.NaN});
+    Map<String, double[]> want = new Interpreter(g).predict(in);
+    Map<String, double[]> got = Codegen.compile(g, "nan", Codegen.Options.defaults()).predict(in);
+    assertEquals(0.0, want.get("relu")[0]);
+    assertEquals(0.0, want.get("step")[0]);
+    assertTrue(Double.isNaN(got.get("relu")[0]), "relu(NaN) = " + got.get("relu")[0]);
+    assertTrue(Double.isNaN(got.get("step")[0]), "step(NaN) = " + got.get("step")[0]);
+    assertEquals(0.25, got.get("leaky_step")[0], "STEP with a non-zero alpha keeps the select");
+  }
+}
