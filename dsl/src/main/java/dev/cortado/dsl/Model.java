@@ -96,6 +96,18 @@ public final class Model {
     return variables().stream().filter(VariableSummary::trainable).toList();
   }
 
+  /**
+   * The trainable variables' current values in {@code exe}, by full name in declaration order
+   * (TensorFlow's {@code sess.run(tf.trainable_variables())}): copies, row-major.
+   */
+  public Map<String, double[]> trainableVariables(Executable exe) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (VariableSummary v : trainableVariables()) {
+      out.put(v.name(), exe.parameter(v.name()));
+    }
+    return out;
+  }
+
   /** The regularization terms that {@code minimize(loss)} added because the loss did not contain them. */
   public List<String> addedRegularizationTerms() {
     return addedTerms;

@@ -176,4 +176,16 @@ class ScopesAndCollectionsTest {
         new ArrayList<>(check.worstRelativeError().keySet()));
     assertTrue(check.passes(1e-5), check.toString());
   }
+
+  @Test
+  void trainableVariablesShowTheCurrentValues() {
+    Model model = withRegularizers(false);
+    Executable exe = model.interpret(sgd(0.1));
+    exe.trainStep(Map.of("x", new double[] {0.5, -1, 2, 0.3}, "y", new double[] {1, -1}));
+    Map<String, double[]> values = model.trainableVariables(exe);
+    assertEquals(List.of("fc1/kernel", "fc1/bias", "fc2/kernel", "fc2/bias"), new ArrayList<>(values.keySet()));
+    assertArrayEquals(exe.parameter("fc2/kernel"), values.get("fc2/kernel"));
+    values.get("fc1/bias")[0] = 42;
+    assertTrue(exe.parameter("fc1/bias")[0] != 42, "the values are copies");
+  }
 }

@@ -68,10 +68,20 @@ public final class DigitsClassifier {
       LossCurve.write(history, curve);
     }
     double accuracy = t.evaluate(exe, test).get("accuracy");
+    if (show) {
+      System.out.println("\nTrainable variables after training (first values):");
+      model.trainableVariables(exe).forEach((name, v) -> System.out.printf("  %-11s %6d values: %s%n", name,
+          v.length, java.util.Arrays.toString(java.util.Arrays.copyOf(v, Math.min(4, v.length)))));
+    }
     return new Result(accuracy, history.epochs(), history);
   }
 
+  /** {@code --source} prints the Java that {@code compile} generates for a batch of 32 and exits. */
   public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[0].equals("--source")) {
+      System.out.println(model().generateSource("digits", "DigitsStep", adamW(1e-3).weightDecay(1e-2), 32));
+      return;
+    }
     long start = System.nanoTime();
     Path curve = Path.of("digits-curve.png").toAbsolutePath();
     Result r = run(100, true, curve);
