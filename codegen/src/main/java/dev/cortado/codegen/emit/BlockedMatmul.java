@@ -130,14 +130,53 @@ public final class BlockedMatmul implements MatmulKernel {
       into.addStatement(J.declare(rowType(c), w, J.at(rs, J.intLit(p))));
       into.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, new String[] {a}, new String[] {w}, f.vv())));
     }
-    BlockStmt epi = new BlockStmt();
     Lin o = Lin.var(f.ov());
     Lin v = Lin.var(f.vv());
     Lin i = f.columns() ? v : o;
     Lin j = f.columns() ? o : v;
+    if (!f.columns()) {
+      finishRow(c, row, i, into);
+      return;
+    }
+    BlockStmt epi = new BlockStmt();
     epi.addStatement(J.assign(LoopMatmul.out(c, i, j), c.epilogue().apply(J.at(row, J.name(f.vv())), i, j, epi)));
     c.epilogue().after(i, j, epi);
     into.addStatement(J.loop(f.vv(), 0, f.len(), epi));
+  }
+
+  /**
+   * Result row i, finished in working rows and copied out: the epilogue applied in place in the
+   * accumulator row, {@code System.arraycopy} into {@code out} at {@code i*n}, then each value
+   * fused after the matmul computed from that row into a row of its own and copied out the same
+   * way. A loop storing at {@code out[i*n + j]} was 2.6 times slower here (C2 does not vectorise
+   * it). The epilogue reads its other operands at (i, j) or broadcast, so filling row i after
+   * reading it is safe even when {@code out} shares an operand's buffer.
+   */
+  private static void finishRow(Call c, String row, Lin i, BlockStmt into) {
+    Lin j = Lin.var("j");
+    Expression at = J.at(row, J.name("j"));
+    if (!c.epilogue().isIdentity()) {
+      BlockStmt epi = new BlockStmt();
+      epi.addStatement(J.assign(at.clone(), c.epilogue().apply(at.clone(), i, j, epi)));
+      into.addStatement(J.loop("j", 0, c.n(), epi));
+    }
+    Expression offset = i.times(c.n()).toExpr();
+    into.addStatement(J.call(J.call("System", "arraycopy", J.name(row), J.intLit(0), J.name(c.out()), offset,
+        J.intLit(c.n()))));
+    java.util.List<String> fused = c.epilogue().fusedArrays();
+    if (fused.isEmpty()) {
+      return;
+    }
+    String rows = c.scratch().rows("fused", fused.size(), c.n());
+    for (int k = 0; k < fused.size(); k++) {
+      String fr = c.fresh().apply("fused");
+      into.addStatement(J.declare(rowType(c), fr, J.at(rows, J.intLit(k))));
+      BlockStmt body = new BlockStmt();
+      body.addStatement(J.assign(J.at(fr, J.name("j")), c.epilogue().fused(k, at.clone(), i, j, body)));
+      into.addStatement(J.loop("j", 0, c.n(), body));
+      into.addStatement(J.call(J.call("System", "arraycopy", J.name(fr), J.intLit(0), J.name(fused.get(k)),
+          offset.clone(), J.intLit(c.n()))));
+    }
   }
 
   /** {@code acc[v] = fma(a_g, w_g[v], …)} (F32) or {@code acc[v] + a0*w0[v] + …} (F64), p ascending. */

@@ -163,6 +163,17 @@ final class KernelEmitter {
           where.addStatement(J.assign(J.at(out(f), at.flatIndex().toExpr()), x.compute(f, at, body.in(where), Map.of())));
         }
       }
+
+      @Override
+      public List<String> fusedArrays() {
+        return fused.stream().map(f -> out(f)).toList();
+      }
+
+      @Override
+      public Expression fused(int k, Expression stored, Lin i, Lin j, BlockStmt where) {
+        Iter at = new Iter(o, new Lin[] {i, j}, false);
+        return x.compute(fused.get(k), at, body.in(where), Map.of(root, stored));
+      }
     };
     String sa = x.storage().array(plan.home(m.input(0)));
     String sb = x.storage().array(plan.home(m.input(1)));

@@ -25,6 +25,24 @@ public interface MatmulKernel {
      * into this matmul that read it (an activation kept beside its pre-activation).
      */
     void after(Lin i, Lin j, BlockStmt where);
+
+    /**
+     * The arrays the values fused after this matmul are stored in, in the order {@link #fused}
+     * computes them: the alternative to {@link #after} for a kernel that finishes a whole row at
+     * once.
+     */
+    default java.util.List<String> fusedArrays() {
+      return java.util.List.of();
+    }
+
+    /**
+     * Value {@code k} fused after this matmul at (i, j), given the finished value there as
+     * {@code stored} (which the kernel may hold in a working row rather than in {@code out}); may
+     * add statements to {@code where}. Values fused earlier are read from their arrays.
+     */
+    default Expression fused(int k, Expression stored, Lin i, Lin j, BlockStmt where) {
+      throw new UnsupportedOperationException("no value fused after this matmul");
+    }
   }
 
   /**
