@@ -77,8 +77,12 @@ public final class GraphBuilder {
       throw new IllegalArgumentException("variable '" + varName + "' has shape " + shape
           + ": a variable's shape cannot contain BATCH");
     }
-    Node n = add(Op.VARIABLE, Attrs.shape(shape), List.of(), shape, varName);
-    variables.put(varName, new VariableInfo(varName, n, role, trainable, initial.clone()));
+    Node n = new Node(nodes.size(), Op.VARIABLE, List.of(), shape, dtype, Attrs.shape(shape), varName);
+    // VariableInfo checks the initial values' length: build it before the node joins the graph,
+    // so a rejected variable leaves the builder as it was
+    VariableInfo info = new VariableInfo(varName, n, role, trainable, initial.clone());
+    nodes.add(n);
+    variables.put(varName, info);
     return n;
   }
 

@@ -66,6 +66,20 @@ class GraphTest {
   }
 
   @Test
+  void aVariableWithTheWrongNumberOfInitialValuesLeavesTheBuilderAsItWas() {
+    GraphBuilder b = new GraphBuilder("g", DType.F64);
+    b.input("x", Shape.of(2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> b.variable("w", Shape.of(2, 3), VariableInfo.Role.PARAMETER, true, new double[5]));
+    assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("[2, 3]"), e.getMessage());
+    assertEquals(1, b.nodes().size());
+    assertTrue(b.variables().isEmpty());
+    Node w = b.variable("w", Shape.of(2, 3), VariableInfo.Role.PARAMETER, true, new double[6]);
+    assertEquals(1, w.id());
+    b.build();
+  }
+
+  @Test
   void printsOneNodePerLine() {
     GraphBuilder b = new GraphBuilder("g", DType.F64);
     Node x = b.input("x", Shape.of(Shape.BATCH, 2));
