@@ -41,12 +41,7 @@ public final class Dataset {
     if (classNames.isEmpty()) {
       throw new IllegalArgumentException("a classification set needs at least one class");
     }
-    for (int r = 0; r < labels.length; r++) {
-      if (labels[r] < 0 || labels[r] >= classNames.size()) {
-        throw new IllegalArgumentException("label " + labels[r] + " of row " + r
-            + " lies outside the classes 0.." + (classNames.size() - 1));
-      }
-    }
+    // oneHot rejects a label outside the classes, naming it and its row
     return new Dataset(features.clone(), featureCount, oneHot(labels, classNames.size()),
         classNames.size(), labels.clone(), List.copyOf(classNames));
   }
