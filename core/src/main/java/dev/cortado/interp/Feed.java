@@ -1,9 +1,7 @@
 package dev.cortado.interp;
 
 import dev.cortado.ir.Graph;
-import dev.cortado.ir.Node;
 import dev.cortado.runtime.InputCheck;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,27 +20,18 @@ final class Feed {
     return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length);
   }
 
-  /** The inputs that the given nodes depend on, in declaration order. */
-  static Set<String> inputsNeeded(Graph g, Iterable<Node> targets) {
-    boolean[] seen = new boolean[g.nodes().size()];
-    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
-    targets.forEach(todo::add);
+  /**
+   * The inputs among the nodes marked in {@code want} (indexed by node id), in declaration order,
+   * so the first mismatch reported does not depend on the graph's shape.
+   */
+  static Set<String> inputsNeeded(Graph g, boolean[] want) {
     Set<String> out = new java.util.LinkedHashSet<>();
-    while (!todo.isEmpty()) {
-      Node n = todo.pop();
-      if (seen[n.id()]) {
-        continue;
+    g.inputs().forEach((name, n) -> {
+      if (want[n.id()]) {
+        out.add(name);
       }
-      seen[n.id()] = true;
-      if (n.op() == dev.cortado.op.Op.INPUT) {
-        out.add(n.name());
-      }
-      todo.addAll(n.inputs());
-    }
-    // in declaration order, so the first mismatch reported does not depend on the graph's shape
-    Set<String> ordered = new java.util.LinkedHashSet<>(g.inputs().keySet());
-    ordered.retainAll(out);
-    return ordered;
+    });
+    return out;
   }
 
   static double[] toDouble(float[] f) {
@@ -59,9 +48,5 @@ final class Feed {
       f[i] = (float) d[i];
     }
     return f;
-  }
-
-  static String shapeText(int[] s) {
-    return Arrays.toString(s);
   }
 }

@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The reference interpreter: runs a graph node by node with the ops' own evaluation, in double
@@ -41,8 +40,6 @@ public final class Interpreter implements Executable {
 
   /** Evaluates the given nodes for these inputs; {@code training} turns dropout on. */
   public List<NDArray> run(Map<String, double[]> inputs, List<Node> targets, boolean training) {
-    Set<String> needed = Feed.inputsNeeded(graph, targets);
-    int batch = Feed.batchSize(graph, inputs, needed);
     NDArray[] memo = new NDArray[graph.nodes().size()];
     boolean[] want = new boolean[memo.length];
     int max = -1;
@@ -55,6 +52,7 @@ public final class Interpreter implements Executable {
         todo.addAll(n.inputs());
       }
     }
+    int batch = Feed.batchSize(graph, inputs, Feed.inputsNeeded(graph, want));
     EvalContext ctx = new Ctx(inputs, batch, training);
     for (int i = 0; i <= max; i++) {
       if (!want[i]) {
