@@ -151,9 +151,8 @@ public final class ModelBuilder {
           + "' (use scope(...) for a prefix)");
     }
     String full = prefix() + varName;
-    boolean reuse = !scopes.isEmpty() && scopes.get(scopes.size() - 1).reuse();
     Variable existing = variables.get(full);
-    if (reuse) {
+    if (currentReuse()) {
       if (existing == null) {
         throw new IllegalArgumentException("variable '" + full + "' does not exist, so it cannot be reused: create it "
             + "first in scope(\"" + scopePath() + "\", ...), or open this scope with scope(...) instead of reuseScope(...)");
