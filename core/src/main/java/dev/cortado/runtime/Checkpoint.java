@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <ul>
  *   <li>every parameter under its full name ({@code "fc1/kernel"}), with its shape;
- *   <li>every optimizer state tensor under {@code "state/" + name} ({@code "state/fc1/kernel/m"}),
+ *   <li>every optimizer state tensor under {@code "state/" + name} ({@code "state/fc1/kernel/exp_avg"}),
  *       with the flat shape {@code [length]}, since the interface gives no shape for state;
  *   <li>in {@code __metadata__}: {@code "format": "cortado-checkpoint/1"} and each run-time
  *       scalar as {@code "hyperparameter/" + name} (such as a schedule's {@code lr_multiplier}),
