@@ -3,7 +3,6 @@ package dev.cortado.autodiff;
 import dev.cortado.ir.GraphBuilder;
 import dev.cortado.ir.Node;
 import dev.cortado.ir.ShapeException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,12 +77,10 @@ public final class Autodiff {
         }
       }
       Map<Node, Node> out = new LinkedHashMap<>();
-      List<Node> zeros = new ArrayList<>();
       for (Node w : wrt) {
         Node g = w.id() < n ? grad[w.id()] : null;
         if (g == null) {
           g = b.broadcastTo(b.constant(0.0), w.shape());
-          zeros.add(w);
         }
         out.put(w, g);
       }
