@@ -4,6 +4,7 @@ import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.codegen.emit.ClassEmitter;
 import dev.cortado.codegen.emit.BlockedMatmul;
 import dev.cortado.codegen.emit.MatmulKernel;
+import dev.cortado.codegen.emit.VectorMatmul;
 import dev.cortado.codegen.lower.Plan;
 import dev.cortado.codegen.pass.Passes;
 import dev.cortado.codegen.pass.Passes.Entry;
@@ -44,7 +45,9 @@ public final class Codegen {
   /** Choices that do not change results: the matmul kernel, and where to dump each pass. */
   public record Options(MatmulKernel matmul, Path dump) {
     /**
-     * The blocked, vectorisable kernels ({@link BlockedMatmul}), or the {@link MatmulKernel} class named by {@code
+     * The Vector API kernels ({@link VectorMatmul}) when this JVM was started with {@code
+     * --add-modules jdk.incubator.vector}, else the blocked, auto-vectorised ones ({@link
+     * BlockedMatmul}), or the {@link MatmulKernel} class named by {@code
      * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
      * {@code -Dcortado.dump=DIR} says.
      */
@@ -55,7 +58,7 @@ public final class Codegen {
 
     private static MatmulKernel matmulKernel(String className) {
       if (className == null || className.isBlank()) {
-        return new BlockedMatmul();
+        return VectorMatmul.available() ? VectorMatmul.preferred() : new BlockedMatmul();
       }
       try {
         return (MatmulKernel) Class.forName(className).getConstructor().newInstance();

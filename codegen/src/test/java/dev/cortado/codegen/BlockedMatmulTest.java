@@ -38,7 +38,7 @@ class BlockedMatmulTest {
       20, 3, 9, true, false, columns with a remainder
       """;
 
-  private static Graph graph(int m, int n, int k, boolean ta, boolean tb, DType dtype, SplittableRandom r) {
+  static Graph graph(int m, int n, int k, boolean ta, boolean tb, DType dtype, SplittableRandom r) {
     GraphBuilder b = new GraphBuilder("blocked_" + m + "_" + n + "_" + k + "_" + ta + tb + dtype, dtype);
     Node a = b.input("a", ta ? Shape.of(k, m) : Shape.of(m, k));
     double[] wv = new double[k * n];
@@ -55,7 +55,7 @@ class BlockedMatmulTest {
     return b.build();
   }
 
-  private static Map<String, double[]> input(int m, int k, DType dtype, SplittableRandom r) {
+  static Map<String, double[]> input(int m, int k, DType dtype, SplittableRandom r) {
     double[] av = new double[m * k];
     for (int i = 0; i < av.length; i++) {
       av[i] = dtype == DType.F32 ? (float) r.nextDouble(-1, 1) : r.nextDouble(-1, 1);
@@ -99,7 +99,7 @@ class BlockedMatmulTest {
   @CsvSource(textBlock = FORMS)
   void emitsTheFormItIsNamedFor(int m, int n, int k, boolean ta, boolean tb, String form) {
     Graph g = graph(m, n, k, ta, tb, DType.F32, new SplittableRandom(1));
-    String src = Codegen.generateSource(g, form, 1, "p", "C", Codegen.Options.defaults());
+    String src = Codegen.generateSource(g, form, 1, "p", "C", new Codegen.Options(new BlockedMatmul(), null));
     assertTrue(src.contains("Math.fma("), "float kernels use fma");
     assertEquals(form.contains("blocked"), src.contains("p0 += "), "blocked over the sum");
     assertEquals(form.contains("partial"), src.contains("Math.min((p0"), "a partial last block");

@@ -183,7 +183,12 @@ public final class InMemoryCompiler {
         return source;
       }
     }));
-    List<String> options = List.of("-classpath", classPath, "-proc:none", "-g:none", "-Xlint:none", "-nowarn");
+    List<String> options = new java.util.ArrayList<>(
+        List.of("-classpath", classPath, "-proc:none", "-g:none", "-Xlint:none", "-nowarn"));
+    if (sources.values().stream().anyMatch(src -> src.contains("jdk.incubator.vector."))) {
+      // a Vector API kernel (emit.VectorMatmul): javac resolves only java.se modules by default
+      options.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    }
     boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
     if (!ok) {
       throw new GeneratedCodeException(report(sources, diagnostics));

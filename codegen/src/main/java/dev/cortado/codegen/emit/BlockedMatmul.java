@@ -110,7 +110,7 @@ public final class BlockedMatmul implements MatmulKernel {
     String[] ws = new String[GROUP];
     for (int g = 0; g < GROUP; g++) {
       as[g] = c.fresh().apply("a");
-      group.addStatement(J.declare(J.type(c.f32()), as[g], f.left(Lin.var("p").plus(Lin.of(g)))));
+      group.addStatement(J.declare(J.type(c.f32()), as[g], f.left(Lin.var(f.ov()), Lin.var("p").plus(Lin.of(g)))));
     }
     for (int g = 0; g < GROUP; g++) {
       ws[g] = c.fresh().apply("w");
@@ -121,12 +121,12 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /** The products past the last full group, then the epilogue writing the finished row. */
-  private static void finish(Form f, String rs, String row, int k4, BlockStmt into) {
+  static void finish(Form f, String rs, String row, int k4, BlockStmt into) {
     Call c = f.c();
     for (int p = k4; p < c.k(); p++) {
       String a = c.fresh().apply("a");
       String w = c.fresh().apply("w");
-      into.addStatement(J.declare(J.type(c.f32()), a, f.left(Lin.of(p))));
+      into.addStatement(J.declare(J.type(c.f32()), a, f.left(Lin.var(f.ov()), Lin.of(p))));
       into.addStatement(J.declare(rowType(c), w, J.at(rs, J.intLit(p))));
       into.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, new String[] {a}, new String[] {w}, f.vv())));
     }
@@ -218,7 +218,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * vector over j; by columns (narrow results), result column j is {@code Σ_p op(B)[p,j]·op(A)[·,p]},
    * a vector over i. {@code outer} counts the rows updated, {@code len} is the vector length.
    */
-  private record Form(Call c, boolean columns) {
+  record Form(Call c, boolean columns) {
     int outer() {
       return columns ? c.n() : c.m();
     }
@@ -237,9 +237,8 @@ public final class BlockedMatmul implements MatmulKernel {
       return columns ? "i" : "j";
     }
 
-    /** The scalar multiplying row p of the copied operand in the current result row. */
-    Expression left(Lin p) {
-      Lin o = Lin.var(ov());
+    /** The scalar multiplying row p of the copied operand in result row o. */
+    Expression left(Lin o, Lin p) {
       return columns ? LoopMatmul.b(c, p, o) : LoopMatmul.a(c, o, p);
     }
 
