@@ -241,14 +241,20 @@ public final class Safetensors {
     }
     long[] shape = longs(source, where + "\"shape\"", map.get("shape"), -1);
     long[] offsets = longs(source, where + "\"data_offsets\"", map.get("data_offsets"), 2);
-    long count = elementCount(shape);
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(elementCount(shape), (long) size);
+    } catch (ArithmeticException e) {
+      throw bad(source, where + "shape " + Arrays.toString(shape) + " of " + dtype
+          + " needs more bytes than a long counts");
+    }
     if (offsets[0] > offsets[1] || offsets[1] > data.capacity()) {
       throw bad(source, where + "data_offsets " + Arrays.toString(offsets)
           + " lie outside the " + data.capacity() + " bytes of data");
     }
-    if (offsets[1] - offsets[0] != count * size) {
+    if (offsets[1] - offsets[0] != bytes) {
       throw bad(source, where + "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
-          + count * size + " bytes, data_offsets give " + (offsets[1] - offsets[0]));
+          + bytes + " bytes, data_offsets give " + (offsets[1] - offsets[0]));
     }
     return new Entry(name, dtype, shape, offsets[0], offsets[1], data);
   }

@@ -97,6 +97,16 @@ class SafetensorsTest {
   }
 
   @Test
+  void aShapeTooLargeToCountIsRejectedNamingTheFileAndTensor() throws IOException {
+    // 2^62 F32 values need 2^64 bytes, which wraps to 0 in a long: this must not pass as an
+    // empty tensor, nor escape as a bare ArithmeticException
+    assertRejected(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],"
+        + "\"data_offsets\":[0,0]}}", new byte[0]), "tensor \"a\": shape [4611686018427387904] of F32");
+    assertRejected(raw("{\"a\":{\"dtype\":\"F64\",\"shape\":[4611686018427387904,4],"
+        + "\"data_offsets\":[0,0]}}", new byte[0]), "needs more bytes than a long counts");
+  }
+
+  @Test
   void jsonParsesNumbersAndRejectsJunk() {
     assertEquals(List.of(0L, -12L, 1.5, 2e3, true, false), Json.parse("[0,-12,1.5,2E3,true,false]"));
     assertEquals(null, Json.parse(" null "));
