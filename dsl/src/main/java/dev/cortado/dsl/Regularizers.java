@@ -5,8 +5,12 @@ final class Regularizers {
   private Regularizers() {}
 
   static double check(String name, double v) {
+    return check(name, "the factor", v);
+  }
+
+  static double check(String name, String factor, double v) {
     if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException(name + ": the factor must be finite and non-negative, got " + v);
+      throw new IllegalArgumentException(name + ": " + factor + " must be finite and non-negative, got " + v);
     }
     return v;
   }
@@ -48,13 +52,13 @@ final class Regularizers {
   /** {@code l1·Σ|w| + l2·Σw²/2}. */
   record L1L2(double l1, double l2) implements Regularizer {
     L1L2 {
-      check("l1l2", l1);
-      check("l1l2", l2);
+      check("l1l2", "the l1 factor", l1);
+      check("l1l2", "the l2 factor", l2);
     }
 
     @Override
     public Tensor apply(Tensor w) {
-      return w.abs().sum().mul(l1).add(w.square().sum().mul(l2 / 2));
+      return new L1(l1).apply(w).add(new L2(l2).apply(w));
     }
 
     @Override
