@@ -2,6 +2,7 @@ package dev.cortado.dsl;
 
 import dev.cortado.ir.GraphBuilder;
 import dev.cortado.ir.Node;
+import dev.cortado.ir.ShapeException;
 
 /**
  * The built-in {@link Constraint}s, with Keras's semantics (norms over {@code axis}, 0 by
@@ -14,12 +15,23 @@ final class Constraints {
   /** Keras's {@code backend.epsilon()}. */
   static final double EPS = 1e-7;
 
-  static Node project(GraphBuilder b, Constraint c, Node updated) {
+  /**
+   * {@code c} applied to {@code updated}, the new value of {@code variable}. Errors name the
+   * variable: the node itself only carries an internal label such as {@code update/fc1/kernel/sub_57}.
+   */
+  static Node project(GraphBuilder b, Constraint c, String variable, Node updated) {
     ModelBuilder scratch = ModelBuilder.over(b);
-    Tensor out = c.apply(scratch.wrap(updated));
+    Tensor out;
+    try {
+      out = c.apply(scratch.wrap(updated));
+    } catch (ShapeException e) {
+      throw new ShapeException("variable '" + variable + "': " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("variable '" + variable + "': " + e.getMessage(), e);
+    }
     if (!out.shape().equals(updated.shape())) {
-      throw new IllegalArgumentException("constraint " + c + " changed the shape of '" + updated.name() + "' from "
-          + updated.shape() + " to " + out.shape() + "; a constraint must keep the shape");
+      throw new IllegalArgumentException("constraint " + c + " changed the shape of variable '" + variable
+          + "' from " + updated.shape() + " to " + out.shape() + "; a constraint must keep the shape");
     }
     return out.node();
   }

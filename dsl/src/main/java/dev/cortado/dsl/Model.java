@@ -129,7 +129,7 @@ public final class Model {
     for (Variable v : variables) {
       Constraint c = v.constraint();
       if (c != null && v.isTrainable()) {
-        projections.put(v.name(), (b, updated) -> Constraints.project(b, c, updated));
+        projections.put(v.name(), (b, updated) -> Constraints.project(b, c, v.name(), updated));
       }
       if (!v.isTrainable() && v.regularizer() != null) {
         LOG.log(System.Logger.Level.WARNING, "model '" + name + "': variable '" + v.name()

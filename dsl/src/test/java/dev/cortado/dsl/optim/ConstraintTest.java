@@ -97,4 +97,13 @@ class ConstraintTest {
     e = assertThrows(IllegalArgumentException.class, () -> model(maxNorm(1, 5)).interpret(sgd(0.1)));
     assertTrue(e.getMessage().contains("axis 5"), e.getMessage());
   }
+
+  @Test
+  void aConstraintThatFailsNamesTheVariable() {
+    var e = assertThrows(IllegalArgumentException.class, () -> model(maxNorm(1, 5)).interpret(sgd(0.1)));
+    assertTrue(e.getMessage().contains("variable 'fc1/kernel'") && e.getMessage().contains("axis 5"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> model(w -> w.sum(0)).interpret(sgd(0.1)));
+    assertTrue(e.getMessage().contains("changed the shape of variable 'fc1/kernel' from [3, 4] to [4]"),
+        e.getMessage());
+  }
 }
