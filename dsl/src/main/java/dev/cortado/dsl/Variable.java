@@ -141,7 +141,13 @@ public final class Variable extends Tensor {
         throw new IllegalStateException("variable '" + fullName + "' has no shape: declare it as variable(\""
             + fullName.substring(fullName.lastIndexOf('/') + 1) + "\").shape(...)");
       }
-      double[] init = initializer.initialize(dims.clone(), Initializers.rngFor(model.seed(), fullName));
+      double[] init;
+      try {
+        init = initializer.initialize(dims.clone(), Initializers.rngFor(model.seed(), fullName));
+      } catch (IllegalArgumentException e) {
+        // an initializer knows the shape, not whose it is
+        throw new IllegalArgumentException("variable '" + fullName + "': " + e.getMessage(), e);
+      }
       raw = model.graph().variable(fullName, Shape.of(dims), VariableInfo.Role.PARAMETER, trainable, init);
       model.registerCreated(this);
     }

@@ -67,6 +67,15 @@ class DefinitionErrorsTest {
   }
 
   @Test
+  void anInitializerThatRejectsTheShapeNamesTheVariable() {
+    Exception e = assertThrows(IllegalArgumentException.class, () -> Model.define("bad", m -> {
+      m.scope("fc1", () -> m.variable("bias").shape(4).initializer(orthogonal()));
+      m.collection(GLOBAL_VARIABLES);
+    }));
+    contains(e, "variable 'fc1/bias'", "orthogonal", "[4]");
+  }
+
+  @Test
   void regularizerMustReturnAScalar() {
     Exception e = assertThrows(IllegalArgumentException.class, () -> Model.define("bad", m -> {
       m.variable("w").shape(3, 2).regularizer(w -> w.square());
