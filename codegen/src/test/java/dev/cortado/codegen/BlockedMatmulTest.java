@@ -95,6 +95,29 @@ class BlockedMatmulTest {
     }
   }
 
+  /** Model names equal to the kernels' locals get other field names, so no local shadows a field. */
+  @org.junit.jupiter.api.Test
+  void kernelLocalsNeverShadowTheModelsNames() {
+    for (DType dtype : DType.values()) {
+      GraphBuilder b = new GraphBuilder("shadow", dtype);
+      Node x = b.input("species", Shape.of(8, 9));
+      double[] wv = new double[9 * 32];
+      java.util.Arrays.fill(wv, 0.5);
+      Node w = b.variable("w1", Shape.of(9, 32), VariableInfo.Role.PARAMETER, true, wv);
+      Node row = b.variable("row", Shape.of(32), VariableInfo.Role.PARAMETER, true, new double[32]);
+      Node c00 = b.variable("c00", Shape.of(32), VariableInfo.Role.PARAMETER, true, new double[32]);
+      Node pre = b.add(b.add(b.matmul(x, w, false, false), row), c00);
+      b.output("p0", b.unary(Op.RELU, pre));
+      b.output("fused1", pre);
+      Graph g = b.build();
+      double[] xv = new double[72];
+      java.util.Arrays.fill(xv, 0.25);
+      Map<String, double[]> got = Codegen.compile(g, "shadow", Codegen.Options.defaults()).predict(Map.of("species", xv));
+      assertEquals(9 * 0.25 * 0.5, got.get("p0")[0], 1e-6, dtype.toString());
+      assertEquals(9 * 0.25 * 0.5, got.get("fused1")[255], 1e-6, dtype.toString());
+    }
+  }
+
   @ParameterizedTest(name = "{5}")
   @CsvSource(textBlock = FORMS)
   void emitsTheFormItIsNamedFor(int m, int n, int k, boolean ta, boolean tb, String form) {

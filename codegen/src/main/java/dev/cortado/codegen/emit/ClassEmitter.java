@@ -134,6 +134,11 @@ public final class ClassEmitter {
           new ArrayCreationExpr(J.doubleType(), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
     }
 
+    @Override
+    public void importType(String qualifiedName) {
+      cls.findCompilationUnit().orElseThrow().addImport(qualifiedName);
+    }
+
     private String field(String key, Type type, Expression alloc) {
       return scratchByShape.computeIfAbsent(key, k -> {
         String name = storage.namer.name("scratch_" + k);

@@ -61,6 +61,11 @@ public interface MatmulKernel {
      */
     String rows(String role, int rows, int cols);
 
+    /** Imports {@code qualifiedName} into the generated class, so code can name it simply. */
+    default void importType(String qualifiedName) {
+      throw new UnsupportedOperationException("cannot import " + qualifiedName);
+    }
+
     /** A field holding one array of {@code n} elements of the model's type. */
     String row(int n);
 

@@ -14,7 +14,8 @@ final class Namer {
       "in", "out", "losses", "step", "Rng", "Math", "Double", "Float", "Long", "System", "SPEC", "acc",
       "hypers", "steps", "spec", "state", "f32", "f64", "lazy", "batchSize", "modelSpec",
       // locals of the kernels: a field must never be shadowed by one
-      "i", "j", "p", "r", "o", "c", "m", "max", "sum", "lse", "total", "best");
+      "i", "j", "p", "r", "o", "c", "m", "max", "sum", "lse", "total", "best", "row", "species", "FloatVector",
+      "VectorSpecies");
   private final Set<String> used = new HashSet<>();
 
   Namer(String... taken) {
@@ -34,7 +35,7 @@ final class Namer {
       base = base.substring(0, 60);
     }
     String n = base;
-    for (int k = 2; RESERVED.contains(n) || n.matches("(t|i|j|a|s|acc|brow)[0-9]+") || !used.add(n); k++) {
+    for (int k = 2; RESERVED.contains(n) || n.matches("(t|i|j|a|s|acc|brow|w|p|b|c|fused)[0-9]+") || !used.add(n); k++) {
       n = base + "_" + k;
     }
     return n;

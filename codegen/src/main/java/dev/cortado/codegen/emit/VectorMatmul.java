@@ -33,7 +33,7 @@ import com.github.javaparser.ast.type.PrimitiveType;
  */
 public final class VectorMatmul implements MatmulKernel {
   private static final String PKG = "jdk.incubator.vector.";
-  private static final String FV = PKG + "FloatVector";
+  private static final String FV = "FloatVector";
   /** Result rows per register block. */
   static final int ROWS = 4;
 
@@ -64,7 +64,7 @@ public final class VectorMatmul implements MatmulKernel {
       throw new IllegalStateException("the Vector API kernel needs a JVM started with --add-modules jdk.incubator.vector");
     }
     try {
-      Object species = Class.forName(FV).getField("SPECIES_PREFERRED").get(null);
+      Object species = Class.forName(PKG + FV).getField("SPECIES_PREFERRED").get(null);
       return new VectorMatmul((Integer) Class.forName(PKG + "VectorSpecies").getMethod("length").invoke(species));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("jdk.incubator.vector is not usable here: " + e, e);
@@ -87,7 +87,9 @@ public final class VectorMatmul implements MatmulKernel {
       into.addStatement(f.copyRight(rs));
     }
     String accs = c.scratch().rows("acc", f.outer(), len);
-    into.addStatement(J.declare(new ClassOrInterfaceType(null, PKG + "VectorSpecies<Float>"), "species",
+    c.scratch().importType(PKG + "FloatVector");
+    c.scratch().importType(PKG + "VectorSpecies");
+    into.addStatement(J.declare(new ClassOrInterfaceType(null, "VectorSpecies<Float>"), "species",
         J.field(FV, "SPECIES_" + lanes * 32)));
     int full = f.outer() / ROWS * ROWS;
     if (full > 0) {
