@@ -40,7 +40,8 @@ public interface Executable {
   /**
    * The losses of the last {@link #trainStep}: {@code "loss"} (the total), {@code "data_loss"}
    * and one entry per regularization term, keyed by the term's name ({@code
-   * "regularization/fc1/kernel"}), in declaration order. Empty before the first step.
+   * "regularization/fc1/kernel"}), in the order the terms were created (a variable's when it is
+   * first read). Empty before the first step.
    */
   Map<String, Double> lastLosses();
 
