@@ -232,6 +232,12 @@ public final class ModelBuilder {
 
   /** Called by a variable when it is created: collections and its regularization term. */
   void registerCreated(Variable v) {
+    String termName = Losses.termName(v.name());
+    if (v.regularizer() != null && regTerms.containsKey(termName)) {
+      throw new IllegalArgumentException("variable '" + v.name() + "': its regularization term would be named '"
+          + termName + "', which a term added with addToCollection(REGULARIZATION_LOSSES, ...) already has; "
+          + "rename the variable or create it before adding the term");
+    }
     collect(Cortado.GLOBAL_VARIABLES, v);
     if (v.isTrainable()) {
       collect(Cortado.TRAINABLE_VARIABLES, v);
@@ -248,7 +254,7 @@ public final class ModelBuilder {
               + "' returned " + (term == null ? "null" : "shape " + term.shape())
               + "; a regularizer must return a scalar (end it with .sum() or .mean())");
         }
-        regTerms.put(Losses.termName(v.name()), term);
+        regTerms.put(termName, term);
         collect(Cortado.REGULARIZATION_LOSSES, term);
       } finally {
         graph().labelPrefix(old);
@@ -286,7 +292,11 @@ public final class ModelBuilder {
       if (!t.shape().isScalar()) {
         throw new IllegalArgumentException("a regularization term must be a scalar, got " + t);
       }
-      regTerms.put(Losses.termName("term_" + regTerms.size()), t);
+      int n = regTerms.size();
+      while (regTerms.containsKey(Losses.termName("term_" + n))) {
+        n++; // a variable named term_<n> already has this name: never replace its term
+      }
+      regTerms.put(Losses.termName("term_" + n), t);
     }
     collect(collection, t);
   }

@@ -97,6 +97,34 @@ class ScopesAndCollectionsTest {
   }
 
   @Test
+  void aTermAddedToRegularizationLossesIsMinimizedAndNeverReplacesAVariablesTerm() {
+    Model model = Model.define("added", m -> {
+      Tensor x = m.input("x", BATCH, 2);
+      Variable w = m.variable("w").shape(2, 1);
+      m.addToCollection(REGULARIZATION_LOSSES, w.abs().sum().mul(0.5));
+      m.minimize(x.matmul(w).mean());
+    });
+    assertEquals(List.of("loss", "data_loss", "regularization/term_0"), List.copyOf(model.graph().losses().keySet()));
+    assertEquals(List.of("regularization/term_0"), model.addedRegularizationTerms());
+
+    Model both = Model.define("both", m -> {
+      Variable t = m.variable("term_1").shape(2).regularizer(l2(1));
+      m.addToCollection(REGULARIZATION_LOSSES, t.abs().sum()); // the second term: term_1 is taken
+      m.minimize(t.sum());
+    });
+    assertEquals(List.of("loss", "data_loss", "regularization/term_1", "regularization/term_2"),
+        List.copyOf(both.graph().losses().keySet()));
+
+    Exception e = assertThrows(IllegalArgumentException.class, () -> Model.define("clash", m -> {
+      Variable t = m.variable("term_0").shape(2).regularizer(l2(1));
+      m.addToCollection(REGULARIZATION_LOSSES, m.input("x", 2).sum());
+      m.minimize(t.sum());
+    }));
+    assertTrue(e.getMessage().contains("variable 'term_0'") && e.getMessage().contains("regularization/term_0"),
+        e.getMessage());
+  }
+
+  @Test
   void frozenVariablesGetNoGradientAndNeverChange() {
     Model model = Model.define("frozen", m -> {
       m.dtype(F64);
