@@ -202,6 +202,11 @@ final class KernelEmitter {
       count *= reduced[i] ? d[i] : 1;
       keptCount += reduced[i] ? 0 : 1;
     }
+    if (r.op() != Op.MAX && leadingReduced(reduced) && count > 1 && total / count >= COLUMN_SUMS_FROM
+        && flatOk(r, total, true)) {
+      columnSums(r, in, total / count, count, body);
+      return;
+    }
     boolean flat = keptCount == 0 && flatOk(r, total, true);
     int[] it = flat ? new int[] {total} : d;
     int[] kept = new int[flat ? 0 : keptCount];
@@ -233,6 +238,48 @@ final class KernelEmitter {
       }
       blk.addStatement(J.assign(J.at(out(r), o.toExpr()), x.lib(result)));
     });
+  }
+
+  /** Kept rows at least this long are summed a row at a time ({@link #columnSums}). */
+  static final int COLUMN_SUMS_FROM = 16;
+
+  /** True when the reduced axes come first and at least one axis is kept after them. */
+  private static boolean leadingReduced(boolean[] reduced) {
+    int lead = 0;
+    while (lead < reduced.length && reduced[lead]) {
+      lead++;
+    }
+    for (int i = lead; i < reduced.length; i++) {
+      if (reduced[i]) {
+        return false;
+      }
+    }
+    return lead > 0 && lead < reduced.length;
+  }
+
+  /**
+   * Sums over leading axes (a bias gradient: {@code [batch, n]} to {@code [n]}) a row at a time
+   * into a row of double accumulators, {@code acc[i0] = acc[i0] + in[j0*n + i0]}: every element
+   * still sums in double in the interpreter's order, but the loop runs along rows and C2
+   * vectorises it (5 against 15 us for 64x256 here, where a strided sum per column did not).
+   */
+  private void columnSums(Node r, Node in, int n, int rows, Exprs.Body body) {
+    String acc = scratch.doubles(n);
+    BlockStmt zero = new BlockStmt();
+    zero.addStatement(J.assign(J.at(acc, J.name("i0")), J.dlit(0)));
+    body.block.addStatement(J.loop("i0", 0, n, zero));
+    BlockStmt add = new BlockStmt();
+    Iter at = new Iter(new int[] {rows * n}, new Lin[] {Lin.var("j0").times(n).plus(Lin.var("i0"))}, true);
+    Expression v = x.value(in, at, body.in(add), Map.of());
+    add.addStatement(J.assign(J.at(acc, J.name("i0")), J.bin(PLUS, J.at(acc, J.name("i0")), v)));
+    BlockStmt row = new BlockStmt();
+    row.addStatement(J.loop("i0", 0, n, add));
+    body.block.addStatement(J.loop("j0", 0, rows, row));
+    BlockStmt store = new BlockStmt();
+    Expression sum = J.at(acc, J.name("i0"));
+    Expression result = r.op() == Op.MEAN ? J.bin(DIVIDE, sum, J.dlit(rows)) : sum;
+    store.addStatement(J.assign(J.at(out(r), J.name("i0")), x.lib(result)));
+    body.block.addStatement(J.loop("i0", 0, n, store));
   }
 
   private static Lin[] zeros(int n) {
