@@ -53,20 +53,30 @@ class VectorMatmulTest {
     assertInstanceOf(VectorMatmul.class, Codegen.Options.defaults().matmul());
   }
 
+  /** A graph of the form in {@code dtype}, its input, and the vector kernel's source and executable. */
+  private record Case(Graph graph, Map<String, double[]> input, String source, Codegen.Options vector) {
+    static Case of(int m, int n, int k, boolean ta, boolean tb, DType dtype, String form) {
+      assumeTrue(VectorMatmul.available(), "this JVM has no jdk.incubator.vector");
+      SplittableRandom r = new SplittableRandom(m * 131L + n * 17L + k);
+      Graph g = BlockedMatmulTest.graph(m, n, k, ta, tb, dtype, r);
+      Map<String, double[]> in = BlockedMatmulTest.input(m, k, dtype, r);
+      Codegen.Options vector = new Codegen.Options(VectorMatmul.preferred(), null);
+      return new Case(g, in, Codegen.generateSource(g, form, 1, "p", "C", vector), vector);
+    }
+
+    Map<String, double[]> run(Codegen.Options o) {
+      return Codegen.compile(graph, "vector test", o).predict(input);
+    }
+  }
+
   @ParameterizedTest(name = "{5}: m={0} n={1} k={2} transA={3} transB={4}")
   @CsvSource(textBlock = FORMS)
   void f32GivesTheBlockedKernelsFloatsExactly(int m, int n, int k, boolean ta, boolean tb, String form) {
-    assumeTrue(VectorMatmul.available(), "this JVM has no jdk.incubator.vector");
-    SplittableRandom r = new SplittableRandom(m * 131L + n * 17L + k);
-    Graph g = BlockedMatmulTest.graph(m, n, k, ta, tb, DType.F32, r);
-    Map<String, double[]> in = BlockedMatmulTest.input(m, k, DType.F32, r);
-    Codegen.Options vector = new Codegen.Options(VectorMatmul.preferred(), null);
-    String src = Codegen.generateSource(g, form, 1, "p", "C", vector);
-    assertTrue(src.contains("FloatVector.fromArray("), "vector kernel used for " + form);
-    assertEquals(form.contains("copied"), src.contains("scratch_rows_"),
-        "operand copied for " + form);
-    Map<String, double[]> want = Codegen.compile(g, form, new Codegen.Options(new BlockedMatmul(), null)).predict(in);
-    Map<String, double[]> got = Codegen.compile(g, form, vector).predict(in);
+    Case c = Case.of(m, n, k, ta, tb, DType.F32, form);
+    assertTrue(c.source().contains("FloatVector.fromArray("), "vector kernel used for " + form);
+    assertEquals(form.contains("copied"), c.source().contains("scratch_rows_"), "operand copied for " + form);
+    Map<String, double[]> want = c.run(new Codegen.Options(new BlockedMatmul(), null));
+    Map<String, double[]> got = c.run(c.vector());
     for (String out : want.keySet()) {
       assertArrayEquals(want.get(out), got.get(out), form + " " + out);
     }
@@ -75,14 +85,8 @@ class VectorMatmulTest {
   @ParameterizedTest(name = "{5}")
   @CsvSource(textBlock = FORMS)
   void f64FallsBackAndEqualsTheInterpreter(int m, int n, int k, boolean ta, boolean tb, String form) {
-    assumeTrue(VectorMatmul.available(), "this JVM has no jdk.incubator.vector");
-    SplittableRandom r = new SplittableRandom(m * 131L + n * 17L + k);
-    Graph g = BlockedMatmulTest.graph(m, n, k, ta, tb, DType.F64, r);
-    Map<String, double[]> in = BlockedMatmulTest.input(m, k, DType.F64, r);
-    Codegen.Options vector = new Codegen.Options(VectorMatmul.preferred(), null);
-    assertFalse(Codegen.generateSource(g, form, 1, "p", "C", vector).contains("FloatVector"));
-    Map<String, double[]> want = new Interpreter(g).predict(in);
-    Map<String, double[]> got = Codegen.compile(g, form, vector).predict(in);
-    assertArrayEquals(want.get("pre"), got.get("pre"), form);
+    Case c = Case.of(m, n, k, ta, tb, DType.F64, form);
+    assertFalse(c.source().contains("FloatVector"));
+    assertArrayEquals(new Interpreter(c.graph()).predict(c.input()).get("pre"), c.run(c.vector()).get("pre"), form);
   }
 }

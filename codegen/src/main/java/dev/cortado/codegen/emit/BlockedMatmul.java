@@ -1,14 +1,10 @@
 package dev.cortado.codegen.emit;
 
-import static com.github.javaparser.ast.expr.BinaryExpr.Operator.LESS;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
-import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.expr.ArrayAccessExpr;
-import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.Expression;
-import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.type.ArrayType;
@@ -91,7 +87,7 @@ public final class BlockedMatmul implements MatmulKernel {
     perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
     sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
     perBlock.addStatement(J.loop(f.ov(), 0, f.outer(), perRow));
-    into.addStatement(stepLoop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
+    into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
     BlockStmt last = new BlockStmt();
     last.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
@@ -117,7 +113,7 @@ public final class BlockedMatmul implements MatmulKernel {
       group.addStatement(J.declare(rowType(c), ws[g], J.at(rs, Lin.var("p").plus(Lin.of(g)).toExpr())));
     }
     group.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, as, ws, f.vv())));
-    into.addStatement(stepLoop("p", from, to, GROUP, group));
+    into.addStatement(J.loop("p", from, to, GROUP, group));
   }
 
   /** The products past the last full group, then the epilogue writing the finished row. */
@@ -202,16 +198,6 @@ public final class BlockedMatmul implements MatmulKernel {
     return new ArrayType(J.type(c.f32()));
   }
 
-  /** {@code for (int v = from; v < to; v += step) body}. */
-  private static ForStmt stepLoop(String v, Expression from, Expression to, int step, BlockStmt body) {
-    ForStmt f = new ForStmt();
-    f.setInitialization(new NodeList<>(new VariableDeclarationExpr(
-        new com.github.javaparser.ast.body.VariableDeclarator(PrimitiveType.intType(), v, from))));
-    f.setCompare(J.bin(LESS, J.name(v), to));
-    f.setUpdate(new NodeList<>(new AssignExpr(J.name(v), J.intLit(step), AssignExpr.Operator.PLUS)));
-    f.setBody(body);
-    return f;
-  }
 
   /**
    * The product as row updates: by rows, result row i is {@code Σ_p op(A)[i,p]·op(B)[p,·]}, a

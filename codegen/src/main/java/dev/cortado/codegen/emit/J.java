@@ -131,6 +131,18 @@ final class J {
     return f;
   }
 
+  /** {@code for (int v = from; v < to; v += by) body} ({@code v++} when {@code by} is 1). */
+  static ForStmt loop(String v, Expression from, Expression to, int by, BlockStmt body) {
+    ForStmt f = new ForStmt();
+    f.setInitialization(new NodeList<>(new VariableDeclarationExpr(
+        new com.github.javaparser.ast.body.VariableDeclarator(PrimitiveType.intType(), v, from))));
+    f.setCompare(new BinaryExpr(name(v), to, BinaryExpr.Operator.LESS));
+    f.setUpdate(new NodeList<>(by == 1 ? new UnaryExpr(name(v), UnaryExpr.Operator.POSTFIX_INCREMENT)
+        : new AssignExpr(name(v), intLit(by), AssignExpr.Operator.PLUS)));
+    f.setBody(body);
+    return f;
+  }
+
   static Type type(boolean f32) {
     return f32 ? PrimitiveType.floatType() : PrimitiveType.doubleType();
   }

@@ -3,14 +3,10 @@ package dev.cortado.codegen.emit;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
 import com.github.javaparser.ast.NodeList;
-import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
-import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
-import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
-import com.github.javaparser.ast.type.PrimitiveType;
 
 /**
  * F32 matmuls on the incubating Vector API ({@code jdk.incubator.vector}), for a JVM started with
@@ -93,10 +89,10 @@ public final class VectorMatmul implements MatmulKernel {
         J.field(FV, "SPECIES_" + lanes * 32)));
     int full = f.outer() / ROWS * ROWS;
     if (full > 0) {
-      into.addStatement(step(f.ov(), J.intLit(0), J.intLit(full), ROWS, block(f, rs, accs, ROWS, len)));
+      into.addStatement(J.loop(f.ov(), J.intLit(0), J.intLit(full), ROWS, block(f, rs, accs, ROWS, len)));
     }
     if (full < f.outer()) {
-      into.addStatement(step(f.ov(), J.intLit(full), J.intLit(f.outer()), 1, block(f, rs, accs, 1, len)));
+      into.addStatement(J.loop(f.ov(), J.intLit(full), J.intLit(f.outer()), 1, block(f, rs, accs, 1, len)));
     }
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
@@ -154,7 +150,7 @@ public final class VectorMatmul implements MatmulKernel {
       }
     }
     BlockStmt perO = new BlockStmt();
-    perO.addStatement(step(v, J.intLit(0), J.intLit(len), vecs * lanes, perV));
+    perO.addStatement(J.loop(v, J.intLit(0), J.intLit(len), vecs * lanes, perV));
     return perO;
   }
 
@@ -162,15 +158,4 @@ public final class VectorMatmul implements MatmulKernel {
     return new ClassOrInterfaceType(null, FV);
   }
 
-  private static ForStmt step(String var, Expression from, Expression to, int by, BlockStmt body) {
-    ForStmt f = new ForStmt();
-    f.setInitialization(new NodeList<>(new VariableDeclarationExpr(
-        new com.github.javaparser.ast.body.VariableDeclarator(PrimitiveType.intType(), var, from))));
-    f.setCompare(J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.LESS, J.name(var), to));
-    f.setUpdate(new NodeList<>(by == 1
-        ? new com.github.javaparser.ast.expr.UnaryExpr(J.name(var), com.github.javaparser.ast.expr.UnaryExpr.Operator.POSTFIX_INCREMENT)
-        : new AssignExpr(J.name(var), J.intLit(by), AssignExpr.Operator.PLUS)));
-    f.setBody(body);
-    return f;
-  }
 }
