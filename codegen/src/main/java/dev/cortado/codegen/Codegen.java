@@ -153,7 +153,7 @@ public final class Codegen {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
     }
     String key = model + "|" + model.variables().values().stream().map(v -> v.role() + ":" + v.trainable()).toList()
-        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().getClass().getName();
+        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().key();
     String cached = o.dump() == null ? SOURCES.get(key) : null;
     if (cached != null) {
       return cached;

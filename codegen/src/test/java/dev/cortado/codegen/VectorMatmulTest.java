@@ -69,6 +69,16 @@ class VectorMatmulTest {
     }
   }
 
+  @Test
+  void eachVectorLengthHasItsOwnSource() {
+    Graph g = BlockedMatmulTest.graph(8, 32, 8, false, false, DType.F32, new SplittableRandom(3));
+    String s8 = Codegen.generateSource(g, "lanes", 1, "p", "C", new Codegen.Options(new VectorMatmul(8), null));
+    String s16 = Codegen.generateSource(g, "lanes", 1, "p", "C", new Codegen.Options(new VectorMatmul(16), null));
+    assertTrue(s8.contains("FloatVector.SPECIES_256"), "8 floats: 256 bits");
+    assertTrue(s16.contains("FloatVector.SPECIES_512"), "16 floats: 512 bits, not the cached 8-lane source");
+    assertThrows(IllegalArgumentException.class, () -> new VectorMatmul(5));
+  }
+
   @ParameterizedTest(name = "{5}: m={0} n={1} k={2} transA={3} transB={4}")
   @CsvSource(textBlock = FORMS)
   void f32GivesTheBlockedKernelsFloatsExactly(int m, int n, int k, boolean ta, boolean tb, String form) {

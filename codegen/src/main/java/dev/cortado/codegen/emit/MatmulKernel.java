@@ -78,4 +78,9 @@ public interface MatmulKernel {
       Epilogue epilogue, java.util.function.Function<String, String> fresh, Scratch scratch) {}
 
   void emit(Call call, BlockStmt into);
+
+  /** What decides the code this kernel writes, for the source cache: its class, and its settings if any. */
+  default String key() {
+    return getClass().getName();
+  }
 }

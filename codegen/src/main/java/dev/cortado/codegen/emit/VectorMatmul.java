@@ -68,6 +68,11 @@ public final class VectorMatmul implements MatmulKernel {
   }
 
   @Override
+  public String key() {
+    return getClass().getName() + "/" + lanes;
+  }
+
+  @Override
   public void emit(Call c, BlockStmt into) {
     boolean columns = c.n() < LoopMatmul.NARROW && c.m() > c.n();
     int len = columns ? c.m() : c.n();
