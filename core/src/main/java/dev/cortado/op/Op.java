@@ -123,8 +123,8 @@ public enum Op {
       return grads(need, () -> b.neg(g));
     }
   },
-  /** max(x, 0); the gradient at 0 is 0, as PyTorch. */
-  RELU(1, x -> x > 0 ? x : 0.0) {
+  /** max(x, 0); NaN stays NaN and the gradient at 0 is 0, as PyTorch. */
+  RELU(1, x -> x > 0 || x != x ? x : 0.0) {
     @Override
     List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
       return grads(need, () -> b.mul(g, b.apply(STEP, Attrs.value(0), y.input(0))));
@@ -142,11 +142,15 @@ public enum Op {
       return grads(need, () -> b.mul(g, b.apply(STEP, Attrs.value(y.attrs().value()), y.input(0))));
     }
   },
-  /** 1 where x > 0, else the attribute value: the derivative of (leaky) ReLU; no gradient. */
+  /**
+   * 1 where x > 0, else the attribute value: the derivative of (leaky) ReLU; with value 0 a NaN
+   * stays NaN (as the generated branch-free code computes it). No gradient.
+   */
   STEP(1) {
     @Override
     public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
-      return Kernels.map(x.get(0), v -> v > 0 ? 1.0 : a.value());
+      double alpha = a.value();
+      return Kernels.map(x.get(0), v -> v > 0 ? 1.0 : alpha == 0 && v != v ? v : alpha);
     }
   },
   /** 1 / (1 + e^-x); dy/dx = y(1 - y). */
