@@ -25,8 +25,9 @@ public final class Batch {
     if (features.length != n * featureCount || targets.length != n * targetCount
         || (labels != null && labels.length != n)) {
       throw new IllegalArgumentException("a batch of " + n + " rows needs " + n * featureCount
-          + " features and " + n * targetCount + " targets, got " + features.length + " and "
-          + targets.length);
+          + " features and " + n * targetCount + " targets" + (labels == null ? "" : " and " + n + " labels")
+          + ", got " + features.length + " and " + targets.length
+          + (labels == null ? "" : " and " + labels.length));
     }
     this.rows = rows.clone();
     this.features = features.clone();

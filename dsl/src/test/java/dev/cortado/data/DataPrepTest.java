@@ -132,4 +132,11 @@ class DataPrepTest {
       assertEquals(i, plain[i]);
     }
   }
+
+  @Test
+  void aBatchWithTooFewLabelsSaysSo() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Batch(new int[] {0, 1}, new double[4], 2, new double[6], 3, new int[] {1}));
+    assertTrue(e.getMessage().contains("2 labels") && e.getMessage().endsWith("and 1"), e.getMessage());
+  }
 }
