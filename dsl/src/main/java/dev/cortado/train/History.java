@@ -18,14 +18,29 @@ import java.util.Map;
  */
 public final class History {
 
-  private static final History EMPTY = new History(0, new LinkedHashMap<>());
+  private static final History EMPTY = new History(0, new LinkedHashMap<>(), null);
 
   private final int epochs;
   private final Map<String, double[]> metrics;
+  private final String stopReason;
 
-  private History(int epochs, Map<String, double[]> metrics) {
+  private History(int epochs, Map<String, double[]> metrics, String stopReason) {
     this.epochs = epochs;
     this.metrics = metrics;
+    this.stopReason = stopReason;
+  }
+
+  /**
+   * Why the run stopped before its last epoch (an early-stopping callback, a loss that became
+   * NaN or infinite, with the epoch and batch), or empty when it ran every epoch.
+   */
+  public java.util.Optional<String> stopReason() {
+    return java.util.Optional.ofNullable(stopReason);
+  }
+
+  /** This history, recording why its run stopped early. */
+  public History stoppedBecause(String reason) {
+    return new History(epochs, metrics, java.util.Objects.requireNonNull(reason, "reason"));
   }
 
   /** A history of no epochs. */
@@ -53,7 +68,7 @@ public final class History {
         next.put(e.getKey(), v);
       }
     }
-    return new History(epochs + 1, next);
+    return new History(epochs + 1, next, stopReason);
   }
 
   /** The number of epochs recorded. */

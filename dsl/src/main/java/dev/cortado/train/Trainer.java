@@ -115,6 +115,9 @@ public final class Trainer {
       history = history.plus(metrics);
       run.record(history);
     }
+    if (run.stopReason() != null) {
+      history = history.stoppedBecause(run.stopReason());
+    }
     for (Callback c : all) {
       c.onTrainEnd(run, history);
     }

@@ -156,6 +156,8 @@ class TrainerTest {
         .fit(Fixtures.classifier(0).interpret(sgd(1.0)), huge);
     assertTrue(h.epochs() < 5, h.toString());
     assertTrue(runs[0].stopReason().startsWith("the loss became"), runs[0].stopReason());
+    assertEquals(runs[0].stopReason(), h.stopReason().orElseThrow(), "a quiet run keeps the reason in its history");
+    assertTrue(h.stopReason().get().matches("the loss became (NaN|-?Infinity) in epoch \\d+, batch \\d+"), h.stopReason().get());
   }
 
   @Test
