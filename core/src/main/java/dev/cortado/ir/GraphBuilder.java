@@ -120,6 +120,10 @@ public final class GraphBuilder {
     if (!n.shape().isScalar()) {
       throw new IllegalArgumentException("loss '" + lossName + "' must be a scalar, got shape " + n.shape());
     }
+    if (losses.containsKey(lossName)) {
+      throw new IllegalArgumentException("loss '" + lossName + "' is defined twice in graph '" + name
+          + "': a loss term is never silently replaced");
+    }
     losses.put(lossName, n);
   }
 

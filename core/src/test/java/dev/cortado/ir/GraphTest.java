@@ -89,4 +89,13 @@ class GraphTest {
     assertTrue(text.contains("%1 tanh_1 = TANH(%0) [BATCH, 2]"), text);
     assertTrue(text.contains("outputs:\n  y = %1"), text);
   }
+
+  @Test
+  void aLossNameIsTakenOnce() {
+    GraphBuilder b = new GraphBuilder("g", DType.F64);
+    b.loss("regularization/w", b.constant(1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> b.loss("regularization/w", b.constant(2)));
+    assertTrue(e.getMessage().contains("'regularization/w'") && e.getMessage().contains("twice"), e.getMessage());
+  }
 }
