@@ -259,7 +259,7 @@ final class RandomGraphs {
           if (step == null) {
             step = b.variable(Graph.GLOBAL_STEP, Shape.SCALAR, VariableInfo.Role.STATE, false, new double[] {0});
           }
-          Node mask = b.apply(Op.DROPOUT_MASK, Attrs.dropout(a.shape(), 0.3, r.nextLong()), a, step);
+          Node mask = b.apply(Op.DROPOUT_MASK, Attrs.dropout(0.3, r.nextLong()), a, step);
           return b.mul(a, mask);
         }
         default: {

@@ -7,6 +7,7 @@ import dev.cortado.ir.VariableInfo;
 import dev.cortado.op.EvalContext;
 import dev.cortado.op.NDArray;
 import dev.cortado.op.Op;
+import dev.cortado.runtime.Conversions;
 import dev.cortado.runtime.Executable;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,7 +65,10 @@ public final class Interpreter implements Executable {
         args.add(memo[in.id()]);
       }
       NDArray out = n.op().eval(args, n.attrs(), ctx, n);
-      memo[i] = graph.dtype() == DType.F32 ? new NDArray(out.shape(), round(out.data())) : out;
+      if (graph.dtype() == DType.F32) {
+        roundInPlace(out.data());   // arrays an op may return unchanged (inputs, variables) are float-exact already
+      }
+      memo[i] = out;
     }
     List<NDArray> out = new ArrayList<>();
     for (Node t : targets) {
@@ -105,15 +109,20 @@ public final class Interpreter implements Executable {
     }
   }
 
+  /** {@code v} itself for F64; a copy rounded to float for F32. */
   private double[] round(double[] v) {
     if (graph.dtype() == DType.F64) {
       return v;
     }
-    double[] r = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      r[i] = (float) v[i];
-    }
+    double[] r = v.clone();
+    roundInPlace(r);
     return r;
+  }
+
+  private static void roundInPlace(double[] v) {
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) v[i];
+    }
   }
 
   @Override
@@ -156,7 +165,7 @@ public final class Interpreter implements Executable {
   @Override
   public Map<String, float[]> predictFloats(Map<String, float[]> inputs) {
     Map<String, float[]> out = new LinkedHashMap<>();
-    predict(toDoubles(inputs)).forEach((k, v) -> out.put(k, Feed.toFloat(v)));
+    predict(toDoubles(inputs)).forEach((k, v) -> out.put(k, Conversions.toFloats(v, v.length)));
     return out;
   }
 
@@ -176,7 +185,7 @@ public final class Interpreter implements Executable {
 
   private static Map<String, double[]> toDoubles(Map<String, float[]> in) {
     Map<String, double[]> d = new LinkedHashMap<>();
-    in.forEach((k, v) -> d.put(k, Feed.toDouble(v)));
+    in.forEach((k, v) -> d.put(k, Conversions.toDoubles(v, v.length)));
     return d;
   }
 

@@ -27,8 +27,9 @@ public record Attrs(int axis, double value, Shape shape, boolean transA, boolean
     return new Attrs(ALL, 0, null, transA, transB, 0);
   }
 
-  public static Attrs dropout(Shape s, double rate, long seed) {
-    return new Attrs(ALL, rate, s, false, false, seed);
+  /** A dropout mask's attributes: its rate and its seed (the mask takes its shape from its input). */
+  public static Attrs dropout(double rate, long seed) {
+    return new Attrs(ALL, rate, null, false, false, seed);
   }
 
   /** A short text for the IR printer, listing only the fields in use. */

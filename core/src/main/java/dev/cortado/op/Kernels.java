@@ -18,25 +18,9 @@ final class Kernels {
     return new NDArray(x.shape(), out);
   }
 
-  /** Numpy-broadcast shape of two concrete shapes (already checked symbolically). */
+  /** Numpy-broadcast shape of two concrete shapes, by the same rule as the symbolic one. */
   static int[] broadcastShape(int[] a, int[] b) {
-    int r = Math.max(a.length, b.length);
-    int[] out = new int[r];
-    for (int i = 0; i < r; i++) {
-      int da = fromRight(a, i, r);
-      int db = fromRight(b, i, r);
-      if (da != db && da != 1 && db != 1) {
-        throw new IllegalArgumentException("shapes " + java.util.Arrays.toString(a) + " and "
-            + java.util.Arrays.toString(b) + " do not broadcast");
-      }
-      out[i] = da == 1 ? db : da;
-    }
-    return out;
-  }
-
-  private static int fromRight(int[] s, int i, int r) {
-    int k = i - (r - s.length);
-    return k < 0 ? 1 : s[k];
+    return ShapeRules.broadcast(dev.cortado.ir.Shape.of(a), dev.cortado.ir.Shape.of(b)).dims();
   }
 
   /** Strides of {@code from} aligned to {@code to}, 0 along broadcast dimensions. */
@@ -75,6 +59,13 @@ final class Kernels {
   }
 
   static NDArray zip(NDArray a, NDArray b, DoubleBinaryOperator f) {
+    if (java.util.Arrays.equals(a.shape(), b.shape())) {   // the common case: no index tables
+      double[] out = new double[a.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = f.applyAsDouble(a.get(i), b.get(i));
+      }
+      return new NDArray(a.shape(), out);
+    }
     int[] shape = broadcastShape(a.shape(), b.shape());
     int[] ia = broadcastIndex(a.shape(), shape);
     int[] ib = broadcastIndex(b.shape(), shape);

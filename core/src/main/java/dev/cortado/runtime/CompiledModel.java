@@ -150,13 +150,13 @@ public abstract class CompiledModel implements Executable {
   @Override
   public final Map<String, double[]> predict(Map<String, double[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
-    return named(predictRaw(convert(inputs, state.spec.predictInputs), b), b, CompiledModel::toDoubles);
+    return named(predictRaw(convert(inputs, state.spec.predictInputs), b), b, Conversions::toDoubles);
   }
 
   @Override
   public final Map<String, float[]> predictFloats(Map<String, float[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
-    return named(predictRaw(convertFloats(inputs, state.spec.predictInputs), b), b, CompiledModel::toFloats);
+    return named(predictRaw(convertFloats(inputs, state.spec.predictInputs), b), b, Conversions::toFloats);
   }
 
   /** Each output's first {@code size} elements, converted, by output name. */
@@ -219,7 +219,7 @@ public abstract class CompiledModel implements Executable {
     int i = 0;
     for (String name : state.spec.inputs.keySet()) {
       double[] v = needed.contains(name) ? inputs.get(name) : null;
-      in[i++] = v == null ? null : state.spec.f32 ? toFloats(v, v.length) : v;
+      in[i++] = v == null ? null : state.spec.f32 ? Conversions.toFloats(v, v.length) : v;
     }
     return in;
   }
@@ -229,35 +229,9 @@ public abstract class CompiledModel implements Executable {
     int i = 0;
     for (String name : state.spec.inputs.keySet()) {
       float[] v = needed.contains(name) ? inputs.get(name) : null;
-      in[i++] = v == null ? null : state.spec.f32 ? v : toDoubles(v, v.length);
+      in[i++] = v == null ? null : state.spec.f32 ? v : Conversions.toDoubles(v, v.length);
     }
     return in;
-  }
-
-  private static double[] toDoubles(Object a, int n) {
-    double[] d = new double[n];
-    if (a instanceof double[] src) {
-      System.arraycopy(src, 0, d, 0, n);
-    } else {
-      float[] src = (float[]) a;
-      for (int i = 0; i < n; i++) {
-        d[i] = src[i];
-      }
-    }
-    return d;
-  }
-
-  private static float[] toFloats(Object a, int n) {
-    float[] f = new float[n];
-    if (a instanceof float[] src) {
-      System.arraycopy(src, 0, f, 0, n);
-    } else {
-      double[] src = (double[]) a;
-      for (int i = 0; i < n; i++) {
-        f[i] = (float) src[i];
-      }
-    }
-    return f;
   }
 
   // ------------------------------------------------------------------ variables and scalars
@@ -315,7 +289,7 @@ public abstract class CompiledModel implements Executable {
 
   private double[] read(String name) {
     Object a = state.variables[index(name)];
-    return toDoubles(a, java.lang.reflect.Array.getLength(a));
+    return Conversions.toDoubles(a, java.lang.reflect.Array.getLength(a));
   }
 
   private void write(String name, int[] shape, double[] v) {

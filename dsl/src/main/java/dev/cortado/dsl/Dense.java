@@ -67,8 +67,7 @@ public final class Dense {
       throw new IllegalArgumentException("dense '" + name + "' needs a 2-D input [batch, features], got " + x);
     }
     int in = x.shape().dim(1);
-    Tensor[] out = new Tensor[1];
-    m.scope(name, () -> {
+    return m.scoped(name, () -> {
       Variable kernel = m.variable("kernel").shape(in, units).initializer(kernelInitializer).trainable(trainable);
       if (kernelRegularizer != null) {
         kernel.regularizer(kernelRegularizer);
@@ -84,8 +83,7 @@ public final class Dense {
         }
         h = h.add(bias);
       }
-      out[0] = activation.apply(h);
+      return activation.apply(h);
     });
-    return out[0];
   }
 }

@@ -173,6 +173,13 @@ public final class ModelBuilder {
     inScope(scopeName, currentReuse(), null, body);
   }
 
+  /** As {@link #scope(String, Runnable)}, returning what {@code body} builds: {@code Tensor h = m.scoped("fc1", () -> ...)}. */
+  public <T> T scoped(String scopeName, java.util.function.Supplier<T> body) {
+    java.util.List<T> result = new java.util.ArrayList<>(1);
+    inScope(scopeName, currentReuse(), null, () -> result.add(body.get()));
+    return result.get(0);
+  }
+
   /** As {@link #scope}, with variables that already exist returned instead of created. */
   public void reuseScope(String scopeName, Runnable body) {
     inScope(scopeName, true, null, body);
@@ -328,7 +335,7 @@ public final class ModelBuilder {
     dev.cortado.ir.VariableInfo step = g.variables().get(Graph.GLOBAL_STEP);
     Node stepNode = step != null ? step.node()
         : g.variable(Graph.GLOBAL_STEP, Shape.SCALAR, dev.cortado.ir.VariableInfo.Role.STATE, false, new double[1]);
-    Node mask = g.apply(dev.cortado.op.Op.DROPOUT_MASK, dev.cortado.ir.Attrs.dropout(null, rate, s), x.node(), stepNode);
+    Node mask = g.apply(dev.cortado.op.Op.DROPOUT_MASK, dev.cortado.ir.Attrs.dropout(rate, s), x.node(), stepNode);
     return x.mul(wrap(mask));
   }
 

@@ -77,6 +77,10 @@ public abstract class ModelDefinition {
     m().scope(name, body);
   }
 
+  protected final <T> T scoped(String name, java.util.function.Supplier<T> body) {
+    return m().scoped(name, body);
+  }
+
   protected final void reuseScope(String name, Runnable body) {
     m().reuseScope(name, body);
   }

@@ -16,7 +16,6 @@ import dev.cortado.train.ProgressBar;
 import dev.cortado.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The README's main sample: a 64-128-10 MLP on the 8×8 digits (1,797 images), AdamW with
@@ -90,7 +89,4 @@ public final class DigitsClassifier {
     System.out.printf("Total time %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
 
-  static Map<String, double[]> inputs(Dataset d) {
-    return Map.of("x", d.features(), "y", d.targets());
-  }
 }

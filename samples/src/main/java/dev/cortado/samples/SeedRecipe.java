@@ -7,6 +7,7 @@ import dev.cortado.data.Dataset;
 import dev.cortado.data.Split;
 import dev.cortado.data.Standardizer;
 import dev.cortado.dsl.Model;
+import dev.cortado.dsl.ModelBuilder;
 import dev.cortado.dsl.Tensor;
 import dev.cortado.dsl.Variable;
 import dev.cortado.runtime.Executable;
@@ -38,27 +39,22 @@ public final class SeedRecipe {
       m.dtype(F64);
       Tensor x = m.input("x", BATCH, 30);
       Tensor y = m.input("y", BATCH, 2);
-      Tensor h = x;
-      int in = 30;
-      for (String layer : List.of("hidden", "logits")) {
-        int out = layer.equals("hidden") ? 16 : 2;
-        int fanIn = in;
-        Tensor input = h;
-        Tensor[] result = new Tensor[1];
-        m.scope(layer, () -> {
-          // tf.get_variable(name, shape, initializer, regularizer)
-          Variable w = m.variable("weights").shape(fanIn, out).initializer(glorotUniform()).regularizer(l2(weightDecay));
-          Variable b = m.variable("biases").shape(out).initializer(zeros());
-          Tensor z = input.matmul(w).add(b);
-          result[0] = layer.equals("hidden") ? z.tanh() : z;
-        });
-        h = result[0];
-        in = out;
-      }
-      m.output("logits", h);
-      Tensor dataLoss = softmaxCrossEntropy(h, y);
+      Tensor h = layer(m, "hidden", x, 30, 16, weightDecay).tanh();
+      Tensor logits = layer(m, "logits", h, 16, 2, weightDecay);
+      m.output("logits", logits);
+      Tensor dataLoss = softmaxCrossEntropy(logits, y);
       List<Tensor> terms = m.collection(REGULARIZATION_LOSSES);      // tf.get_collection(REGULARIZATION_LOSSES)
       m.minimize(addN(terms).add(dataLoss));                          // loss = tf.add_n(terms) + loss
+    });
+  }
+
+  /** {@code x·weights + biases} in scope {@code name}, the weights declared as tf.get_variable with a regularizer. */
+  private static Tensor layer(ModelBuilder m, String name, Tensor x, int in, int out, double weightDecay) {
+    return m.scoped(name, () -> {
+      // tf.get_variable(name, shape, initializer, regularizer)
+      Variable w = m.variable("weights").shape(in, out).initializer(glorotUniform()).regularizer(l2(weightDecay));
+      Variable b = m.variable("biases").shape(out).initializer(zeros());
+      return x.matmul(w).add(b);
     });
   }
 

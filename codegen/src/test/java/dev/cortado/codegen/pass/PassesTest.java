@@ -46,7 +46,7 @@ class PassesTest {
     GraphBuilder b = new GraphBuilder("spec", DType.F64);
     Node x = b.input("x", Shape.of(Shape.BATCH, 3));
     Node step = b.variable(Graph.GLOBAL_STEP, Shape.SCALAR, VariableInfo.Role.STATE, false, new double[1]);
-    Node mask = b.apply(Op.DROPOUT_MASK, Attrs.dropout(x.shape(), 0.5, 9), x, step);
+    Node mask = b.apply(Op.DROPOUT_MASK, Attrs.dropout(0.5, 9), x, step);
     b.output("out", b.div(b.mul(x, mask), b.add(b.numel(x, Attrs.ALL), b.numel(x, 0))));
     Graph g = b.build();
     Graph off = Passes.foldConstants(Passes.specialize(g, 5, false));
