@@ -119,19 +119,42 @@ public final class BlockedMatmul implements MatmulKernel {
   /** The products past the last full group, then the epilogue writing the finished row. */
   static void finish(Form f, String rs, String row, int k4, BlockStmt into) {
     Call c = f.c();
-    for (int p = k4; p < c.k(); p++) {
-      String a = c.fresh().apply("a");
-      String w = c.fresh().apply("w");
-      into.addStatement(J.declare(J.type(c.f32()), a, f.left(Lin.var(f.ov()), Lin.of(p))));
-      into.addStatement(J.declare(rowType(c), w, J.at(rs, J.intLit(p))));
-      into.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, new String[] {a}, new String[] {w}, f.vv())));
-    }
     Lin o = Lin.var(f.ov());
     Lin v = Lin.var(f.vv());
     Lin i = f.columns() ? v : o;
     Lin j = f.columns() ? o : v;
+    boolean epilogueDone = false;
     if (!f.columns()) {
-      finishRow(c, row, i, into);
+      c.epilogue().beforeRow(i, into);
+    }
+    if (k4 < c.k()) {
+      // the last k % 4 rows in one pass (one pass over the row, not one each), the same fma chain
+      int r = c.k() - k4;
+      String[] as = new String[r];
+      String[] ws = new String[r];
+      for (int g = 0; g < r; g++) {
+        as[g] = c.fresh().apply("a");
+        into.addStatement(J.declare(J.type(c.f32()), as[g], f.left(o, Lin.of(k4 + g))));
+      }
+      for (int g = 0; g < r; g++) {
+        ws[g] = c.fresh().apply("w");
+        into.addStatement(J.declare(rowType(c), ws[g], J.at(rs, J.intLit(k4 + g))));
+      }
+      BlockStmt pass = axpy(c, row, as, ws, f.vv());
+      if (!f.columns() && !c.epilogue().isIdentity()) {
+        // and the epilogue on the finished value in the same pass
+        com.github.javaparser.ast.expr.AssignExpr set = pass.getStatement(0).asExpressionStmt().getExpression().asAssignExpr();
+        BlockStmt fused = new BlockStmt();
+        Expression sum = set.getValue().clone();
+        Expression done = c.epilogue().apply(sum, i, Lin.var("j"), fused);
+        fused.addStatement(J.assign(J.at(row, J.name(f.vv())), done));
+        pass = fused;
+        epilogueDone = true;
+      }
+      into.addStatement(J.loop(f.vv(), 0, f.len(), pass));
+    }
+    if (!f.columns()) {
+      finishRow(c, row, i, epilogueDone, into);
       return;
     }
     BlockStmt epi = new BlockStmt();
@@ -148,10 +171,10 @@ public final class BlockedMatmul implements MatmulKernel {
    * it). The epilogue reads its other operands at (i, j) or broadcast, so filling row i after
    * reading it is safe even when {@code out} shares an operand's buffer.
    */
-  private static void finishRow(Call c, String row, Lin i, BlockStmt into) {
+  private static void finishRow(Call c, String row, Lin i, boolean epilogueDone, BlockStmt into) {
     Lin j = Lin.var("j");
     Expression at = J.at(row, J.name("j"));
-    if (!c.epilogue().isIdentity()) {
+    if (!c.epilogue().isIdentity() && !epilogueDone) {
       BlockStmt epi = new BlockStmt();
       epi.addStatement(J.assign(at.clone(), c.epilogue().apply(at.clone(), i, j, epi)));
       into.addStatement(J.loop("j", 0, c.n(), epi));

@@ -33,6 +33,8 @@ final class KernelEmitter {
   private final MatmulKernel matmul;
   private final MatmulKernel.Scratch scratch;
   private final boolean f32;
+  /** A softmax already written by the cross-entropy kernel before it ({@link #softmaxAfter}). */
+  private Node softmaxDone;
 
   KernelEmitter(Exprs exprs, MatmulKernel matmul, MatmulKernel.Scratch scratch) {
     this.x = exprs;
@@ -55,8 +57,14 @@ final class KernelEmitter {
       }
       case MATMUL -> carriedMatmul(k.root(), k.root(), List.of(), body);
       case REDUCE -> reduce(k.root(), body);
-      case SOFTMAX -> softmax(k.root(), body);
-      case XENT -> crossEntropy(k.root(), body);
+      case SOFTMAX -> {
+        if (k.root().equals(softmaxDone)) {
+          b.addOrphanComment(new com.github.javaparser.ast.comments.LineComment(" written by the cross-entropy above"));
+        } else {
+          softmax(k.root(), body);
+        }
+      }
+      case XENT -> crossEntropy(k.root(), softmaxAfter(k), body);
       case ARGMAX -> argmax(k.root(), body);
       case TRANSPOSE -> transpose(k.root(), body);
       default -> throw new IllegalStateException(k.toString());
@@ -136,19 +144,68 @@ final class KernelEmitter {
     }
   }
 
+  /**
+   * The stored [m,n] operands (other than the product itself) of the chain carried on a matmul's
+   * result, read at (i, j): the row form of a kernel copies row i of each before its epilogue loop.
+   */
+  private List<Node> rowOperands(Node root, Node m, int[] o) {
+    java.util.LinkedHashSet<Node> out = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(root));
+    java.util.Set<Node> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (n == m || !seen.add(n) || n.op() == Op.CONSTANT || n.op() == Op.HYPER) {
+        continue;
+      }
+      if (n != root && !plan.isInline(n)) {
+        if (java.util.Arrays.equals(dims(n), o)) {
+          out.add(n);
+        }
+        continue;
+      }
+      todo.addAll(n.inputs());
+    }
+    return List.copyOf(out);
+  }
+
   private void carriedMatmul(Node m, Node root, List<Node> fused, Exprs.Body body) {
     int[] a = dims(m.input(0));
     boolean ta = m.attrs().transA();
     int[] o = dims(m);
     int k = ta ? a[0] : a[1];
+    List<Node> rowOperands = rowOperands(root, m, o);
     MatmulKernel.Epilogue epi = new MatmulKernel.Epilogue() {
+      private final Map<Node, Expression> copies = new java.util.HashMap<>();
+
+      @Override
+      public void beforeRow(Lin i, BlockStmt where) {
+        if (rowOperands.isEmpty()) {
+          return;
+        }
+        String rows = scratch.rows("operand", rowOperands.size(), o[1]);
+        for (int q = 0; q < rowOperands.size(); q++) {
+          String row = body.fresh("op");
+          where.addStatement(J.declare(new com.github.javaparser.ast.type.ArrayType(J.type(f32)), row,
+              J.at(rows, J.intLit(q))));
+          where.addStatement(J.call(J.call("System", "arraycopy", J.name(x.storage().array(plan.home(rowOperands.get(q)))),
+              i.times(o[1]).toExpr(), J.name(row), J.intLit(0), J.intLit(o[1]))));
+          copies.put(rowOperands.get(q), J.at(row, J.name("j")));
+        }
+      }
+
+      private Map<Node, Expression> with(Node n, Expression v) {
+        Map<Node, Expression> m2 = new java.util.HashMap<>(copies);
+        m2.put(n, v);
+        return m2;
+      }
+
       @Override
       public Expression apply(Expression acc, Lin i, Lin j, BlockStmt where) {
         if (root == m) {
           return acc;
         }
         Iter at = new Iter(o, new Lin[] {i, j}, false);
-        return x.compute(root, at, body.in(where), Map.of(m, acc));
+        return x.compute(root, at, body.in(where), with(m, acc));
       }
 
       @Override
@@ -172,7 +229,7 @@ final class KernelEmitter {
       @Override
       public Expression fused(int k, Expression stored, Lin i, Lin j, BlockStmt where) {
         Iter at = new Iter(o, new Lin[] {i, j}, false);
-        return x.compute(fused.get(k), at, body.in(where), Map.of(root, stored));
+        return x.compute(fused.get(k), at, body.in(where), with(root, stored));
       }
     };
     String sa = x.storage().array(plan.home(m.input(0)));
@@ -342,7 +399,25 @@ final class KernelEmitter {
     body.block.addStatement(rows == 1 ? blk : J.loop("r", 0, rows, blk));
   }
 
-  private void crossEntropy(Node r, Exprs.Body body) {
+  /**
+   * The softmax of the same logits when it is the very next kernel (the cross-entropy's gradient
+   * needs it): the cross-entropy kernel then writes it too, from the exponentials it computes
+   * anyway, and the softmax kernel emits nothing. Each row's softmax is written after the row's
+   * logits and labels are read, so its buffer may be either of theirs.
+   */
+  private Node softmaxAfter(Plan.Kernel xent) {
+    int at = plan.kernels.indexOf(xent);
+    if (at < 0 || at + 1 >= plan.kernels.size()) {
+      return null;
+    }
+    Plan.Kernel next = plan.kernels.get(at + 1);
+    Node z = xent.root().input(0);
+    boolean same = next.kind() == Plan.Kind.SOFTMAX && next.root().op() == Op.SOFTMAX
+        && next.root().input(0).equals(z);
+    return same ? next.root() : null;
+  }
+
+  private void crossEntropy(Node r, Node softmax, Exprs.Body body) {
     String z = x.storage().array(plan.home(r.input(0)));
     String t = x.storage().array(plan.home(r.input(1)));
     int n = lastDim(r.input(0));
@@ -350,11 +425,17 @@ final class KernelEmitter {
     Lin row = rows == 1 ? Lin.ZERO : Lin.var("r");
     body.block.addStatement(J.declare(J.doubleType(), "total", J.dlit(0)));
     BlockStmt blk = new BlockStmt();
-    Lin at = rowStats(z, n, row, blk, "max", "sum", null);
+    String keep = softmax == null ? null : scratch.doubles(n);
+    Lin at = rowStats(z, n, row, blk, "max", "sum", keep);
     blk.addStatement(J.declare(J.doubleType(), "lse", J.call("Math", "log", J.name("sum"))));
     Expression ls = J.bin(MINUS, J.bin(MINUS, J.at(z, at.toExpr()), J.name("max")), J.name("lse"));
     blk.addStatement(overLast(n, J.assign(J.name("total"),
         J.bin(MINUS, J.name("total"), J.bin(MULTIPLY, J.at(t, at.toExpr()), ls)))));
+    if (softmax != null) {
+      Expression p = J.bin(DIVIDE, J.at(keep, (n == 1 ? Lin.ZERO : Lin.var("j")).toExpr()), J.name("sum"));
+      blk.addStatement(overLast(n, J.assign(J.at(out(softmax), at.toExpr()), x.lib(p))));
+      softmaxDone = softmax;
+    }
     body.block.addStatement(rows == 1 ? blk : J.loop("r", 0, rows, blk));
     body.block.addStatement(J.assign(J.at(out(r), J.intLit(0)), x.lib(J.bin(DIVIDE, J.name("total"), J.dlit(rows)))));
   }

@@ -17,6 +17,13 @@ public interface MatmulKernel {
     /** The value to store at (i, j) given the accumulated sum; may add statements to {@code where}. */
     Expression apply(Expression acc, Lin i, Lin j, BlockStmt where);
 
+    /**
+     * Statements to run once per result row i, before any loop over that row's j calls {@link
+     * #apply} or {@link #fused}: copies of row i of every [m,n] operand the epilogue reads, so that
+     * those loops index every array by j alone (C2 vectorises a loop only when it does).
+     */
+    default void beforeRow(Lin i, BlockStmt where) {}
+
     /** True when the value is stored as it is and nothing else is computed per element. */
     boolean isIdentity();
 
