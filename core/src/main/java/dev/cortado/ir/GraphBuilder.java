@@ -72,6 +72,20 @@ public final class GraphBuilder {
 
   /** A persistent variable (parameter or optimizer state) with its starting value. */
   public Node variable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
+    return addVariable(varName, shape, role, trainable, initial.clone());
+  }
+
+  /**
+   * The variable {@code like} of another graph, carried into this one (a rewrite): same name,
+   * shape, role and trainability, and the same starting values, shared rather than copied (a
+   * variable's values are never written, and a model's are megabytes that every pass would
+   * otherwise copy).
+   */
+  public Node variable(VariableInfo like) {
+    return addVariable(like.name(), like.shape(), like.role(), like.trainable(), like.initial());
+  }
+
+  private Node addVariable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
     requireFreeName(varName, "variable");
     if (shape.hasBatch()) {
       throw new IllegalArgumentException("variable '" + varName + "' has shape " + shape
@@ -80,7 +94,7 @@ public final class GraphBuilder {
     Node n = new Node(nodes.size(), Op.VARIABLE, List.of(), shape, dtype, Attrs.shape(shape), varName);
     // VariableInfo checks the initial values' length: build it before the node joins the graph,
     // so a rejected variable leaves the builder as it was
-    VariableInfo info = new VariableInfo(varName, n, role, trainable, initial.clone());
+    VariableInfo info = new VariableInfo(varName, n, role, trainable, initial);
     nodes.add(n);
     variables.put(varName, info);
     return n;

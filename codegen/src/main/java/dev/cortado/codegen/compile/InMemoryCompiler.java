@@ -2,12 +2,11 @@ package dev.cortado.codegen.compile;
 
 import dev.cortado.runtime.CompiledModel;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,11 +24,14 @@ import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 
 /**
  * Compiles one generated source with {@code javax.tools}, entirely in memory, into a class loader
  * of its own. Results are cached by the SHA-256 of the source, so a model is compiled once per
- * JVM however often it is asked for.
+ * JVM however often it is asked for. javac gets no class path: generated code sees the JDK's
+ * modules and {@code dev.cortado.runtime}, whose class files come from the class loader ({@link
+ * RuntimeClasses}), so a fat jar or a long class path is never opened and indexed.
  */
 public final class InMemoryCompiler {
   /** A compiled class and the bytes of every class file javac wrote for it. */
@@ -48,7 +50,7 @@ public final class InMemoryCompiler {
   /** As {@link #compile(String, String)} with the compiler from {@code javac} (null when there is none). */
   static Compiled compile(String className, String source, java.util.function.Supplier<JavaCompiler> javac) {
     return CACHE.computeIfAbsent(key(className, source),
-        k -> doCompile(Map.of(className, source), javac.get(), classPath()).get(className));
+        k -> doCompile(Map.of(className, source), javac.get()).get(className));
   }
 
   /**
@@ -78,7 +80,7 @@ public final class InMemoryCompiler {
 
   private static void compileChunk(Map<String, String> chunk) {
     if (!chunk.isEmpty()) {
-      doCompile(chunk, systemCompiler(), classPath()).forEach((n, c) -> CACHE.putIfAbsent(key(n, chunk.get(n)), c));
+      doCompile(chunk, systemCompiler()).forEach((n, c) -> CACHE.putIfAbsent(key(n, chunk.get(n)), c));
     }
   }
 
@@ -131,12 +133,7 @@ public final class InMemoryCompiler {
     return c;
   }
 
-  /** Compiles with the given class path, bypassing the cache (for tests of class-path fallbacks). */
-  static Compiled compileWithClassPath(String className, String source, String classPath) {
-    return doCompile(Map.of(className, source), systemCompiler(), classPath).get(className);
-  }
-
-  private static Map<String, Compiled> doCompile(Map<String, String> sources, JavaCompiler javac, String classPath) {
+  private static Map<String, Compiled> doCompile(Map<String, String> sources, JavaCompiler javac) {
     if (javac == null) {
       throw new CompilerUnavailableException("ToolProvider.getSystemJavaCompiler() returned null, "
           + "so module jdk.compiler is missing", null);
@@ -144,6 +141,13 @@ public final class InMemoryCompiler {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
     StandardJavaFileManager std = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+    try {
+      // no class path at all: generated code needs only java.base and dev.cortado.runtime, which list() serves
+      // from the class loader; a fat jar or a long test class path would otherwise be opened and indexed
+      std.setLocation(StandardLocation.CLASS_PATH, List.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     JavaFileManager files = new ForwardingJavaFileManager<>(std) {
       @Override
       public JavaFileObject getJavaFileForOutput(Location location, String name, JavaFileObject.Kind kind,
@@ -160,13 +164,12 @@ public final class InMemoryCompiler {
 
       @Override
       public Iterable<JavaFileObject> list(Location location, String packageName, java.util.Set<JavaFileObject.Kind> kinds,
-          boolean recurse) throws java.io.IOException {
-        Iterable<JavaFileObject> found = super.list(location, packageName, kinds, recurse);
-        if (location == javax.tools.StandardLocation.CLASS_PATH && packageName.equals(RuntimeClasses.PACKAGE)
-            && kinds.contains(JavaFileObject.Kind.CLASS) && !found.iterator().hasNext()) {
+          boolean recurse) throws IOException {
+        if (location == StandardLocation.CLASS_PATH && packageName.equals(RuntimeClasses.PACKAGE)
+            && kinds.contains(JavaFileObject.Kind.CLASS)) {
           return RuntimeClasses.all();
         }
-        return found;
+        return super.list(location, packageName, kinds, recurse);
       }
 
       @Override
@@ -183,8 +186,7 @@ public final class InMemoryCompiler {
         return source;
       }
     }));
-    List<String> options = new java.util.ArrayList<>(
-        List.of("-classpath", classPath, "-proc:none", "-g:none", "-Xlint:none", "-nowarn"));
+    List<String> options = new java.util.ArrayList<>(List.of("-proc:none", "-g:none", "-Xlint:none", "-nowarn"));
     if (sources.values().stream().anyMatch(src -> src.contains("jdk.incubator.vector."))) {
       // a Vector API kernel (emit.VectorMatmul): javac resolves only java.se modules by default
       options.addAll(List.of("--add-modules", "jdk.incubator.vector"));
@@ -220,24 +222,6 @@ public final class InMemoryCompiler {
       }
     }
     return result;
-  }
-
-  /** Where the runtime classes come from, plus the JVM's own class path. */
-  private static String classPath() {
-    StringBuilder cp = new StringBuilder();
-    try {
-      var src = CompiledModel.class.getProtectionDomain().getCodeSource();
-      if (src != null) {
-        cp.append(Path.of(src.getLocation().toURI()));
-      }
-    } catch (URISyntaxException | RuntimeException e) {
-      // not a plain file (a nested jar): the JVM's class path, and RuntimeClasses through the loader
-    }
-    String jvm = System.getProperty("java.class.path", "");
-    if (!jvm.isEmpty()) {
-      cp.append(cp.length() == 0 ? "" : File.pathSeparator).append(jvm);
-    }
-    return cp.toString();
   }
 
   private static String report(Map<String, String> sources, DiagnosticCollector<JavaFileObject> d) {

@@ -10,9 +10,10 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 
 /**
- * The classes of {@code dev.cortado.runtime} that generated code refers to, read through the
- * class loader rather than from a file on the class path: where that package is not a plain
- * jar or directory (a fat jar's nested jar, a custom loader), javac still finds them.
+ * The classes of {@code dev.cortado.runtime} that generated code refers to (with every type
+ * their signatures name), read through the class loader rather than from a file on a class
+ * path: javac finds them wherever the package lives (a directory, a fat jar's nested jar, a
+ * custom loader) without opening anything else.
  */
 final class RuntimeClasses {
   static final String PACKAGE = "dev.cortado.runtime";

@@ -1,6 +1,10 @@
 package dev.cortado.codegen.emit;
 
 import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.ImportDeclaration;
+import com.github.javaparser.ast.PackageDeclaration;
+import com.github.javaparser.ast.expr.MarkerAnnotationExpr;
+import com.github.javaparser.ast.expr.Name;
 import com.github.javaparser.ast.Modifier;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
@@ -58,18 +62,24 @@ public final class ClassEmitter {
 
   /** The compilation unit of the class, ready to print. */
   public static CompilationUnit emit(Input in) {
+    // names are built as nodes, never from strings: JavaParser parses those, and starting its parser costs a cold JVM ~0.1 s
     CompilationUnit cu = new CompilationUnit();
     if (in.packageName() != null && !in.packageName().isEmpty()) {
-      cu.setPackageDeclaration(in.packageName());
+      cu.setPackageDeclaration(new PackageDeclaration(J.qualified(in.packageName())));
     }
-    cu.addImport("dev.cortado.runtime.CompiledModel");
-    cu.addImport("dev.cortado.runtime.ModelSpec");
-    cu.addImport("dev.cortado.runtime.ModelState");
-    cu.addImport("dev.cortado.runtime.Rng");
+    for (String runtime : List.of("CompiledModel", "ModelSpec", "ModelState", "Rng")) {
+      addImport(cu, "dev.cortado.runtime." + runtime);
+    }
     ClassOrInterfaceDeclaration cls = cu.addClass(in.className(), Modifier.Keyword.PUBLIC, Modifier.Keyword.FINAL);
-    cls.addExtendedType("CompiledModel");
+    cls.addExtendedType(new ClassOrInterfaceType(null, "CompiledModel"));
     new ClassEmitter(in, cls).build();
     return cu;
+  }
+
+  private static void addImport(CompilationUnit cu, String qualifiedName) {
+    if (cu.getImports().stream().noneMatch(i -> i.getNameAsString().equals(qualifiedName))) {
+      cu.getImports().add(new ImportDeclaration(J.qualified(qualifiedName), false, false));
+    }
   }
 
   private void build() {
@@ -136,7 +146,7 @@ public final class ClassEmitter {
 
     @Override
     public void importType(String qualifiedName) {
-      cls.findCompilationUnit().orElseThrow().addImport(qualifiedName);
+      addImport(cls.findCompilationUnit().orElseThrow(), qualifiedName);
     }
 
     private String field(String key, Type type, Expression alloc) {
@@ -274,7 +284,7 @@ public final class ClassEmitter {
 
   private void entry(String method, String resultName, Plan p, String prefix) {
     MethodDeclaration m = cls.addMethod(method, Modifier.Keyword.PROTECTED);
-    m.addMarkerAnnotation("Override");
+    m.addAnnotation(new MarkerAnnotationExpr(new Name("Override")));
     m.addParameter(new ArrayType(new ClassOrInterfaceType(null, "Object")), "in");
     m.addParameter(new ArrayType(resultName.equals("out") ? new ClassOrInterfaceType(null, "Object") : PrimitiveType.doubleType()),
         resultName);

@@ -52,6 +52,15 @@ final class J {
     return new MethodCallExpr(scope == null ? null : new NameExpr(scope), method, new NodeList<>(args));
   }
 
+  /** {@code a.b.c} as a {@link com.github.javaparser.ast.expr.Name} built node by node (no parsing). */
+  static com.github.javaparser.ast.expr.Name qualified(String dotted) {
+    com.github.javaparser.ast.expr.Name n = null;
+    for (String part : dotted.split("\\.")) {
+      n = new com.github.javaparser.ast.expr.Name(n, part);
+    }
+    return n;
+  }
+
   static Expression name(String n) {
     return new NameExpr(n);
   }

@@ -94,8 +94,7 @@ final class Rewriter {
       case INPUT -> b.input(n.name(), n.shape());
       case HYPER -> b.hyper(n.name(), n.attrs().value());
       default -> {
-        VariableInfo v = g.variables().get(n.name());
-        yield b.variable(v.name(), v.shape(), v.role(), v.trainable(), v.initialValue());
+        yield b.variable(g.variables().get(n.name()));
       }
     };
   }

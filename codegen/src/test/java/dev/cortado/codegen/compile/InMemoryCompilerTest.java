@@ -36,10 +36,21 @@ class InMemoryCompilerTest {
   }
 
   @Test
-  void theRuntimeClassesAreFoundThroughTheClassLoaderWhenNotOnTheClassPath() throws Exception {
+  void theRuntimeClassesAreFoundThroughTheClassLoader() throws Exception {
     String src = "package p; public class UsesRng { public double u() { return dev.cortado.runtime.Rng.uniform(1, 2, 3); } }";
-    Class<?> c = InMemoryCompiler.compileWithClassPath("p.UsesRng", src, "").type();
+    Class<?> c = InMemoryCompiler.compile("p.UsesRng", src).type();
     Object v = c.getMethod("u").invoke(c.getConstructor().newInstance());
     assertTrue(v.equals(dev.cortado.runtime.Rng.uniform(1, 2, 3)));
+  }
+
+  @Test
+  void javacSeesNoClassPathOnlyTheJdkAndTheRuntimePackage() {
+    // InMemoryCompiler is on this JVM's class path, but generated code must not depend on it (nor
+    // may javac open and index that class path: on a fat jar that was a tenth of a cold compile)
+    String src = "package p; public class UsesCodegen { Object f() { return dev.cortado.codegen.compile.InMemoryCompiler.class; } }";
+    GeneratedCodeException e = assertThrows(GeneratedCodeException.class,
+        () -> InMemoryCompiler.compile("p.UsesCodegen", src));
+    assertTrue(e.getMessage().contains("p.UsesCodegen line 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("dev.cortado.codegen.compile"), e.getMessage());
   }
 }
