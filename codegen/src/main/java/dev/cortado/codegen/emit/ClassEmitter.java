@@ -98,9 +98,13 @@ public final class ClassEmitter {
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
     storage.variableFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
     storage.buffers.forEach(b -> cls.addField(arrayType(), b.name(), Modifier.Keyword.PRIVATE));
-    entry("runTrain", "losses", in.train(), "train");
-    entry("runPredict", "out", in.predict(), "predict");
-    entry("runEvaluate", "losses", in.evaluate(), "evaluate");
+    List<BlockStmt> train = kernels(in.train());
+    List<BlockStmt> predict = kernels(in.predict());
+    List<BlockStmt> evaluate = kernels(in.evaluate());
+    int shared = sharedForward(predict, evaluate);
+    entry("runTrain", "losses", in.train(), "train", train, 0);
+    entry("runPredict", "out", in.predict(), "predict", predict, shared);
+    entry("runEvaluate", "losses", in.evaluate(), "evaluate", evaluate, shared);
     constructors();
     fieldsFirst();
   }
@@ -282,7 +286,46 @@ public final class ClassEmitter {
     chunked(body, init, "allocate", null);
   }
 
-  private void entry(String method, String resultName, Plan p, String prefix) {
+  /** Predict's calls of the kernels that evaluate shares (its first ones). */
+  private List<Statement> forwardCalls = List.of();
+
+  /** Each kernel of {@code p} as a commented block, in order (none without a plan). */
+  private List<BlockStmt> kernels(Plan p) {
+    List<BlockStmt> blocks = new ArrayList<>();
+    if (p == null) {
+      return blocks;
+    }
+    KernelEmitter ke = new KernelEmitter(new Exprs(p, storage, f32), in.matmul(), scratch);
+    for (Plan.Kernel kernel : p.kernels) {
+      BlockStmt block = ke.emit(kernel);
+      block.setLineComment(kernel.kind().name().toLowerCase() + " "
+          + String.join(", ", kernel.roots().stream().map(Node::name).toList())
+          + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name()));
+      blocks.add(block);
+    }
+    return blocks;
+  }
+
+  /**
+   * How many leading kernels evaluate has exactly as predict has them (its forward pass, up to
+   * where a buffer or a fusion differs). Those are emitted once, as predict's kernel methods, and
+   * evaluate calls them: identical code in one class does the same thing, since a kernel keeps
+   * its locals to itself and names only fields.
+   */
+  private static int sharedForward(List<BlockStmt> predict, List<BlockStmt> evaluate) {
+    int n = 0;
+    while (n < predict.size() && n < evaluate.size() && predict.get(n).equals(evaluate.get(n))) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Entry point {@code method}: inputs and hyperparameters into fields, {@code blocks} (the
+   * kernels of {@code p}) in kernel methods, copies of updated variables, results. The first
+   * {@code shared} blocks are predict's forward pass that evaluate calls rather than repeats.
+   */
+  private void entry(String method, String resultName, Plan p, String prefix, List<BlockStmt> blocks, int shared) {
     MethodDeclaration m = cls.addMethod(method, Modifier.Keyword.PROTECTED);
     m.addAnnotation(new MarkerAnnotationExpr(new Name("Override")));
     m.addParameter(new ArrayType(new ClassOrInterfaceType(null, "Object")), "in");
@@ -306,28 +349,14 @@ public final class ClassEmitter {
       Expression v = new com.github.javaparser.ast.expr.ArrayAccessExpr(J.call(null, "hypers"), J.intLit(h++));
       body.addStatement(J.assign(J.field("this", field), f32 ? J.cast(J.type(true), v) : v));
     }
-    Exprs exprs = new Exprs(p, storage, f32);
-    KernelEmitter ke = new KernelEmitter(exprs, in.matmul(), scratch);
     List<Statement> calls = new ArrayList<>();
-    List<BlockStmt> pending = new ArrayList<>();
-    int size = 0;
-    for (Plan.Kernel kernel : p.kernels) {
-      BlockStmt block = ke.emit(kernel);
-      block.setLineComment(kernel.kind().name().toLowerCase() + " "
-          + String.join(", ", kernel.roots().stream().map(Node::name).toList())
-          + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name()));
-      int n = block.findAll(com.github.javaparser.ast.Node.class).size();
-      if (!pending.isEmpty() && size + n > METHOD_BUDGET) {
-        calls.add(kernelMethod(prefix, pending));
-        pending = new ArrayList<>();
-        size = 0;
-      }
-      pending.add(block);
-      size += n;
+    if (p == in.evaluate()) {
+      forwardCalls.forEach(c -> calls.add(c.clone()));
+    } else {
+      calls.addAll(pack(prefix, blocks.subList(0, shared)));
+      forwardCalls = List.copyOf(calls);
     }
-    if (!pending.isEmpty()) {
-      calls.add(kernelMethod(prefix, pending));
-    }
+    calls.addAll(pack(prefix, blocks.subList(shared, blocks.size())));
     addCalls(body, calls, prefix);
     List<Statement> copies = new ArrayList<>();
     for (Plan.Copy c : p.copies) {
@@ -347,7 +376,7 @@ public final class ClassEmitter {
       }
     } else {
       for (Node l : p.graph.losses().values()) {
-        results.add(J.assign(J.at("losses", J.intLit(r++)), exprs.value(l, scalar, none, Map.of())));
+        results.add(J.assign(J.at("losses", J.intLit(r++)), new Exprs(p, storage, f32).value(l, scalar, none, Map.of())));
       }
     }
     if (!scratch.getStatements().isEmpty()) {
@@ -356,6 +385,30 @@ public final class ClassEmitter {
     chunked(body, results, prefix + "Results", m.getParameter(1).clone());
   }
 
+
+  /**
+   * Calls that run {@code blocks} in order, packed into kernel methods of at most {@link
+   * #METHOD_BUDGET} AST nodes each.
+   */
+  private List<Statement> pack(String prefix, List<BlockStmt> blocks) {
+    List<Statement> calls = new ArrayList<>();
+    List<BlockStmt> pending = new ArrayList<>();
+    int size = 0;
+    for (BlockStmt block : blocks) {
+      int n = block.findAll(com.github.javaparser.ast.Node.class).size();
+      if (!pending.isEmpty() && size + n > METHOD_BUDGET) {
+        calls.add(kernelMethod(prefix, pending));
+        pending = new ArrayList<>();
+        size = 0;
+      }
+      pending.add(block);
+      size += n;
+    }
+    if (!pending.isEmpty()) {
+      calls.add(kernelMethod(prefix, pending));
+    }
+    return calls;
+  }
 
   private Statement kernelMethod(String prefix, List<BlockStmt> blocks) {
     String name = storage.namer.name(prefix + "_" + blocks.get(0).getComment().map(c -> c.getContent().trim()
