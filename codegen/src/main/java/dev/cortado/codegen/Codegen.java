@@ -4,6 +4,7 @@ import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.codegen.emit.ClassEmitter;
 import dev.cortado.codegen.emit.BlockedMatmul;
 import dev.cortado.codegen.emit.MatmulKernel;
+import dev.cortado.codegen.emit.Printer;
 import dev.cortado.codegen.emit.VectorMatmul;
 import dev.cortado.codegen.lower.Plan;
 import dev.cortado.codegen.pass.Passes;
@@ -140,8 +141,8 @@ public final class Codegen {
   /** The Java source of the class for one batch size. */
   public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
       MatmulKernel matmul) {
-    return ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
-        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, matmul)).toString();
+    return Printer.print(ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
+        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, matmul)));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.cortado.dsl;
 
 import dev.cortado.codegen.Codegen;
+import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.codegen.pass.Passes;
 import dev.cortado.ir.Graph;
 import dev.cortado.optim.Optimizer;
@@ -18,6 +19,7 @@ final class Compilation {
   private Compilation() {}
 
   static Executable compile(Model m, Optimizer optimizer) {
+    InMemoryCompiler.warmUpInBackground(); // javac warms up on another core while the step graph is built
     Graph step = stepGraph(m, optimizer);
     return Codegen.compile(step, describe(optimizer), Codegen.Options.defaults());
   }

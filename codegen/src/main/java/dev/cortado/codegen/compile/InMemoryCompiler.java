@@ -88,27 +88,14 @@ public final class InMemoryCompiler {
     return sha256(source) + ":" + className;
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
-
   /**
-   * Starts javac once in the background on a trivial class, so that loading and warming the
-   * compiler (most of a cold compile) overlaps the code generator's own work. Does nothing after
-   * the first call, or without a compiler (the real compile then reports that).
+   * Starts javac once in the background on a small class shaped like generated code ({@link
+   * WarmUp}), so that loading and warming the compiler (most of a cold compile) overlaps the
+   * code generator's own work. Does nothing after the first call, or without a compiler (the
+   * real compile then reports that).
    */
   public static void warmUpInBackground() {
-    if (!WARMING.compareAndSet(false, true)) {
-      return;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        compile("dev.cortado.generated.WarmUp", "package dev.cortado.generated; final class WarmUp { double f(double[] a) { "
-            + "double s = 0.0; for (int i = 0; i < 4; i++) { s = (s + Math.exp(a[i])); } return s; } }");
-      } catch (RuntimeException | LinkageError e) {
-        // the real compile reports a missing compiler
-      }
-    }, "cortado-javac-warm-up");
-    t.setDaemon(true);
-    t.start();
+    WarmUp.start();
   }
 
   static String sha256(String s) {

@@ -44,6 +44,13 @@ class InMemoryCompilerTest {
   }
 
   @Test
+  void theWarmUpSourceCompilesToAModelClass() {
+    // a warm-up that stopped compiling would fail silently on its thread and only cost time
+    Class<?> c = InMemoryCompiler.compile(WarmUp.CLASS_NAME, WarmUp.SOURCE).type();
+    assertTrue(dev.cortado.runtime.CompiledModel.class.isAssignableFrom(c), c.getName());
+  }
+
+  @Test
   void javacSeesNoClassPathOnlyTheJdkAndTheRuntimePackage() {
     // InMemoryCompiler is on this JVM's class path, but generated code must not depend on it (nor
     // may javac open and index that class path: on a fat jar that was a tenth of a cold compile)
