@@ -13,11 +13,12 @@ import java.util.Locale;
  *
  * <p>Usage: {@code java [--add-modules jdk.incubator.vector] -cp bench/target/benchmarks.jar
  * dev.cortado.bench.BenchTable [--models tiny,small,mnist] [--impls
- * compiled,hand,hand-vector,interpreter] [--clock wall|cpu] [--warmup-ms 1000] [--max-warmup-ms
+ * compiled,compiled-2t,hand,hand-vector,interpreter] [--clock wall|cpu] [--warmup-ms 1000] [--max-warmup-ms
  * 15000] [--measure-ms 1000] [--rounds 10]}. An implementation that is not available prints
  * "n/a" (the Vector API column without {@code --add-modules jdk.incubator.vector}). The caption
  * gives the JVM, its flags and the load average: a table measured under load is slower than the
  * machine can do, less so with {@code --clock cpu}.
+ * {@code compiled-2t} (two threads) needs the wall clock and prints "n/a" with {@code --clock cpu}.
  */
 public final class BenchTable {
   private BenchTable() {}
@@ -94,6 +95,9 @@ public final class BenchTable {
 
   /** One implementation's {@code µs/step | GFLOP/s |} cell pair, "n/a" if it does not exist yet. */
   private static String cell(BenchModel model, Impl impl, StepTimer timer) {
+    if (impl == Impl.COMPILED_2T && timer.cpuClock()) {
+      return "n/a (wall clock only) | n/a |";
+    }
     TrainStep step;
     try {
       step = impl.create(model, 42);

@@ -14,6 +14,16 @@ public enum Impl {
       return cortado(model, seed, CortadoModels.define(model).compile(CortadoModels.optimizer(model)));
     }
   },
+  /**
+   * {@code Model.compile(optimizer, 2)}: the generated step split over two threads (time it with
+   * the wall clock: the CPU clock sees only the calling thread).
+   */
+  COMPILED_2T("compiled-2t", "Cortado compiled, 2 threads") {
+    @Override
+    public TrainStep create(BenchModel model, long seed) {
+      return cortado(model, seed, CortadoModels.define(model).compile(CortadoModels.optimizer(model), 2));
+    }
+  },
   /** The hand-written float32 loops of {@link HandMlp}. */
   HAND("hand", "hand-written Java") {
     @Override

@@ -43,6 +43,11 @@ final class StepTimer {
     return cpuClock ? "thread CPU time" : "wall time";
   }
 
+  /** Whether this timer reads the calling thread's CPU time (blind to other threads' work). */
+  boolean cpuClock() {
+    return cpuClock;
+  }
+
   private long now() {
     return cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
   }

@@ -43,18 +43,75 @@ public final class Codegen {
 
   private Codegen() {}
 
-  /** Choices that do not change results: the matmul kernel, and where to dump each pass. */
-  public record Options(MatmulKernel matmul, Path dump) {
+  /**
+   * Choices that do not change results: the matmul kernel, where to dump each pass, and the
+   * number of threads a step is split over. With {@code threads} above 1, each kernel with at
+   * least {@code splitFrom} units of work is cut into one contiguous range per thread: a matmul
+   * by result rows (a unit is a multiply-add), an elementwise kernel such as a parameter update
+   * by index range (8 units an element), the copy of a matmul operand by rows (4 units an
+   * element). Every element is still computed by one thread in the one-thread order, so results
+   * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
+   * the calling thread only.
+   */
+  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom) {
+    /** The most threads a step may be split over. */
+    public static final int MAX_THREADS = 64;
+    /**
+     * The default least work of a split kernel, 2^18 multiply-adds: on the machine of issue 7
+     * (Zen 4, about 30 GFLOP/s a core) about 15 µs, against a few µs for a hand-over between threads.
+     */
+    public static final long SPLIT_FROM = 1 << 18;
+
+    public Options {
+      if (threads < 1 || threads > MAX_THREADS) {
+        throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+      }
+      if (splitFrom < 0) {
+        throw new IllegalArgumentException("splitFrom must not be negative, got " + splitFrom);
+      }
+    }
+
+    /** One thread. */
+    public Options(MatmulKernel matmul, Path dump) {
+      this(matmul, dump, 1, SPLIT_FROM);
+    }
+
+    /** These options with the step split over {@code threads} threads. */
+    public Options withThreads(int threads) {
+      return new Options(matmul, dump, threads, splitFrom);
+    }
+
+    /** These options splitting kernels of at least {@code work} units (0: every kernel that can be split). */
+    public Options withSplitFrom(long work) {
+      return new Options(matmul, dump, threads, work);
+    }
+
     /**
      * The Vector API kernels ({@link VectorMatmul}) when this JVM was started with {@code
      * --add-modules jdk.incubator.vector}, else the blocked, auto-vectorised ones ({@link
      * BlockedMatmul}), or the {@link MatmulKernel} class named by {@code
      * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
-     * {@code -Dcortado.dump=DIR} says.
+     * {@code -Dcortado.dump=DIR} says; {@code -Dcortado.threads=N} threads (default 1).
      */
     public static Options defaults() {
       String d = System.getProperty("cortado.dump");
-      return new Options(matmulKernel(System.getProperty("cortado.matmul")), d == null || d.isBlank() ? null : Path.of(d));
+      return new Options(matmulKernel(System.getProperty("cortado.matmul")), d == null || d.isBlank() ? null : Path.of(d),
+          threads(System.getProperty("cortado.threads")), SPLIT_FROM);
+    }
+
+    private static int threads(String value) {
+      if (value == null || value.isBlank()) {
+        return 1;
+      }
+      try {
+        int n = Integer.parseInt(value.trim());
+        if (n >= 1 && n <= MAX_THREADS) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("-Dcortado.threads=" + value + ": expected a whole number from 1 to " + MAX_THREADS);
     }
 
     private static MatmulKernel matmulKernel(String className) {
@@ -141,8 +198,14 @@ public final class Codegen {
   /** The Java source of the class for one batch size. */
   public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
       MatmulKernel matmul) {
+    return emit(model, spec, batch, plans, pkg, cls, new Options(matmul, null));
+  }
+
+  /** As {@link #emit(Graph, ModelSpec, int, Map, String, String, MatmulKernel)}, kernels split as {@code o} says. */
+  public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
+      Options o) {
     return Printer.print(ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
-        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, matmul)));
+        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, o.matmul(), o.threads(), o.splitFrom())));
   }
 
   /**
@@ -154,7 +217,7 @@ public final class Codegen {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
     }
     String key = model + "|" + model.variables().values().stream().map(v -> v.role() + ":" + v.trainable()).toList()
-        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().key();
+        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().key() + "|" + o.threads() + "/" + o.splitFrom();
     String cached = o.dump() == null ? SOURCES.get(key) : null;
     if (cached != null) {
       return cached;
@@ -164,7 +227,7 @@ public final class Codegen {
     for (Entry e : entries(model)) {
       plans.put(e, schedule(optimize(model, e, batch, dump), e, batch, dump));
     }
-    String src = emit(model, spec(model, description), batch, plans, pkg, cls, o.matmul());
+    String src = emit(model, spec(model, description), batch, plans, pkg, cls, o);
     dump.source(cls, src);
     SOURCES.put(key, src);
     return src;

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * results), a sum shorter than one group of 4, a remainder after the groups, blocked over the
  * sum with a full or a partial last block. F64 equals the interpreter bit for bit (each element
  * still sums p ascending); F32 (float fma) stays within the rounding bound of a k-term float sum,
- * {@code k·2⁻²³·Σ|a·b|} plus the interpreter's own final rounding.
+ * {@code k·2⁻²³·Σ|a·b|} plus the interpreter's own final rounding. Split over threads by result
+ * rows, every element is still computed the same way, so F64 stays exact.
  */
 class BlockedMatmulTest {
   private static final String FORMS = """
@@ -70,10 +71,14 @@ class BlockedMatmulTest {
     Graph g = graph(m, n, k, ta, tb, DType.F64, r);
     Map<String, double[]> in = input(m, k, DType.F64, r);
     Map<String, double[]> want = new Interpreter(g).predict(in);
-    for (var kernel : new dev.cortado.codegen.emit.MatmulKernel[] {new BlockedMatmul(), new LoopMatmul()}) {
-      Map<String, double[]> got = Codegen.compile(g, form, new Codegen.Options(kernel, null)).predict(in);
-      assertArrayEquals(want.get("pre"), got.get("pre"), kernel.getClass().getSimpleName());
-      assertArrayEquals(want.get("act"), got.get("act"), kernel.getClass().getSimpleName());
+    Codegen.Options blocked = new Codegen.Options(new BlockedMatmul(), null);
+    // the blocked kernel also split by result rows over 2 and 3 threads (uneven ranges)
+    for (Codegen.Options o : new Codegen.Options[] {blocked, new Codegen.Options(new LoopMatmul(), null),
+        blocked.withThreads(2).withSplitFrom(0), blocked.withThreads(3).withSplitFrom(0)}) {
+      String what = o.matmul().getClass().getSimpleName() + ", " + o.threads() + " thread(s)";
+      Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
+      assertArrayEquals(want.get("pre"), got.get("pre"), what);
+      assertArrayEquals(want.get("act"), got.get("act"), what);
     }
   }
 

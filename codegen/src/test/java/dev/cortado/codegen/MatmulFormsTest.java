@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every form of the reference matmul (unrolled, by rows, by columns) with every transpose flag,
  * carrying a bias, an activation and a value fused after it: F64 results equal the interpreter's
- * bit for bit, since each element sums in the same order.
+ * bit for bit, since each element sums in the same order, on one thread or split over two.
  */
 class MatmulFormsTest {
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
@@ -47,10 +47,12 @@ class MatmulFormsTest {
       av[i] = r.nextDouble(-1, 1);
     }
     Map<String, double[]> in = Map.of("a", av);
-    Executable compiled = Codegen.compile(g, "forms", Codegen.Options.defaults());
     Map<String, double[]> want = new Interpreter(g).predict(in);
-    Map<String, double[]> got = compiled.predict(in);
-    assertArrayEquals(want.get("pre"), got.get("pre"));
-    assertArrayEquals(want.get("act"), got.get("act"));
+    for (int threads = 1; threads <= 2; threads++) {
+      Executable compiled = Codegen.compile(g, "forms", Codegen.Options.defaults().withThreads(threads).withSplitFrom(0));
+      Map<String, double[]> got = compiled.predict(in);
+      assertArrayEquals(want.get("pre"), got.get("pre"), threads + " thread(s)");
+      assertArrayEquals(want.get("act"), got.get("act"), threads + " thread(s)");
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.cortado.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cortado.codegen.compile.InMemoryCompiler;
@@ -8,12 +9,14 @@ import dev.cortado.interp.Interpreter;
 import dev.cortado.ir.DType;
 import dev.cortado.ir.Graph;
 import dev.cortado.runtime.Executable;
+import dev.cortado.runtime.Lockstep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * 200 seeded random models, compiled and interpreted side by side: every output, every loss term
@@ -21,17 +24,23 @@ import org.junit.jupiter.api.Test;
  * predict at another batch size and evaluate. F64 must agree within 1e-12, F32 within 1e-4 (the
  * compiled matmul sums in float). A failure names the seed; {@link RandomGraphs#generate}
  * rebuilds that model.
+ *
+ * <p>With two threads every kernel that can be split is ({@code splitFrom} 0, so even these
+ * small models run split matmuls, copies and updates), and each model is also run with one
+ * thread in lockstep: every loss, variable, output and evaluation must be bit-identical.
  */
 class RandomGraphTest {
   static final int COUNT = 200;
   static final long FIRST_SEED = 1000;
   static final String DESCRIPTION = "random";
 
-  @Test
-  void compiledMatchesInterpreterOnRandomGraphs() {
+  @ParameterizedTest(name = "{0} thread(s)")
+  @ValueSource(ints = {1, 2})
+  void compiledMatchesInterpreterOnRandomGraphs(int threads) {
     List<RandomGraphs.Generated> cases = new ArrayList<>();
     Map<String, String> sources = new LinkedHashMap<>();
-    Codegen.Options o = Codegen.Options.defaults();
+    Codegen.Options o = threads == 1 ? Codegen.Options.defaults()
+        : Codegen.Options.defaults().withThreads(threads).withSplitFrom(0);
     long start = System.nanoTime();
     List<Long> seeds = java.util.stream.LongStream.range(FIRST_SEED, FIRST_SEED + COUNT).boxed().toList();
     for (long seed : seeds) {
@@ -67,9 +76,13 @@ class RandomGraphTest {
         fail("seed " + c.seed() + " (" + c.graph().dtype() + ", batch " + c.batch() + "):\n" + c.graph() + "\n" + e, e);
       }
     }
-    System.out.printf("random graphs: %d compiled and checked, %d of them trained; javac %.1f s, runs %.1f s, %d source lines%n",
-        cases.size(), trained, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
-        sources.values().stream().mapToLong(x -> x.lines().count()).sum());
+    long split = sources.values().stream().filter(x -> x.contains("parallel(")).count();
+    System.out.printf("random graphs, %d thread(s): %d compiled and checked, %d of them trained, %d classes with split"
+        + " kernels; javac %.1f s, runs %.1f s, %d source lines%n", threads, cases.size(), trained, split,
+        (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, sources.values().stream().mapToLong(x -> x.lines().count()).sum());
+    if (threads > 1) {
+      assertTrue(split >= sources.size() / 4, "only " + split + " of " + sources.size() + " classes split a kernel");
+    }
   }
 
   /** The batch size of the predict check: another size (a second class) for every fourth model. */
@@ -85,6 +98,9 @@ class RandomGraphTest {
     double tol = g.dtype() == DType.F64 ? 1e-12 : 1e-4;
     Executable compiled = Codegen.compile(g, DESCRIPTION, o);
     Executable reference = new Interpreter(g);
+    if (o.threads() > 1) {
+      compiled = new Lockstep(compiled, Codegen.compile(g, DESCRIPTION, o.withThreads(1)));
+    }
     SplittableRandom data = new SplittableRandom(c.seed() * 31 + 7);
     if (c.training()) {
       for (int s = 0; s < 3; s++) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (the blocked kernel is chosen and the vector one refuses to start), the {@code vector-api}
  * execution adds the module (the vector kernel is chosen, and every form gives exactly the floats
  * of {@link BlockedMatmul}, which sums each element in the same fma order; F64 falls back and
- * equals the interpreter).
+ * equals the interpreter), also when split over threads.
  */
 class VectorMatmulTest {
   private static final String FORMS = """
@@ -86,9 +86,12 @@ class VectorMatmulTest {
     assertTrue(c.source().contains("FloatVector.fromArray("), "vector kernel used for " + form);
     assertEquals(form.contains("copied"), c.source().contains("scratch_rows_"), "operand copied for " + form);
     Map<String, double[]> want = c.run(new Codegen.Options(new BlockedMatmul(), null));
-    Map<String, double[]> got = c.run(c.vector());
-    for (String out : want.keySet()) {
-      assertArrayEquals(want.get(out), got.get(out), form + " " + out);
+    // and split by blocks of result rows over 2 and 3 threads (a tail row on the last thread)
+    for (int threads = 1; threads <= 3; threads++) {
+      Map<String, double[]> got = c.run(c.vector().withThreads(threads).withSplitFrom(0));
+      for (String out : want.keySet()) {
+        assertArrayEquals(want.get(out), got.get(out), form + " " + out + ", " + threads + " thread(s)");
+      }
     }
   }
 

@@ -24,6 +24,8 @@ import java.util.Map;
 public abstract class CompiledModel implements Executable {
   private final ModelState state;
   private final int batch;
+  /** This model's {@link #runPart}, made once so that a split step allocates nothing. */
+  private final StepThreads.Parts parts = this::runPart;
 
   /** A model with fresh state, for {@code batch}; {@code specializer} may be null. */
   protected CompiledModel(ModelSpec spec, int batch, ModelState.Specializer specializer) {
@@ -67,6 +69,41 @@ public abstract class CompiledModel implements Executable {
   protected abstract void runPredict(Object[] in, Object[] out);
 
   protected abstract void runEvaluate(Object[] in, double[] losses);
+
+  /**
+   * Part {@code part} of an entry point split over threads, as thread {@code thread} (0 is the
+   * caller's): a class generated for several threads computes its share of that part's loop here.
+   * A class generated for one thread has no parts.
+   */
+  protected void runPart(int part, int thread) {
+    throw new IllegalStateException("model '" + state.spec.name + "' has no part " + part + " to run on threads");
+  }
+
+  /**
+   * Runs {@link #runPart}{@code (part, t)} for every {@code t < threads}, thread 0 on the calling
+   * thread and the others on the state's worker threads, and returns when all have finished: a
+   * barrier, so the next part or kernel sees everything each thread wrote. If a thread throws,
+   * this throws once every thread has stopped (see {@code StepThreads}). Allocates nothing.
+   */
+  protected final void parallel(int part, int threads) {
+    StepThreads t = state.threads;
+    if (t == null || t.size() != threads) {
+      t = state.threads(threads);
+    }
+    t.run(parts, part);
+  }
+
+  /**
+   * Ends the worker threads of a step split over threads now, rather than after they have been
+   * idle for about a second; the next step starts them again. A no-op for one thread.
+   */
+  @Override
+  public final void close() {
+    StepThreads t = state.threads;
+    if (t != null) {
+      t.close();
+    }
+  }
 
   /** The batch size this instance's code was generated for. */
   public final int batchSize() {

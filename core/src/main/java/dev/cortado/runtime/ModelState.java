@@ -28,6 +28,8 @@ public final class ModelState {
   final Object[] stepInputs;
   final int lossIndex;
   CompiledModel lastUsed;
+  /** The worker threads of a step split over threads, made on its first split part. */
+  StepThreads threads;
 
   /** A fresh state: variables zero, run-time scalars at their defaults, no step taken. */
   public ModelState(ModelSpec spec, Specializer specializer) {
@@ -51,6 +53,15 @@ public final class ModelState {
 
   public ModelSpec spec() {
     return spec;
+  }
+
+  /** Worker threads for steps split over {@code n} threads, replacing (and ending) any of another count. */
+  StepThreads threads(int n) {
+    if (threads != null) {
+      threads.close();
+    }
+    threads = new StepThreads(spec.name, n);
+    return threads;
   }
 
   /** The instance for {@code batch}, made once by the specializer. */

@@ -18,10 +18,12 @@ import dev.cortado.runtime.Executable;
 final class Compilation {
   private Compilation() {}
 
-  static Executable compile(Model m, Optimizer optimizer) {
+  /** The executable; {@code threads} 0 takes the default of {@link Codegen.Options#defaults()}. */
+  static Executable compile(Model m, Optimizer optimizer, int threads) {
     InMemoryCompiler.warmUpInBackground(); // javac warms up on another core while the step graph is built
     Graph step = stepGraph(m, optimizer);
-    return Codegen.compile(step, describe(optimizer), Codegen.Options.defaults());
+    Codegen.Options o = Codegen.Options.defaults();
+    return Codegen.compile(step, describe(optimizer), threads == 0 ? o : o.withThreads(threads));
   }
 
   static String source(Model m, Optimizer optimizer, String packageName, String className) {

@@ -1,5 +1,6 @@
 package dev.cortado.dsl;
 
+import dev.cortado.codegen.Codegen;
 import dev.cortado.interp.Interpreter;
 import dev.cortado.ir.DType;
 import dev.cortado.ir.Graph;
@@ -151,12 +152,33 @@ public final class Model {
 
   /** Generated, compiled Java for inference only. */
   public Executable compile() {
-    return Compilation.compile(this, null);
+    return Compilation.compile(this, null, 0);
   }
 
   /** Generated, compiled Java for a training step with {@code optimizer}. */
   public Executable compile(Optimizer optimizer) {
-    return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"));
+    return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"), 0);
+  }
+
+  /**
+   * As {@link #compile(Optimizer)}, each step split over {@code threads} threads (the caller and
+   * {@code threads - 1} daemon workers; PyTorch's {@code torch.set_num_threads}). Large matrix
+   * products are cut by result rows (batch rows for the forward product and the input gradient,
+   * weight rows for the weight gradient) and large parameter updates by index range; every value
+   * is computed by one thread in the same order as with one thread, so losses and parameters are
+   * bit-identical to {@code compile(optimizer)}. Small kernels, and models too small to gain,
+   * stay on the calling thread. Workers idle for about a second end by themselves; {@link
+   * Executable#close()} ends them at once. {@code -Dcortado.threads=N} sets the default for
+   * {@link #compile(Optimizer)}.
+   *
+   * @throws IllegalArgumentException if {@code threads} is not between 1 and 64
+   */
+  public Executable compile(Optimizer optimizer, int threads) {
+    if (threads < 1 || threads > Codegen.Options.MAX_THREADS) {
+      throw new IllegalArgumentException("threads must be between 1 and " + Codegen.Options.MAX_THREADS + ", got "
+          + threads);
+    }
+    return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"), threads);
   }
 
   /**

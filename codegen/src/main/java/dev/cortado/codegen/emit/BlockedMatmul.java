@@ -48,12 +48,34 @@ public final class BlockedMatmul implements MatmulKernel {
     Form f = new Form(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
     String rs = c.scratch().rows("rows", c.k(), f.len());
     into.addStatement(f.copyRight(rs));
+    rows(f, rs, J.intLit(0), J.intLit(f.outer()), into);
+  }
+
+  /**
+   * Cut over result rows when the product is computed by rows (a narrow result, computed by
+   * columns, and an unrolled one stay whole): op(B) is copied into the shared rows, then each
+   * thread computes its result rows exactly as {@link #emit} does.
+   */
+  @Override
+  public Split split(Call c) {
+    if ((long) c.m() * c.n() * c.k() <= LoopMatmul.UNROLL || (c.n() < LoopMatmul.NARROW && c.m() > c.n())) {
+      return null;
+    }
+    Form f = new Form(c, false);
+    String rs = c.scratch().rows("rows", c.k(), f.len());
+    return Split.of(c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)), f.outer(), 1,
+        (from, to, own, into) -> rows(new Form(c.withScratch(own), false), rs, from, to, into));
+  }
+
+  /** Result rows {@code [from, to)} of the form, op(B) already copied into {@code rs}. */
+  private static void rows(Form f, String rs, Expression from, Expression to, BlockStmt into) {
+    Call c = f.c();
     int bytes = c.f32() ? 4 : 8;
     int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
     int k4 = c.k() / GROUP * GROUP;
     boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
     if (blocked) {
-      blockedForm(f, rs, block, k4, into);
+      blockedForm(f, rs, block, k4, from, to, into);
     } else {
       String acc = c.scratch().row(f.len());
       BlockStmt perRow = new BlockStmt();
@@ -62,7 +84,7 @@ public final class BlockedMatmul implements MatmulKernel {
       perRow.addStatement(zero(c, row, f));
       sum(f, rs, row, J.intLit(0), J.intLit(k4), perRow);
       finish(f, rs, row, k4, perRow);
-      into.addStatement(J.loop(f.ov(), 0, f.outer(), perRow));
+      into.addStatement(J.loop(f.ov(), from, to, 1, perRow));
     }
   }
 
@@ -70,14 +92,15 @@ public final class BlockedMatmul implements MatmulKernel {
    * Zeroes one accumulator row per result row, applies op(B) a block of rows at a time to every
    * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
    */
-  private static void blockedForm(Form f, String rs, int block, int k4, BlockStmt into) {
+  private static void blockedForm(Form f, String rs, int block, int k4, Expression from, Expression to,
+      BlockStmt into) {
     Call c = f.c();
     String accs = c.scratch().rows("acc", f.outer(), f.len());
     String row = c.fresh().apply("acc");
     BlockStmt zeroRow = new BlockStmt();
     zeroRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
     zeroRow.addStatement(zero(c, row, f));
-    into.addStatement(J.loop(f.ov(), 0, f.outer(), zeroRow));
+    into.addStatement(J.loop(f.ov(), from.clone(), to.clone(), 1, zeroRow));
 
     BlockStmt perBlock = new BlockStmt();
     Expression end = J.call("Math", "min", J.bin(PLUS, J.name("p0"), J.intLit(block)), J.intLit(k4));
@@ -86,13 +109,13 @@ public final class BlockedMatmul implements MatmulKernel {
     BlockStmt perRow = new BlockStmt();
     perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
     sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
-    perBlock.addStatement(J.loop(f.ov(), 0, f.outer(), perRow));
+    perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), 1, perRow));
     into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
     BlockStmt last = new BlockStmt();
     last.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
     finish(f, rs, row, k4, last);
-    into.addStatement(J.loop(f.ov(), 0, f.outer(), last));
+    into.addStatement(J.loop(f.ov(), from, to, 1, last));
   }
 
   /** {@code for (int p = from; p < to; p += 4)}: four elements of op(A), four rows of op(B), one vector loop. */
@@ -253,6 +276,11 @@ public final class BlockedMatmul implements MatmulKernel {
 
     /** Copies op(B) (by rows) or op(A)ᵀ (by columns) into {@code rs[p]}, one array per p. */
     ForStmt copyRight(String rs) {
+      return copyRight(rs, J.intLit(0), J.intLit(c.k()));
+    }
+
+    /** As {@link #copyRight(String)}, rows {@code p} in {@code [from, to)} only. */
+    ForStmt copyRight(String rs, Expression from, Expression to) {
       boolean contiguous = columns ? c.transA() : !c.transB();
       BlockStmt copy = new BlockStmt();
       Lin p = Lin.var("p");
@@ -267,7 +295,7 @@ public final class BlockedMatmul implements MatmulKernel {
         copy.addStatement(J.declare(rowType(c), "row", J.at(rs, J.name("p"))));
         copy.addStatement(J.loop(vv(), 0, len(), body));
       }
-      return J.loop("p", 0, c.k(), copy);
+      return J.loop("p", from, to, 1, copy);
     }
   }
 }

@@ -44,20 +44,40 @@ public final class ClassEmitter {
   static final int METHOD_BUDGET = 900;
   static final int CALLS_PER_METHOD = 200;
 
-  /** What one class is generated from. */
+  /**
+   * What one class is generated from; with {@code threads} above 1, kernels with at least {@code
+   * splitFrom} units of work are split over that many threads ({@link KernelEmitter#split}).
+   */
   public record Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
-      String packageName, String className, MatmulKernel matmul) {}
+      String packageName, String className, MatmulKernel matmul, int threads, long splitFrom) {
+    public Input {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+      }
+    }
+
+    /** One thread. */
+    public Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
+        String packageName, String className, MatmulKernel matmul) {
+      this(model, spec, batch, train, predict, evaluate, packageName, className, matmul, 1, Long.MAX_VALUE);
+    }
+  }
 
   private final Input in;
   private final boolean f32;
   private final Storage storage;
   private final ClassOrInterfaceDeclaration cls;
+  private final ScratchFields scratch;
+  /** The parts split over threads, null for one thread. */
+  private final Parts parts;
 
   private ClassEmitter(Input in, ClassOrInterfaceDeclaration cls) {
     this.in = in;
     this.f32 = in.model().dtype() == DType.F32;
     this.storage = new Storage(in.model());
     this.cls = cls;
+    this.scratch = new ScratchFields(cls, storage.namer, f32);
+    this.parts = in.threads() > 1 ? new Parts(cls, storage.namer, scratch, in.threads()) : null;
   }
 
   /** The compilation unit of the class, ready to print. */
@@ -76,7 +96,7 @@ public final class ClassEmitter {
     return cu;
   }
 
-  private static void addImport(CompilationUnit cu, String qualifiedName) {
+  static void addImport(CompilationUnit cu, String qualifiedName) {
     if (cu.getImports().stream().noneMatch(i -> i.getNameAsString().equals(qualifiedName))) {
       cu.getImports().add(new ImportDeclaration(J.qualified(qualifiedName), false, false));
     }
@@ -98,13 +118,16 @@ public final class ClassEmitter {
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
     storage.variableFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
     storage.buffers.forEach(b -> cls.addField(arrayType(), b.name(), Modifier.Keyword.PRIVATE));
-    List<BlockStmt> train = kernels(in.train());
-    List<BlockStmt> predict = kernels(in.predict());
-    List<BlockStmt> evaluate = kernels(in.evaluate());
+    List<BlockStmt> train = kernels(in.train(), "train");
+    List<BlockStmt> predict = kernels(in.predict(), "predict");
+    List<BlockStmt> evaluate = kernels(in.evaluate(), "evaluate");
     int shared = sharedForward(predict, evaluate);
     entry("runTrain", "losses", in.train(), "train", train, 0);
     entry("runPredict", "out", in.predict(), "predict", predict, shared);
     entry("runEvaluate", "losses", in.evaluate(), "evaluate", evaluate, shared);
+    if (parts != null) {
+      parts.finish();
+    }
     constructors();
     fieldsFirst();
   }
@@ -123,45 +146,6 @@ public final class ClassEmitter {
     ordered.addAll(rest);
     cls.setMembers(ordered);
   }
-
-  /** Scratch arrays the kernels asked for: field name to its allocation. */
-  private final Map<String, Expression> scratchFields = new java.util.LinkedHashMap<>();
-  private final Map<String, String> scratchByShape = new java.util.HashMap<>();
-
-  private final MatmulKernel.Scratch scratch = new MatmulKernel.Scratch() {
-    @Override
-    public String rows(String role, int rows, int cols) {
-      return field(role + "_" + rows + "x" + cols, new ArrayType(new ArrayType(J.type(f32))),
-          new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(rows)),
-              new ArrayCreationLevel(J.intLit(cols))), null));
-    }
-
-    @Override
-    public String row(int n) {
-      return field("row_" + n, arrayType(),
-          new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
-    }
-
-    @Override
-    public String doubles(int n) {
-      return field("doubles_" + n, new ArrayType(J.doubleType()),
-          new ArrayCreationExpr(J.doubleType(), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
-    }
-
-    @Override
-    public void importType(String qualifiedName) {
-      addImport(cls.findCompilationUnit().orElseThrow(), qualifiedName);
-    }
-
-    private String field(String key, Type type, Expression alloc) {
-      return scratchByShape.computeIfAbsent(key, k -> {
-        String name = storage.namer.name("scratch_" + k);
-        cls.addField(type, name, Modifier.Keyword.PRIVATE);
-        scratchFields.put(name, alloc);
-        return name;
-      });
-    }
-  };
 
   private List<Plan> plans() {
     List<Plan> ps = new ArrayList<>();
@@ -282,26 +266,45 @@ public final class ClassEmitter {
       init.add(J.assign(J.field("this", b.name()),
           new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(b.length()))), null)));
     }
-    scratchFields.forEach((name, alloc) -> init.add(J.assign(J.field("this", name), alloc)));
+    init.addAll(scratch.allocations());
     chunked(body, init, "allocate", null);
   }
 
   /** Predict's calls of the kernels that evaluate shares (its first ones). */
   private List<Statement> forwardCalls = List.of();
 
-  /** Each kernel of {@code p} as a commented block, in order (none without a plan). */
-  private List<BlockStmt> kernels(Plan p) {
+  /**
+   * Each kernel of {@code p} as a commented block, in order (none without a plan). With threads,
+   * a kernel that {@link KernelEmitter#split} cuts gives a block per phase: {@code parallel(k, n)}
+   * running part method k on every thread, or the phase itself when it stays on the caller.
+   */
+  private List<BlockStmt> kernels(Plan p, String prefix) {
     List<BlockStmt> blocks = new ArrayList<>();
     if (p == null) {
       return blocks;
     }
-    KernelEmitter ke = new KernelEmitter(new Exprs(p, storage, f32), in.matmul(), scratch);
+    KernelEmitter ke = new KernelEmitter(new Exprs(p, storage, f32), in.matmul(), scratch, in.splitFrom());
     for (Plan.Kernel kernel : p.kernels) {
-      BlockStmt block = ke.emit(kernel);
-      block.setLineComment(kernel.kind().name().toLowerCase() + " "
+      String comment = kernel.kind().name().toLowerCase() + " "
           + String.join(", ", kernel.roots().stream().map(Node::name).toList())
-          + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name()));
-      blocks.add(block);
+          + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name());
+      List<KernelEmitter.Phase> phases = parts == null ? null : ke.split(kernel);
+      if (phases == null) {
+        BlockStmt block = ke.emit(kernel);
+        block.setLineComment(comment);
+        blocks.add(block);
+        continue;
+      }
+      for (KernelEmitter.Phase ph : phases) {
+        BlockStmt block = new BlockStmt();
+        if (ph.parallel()) {
+          block.addStatement(parts.add(prefix, comment, ph));
+        } else {
+          ph.body().emit(J.intLit(0), J.intLit(ph.extent()), scratch, block);
+        }
+        block.setLineComment(comment);
+        blocks.add(block);
+      }
     }
     return blocks;
   }
@@ -366,8 +369,8 @@ public final class ClassEmitter {
     }
     chunked(body, copies, prefix + "Copies", null);
     Iter scalar = new Iter(new int[0], new Lin[0], false);
-    BlockStmt scratch = new BlockStmt();
-    Exprs.Body none = new Exprs.Body(scratch, new int[1]);
+    BlockStmt extra = new BlockStmt();
+    Exprs.Body none = new Exprs.Body(extra, new int[1]);
     List<Statement> results = new ArrayList<>();
     int r = 0;
     if (resultName.equals("out")) {
@@ -379,8 +382,8 @@ public final class ClassEmitter {
         results.add(J.assign(J.at("losses", J.intLit(r++)), new Exprs(p, storage, f32).value(l, scalar, none, Map.of())));
       }
     }
-    if (!scratch.getStatements().isEmpty()) {
-      throw new IllegalStateException("a loss needed statements of its own: " + scratch);
+    if (!extra.getStatements().isEmpty()) {
+      throw new IllegalStateException("a loss needed statements of its own: " + extra);
     }
     chunked(body, results, prefix + "Results", m.getParameter(1).clone());
   }

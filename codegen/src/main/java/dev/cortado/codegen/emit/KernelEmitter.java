@@ -36,7 +36,11 @@ final class KernelEmitter {
   /** A softmax already written by the cross-entropy kernel before it ({@link #softmaxAfter}). */
   private Node softmaxDone;
 
-  KernelEmitter(Exprs exprs, MatmulKernel matmul, MatmulKernel.Scratch scratch) {
+  /** The least work of a kernel {@link #split} cuts for threads. */
+  private final long splitFrom;
+
+  KernelEmitter(Exprs exprs, MatmulKernel matmul, MatmulKernel.Scratch scratch, long splitFrom) {
+    this.splitFrom = splitFrom;
     this.x = exprs;
     this.plan = exprs.plan();
     this.matmul = matmul;
@@ -169,6 +173,11 @@ final class KernelEmitter {
   }
 
   private void carriedMatmul(Node m, Node root, List<Node> fused, Exprs.Body body) {
+    matmul.emit(call(m, root, fused, body), body.block);
+  }
+
+  /** The matmul {@code m} as a kernel call, the elementwise {@code root} and {@code fused} in its epilogue. */
+  private MatmulKernel.Call call(Node m, Node root, List<Node> fused, Exprs.Body body) {
     int[] a = dims(m.input(0));
     boolean ta = m.attrs().transA();
     int[] o = dims(m);
@@ -234,8 +243,78 @@ final class KernelEmitter {
     };
     String sa = x.storage().array(plan.home(m.input(0)));
     String sb = x.storage().array(plan.home(m.input(1)));
-    matmul.emit(new MatmulKernel.Call(sa, sb, out(root), o[0], o[1], k, ta, m.attrs().transB(), f32, epi,
-        body::fresh, scratch), body.block);
+    return new MatmulKernel.Call(sa, sb, out(root), o[0], o[1], k, ta, m.attrs().transB(), f32, epi,
+        body::fresh, scratch);
+  }
+
+  /** Units of work of an element of an elementwise kernel (a multiply-add is one). */
+  static final int ELEMENT_WORK = 8;
+  /** Units of work of an element of a matmul's operand copy. */
+  static final int COPY_WORK = 4;
+
+  /**
+   * One loop of a kernel split over threads: iterations {@code [0, extent)}, each thread's range
+   * starting at a multiple of {@code align}; a phase that is not {@code parallel} runs whole on
+   * the calling thread. Phases run one after the other with a barrier between parallel ones.
+   */
+  record Phase(int extent, int align, boolean parallel, PhaseBody body) {}
+
+  /** Emits a phase's loop over {@code [from, to)}, taking working arrays private to the thread from {@code own}. */
+  interface PhaseBody {
+    void emit(Expression from, Expression to, MatmulKernel.Scratch own, BlockStmt into);
+  }
+
+  /**
+   * The kernel cut into phases for threads, or null when it runs whole on the calling thread:
+   * matmuls of at least {@code splitFrom} multiply-adds that the kernel can split (by result
+   * rows: batch rows for {@code X·W} and {@code dY·Wᵀ}, weight rows for {@code Xᵀ·dY}, never the
+   * summed dimension; the operand copy too when it has {@code splitFrom} units of work, else on
+   * the calling thread), and flat elementwise kernels (parameter updates) with as much work
+   * ({@link #ELEMENT_WORK} an element). Each element is computed by one thread in the one-thread
+   * order.
+   */
+  List<Phase> split(Plan.Kernel k) {
+    return switch (k.kind()) {
+      case MAP -> k.carried() != null ? splitMatmul(k.carried(), k.root(), k.fused()) : splitMap(k.roots());
+      case MATMUL -> splitMatmul(k.root(), k.root(), List.of());
+      default -> null;
+    };
+  }
+
+  private List<Phase> splitMatmul(Node m, Node root, List<Node> fused) {
+    MatmulKernel.Call c = call(m, root, fused, new Exprs.Body(new BlockStmt(), new int[1]));
+    if ((long) c.m() * c.n() * c.k() < splitFrom) {
+      return null;
+    }
+    MatmulKernel.Split s = matmul.split(c);
+    if (s == null || s.rows() < 2 * s.align()) {
+      return null;
+    }
+    List<Phase> phases = new java.util.ArrayList<>();
+    if (s.copyRows() > 0) {
+      phases.add(new Phase(s.copyRows(), 1, (long) s.copyRows() * s.copyLength() * COPY_WORK >= splitFrom,
+          (from, to, own, into) -> s.copy(from, to, into)));
+    }
+    phases.add(new Phase(s.rows(), s.align(), true, s::rows));
+    return phases;
+  }
+
+  private List<Phase> splitMap(List<Node> roots) {
+    int size = Iter.size(dims(roots.get(0)));
+    // as map(): tensors of at most UNROLL elements are unrolled, larger ones hoist stored scalars
+    if (size <= UNROLL || (long) size * ELEMENT_WORK < splitFrom || !roots.stream().allMatch(r -> flatOk(r, size, true))) {
+      return null;
+    }
+    return List.of(new Phase(size, 1, true, (from, to, own, into) -> {
+      Exprs.Body body = new Exprs.Body(into, new int[1]);
+      Map<Node, Expression> scalars = hoistScalars(roots, body);
+      BlockStmt blk = new BlockStmt();
+      Iter at = new Iter(new int[] {size}, new Lin[] {Lin.var("i0")}, true);
+      for (Node root : roots) {
+        blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), x.compute(root, at, body.in(blk), scalars)));
+      }
+      into.addStatement(J.loop("i0", from, to, 1, blk));
+    }));
   }
 
   private void reduce(Node r, Exprs.Body body) {

@@ -82,9 +82,96 @@ public interface MatmulKernel {
 
   /** One matmul to emit. {@code fresh} makes unique local names. */
   record Call(String a, String b, String out, int m, int n, int k, boolean transA, boolean transB, boolean f32,
-      Epilogue epilogue, java.util.function.Function<String, String> fresh, Scratch scratch) {}
+      Epilogue epilogue, java.util.function.Function<String, String> fresh, Scratch scratch) {
+    /** The same call taking its working arrays from {@code s}. */
+    public Call withScratch(Scratch s) {
+      return new Call(a, b, out, m, n, k, transA, transB, f32, epilogue, fresh, s);
+    }
+  }
 
   void emit(Call call, BlockStmt into);
+
+  /**
+   * The call cut for several threads, or null when this kernel does not split it (the default):
+   * then it runs whole on one thread. A split computes every result element on exactly one
+   * thread, in exactly the order {@link #emit} does, so results do not depend on the thread count.
+   */
+  default Split split(Call call) {
+    return null;
+  }
+
+  /**
+   * A matmul in two loops that threads share out: first the copy of an operand into working rows
+   * (if the kernel copies one), cut over the copied rows, then, after every thread has finished
+   * copying, the result rows, cut into ranges that start at multiples of {@link #align()}.
+   */
+  interface Split {
+    /** The rows {@link #copy} writes, 0 when the kernel reads its operands where they are. */
+    int copyRows();
+
+    /** Elements in one copied row (what a copy of a row costs). */
+    int copyLength();
+
+    /** Copies rows {@code [from, to)} of the operand into the shared working rows. */
+    void copy(Expression from, Expression to, BlockStmt into);
+
+    /** The number of result rows {@link #rows} is cut over. */
+    int rows();
+
+    /** Each thread's range of result rows starts at a multiple of this. */
+    int align();
+
+    /**
+     * Computes result rows {@code [from, to)} (with epilogue) into {@code out}; {@code own} gives
+     * working arrays private to the thread, so threads never write the same scratch.
+     */
+    void rows(Expression from, Expression to, Scratch own, BlockStmt into);
+
+    /** A split from its sizes and two emitters (the copy is never called when {@code copyRows} is 0). */
+    static Split of(int copyRows, int copyLength, Range copy, int rows, int align, Rows body) {
+      return new Split() {
+        @Override
+        public int copyRows() {
+          return copyRows;
+        }
+
+        @Override
+        public int copyLength() {
+          return copyLength;
+        }
+
+        @Override
+        public void copy(Expression from, Expression to, BlockStmt into) {
+          copy.emit(from, to, into);
+        }
+
+        @Override
+        public int rows() {
+          return rows;
+        }
+
+        @Override
+        public int align() {
+          return align;
+        }
+
+        @Override
+        public void rows(Expression from, Expression to, Scratch own, BlockStmt into) {
+          body.emit(from, to, own, into);
+        }
+      };
+    }
+
+    /** Emits a loop over {@code [from, to)}. */
+    interface Range {
+      void emit(Expression from, Expression to, BlockStmt into);
+    }
+
+    /** Emits result rows {@code [from, to)} with the thread's own working arrays. */
+    interface Rows {
+      void emit(Expression from, Expression to, Scratch own, BlockStmt into);
+    }
+  }
 
   /** What decides the code this kernel writes, for the source cache: its class, and its settings if any. */
   default String key() {

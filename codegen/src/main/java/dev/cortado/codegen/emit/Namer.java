@@ -15,7 +15,9 @@ final class Namer {
       "hypers", "steps", "spec", "state", "f32", "f64", "lazy", "batchSize", "modelSpec",
       // locals of the kernels: a field must never be shadowed by one
       "i", "j", "p", "r", "o", "c", "m", "max", "sum", "lse", "total", "best", "row", "species", "FloatVector",
-      "VectorSpecies");
+      "VectorSpecies",
+      // the parts of a step split over threads
+      "t", "lo", "hi", "thread", "part", "runPart", "parallel", "close");
   private final Set<String> used = new HashSet<>();
 
   Namer(String... taken) {

@@ -75,18 +75,57 @@ public final class VectorMatmul implements MatmulKernel {
   @Override
   public void emit(Call c, BlockStmt into) {
     boolean columns = c.n() < LoopMatmul.NARROW && c.m() > c.n();
-    int len = columns ? c.m() : c.n();
-    if (!c.f32() || len % lanes != 0 || (long) c.m() * c.n() * c.k() <= LoopMatmul.UNROLL) {
+    if (!handles(c, columns)) {
       fallback.emit(c, into);
       return;
     }
     BlockedMatmul.Form f = new BlockedMatmul.Form(c, columns);
-    boolean direct = columns ? c.transA() : !c.transB();
-    String rs = null;
-    if (!direct) {
-      rs = c.scratch().rows("rows", c.k(), len);
+    String rs = copied(f);
+    if (rs != null) {
       into.addStatement(f.copyRight(rs));
     }
+    rows(f, rs, J.intLit(0), J.intLit(f.outer()), into);
+  }
+
+  private boolean handles(Call c, boolean columns) {
+    int len = columns ? c.m() : c.n();
+    return c.f32() && len % lanes == 0 && (long) c.m() * c.n() * c.k() > LoopMatmul.UNROLL;
+  }
+
+  /** The working rows op(B) is copied into, or null when it is read in place. */
+  private static String copied(BlockedMatmul.Form f) {
+    Call c = f.c();
+    boolean direct = f.columns() ? c.transA() : !c.transB();
+    return direct ? null : c.scratch().rows("rows", c.k(), f.len());
+  }
+
+  /**
+   * Cut over result rows in blocks of {@value #ROWS} when computed by rows; what this kernel
+   * leaves to {@link BlockedMatmul} is split as that kernel splits it.
+   */
+  @Override
+  public Split split(Call c) {
+    boolean columns = c.n() < LoopMatmul.NARROW && c.m() > c.n();
+    if (!handles(c, columns)) {
+      return fallback.split(c);
+    }
+    if (columns) {
+      return null;
+    }
+    BlockedMatmul.Form f = new BlockedMatmul.Form(c, false);
+    String rs = copied(f);
+    return Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)),
+        f.outer(), ROWS, (from, to, own, into) -> rows(new BlockedMatmul.Form(c.withScratch(own), false), rs, from, to, into));
+  }
+
+  /**
+   * Result rows {@code [from, to)} ({@code from} a multiple of {@value #ROWS}): register blocks of
+   * {@value #ROWS} rows, single rows past the last full block, then each row's remaining products
+   * and epilogue.
+   */
+  private void rows(BlockedMatmul.Form f, String rs, Expression from, Expression to, BlockStmt into) {
+    Call c = f.c();
+    int len = f.len();
     String accs = c.scratch().rows("acc", f.outer(), len);
     c.scratch().importType(PKG + "FloatVector");
     c.scratch().importType(PKG + "VectorSpecies");
@@ -94,17 +133,26 @@ public final class VectorMatmul implements MatmulKernel {
         J.field(FV, "SPECIES_" + lanes * 32)));
     int full = f.outer() / ROWS * ROWS;
     if (full > 0) {
-      into.addStatement(J.loop(f.ov(), J.intLit(0), J.intLit(full), ROWS, block(f, rs, accs, ROWS, len)));
+      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), ROWS, block(f, rs, accs, ROWS, len)));
     }
     if (full < f.outer()) {
-      into.addStatement(J.loop(f.ov(), J.intLit(full), J.intLit(f.outer()), 1, block(f, rs, accs, 1, len)));
+      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, block(f, rs, accs, 1, len)));
     }
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
     last.addStatement(J.declare(new com.github.javaparser.ast.type.ArrayType(J.type(true)), row,
         J.at(accs, J.name(f.ov()))));
     BlockedMatmul.finish(f, rs, row, c.k(), last);
-    into.addStatement(J.loop(f.ov(), 0, f.outer(), last));
+    into.addStatement(J.loop(f.ov(), from, to, 1, last));
+  }
+
+  /** {@code min(e, v)} (or max), folded when {@code e} is a literal. */
+  private static Expression bound(Expression e, int v, boolean min) {
+    if (e instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit) {
+      int x = lit.asNumber().intValue();
+      return J.intLit(min ? Math.min(x, v) : Math.max(x, v));
+    }
+    return J.call("Math", min ? "min" : "max", e.clone(), J.intLit(v));
   }
 
   /**

@@ -2,33 +2,52 @@ package dev.cortado.dsl.golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cortado.codegen.Codegen;
 import dev.cortado.dsl.Model;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.runtime.Executable;
+import dev.cortado.runtime.Lockstep;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every golden training case, compiled, agrees with the interpreter step by step within 1e-12
  * (F64) on every loss term, on the final variables and on predict and evaluate afterwards.
- * (Agreement with PyTorch itself, for both, is {@link TrainingGoldenTest}.)
+ * (Agreement with PyTorch itself, for both, is {@link TrainingGoldenTest}.) With two threads every
+ * kernel that can be split is split ({@code splitFrom} 0, these models being small), and the
+ * one-thread executable runs in lockstep: every answer must be bit-identical to it.
  */
 class TrainingGoldenCompiledTest {
   static Stream<GoldenCase> cases() {
     return TrainingGoldenTest.cases();
   }
 
+  static Stream<Arguments> casesAndThreads() {
+    return Stream.of(1, 2).flatMap(t -> cases().map(c -> Arguments.of(c, t)));
+  }
+
+  /** The compiled case: {@code model.compile}, or split over {@code threads} in lockstep with it. */
+  static Executable compile(Model model, Optimizer optimizer, int threads) {
+    Executable one = model.compile(optimizer);
+    if (threads == 1) {
+      return one;
+    }
+    Codegen.Options split = Codegen.Options.defaults().withThreads(threads).withSplitFrom(0);
+    return new Lockstep(Codegen.compile(model.trainingGraph(optimizer), optimizer.describe(), split), one);
+  }
+
   static Optimizer optimizer(GoldenCase c) {
     return c.trainingOptimizer();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void agreesWithInterpreterStepByStep(GoldenCase c) {
+  @ParameterizedTest(name = "{0}, {1} thread(s)")
+  @MethodSource("casesAndThreads")
+  void agreesWithInterpreterStepByStep(GoldenCase c, int threads) {
     Model model = c.model();
-    Executable compiled = model.compile(optimizer(c));
+    Executable compiled = compile(model, optimizer(c), threads);
     Executable reference = model.interpret(optimizer(c));
     c.initialize(compiled);
     c.initialize(reference);

@@ -1,0 +1,122 @@
+package dev.cortado.dsl;
+
+import static dev.cortado.dsl.Cortado.BATCH;
+import static dev.cortado.dsl.Cortado.mse;
+import static dev.cortado.dsl.Cortado.sgd;
+import static dev.cortado.dsl.Cortado.softmaxCrossEntropy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.codegen.Codegen;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.runtime.Executable;
+import dev.cortado.runtime.Lockstep;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code model.compile(optimizer, 2)} on an MNIST-shaped model (392-128-64-10, batch 32, softmax
+ * cross-entropy, SGD with momentum and weight decay), with the default split thresholds: its
+ * large products and the first layer's update are split over two threads, and every loss,
+ * parameter, optimizer state, output and evaluation stays bit-identical to one thread.
+ */
+class ThreadsTest {
+  private static final int[] SIZES = {392, 128, 64, 10};
+  private static final int BATCH_SIZE = 32;
+
+  /** Dense layers of the given widths (input first), ReLU between them. */
+  static Model mlp(String name, int[] sizes, boolean classifier) {
+    int last = sizes.length - 1;
+    return Model.define(name, m -> {
+      Tensor h = m.input("x", BATCH, sizes[0]);
+      for (int l = 1; l < last; l++) {
+        h = m.dense("fc" + l, h, sizes[l]).relu();
+      }
+      Tensor logits = m.dense("fc" + last, h, sizes[last]);
+      m.output("pred", logits);
+      Tensor y = m.input("y", BATCH, sizes[last]);
+      m.minimize(classifier ? softmaxCrossEntropy(logits, y) : mse(logits, y));
+    });
+  }
+
+  private static Optimizer optimizer() {
+    return sgd(0.05).momentum(0.9).weightDecay(5e-4);
+  }
+
+  private static Map<String, float[]> batch(int rows, SplittableRandom r) {
+    float[] x = new float[rows * SIZES[0]];
+    float[] y = new float[rows * SIZES[3]];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble();
+    }
+    for (int b = 0; b < rows; b++) {
+      y[b * SIZES[3] + r.nextInt(SIZES[3])] = 1f;
+    }
+    return Map.of("x", x, "y", y);
+  }
+
+  private static boolean workerRunning(String model) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("cortado-" + model + "-1"));
+  }
+
+  @Test
+  void twoThreadsGiveBitIdenticalStepsToOne() {
+    Model model = mlp("mnistish", SIZES, true);
+    Executable two = model.compile(optimizer(), 2);
+    Executable exe = new Lockstep(two, model.compile(optimizer()));
+    SplittableRandom r = new SplittableRandom(7);
+    double first = Double.NaN;
+    double last = Double.NaN;
+    for (int s = 0; s < 6; s++) {
+      // the last step has a short batch: another class, split too, on the same threads
+      last = exe.trainStepFloats(batch(s == 5 ? 20 : BATCH_SIZE, r));
+      first = s == 0 ? last : first;
+    }
+    assertTrue(last < first, "training did not lower the loss: " + first + " -> " + last);
+    assertTrue(workerRunning("mnistish"), "no worker thread: nothing was split");
+    for (String p : exe.parameterNames()) {
+      exe.parameter(p);
+    }
+    for (String s : exe.stateNames()) {
+      exe.state(s);
+    }
+    Map<String, float[]> b = batch(BATCH_SIZE, r);
+    exe.predictFloats(b);
+    Map<String, double[]> d = Map.of("x", toDoubles(b.get("x")), "y", toDoubles(b.get("y")));
+    exe.evaluate(d);
+    two.close();
+    assertFalse(workerRunning("mnistish"), "close() left the worker running");
+    exe.trainStepFloats(batch(BATCH_SIZE, r));
+  }
+
+  @Test
+  void aModelTooSmallToGainIsNotSplit() {
+    Model tiny = mlp("tiny", new int[] {4, 16, 3}, false);
+    Codegen.Options one = Codegen.Options.defaults();
+    String oneSource = Codegen.generateSource(tiny.trainingGraph(optimizer()), "t", 16, "p", "Tiny", one);
+    String twoSource = Codegen.generateSource(tiny.trainingGraph(optimizer()), "t", 16, "p", "Tiny", one.withThreads(2));
+    assertEquals(oneSource, twoSource);
+    String mnist = Codegen.generateSource(mlp("m", SIZES, true).trainingGraph(optimizer()), "t", BATCH_SIZE, "p", "M",
+        one.withThreads(2));
+    assertTrue(mnist.contains("parallel(") && mnist.contains("runPart("), "the MNIST-shaped model was not split");
+  }
+
+  @Test
+  void aThreadCountOutOfRangeIsRejected() {
+    Model m = mlp("m", new int[] {4, 16, 3}, false);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.compile(optimizer(), 0));
+    assertTrue(e.getMessage().contains("threads") && e.getMessage().contains("0"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> m.compile(optimizer(), 65));
+  }
+
+  private static double[] toDoubles(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+}
