@@ -71,26 +71,28 @@ public abstract class CompiledModel implements Executable {
   protected abstract void runEvaluate(Object[] in, double[] losses);
 
   /**
-   * Part {@code part} of an entry point split over threads, as thread {@code thread} (0 is the
-   * caller's): a class generated for several threads computes its share of that part's loop here.
-   * A class generated for one thread has no parts.
+   * Chunk {@code chunk} of part {@code part} of an entry point split over threads, run by thread
+   * {@code thread} (0 is the caller's; it picks the thread's private working arrays): a class
+   * generated for several threads computes that chunk's range of the part's loop here. A class
+   * generated for one thread has no parts.
    */
-  protected void runPart(int part, int thread) {
+  protected void runPart(int part, int chunk, int thread) {
     throw new IllegalStateException("model '" + state.spec.name + "' has no part " + part + " to run on threads");
   }
 
   /**
-   * Runs {@link #runPart}{@code (part, t)} for every {@code t < threads}, thread 0 on the calling
-   * thread and the others on the state's worker threads, and returns when all have finished: a
-   * barrier, so the next part or kernel sees everything each thread wrote. If a thread throws,
-   * this throws once every thread has stopped (see {@code StepThreads}). Allocates nothing.
+   * Runs the {@code chunks} chunks of part {@code part} ({@link #runPart}) on {@code threads}
+   * threads, the caller and the state's worker threads each claiming chunks until none is left,
+   * and returns when all are finished: a barrier, so the next part or kernel sees everything each
+   * chunk wrote. If a chunk throws, this throws once every claimed chunk has finished (see {@code
+   * StepThreads}). Allocates nothing.
    */
-  protected final void parallel(int part, int threads) {
+  protected final void parallel(int part, int chunks, int threads) {
     StepThreads t = state.threads;
     if (t == null || t.size() != threads) {
       t = state.threads(threads);
     }
-    t.run(parts, part);
+    t.run(parts, part, chunks);
   }
 
   /**

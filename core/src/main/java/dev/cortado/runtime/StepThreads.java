@@ -1,41 +1,59 @@
 package dev.cortado.runtime;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The worker threads that run parts of a step beside the calling thread: {@code n - 1} daemon
- * threads, each started on the first part it is given. {@link #run} hands part {@code p} to every
- * worker ({@code parts.runPart(p, t)} for t = 1 … n-1), runs {@code runPart(p, 0)} itself and
- * returns once all have finished, so consecutive parts are separated by a barrier and whatever a
- * thread wrote is visible to every thread afterwards (the hand-off is a volatile write and read).
+ * threads, each started on the first part it is given. A part is cut into chunks (ranges of one
+ * loop); {@link #run} wakes the workers and every thread, the caller included, claims chunks one
+ * at a time from a shared counter until none is left ({@code parts.runPart(part, chunk, t)}, t the
+ * thread's index, 0 for the caller). {@code run} returns when every chunk is finished, so
+ * consecutive parts are separated by a barrier and whatever a chunk wrote is visible to every
+ * thread afterwards.
  *
- * <p>Cost: nothing is allocated per part. A worker waits for its next part spinning for {@link
+ * <p>Which thread computes a chunk changes nothing in the result (a chunk's code does not depend
+ * on t, except for which thread's private working arrays it uses). It keeps a loaded machine
+ * from stalling the step: a worker that the OS has not scheduled yet simply claims nothing, and
+ * the caller waits only for chunks already claimed, so two threads are never much slower than
+ * one.
+ *
+ * <p>Cost: nothing is allocated per part. A worker waits for the next part spinning for {@link
  * #SPIN_NANOS}, then parked; after {@link #IDLE_NANOS} parked with nothing to do it ends, holding
  * no reference to the model (so an unreachable model's threads end by themselves within about a
  * second), and the next part starts it again. {@link #close} ends the workers at once.
  *
- * <p>Failure: when a part throws on any thread, {@code run} still waits for every thread to
- * finish the part, then throws: the caller's own exception as it is (a worker's failure added as
- * suppressed), or {@link IllegalStateException} naming the model, part and thread, with the
- * worker's exception as its cause. Not for concurrent use: one step at a time, as for the model.
+ * <p>Failure: when a chunk throws, {@code run} still waits for every claimed chunk to finish
+ * (the rest are run, since claiming stops for nobody), then throws {@link IllegalStateException}
+ * naming the model, part and thread, with the first exception as its cause. Not for concurrent
+ * use: one step at a time, as for the model.
  */
 final class StepThreads {
-  /** What the threads run: part {@code part} of a step, as thread {@code thread}. */
+  /** What the threads run: chunk {@code chunk} of part {@code part} of a step, as thread {@code thread}. */
   interface Parts {
-    void runPart(int part, int thread);
+    void runPart(int part, int chunk, int thread);
   }
 
   /** How long a worker spins for its next part before parking: longer than a step's serial gaps. */
   static final long SPIN_NANOS = 200_000;
   /** How long a worker stays parked with nothing to do before it ends. */
   static final long IDLE_NANOS = 1_000_000_000L;
-  /** Spins of the caller waiting for a worker before it starts yielding the core. */
+  /** Spins of the caller waiting for claimed chunks before it starts yielding the core. */
   private static final int CALLER_SPINS = 1 << 12;
 
   private final String model;
   private final Worker[] workers;
+  /** The number of the current part (high 32 bits) and the next chunk to claim (low 32). */
+  private final AtomicLong claims = new AtomicLong();
+  private final AtomicInteger finished = new AtomicInteger();
   private int seq;
+  /** The current part: written before {@link #claims} publishes it, read after a successful claim. */
+  private Parts parts;
+  private int part;
+  private int chunks;
+  private Throwable failure;
+  private int failedThread;
 
   /** Threads for model {@code model}: the caller and {@code threads - 1} workers. */
   StepThreads(String model, int threads) {
@@ -50,7 +68,7 @@ final class StepThreads {
     this.model = model;
     workers = new Worker[threads - 1];
     for (int i = 0; i < workers.length; i++) {
-      workers[i] = new Worker("cortado-" + model + "-" + (i + 1), i + 1, idleNanos);
+      workers[i] = new Worker(this, "cortado-" + model + "-" + (i + 1), i + 1, idleNanos);
     }
   }
 
@@ -59,38 +77,62 @@ final class StepThreads {
     return workers.length + 1;
   }
 
-  /** Runs part {@code part} on every thread and returns when all have finished it; see the class comment. */
-  void run(Parts parts, int part) {
+  /** Runs the {@code chunks} chunks of part {@code part} on every thread and returns when all are finished. */
+  void run(Parts parts, int part, int chunks) {
     int s = ++seq;
+    this.parts = parts;
+    this.part = part;
+    this.chunks = chunks;
+    failure = null;
+    finished.set(0);
+    claims.set((long) s << 32);
     for (Worker w : workers) {
-      w.start(parts, part, s);
+      w.wake(s);
     }
-    Throwable mine = null;
-    try {
-      parts.runPart(part, 0);
-    } catch (Throwable t) {
-      mine = t;
-    }
-    Throwable theirs = null;
-    int who = 0;
-    for (int i = 0; i < workers.length; i++) {
-      Worker w = workers[i];
-      w.await(s);
-      if (w.failure != null && theirs == null) {
-        theirs = w.failure;
-        who = i + 1;
+    work(s, 0);
+    int spins = 0;
+    while (finished.get() < chunks) {
+      if (++spins < CALLER_SPINS) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
       }
-      w.failure = null;
     }
-    if (mine != null) {
-      if (theirs != null) {
-        mine.addSuppressed(theirs);
-      }
-      sneakyThrow(mine);
+    this.parts = null;
+    Throwable f;
+    int who;
+    synchronized (this) {
+      f = failure;
+      who = failedThread;
+      failure = null;
     }
-    if (theirs != null) {
+    if (f != null) {
       throw new IllegalStateException("model '" + model + "': thread " + who + " of " + size() + " failed in part "
-          + part + " of the step; every thread has stopped, the variables may be partly updated", theirs);
+          + part + " of the step; every thread has stopped, the variables may be partly updated", f);
+    }
+  }
+
+  /** Claims and runs chunks of part number {@code s} as thread {@code t} until none is left. */
+  private void work(int s, int t) {
+    while (true) {
+      long v = claims.get();
+      if ((int) (v >>> 32) != s || (int) v >= chunks) {
+        return;
+      }
+      if (!claims.compareAndSet(v, v + 1)) {
+        continue;
+      }
+      try {
+        parts.runPart(part, (int) v, t);
+      } catch (Throwable e) {
+        synchronized (this) {
+          if (failure == null) {
+            failure = e;
+            failedThread = t;
+          }
+        }
+      }
+      finished.incrementAndGet();
     }
   }
 
@@ -111,41 +153,31 @@ final class StepThreads {
     return n;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
-    throw (T) t;
-  }
-
-  /** One worker: its hand-off fields and, while it lives, its thread. */
+  /** One worker: its wake-up fields and, while it lives, its thread. */
   private static final class Worker implements Runnable {
     static final int ACTIVE = 0;
     static final int PARKED = 1;
     static final int DEAD = 2;
 
+    final StepThreads pool;
     final String name;
     final int index;
     final long idleNanos;
     final AtomicInteger state = new AtomicInteger(DEAD);
-    /** The number of the part handed over last; written after {@link #parts} and {@link #part}. */
+    /** The number of the part handed over last. */
     volatile int go;
-    /** The number of the part finished last; written after {@link #failure}. */
-    volatile int done;
     volatile boolean stopping;
     volatile Thread thread;
-    Parts parts;
-    int part;
-    Throwable failure;
 
-    Worker(String name, int index, long idleNanos) {
+    Worker(StepThreads pool, String name, int index, long idleNanos) {
+      this.pool = pool;
       this.name = name;
       this.index = index;
       this.idleNanos = idleNanos;
     }
 
-    /** Hands over part number {@code s}, waking or starting the thread as needed. */
-    void start(Parts p, int partId, int s) {
-      parts = p;
-      part = partId;
+    /** Announces part number {@code s}, waking or starting the thread as needed. */
+    void wake(int s) {
       stopping = false;
       go = s;
       while (true) {
@@ -167,24 +199,10 @@ final class StepThreads {
         try {
           t.start();
         } catch (Throwable e) {
+          // no thread: the caller claims every chunk itself
           state.set(DEAD);
-          failure = e;
-          this.parts = null;
-          done = s;
         }
         return;
-      }
-    }
-
-    /** Waits until part {@code s} is finished: spinning, then yielding the core to whoever needs it. */
-    void await(int s) {
-      int spins = 0;
-      while (done != s) {
-        if (++spins < CALLER_SPINS) {
-          Thread.onSpinWait();
-        } else {
-          Thread.yield();
-        }
       }
     }
 
@@ -204,20 +222,14 @@ final class StepThreads {
 
     @Override
     public void run() {
-      int seen = done;
+      int seen = 0;
       while (true) {
         int g = next(seen);
         if (g == seen) {
           return;
         }
         seen = g;
-        try {
-          parts.runPart(part, index);
-        } catch (Throwable e) {
-          failure = e;
-        }
-        parts = null;
-        done = g;
+        pool.work(g, index);
       }
     }
 

@@ -6,74 +6,105 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
-/** The worker threads of a split step: hand-over and barrier, failures, idle and closed workers. */
+/** The worker threads of a split step: chunks and barrier, failures, late, idle and closed workers. */
 class StepThreadsTest {
 
   @Test
-  void everyThreadRunsEveryPartAndSeesTheOthersWrites() {
+  void everyChunkRunsOnceAndTheBarrierPublishesItsWrites() {
     StepThreads threads = new StepThreads("m", 3);
     try {
-      // part 0: each thread writes its cell; part 1: each reads its neighbour's, which the barrier made visible
-      long[] cells = new long[3];
-      long[] seen = new long[3];
+      // part 0 writes each cell in its chunk; part 1 reads a cell of another chunk, which the barrier made visible
+      int n = 24;
+      long[] cells = new long[n];
+      long[] seen = new long[n];
+      int[] runs = new int[n];
+      Set<Integer> threadsSeen = ConcurrentHashMap.newKeySet();
       for (int round = 1; round <= 500; round++) {
         final int r = round;
-        threads.run((part, t) -> cells[t] = r * 10L + t, 0);
-        threads.run((part, t) -> seen[t] = cells[(t + 1) % 3], 1);
-        assertArrayEquals(new long[] {r * 10L + 1, r * 10L + 2, r * 10L}, seen, "round " + r);
+        threads.run((part, chunk, t) -> {
+          cells[chunk] = r * 100L + chunk;
+          runs[chunk]++;
+          threadsSeen.add(t);
+        }, 0, n);
+        threads.run((part, chunk, t) -> seen[chunk] = cells[(chunk + 7) % n], 1, n);
+        for (int c = 0; c < n; c++) {
+          assertEquals(r * 100L + (c + 7) % n, seen[c], "round " + r + " chunk " + c);
+        }
       }
+      int[] want = new int[n];
+      Arrays.fill(want, 500);
+      assertArrayEquals(want, runs, "a chunk ran twice or never");
+      assertTrue(threadsSeen.stream().allMatch(t -> t >= 0 && t < 3), threadsSeen.toString());
     } finally {
       threads.close();
     }
   }
 
   @Test
-  void aWorkerFailureSurfacesOnTheCallerAfterEveryThreadStopped() {
+  void aFailureSurfacesOnTheCallerAfterEveryChunkFinished() {
     StepThreads threads = new StepThreads("mnist", 2);
     try {
-      AtomicInteger callerFinished = new AtomicInteger();
+      AtomicInteger finished = new AtomicInteger();
       RuntimeException boom = new ArithmeticException("boom");
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> threads.run((part, t) -> {
-        if (t == 1) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> threads.run((part, chunk, t) -> {
+        if (chunk == 3) {
           throw boom;
         }
-        callerFinished.incrementAndGet();
-      }, 4));
+        finished.incrementAndGet();
+      }, 4, 8));
       assertSame(boom, e.getCause());
-      assertTrue(e.getMessage().contains("'mnist'") && e.getMessage().contains("thread 1 of 2")
+      assertTrue(e.getMessage().contains("'mnist'") && e.getMessage().contains("of 2")
           && e.getMessage().contains("part 4"), e.getMessage());
-      assertEquals(1, callerFinished.get());
-      // the pool still works afterwards
-      int[] ran = new int[2];
-      threads.run((part, t) -> ran[t]++, 0);
-      assertArrayEquals(new int[] {1, 1}, ran);
+      assertEquals(7, finished.get(), "the other chunks still run");
+      // the threads still work afterwards
+      boolean[] ran = new boolean[4];
+      threads.run((part, chunk, t) -> ran[chunk] = true, 0, 4);
+      assertArrayEquals(new boolean[] {true, true, true, true}, ran);
     } finally {
       threads.close();
     }
   }
 
   @Test
-  void theCallersFailureIsRethrownOnceTheWorkerHasFinished() {
+  void aWorkerThatIsDescheduledLeavesTheOtherChunksToTheCaller() {
     StepThreads threads = new StepThreads("m", 2);
     try {
-      AtomicInteger workerDone = new AtomicInteger();
-      IllegalArgumentException mine = new IllegalArgumentException("mine");
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> threads.run((part, t) -> {
-        if (t == 0) {
-          throw mine;
-        }
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException x) {
-          Thread.currentThread().interrupt();
-        }
-        workerDone.incrementAndGet();
-      }, 0));
-      assertSame(mine, e);
-      assertEquals(1, workerDone.get(), "run returned before the worker finished its part");
+      // the worker's chunk blocks until the caller has run all the others, as if the worker had lost its core;
+      // the run must still finish, each chunk run once (repeated until the worker has claimed a chunk at all)
+      int blockedRuns = 0;
+      for (int attempt = 0; attempt < 200 && blockedRuns == 0; attempt++) {
+        java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(1);
+        Set<Integer> byCaller = ConcurrentHashMap.newKeySet();
+        Set<Integer> byWorker = ConcurrentHashMap.newKeySet();
+        threads.run((part, chunk, t) -> {
+          if (t == 1) {
+            byWorker.add(chunk);
+            try {
+              others.await();
+            } catch (InterruptedException x) {
+              Thread.currentThread().interrupt();
+            }
+          } else {
+            // the caller's chunks take a while, so that the worker gets to claim one
+            LockSupport.parkNanos(200_000);
+            if (byCaller.add(chunk) && byCaller.size() >= 7) {
+              others.countDown();
+            }
+          }
+        }, 0, 8);
+        assertTrue(byWorker.size() <= 1, "a blocked worker claimed another chunk");
+        assertEquals(8, byCaller.size() + byWorker.size());
+        blockedRuns += byWorker.size();
+      }
+      assertEquals(1, blockedRuns, "the worker never claimed a chunk");
     } finally {
       threads.close();
     }
@@ -82,26 +113,27 @@ class StepThreadsTest {
   @Test
   void idleWorkersEndByThemselvesAndStartAgain() throws InterruptedException {
     StepThreads threads = new StepThreads("m", 3, 20_000_000L);
-    int[] ran = new int[3];
-    threads.run((part, t) -> ran[t]++, 0);
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    threads.run((part, chunk, t) -> seen.add(chunk), 0, 6);
     assertEquals(2, threads.alive());
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (threads.alive() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     assertEquals(0, threads.alive(), "idle workers still running");
-    threads.run((part, t) -> ran[t]++, 0);
-    assertArrayEquals(new int[] {2, 2, 2}, ran);
+    threads.run((part, chunk, t) -> seen.add(10 + chunk), 0, 6);
+    assertEquals(new HashSet<>(Arrays.asList(0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15)), seen);
+    assertEquals(2, threads.alive());
     threads.close();
     assertEquals(0, threads.alive(), "close() left workers running");
   }
 
   @Test
-  void oneThreadRunsOnTheCallerOnly() {
+  void oneThreadRunsEveryChunkOnTheCaller() {
     StepThreads threads = new StepThreads("m", 1);
-    Thread[] who = new Thread[1];
-    threads.run((part, t) -> who[t] = Thread.currentThread(), 0);
-    assertSame(Thread.currentThread(), who[0]);
+    Thread[] who = new Thread[3];
+    threads.run((part, chunk, t) -> who[chunk] = Thread.currentThread(), 0, 3);
+    assertArrayEquals(new Thread[] {Thread.currentThread(), Thread.currentThread(), Thread.currentThread()}, who);
     assertEquals(0, threads.alive());
     assertThrows(IllegalArgumentException.class, () -> new StepThreads("m", 0));
   }

@@ -148,7 +148,7 @@ public final class BlockedMatmul implements MatmulKernel {
     Lin j = f.columns() ? o : v;
     boolean epilogueDone = false;
     if (!f.columns()) {
-      c.epilogue().beforeRow(i, into);
+      c.epilogue().beforeRow(i, c.scratch(), into);
     }
     if (k4 < c.k()) {
       // the last k % 4 rows in one pass (one pass over the row, not one each), the same fma chain

@@ -187,11 +187,11 @@ final class KernelEmitter {
       private final Map<Node, Expression> copies = new java.util.HashMap<>();
 
       @Override
-      public void beforeRow(Lin i, BlockStmt where) {
+      public void beforeRow(Lin i, MatmulKernel.Scratch own, BlockStmt where) {
         if (rowOperands.isEmpty()) {
           return;
         }
-        String rows = scratch.rows("operand", rowOperands.size(), o[1]);
+        String rows = own.rows("operand", rowOperands.size(), o[1]);
         for (int q = 0; q < rowOperands.size(); q++) {
           String row = body.fresh("op");
           where.addStatement(J.declare(new com.github.javaparser.ast.type.ArrayType(J.type(f32)), row,

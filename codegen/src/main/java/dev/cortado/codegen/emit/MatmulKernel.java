@@ -20,9 +20,11 @@ public interface MatmulKernel {
     /**
      * Statements to run once per result row i, before any loop over that row's j calls {@link
      * #apply} or {@link #fused}: copies of row i of every [m,n] operand the epilogue reads, so that
-     * those loops index every array by j alone (C2 vectorises a loop only when it does).
+     * those loops index every array by j alone (C2 vectorises a loop only when it does). The copies
+     * go into working rows from {@code scratch}, the calling kernel's (a thread's own when the call
+     * is split over threads).
      */
-    default void beforeRow(Lin i, BlockStmt where) {}
+    default void beforeRow(Lin i, Scratch scratch, BlockStmt where) {}
 
     /** True when the value is stored as it is and nothing else is computed per element. */
     boolean isIdentity();

@@ -17,7 +17,7 @@ final class Namer {
       "i", "j", "p", "r", "o", "c", "m", "max", "sum", "lse", "total", "best", "row", "species", "FloatVector",
       "VectorSpecies",
       // the parts of a step split over threads
-      "t", "lo", "hi", "thread", "part", "runPart", "parallel", "close");
+      "t", "lo", "hi", "chunk", "thread", "part", "runPart", "parallel", "close");
   private final Set<String> used = new HashSet<>();
 
   Namer(String... taken) {

@@ -19,16 +19,20 @@ import com.github.javaparser.ast.type.PrimitiveType;
 
 /**
  * The parts of a class whose step is split over threads: each parallel phase of a kernel becomes
- * a method {@code <entry>_part<k>(int t)} that computes thread t's range of the phase's loop, and
- * the entry point calls {@code parallel(k, threads)} (in {@code runtime.CompiledModel}), which
- * runs it on every thread and returns when all are done. {@link #finish} adds the {@code
- * runPart(part, t)} switch the runtime calls.
+ * a method {@code <entry>_part<k>(int chunk, int t)} computing chunk {@code chunk} of the phase's loop with thread
+ * t's private working arrays, and the entry point calls {@code parallel(k, chunks, threads)} (in
+ * {@code runtime.CompiledModel}): the threads claim chunks until none is left, and it returns when
+ * all are done. {@link #finish} adds the {@code runPart(part, chunk, t)} switch the runtime calls.
  *
- * <p>Thread t of n gets iterations {@code [min(E, t·c), min(E, t·c + c))} of a loop of E, with
- * {@code c = ⌈⌈E/n⌉/align⌉·align}: contiguous ranges, literal sizes, each starting at a multiple
- * of the phase's alignment.
+ * <p>A loop of E iterations is cut into about {@link #CHUNKS_PER_THREAD} chunks per thread of
+ * {@code s = ⌈⌈E/(4n)⌉/align⌉·align} iterations, chunk c covering {@code [min(E, c·s), min(E,
+ * c·s + s))}: literal sizes, each chunk starting at a multiple of the phase's alignment. More
+ * chunks than threads let a thread that starts late (on a loaded machine) take fewer.
  */
 final class Parts {
+  /** Chunks per thread a phase's loop is cut into. */
+  static final int CHUNKS_PER_THREAD = 4;
+
   private final ClassOrInterfaceDeclaration cls;
   private final Namer namer;
   private final ScratchFields scratch;
@@ -53,9 +57,11 @@ final class Parts {
     BlockStmt body = new BlockStmt();
     int e = phase.extent();
     int a = phase.align();
-    int chunk = ((e + threads - 1) / threads + a - 1) / a * a;
+    int target = CHUNKS_PER_THREAD * threads;
+    int chunk = ((e + target - 1) / target + a - 1) / a * a;
+    int chunks = (e + chunk - 1) / chunk;
     body.addStatement(J.declare(PrimitiveType.intType(), "lo",
-        J.call("Math", "min", J.intLit(e), J.bin(BinaryExpr.Operator.MULTIPLY, J.name("t"), J.intLit(chunk)))));
+        J.call("Math", "min", J.intLit(e), J.bin(BinaryExpr.Operator.MULTIPLY, J.name("chunk"), J.intLit(chunk)))));
     body.addStatement(J.declare(PrimitiveType.intType(), "hi",
         J.call("Math", "min", J.intLit(e), J.bin(BinaryExpr.Operator.PLUS, J.name("lo"), J.intLit(chunk)))));
     BlockStmt work = new BlockStmt();
@@ -68,15 +74,16 @@ final class Parts {
       bodies.add(body);
       String name = namer.name(prefix + "_part" + id);
       MethodDeclaration m = cls.addMethod(name, Modifier.Keyword.PRIVATE);
+      m.addParameter(PrimitiveType.intType(), "chunk");
       m.addParameter(PrimitiveType.intType(), "t");
       m.setBody(body);
       cases.add(new SwitchEntry(new NodeList<>(J.intLit(id)), SwitchEntry.Type.STATEMENT_GROUP,
-          new NodeList<>(J.call(J.call(null, name, J.name("t"))), new ReturnStmt())));
+          new NodeList<>(J.call(J.call(null, name, J.name("chunk"), J.name("t"))), new ReturnStmt())));
     }
-    return J.call(J.call(null, "parallel", J.intLit(id), J.intLit(threads)));
+    return J.call(J.call(null, "parallel", J.intLit(id), J.intLit(chunks), J.intLit(threads)));
   }
 
-  /** Adds {@code runPart(part, t)}, dispatching to the part methods, if there are any. */
+  /** Adds {@code runPart(part, chunk, t)}, dispatching to the part methods, if there are any. */
   void finish() {
     if (cases.isEmpty()) {
       return;
@@ -84,6 +91,7 @@ final class Parts {
     MethodDeclaration m = cls.addMethod("runPart", Modifier.Keyword.PROTECTED);
     m.addAnnotation(new com.github.javaparser.ast.expr.MarkerAnnotationExpr(new com.github.javaparser.ast.expr.Name("Override")));
     m.addParameter(PrimitiveType.intType(), "part");
+    m.addParameter(PrimitiveType.intType(), "chunk");
     m.addParameter(PrimitiveType.intType(), "t");
     BlockStmt body = m.getBody().orElseThrow();
     body.addStatement(new SwitchStmt(J.name("part"), cases));

@@ -31,6 +31,8 @@ final class ScratchFields implements MatmulKernel.Scratch {
   private final Map<String, Type> types = new HashMap<>();
   private final Map<String, String> byShape = new HashMap<>();
   private final Map<String, String> holders = new LinkedHashMap<>();
+  /** The local a part method reads its thread's array of a field into: one name per field, so equal parts print equally. */
+  private final Map<String, String> localNames = new HashMap<>();
   private int threads = 1;
 
   ScratchFields(ClassOrInterfaceDeclaration cls, Namer namer, boolean f32) {
@@ -110,12 +112,16 @@ final class ScratchFields implements MatmulKernel.Scratch {
             cls.addField(new ArrayType(types.get(h)), name, Modifier.Keyword.PRIVATE);
             return name;
           });
-          String local = namer.name("own_" + f.replaceFirst("^scratch_", ""));
+          String local = locals(f);
           locals.addStatement(J.declare(types.get(f).clone(), local, J.at(holder, J.name("t"))));
           return local;
         });
       }
     };
+  }
+
+  private String locals(String field) {
+    return localNames.computeIfAbsent(field, f -> namer.name("own_" + f.replaceFirst("^scratch_", "")));
   }
 
   /**
