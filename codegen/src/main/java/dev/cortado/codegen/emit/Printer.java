@@ -2,6 +2,11 @@ package dev.cortado.codegen.emit;
 
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.FieldDeclaration;
+import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
+import com.github.javaparser.ast.nodeTypes.NodeWithVariables;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.printer.DefaultPrettyPrinterVisitor;
 import com.github.javaparser.printer.configuration.ConfigurationOption;
 import com.github.javaparser.printer.configuration.DefaultPrinterConfiguration;
@@ -13,8 +18,10 @@ import java.util.Optional;
 /**
  * JavaParser's default pretty printer, minus work that the emitted ASTs never need: it looks for
  * orphan comments before every node by copying and sorting the parent's children (the emitter
- * attaches every comment to a node, so there are none), and it looks every option up in a set
- * on every node. The text is {@code cu.toString()}'s, character for character.
+ * attaches every comment to a node, so there are none), it looks every option up in a set on
+ * every node, and for every declaration it works out the type its variables have in common by
+ * printing their types at each array level, twice (the emitter declares one variable at a
+ * time, whose type that is). The text is {@code cu.toString()}'s, character for character.
  */
 public final class Printer extends DefaultPrettyPrinterVisitor {
   private final Map<ConfigOption, Optional<ConfigurationOption>> options = new EnumMap<>(ConfigOption.class);
@@ -28,6 +35,58 @@ public final class Printer extends DefaultPrettyPrinterVisitor {
     Printer p = new Printer();
     cu.accept(p, null);
     return p.toString();
+  }
+
+  @Override
+  public void visit(FieldDeclaration n, Void arg) {
+    if (n.getVariables().size() != 1) {
+      super.visit(n, arg);
+      return;
+    }
+    printOrphanCommentsBeforeThisChildNode(n);
+    printComment(n.getComment(), arg);
+    printMemberAnnotations(n.getAnnotations(), arg);
+    printModifiers(n.getModifiers());
+    n.getVariable(0).getType().accept(this, arg);
+    printer.print(" ");
+    n.getVariable(0).accept(this, arg);
+    printer.print(";");
+  }
+
+  @Override
+  public void visit(VariableDeclarationExpr n, Void arg) {
+    if (n.getVariables().size() != 1) {
+      super.visit(n, arg);
+      return;
+    }
+    printOrphanCommentsBeforeThisChildNode(n);
+    printComment(n.getComment(), arg);
+    if (n.getParentNode().map(ExpressionStmt.class::isInstance).orElse(false)) {
+      printMemberAnnotations(n.getAnnotations(), arg);
+    } else {
+      printAnnotations(n.getAnnotations(), false, arg);
+    }
+    printModifiers(n.getModifiers());
+    n.getVariable(0).getType().accept(this, arg);
+    printer.print(" ");
+    n.getVariable(0).accept(this, arg);
+  }
+
+  @Override
+  public void visit(VariableDeclarator n, Void arg) {
+    boolean alone = n.getParentNode().map(p -> p instanceof NodeWithVariables<?> v && v.getVariables().size() == 1)
+        .orElse(false);
+    if (!alone) {
+      super.visit(n, arg);
+      return;
+    }
+    printOrphanCommentsBeforeThisChildNode(n);
+    printComment(n.getComment(), arg);
+    n.getName().accept(this, arg);
+    if (n.getInitializer().isPresent()) {
+      printer.print(" = ");
+      n.getInitializer().get().accept(this, arg);
+    }
   }
 
   @Override
