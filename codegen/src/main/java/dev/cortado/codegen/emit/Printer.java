@@ -1,7 +1,10 @@
 package dev.cortado.codegen.emit;
 
 import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.Modifier;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.NodeList;
+import com.github.javaparser.ast.expr.AnnotationExpr;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
@@ -43,13 +46,7 @@ public final class Printer extends DefaultPrettyPrinterVisitor {
       super.visit(n, arg);
       return;
     }
-    printOrphanCommentsBeforeThisChildNode(n);
-    printComment(n.getComment(), arg);
-    printMemberAnnotations(n.getAnnotations(), arg);
-    printModifiers(n.getModifiers());
-    n.getVariable(0).getType().accept(this, arg);
-    printer.print(" ");
-    n.getVariable(0).accept(this, arg);
+    declaration(n, n.getAnnotations(), true, n.getModifiers(), n.getVariable(0), arg);
     printer.print(";");
   }
 
@@ -59,17 +56,24 @@ public final class Printer extends DefaultPrettyPrinterVisitor {
       super.visit(n, arg);
       return;
     }
+    boolean statement = n.getParentNode().map(ExpressionStmt.class::isInstance).orElse(false);
+    declaration(n, n.getAnnotations(), statement, n.getModifiers(), n.getVariable(0), arg);
+  }
+
+  /** A declaration of one variable, as the default printer prints it with its common type. */
+  private void declaration(Node n, NodeList<AnnotationExpr> annotations, boolean memberAnnotations,
+      NodeList<Modifier> modifiers, VariableDeclarator variable, Void arg) {
     printOrphanCommentsBeforeThisChildNode(n);
     printComment(n.getComment(), arg);
-    if (n.getParentNode().map(ExpressionStmt.class::isInstance).orElse(false)) {
-      printMemberAnnotations(n.getAnnotations(), arg);
+    if (memberAnnotations) {
+      printMemberAnnotations(annotations, arg);
     } else {
-      printAnnotations(n.getAnnotations(), false, arg);
+      printAnnotations(annotations, false, arg);
     }
-    printModifiers(n.getModifiers());
-    n.getVariable(0).getType().accept(this, arg);
+    printModifiers(modifiers);
+    variable.getType().accept(this, arg);
     printer.print(" ");
-    n.getVariable(0).accept(this, arg);
+    variable.accept(this, arg);
   }
 
   @Override
