@@ -54,8 +54,53 @@ final class StepTimer {
 
   /** The median µs per step; throws if a step returned a non-finite loss. */
   double medianMicros(TrainStep step) {
+    double[] perRound = interleaved(java.util.List.of(step))[0];
+    Arrays.sort(perRound);
+    return perRound[rounds / 2];
+  }
+
+  /**
+   * µs per step of each step in each round, {@code [step][round]}, and as a last row the cores
+   * the rest of the machine kept busy in each round ({@link OtherLoad}, NaN if unknown): every
+   * step warmed up first, then round by round each step in turn for {@code measureMs / rounds},
+   * so that all of them see the same machine (on a shared machine whose load comes and goes,
+   * steps timed one after the other do not). Throws if a step returned a non-finite loss.
+   */
+  double[][] interleaved(java.util.List<TrainStep> steps) {
+    long[] groups = new long[steps.size()];
+    double[] sink = new double[1];
+    for (int k = 0; k < steps.size(); k++) {
+      groups[k] = warmUp(steps.get(k), sink);
+    }
+    double[][] perRound = new double[steps.size() + 1][rounds];
+    long roundNanos = Math.max(1, measureMs * 1_000_000L / rounds);
+    for (int r = 0; r < rounds; r++) {
+      OtherLoad before = OtherLoad.now();
+      for (int k = 0; k < steps.size(); k++) {
+        TrainStep step = steps.get(k);
+        long start = now();
+        long n = 0;
+        long end;
+        do {
+          for (long i = 0; i < groups[k]; i++) {
+            sink[0] += step.run();
+          }
+          n += groups[k];
+          end = now();
+        } while (end - start < roundNanos);
+        perRound[k][r] = (end - start) / 1e3 / n;
+      }
+      perRound[steps.size()][r] = before.coresSince();
+    }
+    if (!Double.isFinite(sink[0])) {
+      throw new IllegalStateException("a step returned a non-finite loss: " + sink[0]);
+    }
+    return perRound;
+  }
+
+  /** Runs the step until the JIT is done with it (see the class comment); returns steps per ~1 ms. */
+  private long warmUp(TrainStep step, double[] sink) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    double sink = 0;
     long warmStart = System.nanoTime();
     long lastJitMs = -1;
     int quietWindows = 0;
@@ -65,7 +110,7 @@ final class StepTimer {
       long steps = 0;
       do {
         for (long i = 0; i < group; i++) {
-          sink += step.run();
+          sink[0] += step.run();
         }
         steps += group;
       } while (now() - windowStart < 200_000_000L);
@@ -76,28 +121,8 @@ final class StepTimer {
       lastJitMs = jitMs;
       long elapsedMs = (System.nanoTime() - warmStart) / 1_000_000L;
       if (elapsedMs >= maxWarmupMs || (elapsedMs >= warmupMs && quietWindows >= 3)) {
-        break;
+        return group;
       }
     }
-    double[] perRound = new double[rounds];
-    long roundNanos = Math.max(1, measureMs * 1_000_000L / rounds);
-    for (int r = 0; r < rounds; r++) {
-      long start = now();
-      long steps = 0;
-      long end;
-      do {
-        for (long i = 0; i < group; i++) {
-          sink += step.run();
-        }
-        steps += group;
-        end = now();
-      } while (end - start < roundNanos);
-      perRound[r] = (end - start) / 1e3 / steps;
-    }
-    if (!Double.isFinite(sink)) {
-      throw new IllegalStateException("a step returned a non-finite loss: " + sink);
-    }
-    Arrays.sort(perRound);
-    return perRound[rounds / 2];
   }
 }

@@ -26,6 +26,8 @@ public abstract class CompiledModel implements Executable {
   private final int batch;
   /** This model's {@link #runPart}, made once so that a split step allocates nothing. */
   private final StepThreads.Parts parts = this::runPart;
+  /** How fast this class's parts run on all threads and on the caller alone, made on the first split part. */
+  private StepThreads.Stats partStats;
 
   /** A model with fresh state, for {@code batch}; {@code specializer} may be null. */
   protected CompiledModel(ModelSpec spec, int batch, ModelState.Specializer specializer) {
@@ -84,7 +86,8 @@ public abstract class CompiledModel implements Executable {
    * Runs the {@code chunks} chunks of part {@code part} ({@link #runPart}) on {@code threads}
    * threads, the caller and the state's worker threads each claiming chunks until none is left,
    * and returns when all are finished: a barrier, so the next part or kernel sees everything each
-   * chunk wrote. If a chunk throws, this throws once every claimed chunk has finished (see {@code
+   * chunk wrote. A part that has been running faster on the caller alone (other processes keeping
+   * the cores busy) runs there, with the same results. If a chunk throws, this throws once every claimed chunk has finished (see {@code
    * StepThreads}). Allocates nothing.
    */
   protected final void parallel(int part, int chunks, int threads) {
@@ -92,7 +95,10 @@ public abstract class CompiledModel implements Executable {
     if (t == null || t.size() != threads) {
       t = state.threads(threads);
     }
-    t.run(parts, part, chunks);
+    if (partStats == null) {
+      partStats = new StepThreads.Stats();
+    }
+    t.run(parts, part, chunks, partStats);
   }
 
   /**

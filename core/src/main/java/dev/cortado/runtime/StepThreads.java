@@ -19,7 +19,14 @@ import java.util.concurrent.locks.LockSupport;
  * the caller waits only for chunks already claimed, so two threads are never much slower than
  * one.
  *
- * <p>Cost: nothing is allocated per part. A worker waits for the next part spinning for {@link
+ * <p>Only where it pays: each {@link Stats} (one per generated class) keeps, for each of its parts,
+ * a moving average of the part's wall time run on all threads and run on the caller alone, and
+ * runs the part the faster way, trying the other way every {@link #EXPLORE}th time so that it
+ * notices when that changes. On a quiet machine a large part runs on all threads; when other
+ * processes keep a core busy, the workers get too little of it to help and the parts run on the
+ * caller, so two threads never cost much more than one. Results are the same either way.
+ *
+ * <p>Cost: nothing is allocated per part (a part's averages are made the first time it runs). A worker waits for the next part spinning for {@link
  * #SPIN_NANOS}, then parked; after {@link #IDLE_NANOS} parked with nothing to do it ends, holding
  * no reference to the model (so an unreachable model's threads end by themselves within about a
  * second), and the next part starts it again. {@link #close} ends the workers at once.
@@ -41,6 +48,50 @@ final class StepThreads {
   static final long IDLE_NANOS = 1_000_000_000L;
   /** Spins of the caller waiting for claimed chunks before it starts yielding the core. */
   private static final int CALLER_SPINS = 1 << 12;
+  /** Every this many runs, a part runs the way that has been slower, to keep its average current. */
+  static final int EXPLORE = 64;
+
+  /**
+   * One class's record of its parts, by part number: the runs so far and an estimate of the wall
+   * time on all threads and on the caller alone (0 until measured). An estimate drops at once to a
+   * lower time and moves a quarter of the way to a higher one, by at most a quarter of itself: the
+   * first, cold runs are forgotten at once, a burst of load from other processes counts within a
+   * few runs, a single slow run (a pause of the JVM) hardly does. A part runs on the caller alone
+   * only when that is more than an eighth faster.
+   */
+  static final class Stats {
+    long[] together = new long[0];
+    long[] alone = new long[0];
+    long[] runs = new long[0];
+
+    void ensure(int part) {
+      if (part >= runs.length) {
+        int n = Math.max(part + 1, 2 * runs.length);
+        together = java.util.Arrays.copyOf(together, n);
+        alone = java.util.Arrays.copyOf(alone, n);
+        runs = java.util.Arrays.copyOf(runs, n);
+      }
+    }
+
+    /** Whether the next run of {@code part} should use every thread: the faster way, the other every {@link #EXPLORE}th run. */
+    boolean together(int part) {
+      long n = ++runs[part];
+      if (together[part] == 0) {
+        return true;
+      }
+      if (alone[part] == 0) {
+        return false;
+      }
+      boolean best = together[part] <= alone[part] + alone[part] / 8;
+      return n % EXPLORE == 0 ? !best : best;
+    }
+
+    void record(int part, boolean both, long nanos) {
+      long[] estimate = both ? together : alone;
+      long e = estimate[part];
+      estimate[part] = e == 0 || nanos < e ? Math.max(1, nanos) : e + Math.min(nanos - e, e) / 4;
+    }
+  }
 
   private final String model;
   private final Worker[] workers;
@@ -79,6 +130,31 @@ final class StepThreads {
 
   /** Runs the {@code chunks} chunks of part {@code part} on every thread and returns when all are finished. */
   void run(Parts parts, int part, int chunks) {
+    run(parts, part, chunks, true);
+  }
+
+  /**
+   * Runs the {@code chunks} chunks of part {@code part} on every thread, or on the caller alone
+   * when {@code stats} says that is faster (null: always on every thread), and returns when all
+   * are finished.
+   */
+  void run(Parts parts, int part, int chunks, Stats stats) {
+    if (stats == null) {
+      run(parts, part, chunks);
+      return;
+    }
+    stats.ensure(part);
+    boolean together = workers.length > 0 && stats.together(part);
+    long start = System.nanoTime();
+    run(parts, part, chunks, together);
+    stats.record(part, together, System.nanoTime() - start);
+  }
+
+  private void run(Parts parts, int part, int chunks, boolean together) {
+    if (!together) {
+      alone(parts, part, chunks);
+      return;
+    }
     int s = ++seq;
     this.parts = parts;
     this.part = part;
@@ -99,6 +175,28 @@ final class StepThreads {
       }
     }
     this.parts = null;
+    rethrow(part);
+  }
+
+  /** Every chunk on the caller, the workers left alone. */
+  private void alone(Parts parts, int part, int chunks) {
+    failure = null;
+    for (int c = 0; c < chunks; c++) {
+      try {
+        parts.runPart(part, c, 0);
+      } catch (Throwable e) {
+        synchronized (this) {
+          if (failure == null) {
+            failure = e;
+            failedThread = 0;
+          }
+        }
+      }
+    }
+    rethrow(part);
+  }
+
+  private void rethrow(int part) {
     Throwable f;
     int who;
     synchronized (this) {

@@ -137,4 +137,44 @@ class StepThreadsTest {
     assertEquals(0, threads.alive());
     assertThrows(IllegalArgumentException.class, () -> new StepThreads("m", 0));
   }
+
+  /** Runs part 0 ({@code chunks} chunks of {@code work}) {@code runs} times with stats; returns how many chunks the worker ran in the last half. */
+  private static int workerChunks(StepThreads threads, int runs, int chunks, StepThreads.Parts work) {
+    StepThreads.Stats stats = new StepThreads.Stats();
+    AtomicInteger byWorker = new AtomicInteger();
+    for (int r = 0; r < runs; r++) {
+      boolean counted = r >= runs / 2;
+      threads.run((part, chunk, t) -> {
+        work.runPart(part, chunk, t);
+        if (t == 1 && counted) {
+          byWorker.incrementAndGet();
+        }
+      }, 0, chunks, stats);
+    }
+    return byWorker.get();
+  }
+
+  @Test
+  void aPartRunsOnEveryThreadWhereThatIsFaster() {
+    StepThreads threads = new StepThreads("m", 2);
+    try {
+      // chunks that wait rather than compute: two threads halve the time even on a loaded machine
+      int byWorker = workerChunks(threads, 128, 4, (part, chunk, t) -> LockSupport.parkNanos(1_000_000));
+      assertTrue(byWorker >= 64, "the worker ran only " + byWorker + " of 256 chunks");
+    } finally {
+      threads.close();
+    }
+  }
+
+  @Test
+  void aPartRunsOnTheCallerAloneWhereThatIsFaster() {
+    StepThreads threads = new StepThreads("m", 2);
+    try {
+      // the worker is slow (as when other processes hold the cores): the caller alone finishes sooner
+      int byWorker = workerChunks(threads, 256, 4, (part, chunk, t) -> LockSupport.parkNanos(t == 1 ? 3_000_000 : 50_000));
+      assertTrue(byWorker <= 2 * 128 / StepThreads.EXPLORE + 2, "the worker still ran " + byWorker + " chunks");
+    } finally {
+      threads.close();
+    }
+  }
 }

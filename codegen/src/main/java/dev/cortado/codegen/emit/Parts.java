@@ -24,14 +24,15 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * {@code runtime.CompiledModel}): the threads claim chunks until none is left, and it returns when
  * all are done. {@link #finish} adds the {@code runPart(part, chunk, t)} switch the runtime calls.
  *
- * <p>A loop of E iterations is cut into about {@link #CHUNKS_PER_THREAD} chunks per thread of
- * {@code s = ⌈⌈E/(4n)⌉/align⌉·align} iterations, chunk c covering {@code [min(E, c·s), min(E,
- * c·s + s))}: literal sizes, each chunk starting at a multiple of the phase's alignment. More
- * chunks than threads let a thread that starts late (on a loaded machine) take fewer.
+ * <p>A loop of E iterations is cut into chunks that shrink as the loop goes ({@link #cuts}: each
+ * about the remaining iterations over 2n, none under {@code E/(8n)}), each starting at a multiple
+ * of the phase's alignment; a static table per class holds where they start. More chunks than
+ * threads let a thread that starts late (on a loaded machine) take fewer, and small last chunks let
+ * the threads finish together.
  */
 final class Parts {
-  /** Chunks per thread a phase's loop is cut into. */
-  static final int CHUNKS_PER_THREAD = 4;
+  /** No chunk is smaller than a loop's iterations over this many times the threads. */
+  static final int CHUNKS_PER_THREAD = 8;
 
   private final ClassOrInterfaceDeclaration cls;
   private final Namer namer;
@@ -40,6 +41,8 @@ final class Parts {
   private final NodeList<SwitchEntry> cases = new NodeList<>();
   /** Each part's method body, by part number. */
   private final java.util.List<BlockStmt> bodies = new java.util.ArrayList<>();
+  /** The static field of each list of chunk starts. */
+  private final java.util.Map<String, String> cutFields = new java.util.HashMap<>();
 
   Parts(ClassOrInterfaceDeclaration cls, Namer namer, ScratchFields scratch, int threads) {
     this.cls = cls;
@@ -56,14 +59,11 @@ final class Parts {
   Statement add(String prefix, String comment, KernelEmitter.Phase phase) {
     BlockStmt body = new BlockStmt();
     int e = phase.extent();
-    int a = phase.align();
-    int target = CHUNKS_PER_THREAD * threads;
-    int chunk = ((e + target - 1) / target + a - 1) / a * a;
-    int chunks = (e + chunk - 1) / chunk;
-    body.addStatement(J.declare(PrimitiveType.intType(), "lo",
-        J.call("Math", "min", J.intLit(e), J.bin(BinaryExpr.Operator.MULTIPLY, J.name("chunk"), J.intLit(chunk)))));
-    body.addStatement(J.declare(PrimitiveType.intType(), "hi",
-        J.call("Math", "min", J.intLit(e), J.bin(BinaryExpr.Operator.PLUS, J.name("lo"), J.intLit(chunk)))));
+    int[] cuts = cuts(e, phase.align(), threads);
+    String table = cutFields.computeIfAbsent(java.util.Arrays.toString(cuts), k -> cutField(e, cuts));
+    body.addStatement(J.declare(PrimitiveType.intType(), "lo", J.at(table, J.name("chunk"))));
+    body.addStatement(J.declare(PrimitiveType.intType(), "hi", J.at(table,
+        J.bin(BinaryExpr.Operator.PLUS, J.name("chunk"), J.intLit(1)))));
     BlockStmt work = new BlockStmt();
     phase.body().emit(J.name("lo"), J.name("hi"), scratch.perThread(threads, body), work);
     work.setLineComment(comment + ": [lo, hi) of " + e);
@@ -80,7 +80,44 @@ final class Parts {
       cases.add(new SwitchEntry(new NodeList<>(J.intLit(id)), SwitchEntry.Type.STATEMENT_GROUP,
           new NodeList<>(J.call(J.call(null, name, J.name("chunk"), J.name("t"))), new ReturnStmt())));
     }
-    return J.call(J.call(null, "parallel", J.intLit(id), J.intLit(chunks), J.intLit(threads)));
+    return J.call(J.call(null, "parallel", J.intLit(id), J.intLit(cuts.length - 1), J.intLit(threads)));
+  }
+
+  /**
+   * Where the chunks of a loop of {@code e} iterations start, and {@code e}: guided
+   * self-scheduling, each chunk about the remaining iterations over {@code 2·threads} (at least
+   * {@code e / (}{@value #CHUNKS_PER_THREAD}{@code ·threads)}), rounded up to a multiple of {@code
+   * align}. Big chunks first keep the hand-overs few; small ones last keep the threads finishing
+   * together.
+   */
+  static int[] cuts(int e, int align, int threads) {
+    int least = Math.max(align, ceil(ceil(e, CHUNKS_PER_THREAD * threads), align) * align);
+    java.util.List<Integer> cuts = new java.util.ArrayList<>(java.util.List.of(0));
+    for (int at = 0; at < e;) {
+      int size = Math.max(least, ceil(ceil(e - at, 2 * threads), align) * align);
+      at = Math.min(e, at + size);
+      cuts.add(at);
+    }
+    return cuts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int ceil(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /** A static field holding {@code cuts}. */
+  private String cutField(int e, int[] cuts) {
+    String name = namer.name("cuts_" + e);
+    NodeList<Expression> values = new NodeList<>();
+    for (int c : cuts) {
+      values.add(J.intLit(c));
+    }
+    cls.addFieldWithInitializer(new com.github.javaparser.ast.type.ArrayType(PrimitiveType.intType()), name,
+        new com.github.javaparser.ast.expr.ArrayCreationExpr(PrimitiveType.intType(),
+            new NodeList<>(new com.github.javaparser.ast.ArrayCreationLevel()),
+            new com.github.javaparser.ast.expr.ArrayInitializerExpr(values)),
+        Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC, Modifier.Keyword.FINAL);
+    return name;
   }
 
   /** Adds {@code runPart(part, chunk, t)}, dispatching to the part methods, if there are any. */
