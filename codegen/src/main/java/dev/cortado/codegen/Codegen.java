@@ -48,7 +48,7 @@ public final class Codegen {
    * number of threads a step is split over. With {@code threads} above 1, each kernel with at
    * least {@code splitFrom} units of work is cut into one contiguous range per thread: a matmul
    * by result rows (a unit is a multiply-add), an elementwise kernel such as a parameter update
-   * by index range (8 units an element), the copy of a matmul operand by rows (4 units an
+   * by index range (8 units an element), the copy of a matmul operand by rows (8 units an
    * element). Every element is still computed by one thread in the one-thread order, so results
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
    * the calling thread only.

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code model.compile(optimizer, 2)} on an MNIST-shaped model (392-128-64-10, batch 32, softmax
  * cross-entropy, SGD with momentum and weight decay), with the default split thresholds: its
- * large products and the first layer's update are split over two threads, and every loss,
+ * large products and the first layer's update (fused with its weight gradient) are split over two
+ * threads, and every loss,
  * parameter, optimizer state, output and evaluation stays bit-identical to one thread.
  */
 class ThreadsTest {
@@ -102,6 +103,8 @@ class ThreadsTest {
     String mnist = Codegen.generateSource(mlp("m", SIZES, true).trainingGraph(optimizer()), "t", BATCH_SIZE, "p", "M",
         one.withThreads(2));
     assertTrue(mnist.contains("parallel(") && mnist.contains("runPart("), "the MNIST-shaped model was not split");
+    // the first layer's weight gradient and its update run as one part, row range by row range
+    assertTrue(mnist.contains(", then map update/fc1/kernel/"), "the fc1 update was not fused with its gradient");
   }
 
   @Test

@@ -284,16 +284,27 @@ public final class ClassEmitter {
       return blocks;
     }
     KernelEmitter ke = new KernelEmitter(new Exprs(p, storage, f32), in.matmul(), scratch, in.splitFrom());
+    List<List<KernelEmitter.Phase>> split = new ArrayList<>();
     for (Plan.Kernel kernel : p.kernels) {
-      String comment = kernel.kind().name().toLowerCase() + " "
-          + String.join(", ", kernel.roots().stream().map(Node::name).toList())
-          + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name());
-      List<KernelEmitter.Phase> phases = parts == null ? null : ke.split(kernel);
+      split.add(parts == null ? null : ke.split(kernel));
+    }
+    for (int k = 0; k < p.kernels.size(); k++) {
+      Plan.Kernel kernel = p.kernels.get(k);
+      String comment = comment(kernel);
+      List<KernelEmitter.Phase> phases = split.get(k);
       if (phases == null) {
         BlockStmt block = ke.emit(kernel);
         block.setLineComment(comment);
         blocks.add(block);
         continue;
+      }
+      List<KernelEmitter.Phase> next = k + 1 < split.size() ? split.get(k + 1) : null;
+      KernelEmitter.Phase fused = next == null || next.size() != 1 ? null
+          : ke.fuse(phases.get(phases.size() - 1), next.get(0));
+      if (fused != null) {
+        phases = new ArrayList<>(phases.subList(0, phases.size() - 1));
+        phases.add(fused);
+        comment += ", then " + comment(p.kernels.get(++k));
       }
       for (KernelEmitter.Phase ph : phases) {
         BlockStmt block = new BlockStmt();
@@ -307,6 +318,12 @@ public final class ClassEmitter {
       }
     }
     return blocks;
+  }
+
+  private static String comment(Plan.Kernel kernel) {
+    return kernel.kind().name().toLowerCase() + " "
+        + String.join(", ", kernel.roots().stream().map(Node::name).toList())
+        + (kernel.carried() == null ? "" : " carrying " + kernel.carried().name());
   }
 
   /**

@@ -250,14 +250,18 @@ final class KernelEmitter {
   /** Units of work of an element of an elementwise kernel (a multiply-add is one). */
   static final int ELEMENT_WORK = 8;
   /** Units of work of an element of a matmul's operand copy. */
-  static final int COPY_WORK = 4;
+  static final int COPY_WORK = 8;
 
   /**
    * One loop of a kernel split over threads: iterations {@code [0, extent)}, each thread's range
    * starting at a multiple of {@code align}; a phase that is not {@code parallel} runs whole on
    * the calling thread. Phases run one after the other with a barrier between parallel ones.
    */
-  record Phase(int extent, int align, boolean parallel, PhaseBody body) {}
+  record Phase(int extent, int align, boolean parallel, PhaseBody body, int rowLength, java.util.Set<String> writes) {
+    Phase(int extent, int align, boolean parallel, PhaseBody body) {
+      this(extent, align, parallel, body, 0, java.util.Set.of());
+    }
+  }
 
   /** Emits a phase's loop over {@code [from, to)}, taking working arrays private to the thread from {@code own}. */
   interface PhaseBody {
@@ -295,7 +299,7 @@ final class KernelEmitter {
       phases.add(new Phase(s.copyRows(), 1, (long) s.copyRows() * s.copyLength() * COPY_WORK >= splitFrom,
           (from, to, own, into) -> s.copy(from, to, into)));
     }
-    phases.add(new Phase(s.rows(), s.align(), true, s::rows));
+    phases.add(new Phase(s.rows(), s.align(), true, s::rows, c.n(), java.util.Set.of()));
     return phases;
   }
 
@@ -305,6 +309,8 @@ final class KernelEmitter {
     if (size <= UNROLL || (long) size * ELEMENT_WORK < splitFrom || !roots.stream().allMatch(r -> flatOk(r, size, true))) {
       return null;
     }
+    java.util.Set<String> writes = new java.util.HashSet<>();
+    roots.forEach(r -> writes.add(out(r)));
     return List.of(new Phase(size, 1, true, (from, to, own, into) -> {
       Exprs.Body body = new Exprs.Body(into, new int[1]);
       Map<Node, Expression> scalars = hoistScalars(roots, body);
@@ -314,7 +320,34 @@ final class KernelEmitter {
         blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), x.compute(root, at, body.in(blk), scalars)));
       }
       into.addStatement(J.loop("i0", from, to, 1, blk));
-    }));
+    }, 0, writes));
+  }
+
+  /**
+   * The result rows of a matmul and the elementwise kernel right after it as one phase, chunk by
+   * chunk: rows {@code [lo, hi)}, then elements {@code [lo·n, hi·n)} of the elementwise kernel (a
+   * weight gradient's rows, then the update of those rows while they are in cache, with one
+   * barrier fewer); null unless {@code map} is a flat elementwise phase over exactly the
+   * matmul's result and writes no array the matmul's code names (which another thread's rows
+   * could still be reading). Every element is computed as before, by one thread.
+   */
+  Phase fuse(Phase rows, Phase map) {
+    if (rows.rowLength() == 0 || !rows.parallel() || map.writes().isEmpty() || !map.parallel()
+        || (long) rows.extent() * rows.rowLength() != map.extent()) {
+      return null;
+    }
+    BlockStmt probe = new BlockStmt();
+    rows.body().emit(J.name("lo"), J.name("hi"), scratch, probe);
+    boolean named = probe.findAll(com.github.javaparser.ast.expr.NameExpr.class).stream()
+        .anyMatch(n -> map.writes().contains(n.getNameAsString()));
+    if (named) {
+      return null;
+    }
+    long n = rows.rowLength();
+    return new Phase(rows.extent(), rows.align(), true, (from, to, own, into) -> {
+      rows.body().emit(from, to, own, into);
+      map.body().emit(J.bin(MULTIPLY, from.clone(), J.intLit(n)), J.bin(MULTIPLY, to.clone(), J.intLit(n)), own, into);
+    });
   }
 
   private void reduce(Node r, Exprs.Body body) {
