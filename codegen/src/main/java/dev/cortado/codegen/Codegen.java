@@ -191,7 +191,7 @@ public final class Codegen {
   /** Fusion, kernel order and storage for an optimized entry graph. */
   public static Plan schedule(Graph optimized, Entry entry, int batch, Dump dump) {
     Plan p = Plan.of(optimized, entry, batch);
-    dump.text(batch, entry, "plan", p.toString());
+    dump.text(batch, entry, "plan", p);
     return p;
   }
 

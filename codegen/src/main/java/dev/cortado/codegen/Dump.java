@@ -28,13 +28,14 @@ public final class Dump {
   }
 
   void ir(int batch, Entry entry, String pass, Graph g) {
-    text(batch, entry, pass, g.toString());
+    text(batch, entry, pass, g);
   }
 
-  void text(int batch, Entry entry, String step, String text) {
+  /** Writes {@code what.toString()}, computed only when dumping (a graph's or a plan's text is not cheap). */
+  void text(int batch, Entry entry, String step, Object what) {
     if (dir != null) {
       String ext = step.equals("plan") ? ".txt" : ".ir";
-      write(String.format("b%d-%s-%02d-%s%s", batch, entry.name().toLowerCase(), counter++, step, ext), text);
+      write(String.format("b%d-%s-%02d-%s%s", batch, entry.name().toLowerCase(), counter++, step, ext), what.toString());
     }
   }
 

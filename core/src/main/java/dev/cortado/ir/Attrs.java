@@ -55,4 +55,25 @@ public record Attrs(int axis, double value, Shape shape, boolean transA, boolean
     }
     return sb.toString();
   }
+
+  /**
+   * The record's equality (a component-wise {@code Double.compare} for {@code value}), written
+   * out: a record's generated {@code equals} and {@code hashCode} run through method handles,
+   * which on a cold JVM made hashing attributes a third of the code generator's passes (common
+   * subexpressions are found by op, attributes and inputs).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Attrs a && axis == a.axis && Double.compare(value, a.value) == 0
+        && java.util.Objects.equals(shape, a.shape) && transA == a.transA && transB == a.transB && seed == a.seed;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 31 * axis + Double.hashCode(value);
+    h = 31 * h + java.util.Objects.hashCode(shape);
+    h = 31 * h + (transA ? 1 : 0);
+    h = 31 * h + (transB ? 1 : 0);
+    return 31 * h + Long.hashCode(seed);
+  }
 }
