@@ -73,7 +73,10 @@ final class StepThreads {
       }
     }
 
-    /** Whether the next run of {@code part} should use every thread: the faster way, the other every {@link #EXPLORE}th run. */
+    /**
+     * Whether the next run of {@code part} should use every thread: the faster way, the other every
+     * {@link #EXPLORE}th run (every fourth of those when it has been more than 1.5 times slower).
+     */
     boolean together(int part) {
       long n = ++runs[part];
       if (together[part] == 0) {
@@ -83,7 +86,10 @@ final class StepThreads {
         return false;
       }
       boolean best = together[part] <= alone[part] + alone[part] / 8;
-      return n % EXPLORE == 0 ? !best : best;
+      // a way that has been more than half as slow again is tried a quarter as often
+      long slow = Math.max(together[part], alone[part]);
+      long fast = Math.min(together[part], alone[part]);
+      return n % (slow > fast + fast / 2 ? 4 * EXPLORE : EXPLORE) == 0 ? !best : best;
     }
 
     void record(int part, boolean both, long nanos) {

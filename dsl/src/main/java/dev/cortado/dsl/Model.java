@@ -167,9 +167,10 @@ public final class Model {
    * weight rows for the weight gradient) and large parameter updates by index range; every value
    * is computed by one thread in the same order as with one thread, so losses and parameters are
    * bit-identical to {@code compile(optimizer)}. Small kernels, and models too small to gain,
-   * stay on the calling thread. Workers idle for about a second end by themselves; {@link
-   * Executable#close()} ends them at once. {@code -Dcortado.threads=N} sets the default for
-   * {@link #compile(Optimizer)}.
+   * stay on the calling thread, and each split part runs on the caller alone while that has been
+   * faster (other processes keeping the cores busy). Workers idle for about a second end by
+   * themselves; {@link Executable#close()} ends them at once. {@code -Dcortado.threads=N} sets the
+   * default for {@link #compile(Optimizer)}.
    *
    * @throws IllegalArgumentException if {@code threads} is not between 1 and 64
    */
