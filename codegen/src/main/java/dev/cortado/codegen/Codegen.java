@@ -48,7 +48,7 @@ public final class Codegen {
    * number of threads a step is split over. With {@code threads} above 1, each kernel with at
    * least {@code splitFrom} units of work is cut into one contiguous range per thread: a matmul
    * by result rows (a unit is a multiply-add), an elementwise kernel such as a parameter update
-   * by index range (8 units an element), the copy of a matmul operand by rows (8 units an
+   * by index range (8 units an element), the copy of a matmul operand by rows (16 units an
    * element). Every element is still computed by one thread in the one-thread order, so results
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
    * the calling thread only.
@@ -57,10 +57,12 @@ public final class Codegen {
     /** The most threads a step may be split over. */
     public static final int MAX_THREADS = 64;
     /**
-     * The default least work of a split kernel, 2^18 multiply-adds: on the machine of issue 7
-     * (Zen 4, about 30 GFLOP/s a core) about 15 µs, against a few µs for a hand-over between threads.
+     * The default least work of a split kernel, 2^19 multiply-adds: on the machine of issue 7
+     * (Zen 4) 15–30 µs, against a few µs for a hand-over between threads and the cache misses of
+     * sharing the result. The small bench model's products (2^18 each) ran 0.85x as fast split
+     * with the Vector API kernel, so they are not split.
      */
-    public static final long SPLIT_FROM = 1 << 18;
+    public static final long SPLIT_FROM = 1 << 19;
 
     public Options {
       if (threads < 1 || threads > MAX_THREADS) {

@@ -16,20 +16,20 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Which thread computes a chunk changes nothing in the result (a chunk's code does not depend
  * on t, except for which thread's private working arrays it uses). It keeps a loaded machine
  * from stalling the step: a worker that the OS has not scheduled yet simply claims nothing, and
- * the caller waits only for chunks already claimed, so two threads are never much slower than
- * one.
+ * the caller waits only for chunks already claimed.
  *
  * <p>Only where it pays: each {@link Stats} (one per generated class) keeps, for each of its parts,
- * a moving average of the part's wall time run on all threads and run on the caller alone, and
- * runs the part the faster way, trying the other way every {@link #EXPLORE}th time so that it
- * notices when that changes. On a quiet machine a large part runs on all threads; when other
- * processes keep a core busy, the workers get too little of it to help and the parts run on the
- * caller, so two threads never cost much more than one. Results are the same either way.
+ * an estimate of the part's wall time on all threads and on the caller alone, runs the part the
+ * faster way and tries the other way now and then ({@link #EXPLORE}) to notice when that changes.
+ * On a quiet machine a large part runs on all threads; when other processes keep a core busy, the
+ * workers get too little of it to help and the parts run on the caller, so that two threads cost
+ * little more than one. Results are the same either way.
  *
- * <p>Cost: nothing is allocated per part (a part's averages are made the first time it runs). A worker waits for the next part spinning for {@link
- * #SPIN_NANOS}, then parked; after {@link #IDLE_NANOS} parked with nothing to do it ends, holding
- * no reference to the model (so an unreachable model's threads end by themselves within about a
- * second), and the next part starts it again. {@link #close} ends the workers at once.
+ * <p>Cost: nothing is allocated per part (a class's estimates are made on its first parts). A
+ * worker waits for the next part spinning for {@link #SPIN_NANOS}, then parked; after {@link
+ * #IDLE_NANOS} parked with nothing to do it ends, holding no reference to the model (so an
+ * unreachable model's threads end by themselves within about a second), and the next part
+ * starts it again. {@link #close} ends the workers at once.
  *
  * <p>Failure: when a chunk throws, {@code run} still waits for every claimed chunk to finish
  * (the rest are run, since claiming stops for nobody), then throws {@link IllegalStateException}

@@ -18,14 +18,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code model.compile(optimizer, 2)} on an MNIST-shaped model (392-128-64-10, batch 32, softmax
+ * {@code model.compile(optimizer, 2)} on an MNIST-shaped model (392-256-64-10, batch 32, softmax
  * cross-entropy, SGD with momentum and weight decay), with the default split thresholds: its
  * large products and the first layer's update (fused with its weight gradient) are split over two
  * threads, and every loss,
  * parameter, optimizer state, output and evaluation stays bit-identical to one thread.
  */
 class ThreadsTest {
-  private static final int[] SIZES = {392, 128, 64, 10};
+  private static final int[] SIZES = {392, 256, 64, 10};
   private static final int BATCH_SIZE = 32;
 
   /** Dense layers of the given widths (input first), ReLU between them. */

@@ -250,7 +250,7 @@ final class KernelEmitter {
   /** Units of work of an element of an elementwise kernel (a multiply-add is one). */
   static final int ELEMENT_WORK = 8;
   /** Units of work of an element of a matmul's operand copy. */
-  static final int COPY_WORK = 8;
+  static final int COPY_WORK = 16;
 
   /**
    * One loop of a kernel split over threads: iterations {@code [0, extent)}, each thread's range
