@@ -43,7 +43,7 @@ final class StepThreads {
   }
 
   /** How long a worker spins for its next part before parking: longer than a step's serial gaps. */
-  static final long SPIN_NANOS = 200_000;
+  static final long SPIN_NANOS = 1_000_000;
   /** How long a worker stays parked with nothing to do before it ends. */
   static final long IDLE_NANOS = 1_000_000_000L;
   /** Spins of the caller waiting for claimed chunks before it starts yielding the core. */
