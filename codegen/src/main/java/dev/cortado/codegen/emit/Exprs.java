@@ -178,6 +178,33 @@ final class Exprs {
     return f32;
   }
 
+  /** The dimensions of {@code n} at the plan's batch size. */
+  int[] dims(Node n) {
+    return n.shape().resolve(plan.batch);
+  }
+
+  /** The array field holding {@code n}'s value. */
+  String array(Node n) {
+    return storage.array(plan.home(n));
+  }
+
+  /** True when every array the inline tree of {@code root} reads is root-sized or a scalar. */
+  boolean flatOk(Node root, int size, boolean top) {
+    if (!top && (root.op() == Op.CONSTANT || root.op() == Op.HYPER)) {
+      return true;
+    }
+    if (!top && !plan.isInline(root)) {
+      int s = Iter.size(dims(root));
+      return s == size || s == 1;
+    }
+    for (Node in : root.inputs()) {
+      if (!flatOk(in, size, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   Plan plan() {
     return plan;
   }
