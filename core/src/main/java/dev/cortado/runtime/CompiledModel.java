@@ -329,7 +329,7 @@ public abstract class CompiledModel implements Executable {
   }
 
   private int index(String name) {
-    return new ArrayList<>(state.spec.variables.keySet()).indexOf(name);
+    return state.spec.variableIndex.getOrDefault(name, -1);
   }
 
   private double[] read(String name) {
@@ -371,7 +371,7 @@ public abstract class CompiledModel implements Executable {
   }
 
   private int hyperIndex(String name) {
-    int i = new ArrayList<>(state.spec.hypers.keySet()).indexOf(name);
+    int i = state.spec.hyperIndex.getOrDefault(name, -1);
     if (i < 0) {
       throw new IllegalArgumentException("no hyperparameter '" + name + "'; known: " + state.spec.hypers.keySet());
     }

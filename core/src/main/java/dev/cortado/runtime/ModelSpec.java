@@ -32,6 +32,9 @@ public final class ModelSpec {
   final List<String> predictInputs;
   final List<String> evaluateInputs;
   final boolean trains;
+  /** The position of each variable and each hyperparameter in the generated class's arrays. */
+  final Map<String, Integer> variableIndex;
+  final Map<String, Integer> hyperIndex;
 
   private ModelSpec(Builder b) {
     name = b.name;
@@ -48,6 +51,16 @@ public final class ModelSpec {
     predictInputs = List.copyOf(b.predictInputs);
     evaluateInputs = List.copyOf(b.evaluateInputs);
     trains = b.trains;
+    variableIndex = positions(variables.keySet());
+    hyperIndex = positions(hypers.keySet());
+  }
+
+  private static Map<String, Integer> positions(java.util.Set<String> names) {
+    Map<String, Integer> m = new java.util.HashMap<>();
+    for (String n : names) {
+      m.put(n, m.size());
+    }
+    return Collections.unmodifiableMap(m);
   }
 
   /** A builder for model {@code name}; {@code description} names the optimizer (or "inference"). */
