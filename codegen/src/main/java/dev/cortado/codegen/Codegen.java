@@ -65,12 +65,22 @@ public final class Codegen {
     public static final long SPLIT_FROM = 1 << 19;
 
     public Options {
-      if (threads < 1 || threads > MAX_THREADS) {
-        throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got " + threads);
-      }
+      requireThreads(threads);
       if (splitFrom < 0) {
         throw new IllegalArgumentException("splitFrom must not be negative, got " + splitFrom);
       }
+    }
+
+    /**
+     * {@code threads} if it is a thread count a step can be split over (1 to {@value #MAX_THREADS}).
+     *
+     * @throws IllegalArgumentException naming the count otherwise
+     */
+    public static int requireThreads(int threads) {
+      if (threads < 1 || threads > MAX_THREADS) {
+        throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+      }
+      return threads;
     }
 
     /** One thread. */

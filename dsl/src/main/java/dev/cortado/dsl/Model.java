@@ -175,10 +175,7 @@ public final class Model {
    * @throws IllegalArgumentException if {@code threads} is not between 1 and 64
    */
   public Executable compile(Optimizer optimizer, int threads) {
-    if (threads < 1 || threads > Codegen.Options.MAX_THREADS) {
-      throw new IllegalArgumentException("threads must be between 1 and " + Codegen.Options.MAX_THREADS + ", got "
-          + threads);
-    }
+    Codegen.Options.requireThreads(threads);
     return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"), threads);
   }
 

@@ -125,18 +125,28 @@ public final class BlockedMatmul implements MatmulKernel {
       return;
     }
     BlockStmt group = new BlockStmt();
-    String[] as = new String[GROUP];
-    String[] ws = new String[GROUP];
-    for (int g = 0; g < GROUP; g++) {
-      as[g] = c.fresh().apply("a");
-      group.addStatement(J.declare(J.type(c.f32()), as[g], f.left(Lin.var(f.ov()), Lin.var("p").plus(Lin.of(g)))));
-    }
-    for (int g = 0; g < GROUP; g++) {
-      ws[g] = c.fresh().apply("w");
-      group.addStatement(J.declare(rowType(c), ws[g], J.at(rs, Lin.var("p").plus(Lin.of(g)).toExpr())));
-    }
-    group.addStatement(J.loop(f.vv(), 0, f.len(), axpy(c, row, as, ws, f.vv())));
+    String[][] aw = operands(f, rs, Lin.var("p"), GROUP, group);
+    group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row, f.vv(), axpy(c, row, aw[0], aw[1], f.vv()))));
     into.addStatement(J.loop("p", from, to, GROUP, group));
+  }
+
+  /**
+   * Declares {@code count} elements of op(A) in result row o ({@code a…}) and the {@code count}
+   * copied rows of op(B) ({@code w…}) from sum index {@code p} on; returns their names.
+   */
+  private static String[][] operands(Form f, String rs, Lin p, int count, BlockStmt into) {
+    Call c = f.c();
+    String[] as = new String[count];
+    String[] ws = new String[count];
+    for (int g = 0; g < count; g++) {
+      as[g] = c.fresh().apply("a");
+      into.addStatement(J.declare(J.type(c.f32()), as[g], f.left(Lin.var(f.ov()), p.plus(Lin.of(g)))));
+    }
+    for (int g = 0; g < count; g++) {
+      ws[g] = c.fresh().apply("w");
+      into.addStatement(J.declare(rowType(c), ws[g], J.at(rs, p.plus(Lin.of(g)).toExpr())));
+    }
+    return new String[][] {as, ws};
   }
 
   /** The products past the last full group, then the epilogue writing the finished row. */
@@ -152,28 +162,15 @@ public final class BlockedMatmul implements MatmulKernel {
     }
     if (k4 < c.k()) {
       // the last k % 4 rows in one pass (one pass over the row, not one each), the same fma chain
-      int r = c.k() - k4;
-      String[] as = new String[r];
-      String[] ws = new String[r];
-      for (int g = 0; g < r; g++) {
-        as[g] = c.fresh().apply("a");
-        into.addStatement(J.declare(J.type(c.f32()), as[g], f.left(o, Lin.of(k4 + g))));
-      }
-      for (int g = 0; g < r; g++) {
-        ws[g] = c.fresh().apply("w");
-        into.addStatement(J.declare(rowType(c), ws[g], J.at(rs, J.intLit(k4 + g))));
-      }
-      BlockStmt pass = axpy(c, row, as, ws, f.vv());
+      String[][] aw = operands(f, rs, Lin.of(k4), c.k() - k4, into);
+      Expression sum = axpy(c, row, aw[0], aw[1], f.vv());
+      BlockStmt pass = new BlockStmt();
       if (!f.columns() && !c.epilogue().isIdentity()) {
         // and the epilogue on the finished value in the same pass
-        com.github.javaparser.ast.expr.AssignExpr set = pass.getStatement(0).asExpressionStmt().getExpression().asAssignExpr();
-        BlockStmt fused = new BlockStmt();
-        Expression sum = set.getValue().clone();
-        Expression done = c.epilogue().apply(sum, i, Lin.var("j"), fused);
-        fused.addStatement(J.assign(J.at(row, J.name(f.vv())), done));
-        pass = fused;
+        sum = c.epilogue().apply(sum, i, j, pass);
         epilogueDone = true;
       }
+      pass.addStatement(J.assign(J.at(row, J.name(f.vv())), sum));
       into.addStatement(J.loop(f.vv(), 0, f.len(), pass));
     }
     if (!f.columns()) {
@@ -221,16 +218,21 @@ public final class BlockedMatmul implements MatmulKernel {
     }
   }
 
-  /** {@code acc[v] = fma(a_g, w_g[v], …)} (F32) or {@code acc[v] + a0*w0[v] + …} (F64), p ascending. */
-  private static BlockStmt axpy(Call c, String row, String[] as, String[] ws, String v) {
+  /** {@code fma(a_g, w_g[v], … acc[v])} (F32) or {@code acc[v] + a0*w0[v] + …} (F64), p ascending. */
+  private static Expression axpy(Call c, String row, String[] as, String[] ws, String v) {
     Expression acc = J.at(row, J.name(v));
     for (int g = 0; g < as.length; g++) {
       Expression w = J.at(ws[g], J.name(v));
       acc = c.f32() ? J.call("Math", "fma", J.name(as[g]), w, acc)
           : J.bin(PLUS, acc, J.bin(MULTIPLY, J.name(as[g]), w));
     }
+    return acc;
+  }
+
+  /** {@code { row[v] = value; }}: the body of a vector loop. */
+  private static BlockStmt assign(String row, String v, Expression value) {
     BlockStmt b = new BlockStmt();
-    b.addStatement(J.assign(J.at(row, J.name(v)), acc));
+    b.addStatement(J.assign(J.at(row, J.name(v)), value));
     return b;
   }
 

@@ -173,7 +173,7 @@ final class KernelEmitter {
           String row = body.fresh("op");
           where.addStatement(J.declare(new com.github.javaparser.ast.type.ArrayType(J.type(f32)), row,
               J.at(rows, J.intLit(q))));
-          where.addStatement(J.call(J.call("System", "arraycopy", J.name(x.storage().array(plan.home(rowOperands.get(q)))),
+          where.addStatement(J.call(J.call("System", "arraycopy", J.name(out(rowOperands.get(q))),
               i.times(o[1]).toExpr(), J.name(row), J.intLit(0), J.intLit(o[1]))));
           copies.put(rowOperands.get(q), J.at(row, J.name("j")));
         }
@@ -218,8 +218,8 @@ final class KernelEmitter {
         return x.compute(fused.get(k), at, body.in(where), with(root, stored));
       }
     };
-    String sa = x.storage().array(plan.home(m.input(0)));
-    String sb = x.storage().array(plan.home(m.input(1)));
+    String sa = out(m.input(0));
+    String sb = out(m.input(1));
     return new MatmulKernel.Call(sa, sb, out(root), o[0], o[1], k, ta, m.attrs().transB(), f32, epi,
         body::fresh, scratch);
   }
