@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -247,7 +248,10 @@ public final class Codegen {
 
   /** Compiles (or finds in the cache) the class in {@code source} and makes an instance joined to {@code state}. */
   public static CompiledModel load(String qualifiedName, String source, ModelState state) {
-    Class<?> c = InMemoryCompiler.compile(qualifiedName, source).type();
+    return instantiate(qualifiedName, InMemoryCompiler.compile(qualifiedName, source).type(), state);
+  }
+
+  private static CompiledModel instantiate(String qualifiedName, Class<?> c, ModelState state) {
     try {
       return (CompiledModel) c.getConstructor(ModelState.class).newInstance(state);
     } catch (InvocationTargetException e) {
@@ -278,10 +282,30 @@ public final class Codegen {
   public static Executable compile(Graph model, String description, Options o) {
     InMemoryCompiler.warmUpInBackground();
     ModelSpec spec = spec(model, description);
-    ModelState.Specializer make = (batch, state) -> {
-      String cls = className(model, batch);
-      String src = generateSource(model, description, batch, RUNTIME_PACKAGE, cls, o);
-      return load(RUNTIME_PACKAGE + "." + cls, src, state);
+    ModelState.Specializer make = new ModelState.Specializer() {
+      @Override
+      public CompiledModel create(int batch, ModelState state) {
+        String cls = className(model, batch);
+        String src = generateSource(model, description, batch, RUNTIME_PACKAGE, cls, o);
+        return load(RUNTIME_PACKAGE + "." + cls, src, state);
+      }
+
+      /** Every size's source first, then one javac run for all of them. */
+      @Override
+      public Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (int b : batches) {
+          String cls = className(model, b);
+          sources.put(RUNTIME_PACKAGE + "." + cls, generateSource(model, description, b, RUNTIME_PACKAGE, cls, o));
+        }
+        Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
+        Map<Integer, CompiledModel> made = new LinkedHashMap<>();
+        for (int b : batches) {
+          String name = RUNTIME_PACKAGE + "." + className(model, b);
+          made.put(b, instantiate(name, compiled.get(name).type(), state));
+        }
+        return made;
+      }
     };
     Executable exe = CompiledModel.lazy(spec, make);
     for (VariableInfo v : model.variables().values()) {

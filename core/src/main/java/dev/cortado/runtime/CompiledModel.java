@@ -113,6 +113,12 @@ public abstract class CompiledModel implements Executable {
     }
   }
 
+  /** Makes the classes for the sizes in {@code batchSizes} not made yet, together (see {@link ModelState#prepare}). */
+  @Override
+  public final void prepare(int... batchSizes) {
+    state.prepare(batchSizes);
+  }
+
   /** The batch size this instance's code was generated for. */
   public final int batchSize() {
     return batch;

@@ -1,6 +1,7 @@
 package dev.cortado.runtime;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,18 @@ public final class ModelState {
   @FunctionalInterface
   public interface Specializer {
     CompiledModel create(int batch, ModelState state);
+
+    /**
+     * The instances for several batch sizes at once, joined to {@code state}; a code generator
+     * overrides this to compile them together (one compiler run costs about as much as one class).
+     */
+    default Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
+      Map<Integer, CompiledModel> made = new java.util.LinkedHashMap<>();
+      for (int b : batches) {
+        made.put(b, create(b, state));
+      }
+      return made;
+    }
   }
 
   final ModelSpec spec;
@@ -64,20 +77,59 @@ public final class ModelState {
     return threads;
   }
 
+  /** The batch sizes that have an instance (a class) made, ascending. */
+  public java.util.SortedSet<Integer> batchSizes() {
+    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(byBatch.keySet()));
+  }
+
   /** The instance for {@code batch}, made once by the specializer. */
   CompiledModel forBatch(int batch) {
     CompiledModel m = byBatch.get(batch);
     if (m != null) {
       return m;
     }
-    if (specializer == null) {
-      throw new IllegalArgumentException("model '" + spec.name + "' was generated for batch sizes "
-          + new java.util.TreeSet<>(byBatch.keySet()) + " and cannot run batch " + batch
-          + " without a Java compiler: generate a class for that batch size (cortado-maven-plugin), "
-          + "compile at run time with model.compile(...), or use model.interpret(...)");
-    }
+    requireSpecializer(List.of(batch));
     m = specializer.create(batch, this);
     byBatch.put(batch, m);
     return m;
+  }
+
+  /**
+   * Makes the instances for the sizes in {@code batches} that have none yet, all at once. Checks
+   * every size before making anything, so a bad one leaves the state as it was.
+   */
+  void prepare(int... batches) {
+    java.util.SortedSet<Integer> todo = new java.util.TreeSet<>();
+    for (int b : batches) {
+      if (b < 1) {
+        throw new IllegalArgumentException("model '" + spec.name + "': batch size " + b + " in "
+            + java.util.Arrays.toString(batches) + " is not at least 1");
+      }
+      if (!byBatch.containsKey(b)) {
+        todo.add(b);
+      }
+    }
+    if (todo.isEmpty()) {
+      return;
+    }
+    requireSpecializer(todo);
+    Map<Integer, CompiledModel> made = specializer.createAll(todo.stream().mapToInt(Integer::intValue).toArray(), this);
+    for (int b : todo) {
+      CompiledModel m = made.get(b);
+      if (m == null || m.batchSize() != b) {
+        throw new IllegalStateException("model '" + spec.name + "': the specializer made no instance for batch " + b);
+      }
+      byBatch.putIfAbsent(b, m);
+    }
+  }
+
+  private void requireSpecializer(java.util.Collection<Integer> batches) {
+    if (specializer == null) {
+      throw new IllegalArgumentException("model '" + spec.name + "' was generated for batch sizes "
+          + new java.util.TreeSet<>(byBatch.keySet()) + " and cannot run batch "
+          + (batches.size() == 1 ? batches.iterator().next() : "sizes " + batches)
+          + " without a Java compiler: generate a class for that batch size (cortado-maven-plugin), "
+          + "compile at run time with model.compile(...), or use model.interpret(...)");
+    }
   }
 }

@@ -52,6 +52,20 @@ public final class Batches {
     return dropLast ? rows / batchSize : (rows + batchSize - 1) / batchSize;
   }
 
+  /**
+   * The distinct batch sizes of an epoch, largest first: the batch size (or the whole set, when
+   * smaller) and the partial last batch, if kept. What {@code Executable.prepare} wants.
+   */
+  public int[] sizes() {
+    int rows = data.rows();
+    int full = Math.min(batchSize, rows);
+    int last = rows % batchSize;
+    if (rows == 0 || (dropLast && rows < batchSize)) {
+      return new int[0];
+    }
+    return dropLast || last == 0 || full == last ? new int[] {full} : new int[] {full, last};
+  }
+
   /** The row order of an epoch. */
   public int[] order(int epoch) {
     if (seed == null) {

@@ -96,6 +96,7 @@ public final class Trainer {
     if (progress != null) {
       all.add(progress);
     }
+    prepare(exe, batches, validation);
     TrainingRun run = new TrainingRun(exe, epochs, batches.count(), train.rows());
     for (Callback c : all) {
       c.onTrainBegin(run);
@@ -122,6 +123,19 @@ public final class Trainer {
       c.onTrainEnd(run, history);
     }
     return history;
+  }
+
+  /**
+   * Compiles every batch size the epochs and their validation will run before the first one, in
+   * one compiler run (a partial last batch is a size of its own, and each new size otherwise
+   * stops training for a compile of its own).
+   */
+  private void prepare(Executable exe, Batches batches, Dataset validation) {
+    int[] train = batches.sizes();
+    int[] val = validation == null ? new int[0] : Batches.of(validation, batchSize).sizes();
+    int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(train), java.util.Arrays.stream(val))
+        .distinct().toArray();
+    exe.prepare(all);
   }
 
   private Map<String, Double> trainEpoch(Executable exe, Dataset train, Batches batches,
@@ -168,7 +182,9 @@ public final class Trainer {
   public Map<String, Double> evaluate(Executable exe, Dataset data) {
     Means means = new Means();
     int correct = 0;
-    for (Batch batch : Batches.of(data, batchSize).epoch(0)) {
+    Batches batches = Batches.of(data, batchSize);
+    exe.prepare(batches.sizes());
+    for (Batch batch : batches.epoch(0)) {
       double[] features = batch.features();
       means.add(exe.evaluate(Map.of(inputName, features, targetName, batch.targets())),
           batch.size());

@@ -41,7 +41,16 @@ final class Fixtures {
 
   /** 2-16-3 MLP with an l2 term on the first kernel and optional dropout; output "logits". */
   static Model classifier(double dropoutRate) {
-    return Model.define("blobs", m -> {
+    return classifier("blobs", dropoutRate);
+  }
+
+  /** The classifier without dropout under another name (so its compiled classes are its own). */
+  static Model classifierNamed(String name) {
+    return classifier(name, 0);
+  }
+
+  private static Model classifier(String name, double dropoutRate) {
+    return Model.define(name, m -> {
       m.dtype(F64);
       m.seed(3);
       Tensor x = m.input("x", BATCH, 2);

@@ -39,6 +39,7 @@ public final class InMemoryCompiler {
 
   private static final Map<String, Compiled> CACHE = new ConcurrentHashMap<>();
   private static final int UNITS_PER_RUN = 40;
+  private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
   private InMemoryCompiler() {}
 
@@ -76,6 +77,11 @@ public final class InMemoryCompiler {
     Map<String, Compiled> out = new LinkedHashMap<>();
     sources.forEach((n, s) -> out.put(n, CACHE.get(key(n, s))));
     return out;
+  }
+
+  /** How many times javac has run in this JVM for generated models (not counting the background warm-up), for tests and diagnostics. */
+  public static int javacRuns() {
+    return RUNS.get();
   }
 
   private static void compileChunk(Map<String, String> chunk) {
@@ -177,6 +183,9 @@ public final class InMemoryCompiler {
     if (sources.values().stream().anyMatch(src -> src.contains("jdk.incubator.vector."))) {
       // a Vector API kernel (emit.VectorMatmul): javac resolves only java.se modules by default
       options.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    }
+    if (!sources.containsKey(WarmUp.CLASS_NAME)) {
+      RUNS.incrementAndGet();
     }
     boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
     if (!ok) {
