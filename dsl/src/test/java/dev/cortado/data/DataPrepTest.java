@@ -127,6 +127,11 @@ class DataPrepTest {
     assertFalse(Arrays.equals(orders.get(0), orders.get(1)), "each epoch reshuffles");
     assertArrayEquals(orders.get(2), Batches.of(d, 5).shuffle(11).order(2), "seeded");
     assertEquals(4, batches.dropLast(true).count());
+    assertArrayEquals(new int[] {5, 3}, batches.sizes(), "the sizes an epoch runs, as iterated above");
+    assertArrayEquals(new int[] {5}, batches.dropLast(true).sizes());
+    assertArrayEquals(new int[] {23}, Batches.of(d, 64).sizes(), "a set smaller than a batch is one batch");
+    assertArrayEquals(new int[0], Batches.of(d, 64).dropLast(true).sizes());
+    assertArrayEquals(new int[] {23}, Batches.of(d, 23).sizes());
     int[] plain = Batches.of(d, 5).order(0);
     for (int i = 0; i < 23; i++) {
       assertEquals(i, plain[i]);
