@@ -245,6 +245,7 @@ public final class ModelBuilder {
           + termName + "', which a term added with addToCollection(REGULARIZATION_LOSSES, ...) already has; "
           + "rename the variable or create it before adding the term");
     }
+    Tensor term = v.regularizer() == null ? null : regularizationTerm(v);
     collect(Cortado.GLOBAL_VARIABLES, v);
     if (v.isTrainable()) {
       collect(Cortado.TRAINABLE_VARIABLES, v);
@@ -252,20 +253,25 @@ public final class ModelBuilder {
     for (String c : v.userCollections()) {
       collect(c, v);
     }
-    if (v.regularizer() != null) {
-      String old = graph().labelPrefix(v.name() + "/regularizer/");
-      try {
-        Tensor term = v.regularizer().apply(new Tensor(this, v.rawNode()));
-        if (term == null || !term.shape().isScalar()) {
-          throw new IllegalArgumentException("the regularizer " + v.regularizer() + " of variable '" + v.name()
-              + "' returned " + (term == null ? "null" : "shape " + term.shape())
-              + "; a regularizer must return a scalar (end it with .sum() or .mean())");
-        }
-        regTerms.put(termName, term);
-        collect(Cortado.REGULARIZATION_LOSSES, term);
-      } finally {
-        graph().labelPrefix(old);
+    if (term != null) {
+      regTerms.put(termName, term);
+      collect(Cortado.REGULARIZATION_LOSSES, term);
+    }
+  }
+
+  /** {@code regularizer(w)} under the label prefix {@code <w>/regularizer/}; throws (collecting nothing) unless it is a scalar. */
+  private Tensor regularizationTerm(Variable v) {
+    String old = graph().labelPrefix(v.name() + "/regularizer/");
+    try {
+      Tensor term = v.regularizer().apply(new Tensor(this, v.rawNode()));
+      if (term == null || !term.shape().isScalar()) {
+        throw new IllegalArgumentException("the regularizer " + v.regularizer() + " of variable '" + v.name()
+            + "' returned " + (term == null ? "null" : "shape " + term.shape())
+            + "; a regularizer must return a scalar (end it with .sum() or .mean())");
       }
+      return term;
+    } finally {
+      graph().labelPrefix(old);
     }
   }
 

@@ -27,6 +27,8 @@ public final class Variable extends Tensor {
   private final UnaryOperator<Tensor> getter;
   private Node raw;
   private Node read;
+  /** Why creating this variable failed (its regularizer threw, say); every later read rethrows it. */
+  private RuntimeException failure;
 
   Variable(ModelBuilder model, String fullName, UnaryOperator<Tensor> getter) {
     super(model, null);
@@ -136,6 +138,10 @@ public final class Variable extends Tensor {
 
   /** The variable's own node, creating it on first call. */
   Node rawNode() {
+    if (failure != null) {
+      throw new IllegalStateException("variable '" + fullName + "' could not be created (" + failure.getMessage()
+          + "), so the model cannot use it", failure);
+    }
     if (raw == null) {
       if (dims == null) {
         throw new IllegalStateException("variable '" + fullName + "' has no shape: declare it as variable(\""
@@ -149,7 +155,14 @@ public final class Variable extends Tensor {
         throw new IllegalArgumentException("variable '" + fullName + "': " + e.getMessage(), e);
       }
       raw = model.graph().variable(fullName, Shape.of(dims), VariableInfo.Role.PARAMETER, trainable, init);
-      model.registerCreated(this);
+      try {
+        model.registerCreated(this);
+      } catch (RuntimeException e) {
+        // e.g. its regularizer threw: every later read fails too, so a caller that catches this
+        // cannot go on to build a model that uses the variable without its regularization term
+        failure = e;
+        throw e;
+      }
     }
     return raw;
   }

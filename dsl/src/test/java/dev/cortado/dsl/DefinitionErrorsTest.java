@@ -85,6 +85,25 @@ class DefinitionErrorsTest {
   }
 
   @Test
+  void aRegularizerFailureCaughtInTheDefinitionStillFailsTheModel() {
+    // the caller swallows the regularizer's error and goes on to use the variable: the model
+    // must not be built with the variable and without its term (a silently dropped regularizer)
+    Exception e = assertThrows(IllegalStateException.class, () -> Model.define("caught", m -> {
+      Tensor x = m.input("x", BATCH, 3);
+      Variable w = m.variable("w").shape(3, 1).regularizer(t -> {
+        throw new IllegalArgumentException("no such norm");
+      });
+      try {
+        x.matmul(w);
+      } catch (IllegalArgumentException swallowed) {
+        // carry on as if nothing happened
+      }
+      m.minimize(x.matmul(w).square().mean());
+    }));
+    contains(e, "'w'", "could not be created", "no such norm");
+  }
+
+  @Test
   void nonScalarLossIsRejected() {
     Exception e = assertThrows(IllegalArgumentException.class, () -> Model.define("bad", m -> {
       Tensor x = m.input("x", BATCH, 3);
