@@ -23,7 +23,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +53,7 @@ public final class Codegen {
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
    * the calling thread only.
    */
-  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom) {
+  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache) {
     /** The most threads a step may be split over. */
     public static final int MAX_THREADS = 64;
     /**
@@ -86,17 +85,25 @@ public final class Codegen {
 
     /** One thread. */
     public Options(MatmulKernel matmul, Path dump) {
-      this(matmul, dump, 1, SPLIT_FROM);
+      this(matmul, dump, 1, SPLIT_FROM, null);
     }
 
     /** These options with the step split over {@code threads} threads. */
     public Options withThreads(int threads) {
-      return new Options(matmul, dump, threads, splitFrom);
+      return new Options(matmul, dump, threads, splitFrom, cache);
     }
 
     /** These options splitting kernels of at least {@code work} units (0: every kernel that can be split). */
     public Options withSplitFrom(long work) {
-      return new Options(matmul, dump, threads, work);
+      return new Options(matmul, dump, threads, work, cache);
+    }
+
+    /**
+     * These options keeping compiled classes in {@code dir} between runs ({@link
+     * dev.cortado.codegen.compile.ClassCache}; null: none).
+     */
+    public Options withCache(Path dir) {
+      return new Options(matmul, dump, threads, splitFrom, dir);
     }
 
     /**
@@ -104,12 +111,17 @@ public final class Codegen {
      * --add-modules jdk.incubator.vector}, else the blocked, auto-vectorised ones ({@link
      * BlockedMatmul}), or the {@link MatmulKernel} class named by {@code
      * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
-     * {@code -Dcortado.dump=DIR} says; {@code -Dcortado.threads=N} threads (default 1).
+     * {@code -Dcortado.dump=DIR} says; {@code -Dcortado.threads=N} threads (default 1); compiled
+     * classes are kept between runs in {@code -Dcortado.cache=DIR} (default: not kept).
      */
     public static Options defaults() {
-      String d = System.getProperty("cortado.dump");
-      return new Options(matmulKernel(System.getProperty("cortado.matmul")), d == null || d.isBlank() ? null : Path.of(d),
-          threads(System.getProperty("cortado.threads")), SPLIT_FROM);
+      return new Options(matmulKernel(System.getProperty("cortado.matmul")), path("cortado.dump"),
+          threads(System.getProperty("cortado.threads")), SPLIT_FROM, path("cortado.cache"));
+    }
+
+    private static Path path(String property) {
+      String d = System.getProperty(property);
+      return d == null || d.isBlank() ? null : Path.of(d);
     }
 
     private static int threads(String value) {
@@ -221,6 +233,12 @@ public final class Codegen {
         plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, o.matmul(), o.threads(), o.splitFrom())));
   }
 
+  /** Everything the source of a class depends on, as text: equal keys, equal sources. */
+  static String key(Graph model, String description, int batch, String pkg, String cls, Options o) {
+    return model + "|" + model.variables().values().stream().map(v -> v.role() + ":" + v.trainable()).toList()
+        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().key() + "|" + o.threads() + "/" + o.splitFrom();
+  }
+
   /**
    * The source of the class for {@code batch}: every entry point optimized and scheduled, then
    * emitted. Cached per model text, so asking again costs a map look-up.
@@ -229,8 +247,7 @@ public final class Codegen {
     if (batch < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
     }
-    String key = model + "|" + model.variables().values().stream().map(v -> v.role() + ":" + v.trainable()).toList()
-        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().key() + "|" + o.threads() + "/" + o.splitFrom();
+    String key = key(model, description, batch, pkg, cls, o);
     String cached = o.dump() == null ? SOURCES.get(key) : null;
     if (cached != null) {
       return cached;
@@ -251,7 +268,7 @@ public final class Codegen {
     return instantiate(qualifiedName, InMemoryCompiler.compile(qualifiedName, source).type(), state);
   }
 
-  private static CompiledModel instantiate(String qualifiedName, Class<?> c, ModelState state) {
+  static CompiledModel instantiate(String qualifiedName, Class<?> c, ModelState state) {
     try {
       return (CompiledModel) c.getConstructor(ModelState.class).newInstance(state);
     } catch (InvocationTargetException e) {
@@ -280,33 +297,11 @@ public final class Codegen {
    * variable starts at its initial value from the graph.
    */
   public static Executable compile(Graph model, String description, Options o) {
-    InMemoryCompiler.warmUpInBackground();
+    if (o.cache() == null) {
+      InMemoryCompiler.warmUpInBackground(); // with a cache, only a miss needs javac
+    }
     ModelSpec spec = spec(model, description);
-    ModelState.Specializer make = new ModelState.Specializer() {
-      @Override
-      public CompiledModel create(int batch, ModelState state) {
-        String cls = className(model, batch);
-        String src = generateSource(model, description, batch, RUNTIME_PACKAGE, cls, o);
-        return load(RUNTIME_PACKAGE + "." + cls, src, state);
-      }
-
-      /** Every size's source first, then one javac run for all of them. */
-      @Override
-      public Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
-        Map<String, String> sources = new LinkedHashMap<>();
-        for (int b : batches) {
-          String cls = className(model, b);
-          sources.put(RUNTIME_PACKAGE + "." + cls, generateSource(model, description, b, RUNTIME_PACKAGE, cls, o));
-        }
-        Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
-        Map<Integer, CompiledModel> made = new LinkedHashMap<>();
-        for (int b : batches) {
-          String name = RUNTIME_PACKAGE + "." + className(model, b);
-          made.put(b, instantiate(name, compiled.get(name).type(), state));
-        }
-        return made;
-      }
-    };
+    ModelState.Specializer make = new BatchClasses(model, description, o);
     Executable exe = CompiledModel.lazy(spec, make);
     for (VariableInfo v : model.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER) {

@@ -20,9 +20,11 @@ final class Compilation {
 
   /** The executable; {@code threads} 0 takes the default of {@link Codegen.Options#defaults()}. */
   static Executable compile(Model m, Optimizer optimizer, int threads) {
-    InMemoryCompiler.warmUpInBackground(); // javac warms up on another core while the step graph is built
-    Graph step = stepGraph(m, optimizer);
     Codegen.Options o = Codegen.Options.defaults();
+    if (o.cache() == null) {
+      InMemoryCompiler.warmUpInBackground(); // javac warms up on another core while the step graph is built
+    }
+    Graph step = stepGraph(m, optimizer);
     return Codegen.compile(step, describe(optimizer), threads == 0 ? o : o.withThreads(threads));
   }
 

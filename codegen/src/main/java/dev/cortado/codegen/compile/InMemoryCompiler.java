@@ -193,6 +193,21 @@ public final class InMemoryCompiler {
     }
     Map<String, byte[]> classes = new LinkedHashMap<>();
     out.forEach((n, b) -> classes.put(n, b.toByteArray()));
+    return define(classes, sources.keySet());
+  }
+
+  /**
+   * Defines class files compiled earlier (a {@link ClassCache} entry) in a class loader of their
+   * own, as a compile does.
+   *
+   * @throws GeneratedCodeException if {@code className} is not among them; a malformed class
+   *     file throws {@link LinkageError} when the class is loaded
+   */
+  public static Compiled define(String className, Map<String, byte[]> classFiles) {
+    return define(classFiles, List.of(className)).get(className);
+  }
+
+  private static Map<String, Compiled> define(Map<String, byte[]> classes, Iterable<String> classNames) {
     ClassLoader loader = new ClassLoader(CompiledModel.class.getClassLoader()) {
       @Override
       protected Class<?> findClass(String name) throws ClassNotFoundException {
@@ -204,7 +219,7 @@ public final class InMemoryCompiler {
       }
     };
     Map<String, Compiled> result = new LinkedHashMap<>();
-    for (String className : sources.keySet()) {
+    for (String className : classNames) {
       Map<String, byte[]> own = new LinkedHashMap<>();
       classes.forEach((n, b) -> {
         if (n.equals(className) || n.startsWith(className + "$")) {

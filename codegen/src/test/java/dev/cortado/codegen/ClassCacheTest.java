@@ -1,0 +1,79 @@
+package dev.cortado.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.codegen.compile.ClassCache;
+import dev.cortado.codegen.compile.InMemoryCompiler;
+import dev.cortado.interp.Interpreter;
+import dev.cortado.ir.Graph;
+import dev.cortado.runtime.CompiledModel;
+import dev.cortado.runtime.ModelState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The on-disk class cache ({@code -Dcortado.cache=DIR}): what one run compiles, a later run with
+ * the same model loads without generating source or running javac, and a damaged entry is
+ * compiled again and rewritten.
+ */
+class ClassCacheTest {
+  private static final Graph MODEL = CompiledErrorsTest.training();
+
+  /** A fresh run's class for batch 2 (a new state, as a new JVM would have), set to the same weights. */
+  private static CompiledModel make(String description, Codegen.Options o) {
+    CompiledModel m = new BatchClasses(MODEL, description, o).create(2, new ModelState(Codegen.spec(MODEL, description), null));
+    m.setParameter("w", new double[] {0.1, 0.2, 0.3});
+    return m;
+  }
+
+  private static List<Path> entries(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  @Test
+  void aLaterRunLoadsTheClassFromDiskWithoutJavac(@TempDir Path dir) throws Exception {
+    String description = "cache test " + System.nanoTime();
+    Codegen.Options o = Codegen.Options.defaults().withCache(dir);
+    CompiledModel first = make(description, o);
+    List<Path> written = entries(dir);
+    assertEquals(1, written.size(), written.toString());
+    assertTrue(written.get(0).toString().endsWith(".classes"), written.toString());
+
+    int runs = InMemoryCompiler.javacRuns();
+    CompiledModel second = make(description, o);
+    assertEquals(runs, InMemoryCompiler.javacRuns(), "no javac run");
+    assertNotSame(first.getClass(), second.getClass(), "defined again from the cached class files");
+    assertEquals(first.getClass().getName(), second.getClass().getName());
+    double expected = new Interpreter(MODEL).trainStep(CompiledErrorsTest.GOOD);
+    assertEquals(expected, first.trainStep(CompiledErrorsTest.GOOD), 1e-12);
+    assertEquals(first.lastLosses().get("loss"), second.trainStep(CompiledErrorsTest.GOOD), 0.0,
+        "the cached class computes what the compiled one did");
+    assertEquals(first.parameter("w")[2], second.parameter("w")[2], 0.0);
+    assertEquals(entries(dir), written, "a hit writes nothing");
+  }
+
+  @Test
+  void aDamagedEntryIsCompiledAgainAndRewritten(@TempDir Path dir) throws Exception {
+    String description = "damaged cache " + System.nanoTime();
+    Codegen.Options o = Codegen.Options.defaults().withCache(dir);
+    make(description, o);
+    Path entry = entries(dir).get(0);
+    byte[] whole = Files.readAllBytes(entry);
+    Files.write(entry, java.util.Arrays.copyOf(whole, whole.length / 2)); // as if a copy had been cut short
+
+    CompiledModel again = make(description, o);
+    assertEquals(new Interpreter(MODEL).trainStep(CompiledErrorsTest.GOOD), again.trainStep(CompiledErrorsTest.GOOD), 1e-12);
+    assertEquals(whole.length, Files.size(entry), "rewritten whole");
+    String key = Codegen.key(MODEL, description, 2, Codegen.RUNTIME_PACKAGE, Codegen.className(MODEL, 2), o);
+    assertNotNull(new ClassCache(dir).read(key));
+    assertEquals(List.of(entry), entries(dir), "no temporary file left behind");
+  }
+}
