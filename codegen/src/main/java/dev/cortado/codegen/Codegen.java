@@ -1,6 +1,7 @@
 package dev.cortado.codegen;
 
 import dev.cortado.codegen.compile.InMemoryCompiler;
+import dev.cortado.codegen.compile.Lru;
 import dev.cortado.codegen.emit.ClassEmitter;
 import dev.cortado.codegen.emit.BlockedMatmul;
 import dev.cortado.codegen.emit.MatmulKernel;
@@ -26,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The back half of the pipeline, as named pure steps: {@link #spec} (the model's interface),
@@ -39,7 +39,8 @@ public final class Codegen {
   /** The batch size a class is generated for when none is given (Keras's default batch size). */
   public static final int DEFAULT_BATCH = 32;
 
-  private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+  /** The sources most recently generated or asked for, by {@link #key}. */
+  private static final Lru<String, String> SOURCES = new Lru<>(256);
 
   private Codegen() {}
 

@@ -37,7 +37,9 @@ public final class InMemoryCompiler {
   /** A compiled class and the bytes of every class file javac wrote for it. */
   public record Compiled(Class<?> type, Map<String, byte[]> classFiles) {}
 
-  private static final Map<String, Compiled> CACHE = new ConcurrentHashMap<>();
+  /** The classes most recently compiled or asked for, by source: a model is compiled once per JVM while it is in use. */
+  static final int CACHED_CLASSES = 256;
+  private static final Lru<String, Compiled> CACHE = new Lru<>(CACHED_CLASSES);
   private static final int UNITS_PER_RUN = 40;
   private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -50,8 +52,13 @@ public final class InMemoryCompiler {
 
   /** As {@link #compile(String, String)} with the compiler from {@code javac} (null when there is none). */
   static Compiled compile(String className, String source, java.util.function.Supplier<JavaCompiler> javac) {
-    return CACHE.computeIfAbsent(key(className, source),
-        k -> doCompile(Map.of(className, source), javac.get()).get(className));
+    String key = key(className, source);
+    Compiled c = CACHE.get(key);
+    if (c == null) { // two threads may both compile a new source; either result is the same code
+      c = doCompile(Map.of(className, source), javac.get()).get(className);
+      CACHE.put(key, c);
+    }
+    return c;
   }
 
   /**
@@ -59,9 +66,13 @@ public final class InMemoryCompiler {
    * class, so a later {@link #compile} of any of them is a look-up.
    */
   public static Map<String, Compiled> compileAll(Map<String, String> sources) {
+    Map<String, Compiled> done = new ConcurrentHashMap<>();
     Map<String, String> todo = new LinkedHashMap<>();
     sources.forEach((n, s) -> {
-      if (!CACHE.containsKey(key(n, s))) {
+      Compiled c = CACHE.get(key(n, s));
+      if (c != null) {
+        done.put(n, c);
+      } else {
         todo.put(n, s);
       }
     });
@@ -73,9 +84,12 @@ public final class InMemoryCompiler {
       }
       chunks.get(chunks.size() - 1).put(e.getKey(), e.getValue());
     }
-    chunks.parallelStream().forEach(InMemoryCompiler::compileChunk);
+    chunks.parallelStream().forEach(chunk -> doCompile(chunk, systemCompiler()).forEach((n, c) -> {
+      CACHE.put(key(n, chunk.get(n)), c);
+      done.put(n, c);
+    }));
     Map<String, Compiled> out = new LinkedHashMap<>();
-    sources.forEach((n, s) -> out.put(n, CACHE.get(key(n, s))));
+    sources.keySet().forEach(n -> out.put(n, done.get(n)));
     return out;
   }
 
@@ -84,10 +98,9 @@ public final class InMemoryCompiler {
     return RUNS.get();
   }
 
-  private static void compileChunk(Map<String, String> chunk) {
-    if (!chunk.isEmpty()) {
-      doCompile(chunk, systemCompiler()).forEach((n, c) -> CACHE.putIfAbsent(key(n, chunk.get(n)), c));
-    }
+  /** How many compiled classes the cache holds now (at most {@value #CACHED_CLASSES}). */
+  static int cachedClasses() {
+    return CACHE.size();
   }
 
   private static String key(String className, String source) {

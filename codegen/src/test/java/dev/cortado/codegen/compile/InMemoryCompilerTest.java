@@ -1,5 +1,6 @@
 package dev.cortado.codegen.compile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,39 @@ class InMemoryCompilerTest {
     assertSame(first.type(), second.type(), "a second compile would define the class again, in a new loader");
     InMemoryCompiler.Compiled other = InMemoryCompiler.compile("p.Once", src.replace("42", "43"));
     assertTrue(first.type() != other.type(), "another source is another class, in its own loader");
+  }
+
+  @Test
+  void theCacheKeepsTheMostRecentlyUsedClassesOnly() {
+    // one javac run for more classes than the cache holds: every one is returned, the cache stays bounded
+    java.util.Map<String, String> many = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < InMemoryCompiler.CACHED_CLASSES + 20; i++) {
+      many.put("p.Many" + i, "package p; public class Many" + i + " { public int v() { return " + i + "; } }");
+    }
+    java.util.Map<String, InMemoryCompiler.Compiled> all = InMemoryCompiler.compileAll(many);
+    assertEquals(many.size(), all.size());
+    assertTrue(all.values().stream().allMatch(c -> c != null && c.type() != null), "every class returned");
+    assertEquals(InMemoryCompiler.CACHED_CLASSES, InMemoryCompiler.cachedClasses(), "bounded");
+    int runs = InMemoryCompiler.javacRuns();
+    String fresh = "package p; public class Fresh { public int v() { return -1; } }";
+    Class<?> c = InMemoryCompiler.compile("p.Fresh", fresh).type();
+    assertSame(c, InMemoryCompiler.compile("p.Fresh", fresh).type(), "the most recent class stays cached");
+    assertEquals(runs + 1, InMemoryCompiler.javacRuns());
+    assertEquals(InMemoryCompiler.CACHED_CLASSES, InMemoryCompiler.cachedClasses(), "still bounded");
+  }
+
+  @Test
+  void anLruEvictsTheLeastRecentlyUsedEntry() {
+    Lru<String, Integer> lru = new Lru<>(2);
+    lru.put("a", 1);
+    lru.put("b", 2);
+    assertEquals(1, lru.get("a")); // a is now the most recent
+    lru.put("c", 3);
+    assertEquals(null, lru.get("b"), "b was the least recently used");
+    assertEquals(1, lru.get("a"));
+    assertEquals(3, lru.get("c"));
+    assertEquals(2, lru.size());
+    assertThrows(IllegalArgumentException.class, () -> new Lru<String, Integer>(0));
   }
 
   @Test
