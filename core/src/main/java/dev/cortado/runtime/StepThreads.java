@@ -162,6 +162,12 @@ final class StepThreads {
       return;
     }
     int s = ++seq;
+    // Close the claims before rewriting the part's fields. A worker may have read the last
+    // part's exhausted claim word and be about to compare it with `chunks`: with a bigger new
+    // count it would pass, and its compare-and-set on the old word, still current, would claim
+    // a chunk of the new part before the part starts, so that chunk ran twice (and the step
+    // could return while it still ran). Once the word has changed, that compare-and-set fails.
+    claims.set(((long) s << 32) | Integer.MAX_VALUE);
     this.parts = parts;
     this.part = part;
     this.chunks = chunks;
