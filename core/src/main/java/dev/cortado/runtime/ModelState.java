@@ -1,8 +1,14 @@
 package dev.cortado.runtime;
 
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The state one compiled model keeps across steps, shared by every batch-size specialisation of
@@ -22,7 +28,7 @@ public final class ModelState {
      * overrides this to compile them together (one compiler run costs about as much as one class).
      */
     default Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
-      Map<Integer, CompiledModel> made = new java.util.LinkedHashMap<>();
+      Map<Integer, CompiledModel> made = new LinkedHashMap<>();
       for (int b : batches) {
         made.put(b, create(b, state));
       }
@@ -78,8 +84,8 @@ public final class ModelState {
   }
 
   /** The batch sizes that have an instance (a class) made, ascending. */
-  public java.util.SortedSet<Integer> batchSizes() {
-    return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(byBatch.keySet()));
+  public SortedSet<Integer> batchSizes() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(byBatch.keySet()));
   }
 
   /** The instance for {@code batch}, made once by the specializer. */
@@ -99,11 +105,11 @@ public final class ModelState {
    * every size before making anything, so a bad one leaves the state as it was.
    */
   void prepare(int... batches) {
-    java.util.SortedSet<Integer> todo = new java.util.TreeSet<>();
+    SortedSet<Integer> todo = new TreeSet<>();
     for (int b : batches) {
       if (b < 1) {
         throw new IllegalArgumentException("model '" + spec.name + "': batch size " + b + " in "
-            + java.util.Arrays.toString(batches) + " is not at least 1");
+            + Arrays.toString(batches) + " is not at least 1");
       }
       if (!byBatch.containsKey(b)) {
         todo.add(b);
@@ -123,10 +129,10 @@ public final class ModelState {
     }
   }
 
-  private void requireSpecializer(java.util.Collection<Integer> batches) {
+  private void requireSpecializer(Collection<Integer> batches) {
     if (specializer == null) {
       throw new IllegalArgumentException("model '" + spec.name + "' was generated for batch sizes "
-          + new java.util.TreeSet<>(byBatch.keySet()) + " and cannot run batch "
+          + new TreeSet<>(byBatch.keySet()) + " and cannot run batch "
           + (batches.size() == 1 ? batches.iterator().next() : "sizes " + batches)
           + " without a Java compiler: generate a class for that batch size (cortado-maven-plugin), "
           + "compile at run time with model.compile(...), or use model.interpret(...)");

@@ -1,5 +1,6 @@
 package dev.cortado.codegen.compile;
 
+import dev.cortado.runtime.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +63,7 @@ public final class ClassCache {
 
   /**
    * Stores {@code classes} for {@code key}: written whole to a temporary file beside the entry,
-   * forced to disk and renamed over it. A cache that cannot be written is skipped, never an error
+   * forced to disk and renamed over it ({@link AtomicFiles}). A cache that cannot be written is skipped, never an error
    * for the model being compiled.
    */
   public void write(String key, Map<String, byte[]> classes) {
@@ -79,17 +79,7 @@ public final class ClassCache {
         }
       }
       Files.createDirectories(dir);
-      Path file = file(key);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try {
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-          ch.write(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
-          ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(file(key), bytes.toByteArray());
     } catch (IOException | RuntimeException e) {
       // best effort: the class is compiled and in use; only the next run's shortcut is lost
     }
