@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code model.compile(optimizer, 2)} on an MNIST-shaped model (392-256-64-10, batch 32, softmax
  * cross-entropy, SGD with momentum and weight decay), with the default split thresholds: its
  * large products and the first layer's update (fused with its weight gradient) are split over two
- * threads, and every loss,
+ * threads, independent pieces share a part (the other updates beside the first layer's weight
+ * gradient), and every loss,
  * parameter, optimizer state, output and evaluation stays bit-identical to one thread.
  */
 class ThreadsTest {
@@ -106,6 +107,20 @@ class ThreadsTest {
     assertTrue(mnist.contains("parallel(") && mnist.contains("runPart("), "the MNIST-shaped model was not split");
     // the first layer's weight gradient and its update run as one part, row range by row range
     assertTrue(mnist.contains(", then map update/fc1/kernel/"), "the fc1 update was not fused with its gradient");
+    // independent pieces share a part: fc2's update and a bias gradient run beside the fc1 weight
+    // gradient's chunks (rather than on the caller after it), and no phase needs a part of its own
+    assertTrue(mnist.contains("beside: map update/fc2/kernel/"), "the fc2 update does not run beside a part");
+    assertTrue(mnist.contains("beside: reduce grad/sum_to"), "no bias gradient runs beside a part");
+    int phases = 0;
+    int handOvers = 0;
+    for (String method : mnist.split("private void ")) {
+      if (method.startsWith("train_part")) {
+        phases++;
+      } else if (method.startsWith("train_")) {
+        handOvers += method.split("parallel\\(", -1).length - 1;
+      }
+    }
+    assertTrue(handOvers > 0 && handOvers <= phases, handOvers + " hand-overs for " + phases + " phases");
   }
 
   @Test

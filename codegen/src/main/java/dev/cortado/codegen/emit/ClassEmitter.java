@@ -275,8 +275,10 @@ public final class ClassEmitter {
 
   /**
    * Each kernel of {@code p} as a commented block, in order (none without a plan). With threads,
-   * a kernel that {@link KernelEmitter#split} cuts gives a block per phase: {@code parallel(k, n)}
-   * running part method k on every thread, or the phase itself when it stays on the caller.
+   * a kernel that {@link KernelEmitter#split} cuts gives a piece per phase (the phase itself when
+   * it stays on the caller), and {@link PartGroups} gathers the parallel phases, with the serial
+   * blocks that can run beside them, into parts: a block {@code parallel(k, n)} running part k on
+   * every thread.
    */
   private List<BlockStmt> kernels(Plan p, String prefix) {
     List<BlockStmt> blocks = new ArrayList<>();
@@ -288,6 +290,7 @@ public final class ClassEmitter {
     for (Plan.Kernel kernel : p.kernels) {
       split.add(parts == null ? null : ke.split(kernel));
     }
+    List<PartGroups.Piece> pieces = new ArrayList<>();
     for (int k = 0; k < p.kernels.size(); k++) {
       Plan.Kernel kernel = p.kernels.get(k);
       String comment = comment(kernel);
@@ -295,7 +298,7 @@ public final class ClassEmitter {
       if (phases == null) {
         BlockStmt block = ke.emit(kernel);
         block.setLineComment(comment);
-        blocks.add(block);
+        pieces.add(serial(block, comment));
         continue;
       }
       List<KernelEmitter.Phase> next = k + 1 < split.size() ? split.get(k + 1) : null;
@@ -307,17 +310,42 @@ public final class ClassEmitter {
         comment += ", then " + comment(p.kernels.get(++k));
       }
       for (KernelEmitter.Phase ph : phases) {
-        BlockStmt block = new BlockStmt();
         if (ph.parallel()) {
-          block.addStatement(parts.add(prefix, comment, ph));
+          BlockStmt probe = new BlockStmt();
+          ph.body().emit(J.name("lo"), J.name("hi"), scratch, probe);
+          pieces.add(new PartGroups.Piece(null, ph, comment, Access.of(probe)));
         } else {
+          BlockStmt block = new BlockStmt();
           ph.body().emit(J.intLit(0), J.intLit(ph.extent()), scratch, block);
+          block.setLineComment(comment);
+          pieces.add(serial(block, comment));
         }
-        block.setLineComment(comment);
-        blocks.add(block);
       }
     }
+    if (parts == null) {
+      pieces.forEach(piece -> blocks.add(piece.serial()));
+      return blocks;
+    }
+    for (Object item : PartGroups.group(pieces)) {
+      if (item instanceof PartGroups.Piece piece) {
+        blocks.add(piece.serial());
+        continue;
+      }
+      PartGroups.Group g = (PartGroups.Group) item;
+      List<String> comments = g.phases().stream().map(PartGroups.Piece::comment).toList();
+      List<Statement> beside = pack(prefix, g.beside().stream().map(PartGroups.Piece::serial).toList());
+      BlockStmt block = new BlockStmt();
+      block.addStatement(parts.add(prefix, g.phases().stream().map(PartGroups.Piece::phase).toList(), comments, beside));
+      List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(comments));
+      g.beside().forEach(b -> all.add("beside: " + b.comment()));
+      block.setLineComment(String.join("; ", all));
+      blocks.add(block);
+    }
     return blocks;
+  }
+
+  private PartGroups.Piece serial(BlockStmt block, String comment) {
+    return new PartGroups.Piece(block, null, comment, parts == null ? null : Access.of(block));
   }
 
   private static String comment(Plan.Kernel kernel) {

@@ -19,10 +19,13 @@ import com.github.javaparser.ast.type.PrimitiveType;
 
 /**
  * The parts of a class whose step is split over threads: each parallel phase of a kernel becomes
- * a method {@code <entry>_part<k>(int chunk, int t)} computing chunk {@code chunk} of the phase's loop with thread
- * t's private working arrays, and the entry point calls {@code parallel(k, chunks, threads)} (in
- * {@code runtime.CompiledModel}): the threads claim chunks until none is left, and it returns when
- * all are done. {@link #finish} adds the {@code runPart(part, chunk, t)} switch the runtime calls.
+ * a method {@code <entry>_part<k>(int chunk, int t)} computing chunk {@code chunk} of the phase's
+ * loop with thread t's private working arrays. A part ({@link PartGroups.Group}) is one or more
+ * such phases whose chunks are numbered one after the other, and optionally, as chunk 0, serial
+ * kernels run beside them; the entry point calls {@code parallel(k, chunks, threads)} (in {@code
+ * runtime.CompiledModel}): the threads claim chunks until none is left, and it returns when all
+ * are done. {@link #finish} adds the {@code runPart(part, chunk, t)} switch the runtime calls,
+ * which maps a part's chunk number to its phase method (or the serial kernels).
  *
  * <p>A loop of E iterations is cut into chunks that shrink as the loop goes ({@link #cuts}: each
  * about the remaining iterations over 2n, none under {@code E/(16n)}), each starting at a multiple
@@ -41,6 +44,8 @@ final class Parts {
   private final NodeList<SwitchEntry> cases = new NodeList<>();
   /** Each part's method body, by part number. */
   private final java.util.List<BlockStmt> bodies = new java.util.ArrayList<>();
+  /** Each part method's name, by the same number. */
+  private final java.util.List<String> names = new java.util.ArrayList<>();
   /** The static field of each list of chunk starts. */
   private final java.util.Map<String, String> cutFields = new java.util.HashMap<>();
 
@@ -52,11 +57,10 @@ final class Parts {
   }
 
   /**
-   * Adds the method of {@code phase} and returns the entry point's statement that runs it on every
-   * thread. A phase whose code equals an earlier one's (evaluate's forward pass is predict's)
-   * reuses that part.
+   * Adds the method of {@code phase} (or finds an earlier one with the same code: evaluate's
+   * forward pass is predict's) and returns its name and chunk count.
    */
-  Statement add(String prefix, String comment, KernelEmitter.Phase phase) {
+  private Method method(String prefix, String comment, KernelEmitter.Phase phase) {
     BlockStmt body = new BlockStmt();
     int e = phase.extent();
     int[] cuts = cuts(e, phase.align(), threads);
@@ -72,15 +76,56 @@ final class Parts {
     if (id < 0) {
       id = bodies.size();
       bodies.add(body);
-      String name = namer.name(prefix + "_part" + id);
-      MethodDeclaration m = cls.addMethod(name, Modifier.Keyword.PRIVATE);
+      MethodDeclaration m = cls.addMethod(namer.name(prefix + "_part" + id), Modifier.Keyword.PRIVATE);
       m.addParameter(PrimitiveType.intType(), "chunk");
       m.addParameter(PrimitiveType.intType(), "t");
       m.setBody(body);
-      cases.add(new SwitchEntry(new NodeList<>(J.intLit(id)), SwitchEntry.Type.STATEMENT_GROUP,
-          new NodeList<>(J.call(J.call(null, name, J.name("chunk"), J.name("t"))), new ReturnStmt())));
+      names.add(m.getNameAsString());
     }
-    return J.call(J.call(null, "parallel", J.intLit(id), J.intLit(cuts.length - 1), J.intLit(threads)));
+    return new Method(names.get(id), cuts.length - 1);
+  }
+
+  private record Method(String name, int chunks) {}
+
+  /**
+   * Adds part {@code phases} (one comment each) with {@code beside} (statements run as one more
+   * chunk, the first, beside the phases' chunks; empty for none) and returns the entry point's
+   * statement that runs it on every thread. A part equal to an earlier one is reused.
+   */
+  Statement add(String prefix, java.util.List<KernelEmitter.Phase> phases, java.util.List<String> comments,
+      java.util.List<Statement> beside) {
+    NodeList<Statement> run = new NodeList<>();
+    int chunks = 0;
+    if (!beside.isEmpty()) {
+      BlockStmt first = new BlockStmt();
+      beside.forEach(st -> first.addStatement(st.clone()));
+      first.addStatement(new ReturnStmt());
+      run.add(new com.github.javaparser.ast.stmt.IfStmt(J.bin(BinaryExpr.Operator.EQUALS, J.name("chunk"), J.intLit(0)),
+          first, null));
+      chunks = 1;
+    }
+    for (int k = 0; k < phases.size(); k++) {
+      Method m = method(prefix, comments.get(k), phases.get(k));
+      Expression local = chunks == 0 ? J.name("chunk") : J.bin(BinaryExpr.Operator.MINUS, J.name("chunk"), J.intLit(chunks));
+      Statement call = J.call(J.call(null, m.name(), local, J.name("t")));
+      chunks += m.chunks();
+      if (k + 1 < phases.size()) {
+        BlockStmt then = new BlockStmt();
+        then.addStatement(call);
+        then.addStatement(new ReturnStmt());
+        run.add(new com.github.javaparser.ast.stmt.IfStmt(J.bin(BinaryExpr.Operator.LESS, J.name("chunk"), J.intLit(chunks)),
+            then, null));
+      } else {
+        run.add(call);
+        run.add(new ReturnStmt());
+      }
+    }
+    int id = cases.stream().map(SwitchEntry::getStatements).toList().indexOf(run);
+    if (id < 0) {
+      id = cases.size();
+      cases.add(new SwitchEntry(new NodeList<>(J.intLit(id)), SwitchEntry.Type.STATEMENT_GROUP, run));
+    }
+    return J.call(J.call(null, "parallel", J.intLit(id), J.intLit(chunks), J.intLit(threads)));
   }
 
   /**

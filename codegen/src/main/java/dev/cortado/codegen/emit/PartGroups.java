@@ -1,0 +1,95 @@
+package dev.cortado.codegen.emit;
+
+import com.github.javaparser.ast.stmt.BlockStmt;
+import java.util.ArrayList;
+import java.util.LinkedList;
+import java.util.List;
+
+/**
+ * Groups the pieces of a step split over threads into as few parts (hand-overs) as the data
+ * allow. The input is the step in plan order: serial blocks (kernels run whole by one thread)
+ * and parallel phases (loops shared out in chunks). The output is the same pieces as serial blocks
+ * run by the caller and {@link Group}s, each one part of the step: phases whose chunks the
+ * threads claim together (one barrier at the end instead of one per phase), and beside them a
+ * list of serial blocks run in order as one more chunk, by whichever thread claims it.
+ *
+ * <p>A piece joins a group only when nothing it does can interact with what it then runs beside
+ * or is moved across ({@link Access#conflicts}): a phase joins when it is independent of the
+ * group's phases and serial blocks; a serial block after the group's first phase joins when it is
+ * independent of the group's phases and of the serial blocks left behind to run after the part;
+ * a serial block before the first phase joins when it is independent of the group's first phase
+ * and of the serial blocks kept before the part. A piece that cannot join keeps its place; a
+ * phase that cannot join starts the next group. Every value is computed by the same code as
+ * before, so results stay bit-identical; only which pieces overlap changes.
+ */
+final class PartGroups {
+  private PartGroups() {}
+
+  /** A piece of the step: a serial block, or a parallel phase (with its access, found on a probe). */
+  record Piece(BlockStmt serial, KernelEmitter.Phase phase, String comment, Access access) {
+    boolean parallel() {
+      return phase != null;
+    }
+  }
+
+  /** One part of the step: phases claimed together, and serial blocks run as one chunk beside them. */
+  record Group(List<Piece> phases, List<Piece> beside) {}
+
+  /** The step's pieces as serial blocks (a {@link Piece}) and groups (a {@link Group}), in the order to run them. */
+  static List<Object> group(List<Piece> pieces) {
+    List<Object> out = new ArrayList<>();
+    List<Piece> pending = new ArrayList<>();
+    int i = 0;
+    while (i < pieces.size()) {
+      Piece first = pieces.get(i++);
+      if (!first.parallel()) {
+        pending.add(first);
+        continue;
+      }
+      List<Piece> phases = new ArrayList<>(List.of(first));
+      Access together = first.access();
+      // serial blocks before the phase that can run beside it instead
+      LinkedList<Piece> beside = new LinkedList<>();
+      LinkedList<Piece> kept = new LinkedList<>();
+      Access keptAfter = none();
+      for (int j = pending.size() - 1; j >= 0; j--) {
+        Piece s = pending.get(j);
+        if (!s.access().conflicts(together) && !s.access().conflicts(keptAfter)) {
+          beside.addFirst(s);
+        } else {
+          kept.addFirst(s);
+          keptAfter = keptAfter.plus(s.access());
+        }
+      }
+      out.addAll(kept);
+      Access besideAccess = beside.stream().map(Piece::access).reduce(none(), Access::plus);
+      List<Piece> left = new ArrayList<>();
+      Access leftAccess = none();
+      while (i < pieces.size()) {
+        Piece p = pieces.get(i);
+        if (p.parallel()) {
+          if (p.access().conflicts(together) || p.access().conflicts(besideAccess) || p.access().conflicts(leftAccess)) {
+            break;
+          }
+          phases.add(p);
+          together = together.plus(p.access());
+        } else if (!p.access().conflicts(together) && !p.access().conflicts(leftAccess)) {
+          beside.add(p);
+          besideAccess = besideAccess.plus(p.access());
+        } else {
+          left.add(p);
+          leftAccess = leftAccess.plus(p.access());
+        }
+        i++;
+      }
+      out.add(new Group(List.copyOf(phases), List.copyOf(beside)));
+      pending = left;
+    }
+    out.addAll(pending);
+    return out;
+  }
+
+  private static Access none() {
+    return new Access(java.util.Set.of(), java.util.Set.of());
+  }
+}
