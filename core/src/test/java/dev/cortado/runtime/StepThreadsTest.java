@@ -182,9 +182,18 @@ class StepThreadsTest {
   void aPartRunsOnEveryThreadWhereThatIsFaster() {
     StepThreads threads = new StepThreads("m", 2);
     try {
-      // chunks that wait rather than compute: two threads halve the time even on a loaded machine
+      // chunks that wait rather than compute: two threads halve the time, as long as the worker
+      // gets a core when it wakes; with another process holding one, the caller alone is the
+      // faster choice (that is the next test), so this one then proves nothing and is skipped
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      os.getCpuLoad();
+      os.getProcessCpuLoad(); // both now measure from here
       int byWorker = workerChunks(threads, 128, 4, (part, chunk, t) -> LockSupport.parkNanos(1_000_000));
-      assertTrue(byWorker >= 64, "the worker ran only " + byWorker + " of 256 chunks");
+      double others = (os.getCpuLoad() - os.getProcessCpuLoad()) * Runtime.getRuntime().availableProcessors();
+      org.junit.jupiter.api.Assumptions.assumeTrue(byWorker >= 64 || others < 0.5,
+          "other processes kept " + String.format("%.1f", others) + " cores busy; the worker ran " + byWorker + " chunks");
+      assertTrue(byWorker >= 64, "the worker ran only " + byWorker + " of 256 chunks with the machine otherwise idle");
     } finally {
       threads.close();
     }
