@@ -19,7 +19,10 @@ import java.util.List;
  * independent of the group's phases and of the serial blocks left behind to run after the part;
  * a serial block before the first phase joins when it is independent of the group's first phase
  * and of the serial blocks kept before the part. A piece that cannot join keeps its place; a
- * phase that cannot join starts the next group. Every value is computed by the same code as
+ * phase that cannot join starts the next group. Serial blocks that must run before a group get a
+ * part of their own when a later phase can run beside them ({@link #window}: the copy of fc2's
+ * transposed weights beside fc3, the loss and fc3's gradients in the MNIST-sized step), so that
+ * the second thread is not idle while they run. Every value is computed by the same code as
  * before, so results stay bit-identical; only which pieces overlap changes.
  */
 final class PartGroups {
@@ -39,6 +42,7 @@ final class PartGroups {
   static List<Object> group(List<Piece> pieces) {
     List<Object> out = new ArrayList<>();
     List<Piece> pending = new ArrayList<>();
+    pieces = new ArrayList<>(pieces);
     int i = 0;
     while (i < pieces.size()) {
       Piece first = pieces.get(i++);
@@ -61,8 +65,13 @@ final class PartGroups {
           keptAfter = keptAfter.plus(s.access());
         }
       }
-      out.addAll(kept);
       Access besideAccess = beside.stream().map(Piece::access).reduce(none(), Access::plus);
+      Group window = kept.isEmpty() ? null : window(kept, together.plus(besideAccess), pieces, i);
+      if (window != null) {
+        out.add(window);
+      } else {
+        out.addAll(kept);
+      }
       List<Piece> left = new ArrayList<>();
       Access leftAccess = none();
       while (i < pieces.size()) {
@@ -87,6 +96,34 @@ final class PartGroups {
     }
     out.addAll(pending);
     return out;
+  }
+
+  /** How far past a group's first phase {@link #window} looks for phases to run beside serial blocks. */
+  static final int LOOK_AHEAD = 64;
+
+  /**
+   * A part for serial blocks that must run before a group ({@code kept}): later phases that can
+   * run beside them, taken out of {@code pieces} (from {@code from} on), or null if there are none.
+   * A phase qualifies when it is independent of the serial blocks, of the phases already taken,
+   * and of everything it is moved before ({@code crossed}: the next group's first phase and what
+   * runs beside it, and the pieces up to the phase).
+   */
+  private static Group window(List<Piece> kept, Access crossed, List<Piece> pieces, int from) {
+    Access taken = kept.stream().map(Piece::access).reduce(none(), Access::plus);
+    List<Piece> phases = new ArrayList<>();
+    int end = Math.min(pieces.size(), from + LOOK_AHEAD);
+    for (int k = from; k < end; k++) {
+      Piece p = pieces.get(k);
+      if (p.parallel() && !p.access().conflicts(crossed) && !p.access().conflicts(taken)) {
+        phases.add(p);
+        taken = taken.plus(p.access());
+        pieces.remove(k--);
+        end--;
+      } else {
+        crossed = crossed.plus(p.access());
+      }
+    }
+    return phases.isEmpty() ? null : new Group(List.copyOf(phases), List.copyOf(kept));
   }
 
   private static Access none() {

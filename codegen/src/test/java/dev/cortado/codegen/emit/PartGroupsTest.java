@@ -81,6 +81,23 @@ class PartGroupsTest {
   }
 
   @Test
+  void aLaterIndependentPhaseRunsBesideSerialPiecesThatMustPrecedeAPart() {
+    var forward = phase("forward", Set.of("x"), Set.of("h"));
+    var loss = serial("loss", Set.of("h"), Set.of("dh"));
+    var copyRows = serial("copyRows", Set.of("dh"), Set.of("rowsDh"));
+    var weightGrad = phase("weightGrad", Set.of("x", "rowsDh"), Set.of("gw"));
+    var transposeW = phase("transposeW", Set.of("w"), Set.of("rowsWt"));
+    var inputGrad = phase("inputGrad", Set.of("rowsDh", "rowsWt"), Set.of("dx"));
+    var readsH = phase("readsH", Set.of("h"), Set.of("hh"));
+    assertEquals("[forward | ], [transposeW readsH | loss copyRows], [weightGrad inputGrad | ]",
+        show(PartGroups.group(List.of(forward, loss, copyRows, weightGrad, transposeW, inputGrad, readsH))));
+    // a phase that reads what a serial piece writes cannot run beside it
+    var readsDh = phase("readsDh", Set.of("dh"), Set.of("z"));
+    assertEquals("[forward | ], loss, copyRows, [weightGrad readsDh | ]",
+        show(PartGroups.group(List.of(forward, loss, copyRows, weightGrad, readsDh))));
+  }
+
+  @Test
   void aSerialPieceStaysBeforeAKeptPieceThatReadsIt() {
     var a = serial("a", Set.of(), Set.of("s"));
     var b = serial("b", Set.of("s"), Set.of("rows"));
