@@ -28,14 +28,14 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * which maps a part's chunk number to its phase method (or the serial kernels).
  *
  * <p>A loop of E iterations is cut into chunks that shrink as the loop goes ({@link #cuts}: each
- * about the remaining iterations over 2n, none under {@code E/(16n)}), each starting at a multiple
+ * about the remaining iterations over 2n, none under {@code E/(32n)}), each starting at a multiple
  * of the phase's alignment; a static table per class holds where they start. More chunks than
  * threads let a thread that starts late (on a loaded machine) take fewer, and small last chunks let
  * the threads finish together.
  */
 final class Parts {
   /** No chunk is smaller than a loop's iterations over this many times the threads. */
-  static final int CHUNKS_PER_THREAD = 16;
+  static final int CHUNKS_PER_THREAD = 32;
 
   private final ClassOrInterfaceDeclaration cls;
   private final Namer namer;
