@@ -1,7 +1,5 @@
 package dev.cortado.bench;
 
-import dev.cortado.dsl.Model;
-import dev.cortado.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,9 +31,8 @@ public class CachedCompileBench {
   @Param({"tiny", "small", "mnist"})
   public String model;
 
-  private Model defined;
-  private Optimizer optimizer;
-  private Map<String, float[]> inputs;
+  /** The cold benchmark's model, optimizer and batch, run here with the cache in place. */
+  private final CompileBench cold = new CompileBench();
 
   /** Fills the cache from a child JVM, then defines the model and draws its batch here. */
   @Setup
@@ -48,11 +45,8 @@ public class CachedCompileBench {
       throw new IllegalStateException("filling the class cache failed: exit " + child.exitValue());
     }
     System.setProperty("cortado.cache", dir.toString());
-    BenchModel m = BenchModel.of(model);
-    defined = CortadoModels.define(m);
-    optimizer = CortadoModels.optimizer(m);
-    Batch batch = m.batch(42);
-    inputs = Map.of("x", batch.flatX(), "y", batch.flatY());
+    cold.model = model;
+    cold.setup();
   }
 
   /** Compile with the class on disk in a cold JVM, then one training step. */
@@ -62,7 +56,7 @@ public class CachedCompileBench {
   @Measurement(iterations = 1)
   @Fork(5)
   public double cachedCompileAndFirstStep() {
-    return defined.compile(optimizer).trainStepFloats(inputs);
+    return cold.coldCompileAndFirstStep();
   }
 
   /** The child JVM of the setup: compiles the model once, which writes (or finds) its cache entry. */
