@@ -5,9 +5,7 @@ import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.ir.Graph;
 import dev.cortado.runtime.CompiledModel;
 import dev.cortado.runtime.ModelState;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,13 +37,14 @@ final class BatchClasses implements ModelState.Specializer {
   @Override
   public Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
     Map<Integer, CompiledModel> made = new LinkedHashMap<>();
-    List<Integer> missing = new ArrayList<>();
+    Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key (null: no cache)
     for (int b : batches) {
-      CompiledModel cached = fromCache(b, state);
+      String key = cache == null ? null : key(b);
+      CompiledModel cached = key == null ? null : fromCache(b, key, state);
       if (cached != null) {
         made.put(b, cached);
       } else {
-        missing.add(b);
+        missing.put(b, key);
       }
     }
     if (missing.isEmpty()) {
@@ -55,25 +54,23 @@ final class BatchClasses implements ModelState.Specializer {
       InMemoryCompiler.warmUpInBackground(); // overlaps javac's warm-up with source generation
     }
     Map<String, String> sources = new LinkedHashMap<>();
-    for (int b : missing) {
+    for (int b : missing.keySet()) {
       sources.put(name(b), Codegen.generateSource(model, description, b, Codegen.RUNTIME_PACKAGE, simpleName(b), options));
     }
-    Map<String, InMemoryCompiler.Compiled> compiled = sources.size() == 1
-        ? Map.of(name(missing.get(0)), InMemoryCompiler.compile(name(missing.get(0)), sources.values().iterator().next()))
-        : InMemoryCompiler.compileAll(sources);
-    for (int b : missing) {
+    Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
+    missing.forEach((b, key) -> {
       InMemoryCompiler.Compiled c = compiled.get(name(b));
-      if (cache != null) {
-        cache.write(key(b), c.classFiles());
+      if (key != null) {
+        cache.write(key, c.classFiles());
       }
       made.put(b, Codegen.instantiate(name(b), c.type(), state));
-    }
+    });
     return made;
   }
 
   /** The cached class for {@code batch} joined to {@code state}, or null (none, unreadable, or no longer linking). */
-  private CompiledModel fromCache(int batch, ModelState state) {
-    Map<String, byte[]> files = cache == null ? null : cache.read(key(batch));
+  private CompiledModel fromCache(int batch, String key, ModelState state) {
+    Map<String, byte[]> files = cache.read(key);
     if (files == null) {
       return null;
     }

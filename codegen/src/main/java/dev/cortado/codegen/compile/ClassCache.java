@@ -33,10 +33,6 @@ public final class ClassCache {
     this.dir = dir;
   }
 
-  public Path dir() {
-    return dir;
-  }
-
   /** The class files stored for {@code key} (class name to bytes), or null when there are none or they cannot be read. */
   public Map<String, byte[]> read(String key) {
     Path file = file(key);

@@ -52,13 +52,7 @@ public final class InMemoryCompiler {
 
   /** As {@link #compile(String, String)} with the compiler from {@code javac} (null when there is none). */
   static Compiled compile(String className, String source, java.util.function.Supplier<JavaCompiler> javac) {
-    String key = key(className, source);
-    Compiled c = CACHE.get(key);
-    if (c == null) { // two threads may both compile a new source; either result is the same code
-      c = doCompile(Map.of(className, source), javac.get()).get(className);
-      CACHE.put(key, c);
-    }
-    return c;
+    return compileAll(Map.of(className, source), javac).get(className);
   }
 
   /**
@@ -66,28 +60,41 @@ public final class InMemoryCompiler {
    * class, so a later {@link #compile} of any of them is a look-up.
    */
   public static Map<String, Compiled> compileAll(Map<String, String> sources) {
+    return compileAll(sources, InMemoryCompiler::systemCompiler);
+  }
+
+  /**
+   * The cached classes of {@code sources} and the others compiled; two threads may both compile a
+   * new source, and either result is the same code.
+   */
+  private static Map<String, Compiled> compileAll(Map<String, String> sources,
+      java.util.function.Supplier<JavaCompiler> javac) {
     Map<String, Compiled> done = new ConcurrentHashMap<>();
-    Map<String, String> todo = new LinkedHashMap<>();
-    sources.forEach((n, s) -> {
-      Compiled c = CACHE.get(key(n, s));
-      if (c != null) {
-        done.put(n, c);
-      } else {
-        todo.put(n, s);
-      }
-    });
+    Map<String, String> keys = new LinkedHashMap<>();
     // javac runs of a few dozen units, on every core: one run of hundreds spends its time collecting garbage
     List<Map<String, String>> chunks = new java.util.ArrayList<>();
-    for (Map.Entry<String, String> e : todo.entrySet()) {
+    sources.forEach((n, s) -> {
+      String key = key(n, s);
+      Compiled c = CACHE.get(key);
+      if (c != null) {
+        done.put(n, c);
+        return;
+      }
+      keys.put(n, key);
       if (chunks.isEmpty() || chunks.get(chunks.size() - 1).size() == UNITS_PER_RUN) {
         chunks.add(new LinkedHashMap<>());
       }
-      chunks.get(chunks.size() - 1).put(e.getKey(), e.getValue());
-    }
-    chunks.parallelStream().forEach(chunk -> doCompile(chunk, systemCompiler()).forEach((n, c) -> {
-      CACHE.put(key(n, chunk.get(n)), c);
+      chunks.get(chunks.size() - 1).put(n, s);
+    });
+    java.util.function.Consumer<Map<String, String>> run = chunk -> doCompile(chunk, javac.get()).forEach((n, c) -> {
+      CACHE.put(keys.get(n), c);
       done.put(n, c);
-    }));
+    });
+    if (chunks.size() == 1) {
+      run.accept(chunks.get(0)); // on this thread: no fork-join pool to start on a cold compile
+    } else {
+      chunks.parallelStream().forEach(run);
+    }
     Map<String, Compiled> out = new LinkedHashMap<>();
     sources.keySet().forEach(n -> out.put(n, done.get(n)));
     return out;
