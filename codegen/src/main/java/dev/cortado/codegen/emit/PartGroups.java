@@ -50,31 +50,63 @@ final class PartGroups {
         pending.add(first);
         continue;
       }
-      List<Piece> phases = new ArrayList<>(List.of(first));
-      Access together = first.access();
-      // serial blocks before the phase that can run beside it instead
-      LinkedList<Piece> beside = new LinkedList<>();
+      Open open = new Open(first);
+      List<Piece> kept = open.takeBefore(pending);
+      Group window = kept.isEmpty() ? null : window(kept, open.together.plus(open.besideAccess), pieces, i);
+      if (window != null) {
+        out.add(window);
+      } else {
+        out.addAll(kept);
+      }
+      i = open.takeAfter(pieces, i);
+      out.add(new Group(List.copyOf(open.phases), List.copyOf(open.beside)));
+      pending = open.left;
+    }
+    out.addAll(pending);
+    return out;
+  }
+
+  /** A group being formed from its first phase: what it runs, what it touches, what it leaves to run after it. */
+  private static final class Open {
+    final List<Piece> phases = new ArrayList<>();
+    final LinkedList<Piece> beside = new LinkedList<>();
+    final List<Piece> left = new ArrayList<>();
+    Access together;
+    Access besideAccess = none();
+    Access leftAccess = none();
+
+    Open(Piece first) {
+      phases.add(first);
+      together = first.access();
+    }
+
+    /**
+     * Moves the serial blocks waiting before the first phase ({@code pending}, in order) beside
+     * it where they are independent of it and of the blocks kept before the part; returns the
+     * kept ones, in order.
+     */
+    List<Piece> takeBefore(List<Piece> pending) {
       LinkedList<Piece> kept = new LinkedList<>();
       Access keptAfter = none();
       for (int j = pending.size() - 1; j >= 0; j--) {
         Piece s = pending.get(j);
         if (!s.access().conflicts(together) && !s.access().conflicts(keptAfter)) {
           beside.addFirst(s);
+          besideAccess = besideAccess.plus(s.access());
         } else {
           kept.addFirst(s);
           keptAfter = keptAfter.plus(s.access());
         }
       }
-      Access besideAccess = beside.stream().map(Piece::access).reduce(none(), Access::plus);
-      Group window = kept.isEmpty() ? null : window(kept, together.plus(besideAccess), pieces, i);
-      if (window != null) {
-        out.add(window);
-      } else {
-        out.addAll(kept);
-      }
-      List<Piece> left = new ArrayList<>();
-      Access leftAccess = none();
-      while (i < pieces.size()) {
+      return kept;
+    }
+
+    /**
+     * Takes the pieces from {@code i} on into the group (phases among its phases, serial blocks
+     * beside them, or left to run after it) until a phase that conflicts; returns where it stopped.
+     */
+    int takeAfter(List<Piece> pieces, int i) {
+      for (; i < pieces.size(); i++) {
         Piece p = pieces.get(i);
         if (p.parallel()) {
           if (p.access().conflicts(together) || p.access().conflicts(besideAccess) || p.access().conflicts(leftAccess)) {
@@ -89,13 +121,9 @@ final class PartGroups {
           left.add(p);
           leftAccess = leftAccess.plus(p.access());
         }
-        i++;
       }
-      out.add(new Group(List.copyOf(phases), List.copyOf(beside)));
-      pending = left;
+      return i;
     }
-    out.addAll(pending);
-    return out;
   }
 
   /** How far past a group's first phase {@link #window} looks for phases to run beside serial blocks. */
