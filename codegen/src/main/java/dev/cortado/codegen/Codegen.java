@@ -113,7 +113,8 @@ public final class Codegen {
      * BlockedMatmul}), or the {@link MatmulKernel} class named by {@code
      * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
      * {@code -Dcortado.dump=DIR} says; {@code -Dcortado.threads=N} threads (default 1); compiled
-     * classes are kept between runs in {@code -Dcortado.cache=DIR} (default: not kept).
+     * classes are kept between runs in {@code -Dcortado.cache=DIR} (default: not kept), at most
+     * {@code -Dcortado.cache.maxBytes} of them ({@link dev.cortado.codegen.compile.ClassCache}).
      */
     public static Options defaults() {
       return new Options(matmulKernel(System.getProperty("cortado.matmul")), path("cortado.dump"),

@@ -8,9 +8,16 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Generated classes kept on disk between runs, opt-in, as JAX's persistent compilation cache: a
@@ -20,17 +27,94 @@ import java.util.Map;
  * runtime's class files or jars, by size and modification time, as ccache checks its compiler,
  * and the Java version), so a new Cortado or JDK never reads an old entry. Entries are written
  * to a temporary file and renamed into place, so a reader sees a whole entry or none; an entry
- * that cannot be read is treated as missing (and rewritten). Nothing is ever deleted.
+ * that cannot be read is treated as missing (and rewritten).
+ *
+ * <p>The directory is bounded as ccache's {@code max_size} and JAX's cache size limit are: the
+ * entries' total size is kept to at most {@code maxBytes} (default {@value #DEFAULT_MAX_BYTES}
+ * bytes, 64 MiB; {@code -Dcortado.cache.maxBytes=N}, N in bytes or with a {@code k}, {@code m}
+ * or {@code g} suffix for KiB, MiB, GiB as in {@code -Xmx}). A hit sets its entry's
+ * modification time to now; after each write the directory is listed once and, while the
+ * entries' total exceeds {@code maxBytes}, the entry with the oldest modification time (least
+ * recently used) is deleted, never the one just written. Only files with an entry's name
+ * ({@code <64 hex digits>.classes}) are counted or deleted: other files in the directory and a
+ * concurrent writer's temporary files are left alone. Several JVMs may share a directory: an
+ * entry deleted under a reader is a miss (compiled again), a delete that fails is ignored.
  */
 public final class ClassCache {
+  /** The system property that sets {@code maxBytes} for {@link #ClassCache(Path)}. */
+  public static final String MAX_BYTES_PROPERTY = "cortado.cache.maxBytes";
+
+  /**
+   * The entries' total size kept when {@value #MAX_BYTES_PROPERTY} is not set: 64 MiB, room for
+   * about 2,000 to 7,000 model variants (an entry of an MLP from 784-128-10 to nine 512-wide
+   * layers is 10 to 33 kB), while a write's sweep of a full directory (a stat per entry) stays
+   * in the tens of milliseconds.
+   */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
   private static final int MAGIC = 0x43525444; // "CRTD"
   private static final String STAMP = stamp();
+  private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}\\.classes");
+  private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([kKmMgG]?)");
 
   private final Path dir;
+  private final long maxBytes;
 
-  /** A cache in {@code dir} (created when first written). */
+  /**
+   * A cache in {@code dir} (created when first written) holding at most {@code
+   * -Dcortado.cache.maxBytes} bytes of entries (default {@value #DEFAULT_MAX_BYTES}).
+   *
+   * @throws IllegalArgumentException naming the property and its value when it is not a size
+   */
   public ClassCache(Path dir) {
+    this(dir, maxBytes(System.getProperty(MAX_BYTES_PROPERTY)));
+  }
+
+  /**
+   * A cache in {@code dir} (created when first written) holding at most {@code maxBytes} bytes
+   * of entries, besides the one last written.
+   *
+   * @throws IllegalArgumentException naming {@code maxBytes} when it is below 1
+   */
+  public ClassCache(Path dir, long maxBytes) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
+    }
     this.dir = dir;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * The byte count a {@value #MAX_BYTES_PROPERTY} value means: a whole number of bytes, or of
+   * KiB, MiB or GiB with a {@code k}, {@code m} or {@code g} suffix; null or blank: {@value
+   * #DEFAULT_MAX_BYTES}.
+   *
+   * @throws IllegalArgumentException naming the property and the value otherwise
+   */
+  public static long maxBytes(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_MAX_BYTES;
+    }
+    Matcher m = SIZE.matcher(value.trim());
+    if (m.matches()) {
+      int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        default -> 0;
+      };
+      long n = Long.parseLong(m.group(1));
+      if (n >= 1 && n <= Long.MAX_VALUE >> shift) {
+        return n << shift;
+      }
+    }
+    throw new IllegalArgumentException("-D" + MAX_BYTES_PROPERTY + "=" + value
+        + ": expected a size of at least 1 byte, in bytes or with a k, m or g suffix (e.g. 512m)");
+  }
+
+  /** The most bytes of entries this cache keeps, besides the one last written. */
+  public long maxBytes() {
+    return maxBytes;
   }
 
   /** The class files stored for {@code key} (class name to bytes), or null when there are none or they cannot be read. */
@@ -51,7 +135,11 @@ public final class ClassCache {
         in.readFully(bytes);
         classes.put(name, bytes);
       }
-      return in.read() == -1 ? classes : null;
+      if (in.read() != -1) {
+        return null;
+      }
+      touch(file);
+      return classes;
     } catch (IOException | RuntimeException e) {
       return null; // truncated or foreign: compile again and overwrite it
     }
@@ -75,11 +163,65 @@ public final class ClassCache {
         }
       }
       Files.createDirectories(dir);
-      AtomicFiles.write(file(key), bytes.toByteArray());
+      Path file = file(key);
+      AtomicFiles.write(file, bytes.toByteArray());
+      sweep(file.getFileName());
     } catch (IOException | RuntimeException e) {
       // best effort: the class is compiled and in use; only the next run's shortcut is lost
     }
   }
+
+  /** Marks an entry as just used; a read-only cache simply keeps its old order. */
+  private static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException | RuntimeException e) {
+      // not recorded: the entry may be evicted a little early
+    }
+  }
+
+  /**
+   * One listing of the directory; while the entries' total exceeds {@link #maxBytes}, deletes
+   * the least recently used entry other than {@code kept}. An entry that vanishes meanwhile
+   * (another JVM's sweep) or cannot be deleted is passed over.
+   */
+  private void sweep(Path kept) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    long total = 0;
+    try (var files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        if (!ENTRY.matcher(f.getFileName().toString()).matches()) {
+          continue; // not ours: a user's file, or a writer's temporary file
+        }
+        try {
+          BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+          if (a.isRegularFile()) {
+            total += a.size();
+            if (!f.getFileName().equals(kept)) {
+              entries.add(new Entry(f, a.size(), a.lastModifiedTime()));
+            }
+          }
+        } catch (IOException e) {
+          // deleted by another JVM since the listing
+        }
+      }
+    }
+    if (total <= maxBytes) {
+      return;
+    }
+    entries.sort(Comparator.comparing(Entry::used).thenComparing(Entry::file));
+    for (int i = 0; i < entries.size() && total > maxBytes; i++) {
+      Entry e = entries.get(i);
+      try {
+        Files.deleteIfExists(e.file());
+      } catch (IOException ex) {
+        continue; // in use elsewhere (Windows) or not ours to delete: it stays counted
+      }
+      total -= e.size();
+    }
+  }
+
+  private record Entry(Path file, long size, FileTime used) {}
 
   /** The entry's file: the SHA-256 of the key and the generator's identity. */
   Path file(String key) {
