@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * sum with a full or a partial last block. F64 equals the interpreter bit for bit (each element
  * still sums p ascending); F32 (float fma) stays within the rounding bound of a k-term float sum,
  * {@code k·2⁻²³·Σ|a·b|} plus the interpreter's own final rounding. Split over threads by result
- * rows, every element is still computed the same way, so F64 stays exact.
+ * rows, every element is still computed the same way, so F64 stays exact. Two result rows per
+ * pass (an even count of them) compute every element with the same chain, so F32 equals one row
+ * per pass bit for bit.
  */
 class BlockedMatmulTest {
   private static final String FORMS = """
@@ -37,6 +39,10 @@ class BlockedMatmulTest {
       300, 3, 50, false, false, columns blocked
       300, 3, 50, true, true, columns blocked over op(A) stored transposed
       20, 3, 9, true, false, columns with a remainder
+      10, 20, 7, false, false, rows with a remainder and an even count
+      10, 20, 419, false, true, rows blocked with a partial block and an even count
+      300, 4, 50, false, false, columns blocked with an even count
+      20, 4, 9, true, false, columns with a remainder and an even count
       """;
 
   static Graph graph(int m, int n, int k, boolean ta, boolean tb, DType dtype, SplittableRandom r) {
@@ -71,11 +77,13 @@ class BlockedMatmulTest {
     Graph g = graph(m, n, k, ta, tb, DType.F64, r);
     Map<String, double[]> in = input(m, k, DType.F64, r);
     Map<String, double[]> want = new Interpreter(g).predict(in);
-    Codegen.Options blocked = new Codegen.Options(new BlockedMatmul(), null);
+    Codegen.Options blocked = new Codegen.Options(new BlockedMatmul(1), null);
+    Codegen.Options pairs = new Codegen.Options(new BlockedMatmul(2), null);
     // the blocked kernel also split by result rows over 2 and 3 threads (uneven ranges)
     for (Codegen.Options o : new Codegen.Options[] {blocked, new Codegen.Options(new LoopMatmul(), null),
-        blocked.withThreads(2).withSplitFrom(0), blocked.withThreads(3).withSplitFrom(0)}) {
-      String what = o.matmul().getClass().getSimpleName() + ", " + o.threads() + " thread(s)";
+        blocked.withThreads(2).withSplitFrom(0), blocked.withThreads(3).withSplitFrom(0),
+        pairs, pairs.withThreads(2).withSplitFrom(0), pairs.withThreads(3).withSplitFrom(0)}) {
+      String what = o.matmul().key() + ", " + o.threads() + " thread(s)";
       Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
       assertArrayEquals(want.get("pre"), got.get("pre"), what);
       assertArrayEquals(want.get("act"), got.get("act"), what);
@@ -97,6 +105,51 @@ class BlockedMatmulTest {
       double w = want.get("pre")[e];
       double tol = k * 0x1p-23 * bound[e] + Math.ulp((float) w);
       assertTrue(Math.abs(pre[e] - w) <= tol, form + " element " + e + ": " + pre[e] + " vs " + w + ", tolerance " + tol);
+    }
+  }
+
+  @ParameterizedTest(name = "{5}")
+  @CsvSource(textBlock = FORMS)
+  void f32TwoRowsPerPassEqualOneRowBitForBit(int m, int n, int k, boolean ta, boolean tb, String form) {
+    SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k + 2);
+    Graph g = graph(m, n, k, ta, tb, DType.F32, r);
+    Map<String, double[]> in = input(m, k, DType.F32, r);
+    Map<String, double[]> want = Codegen.compile(g, form, new Codegen.Options(new BlockedMatmul(1), null)).predict(in);
+    Codegen.Options pairs = new Codegen.Options(new BlockedMatmul(2), null);
+    for (Codegen.Options o : new Codegen.Options[] {pairs, pairs.withThreads(3).withSplitFrom(0)}) {
+      String src = Codegen.generateSource(g, form, m, "p", "C", o);
+      boolean even = (n < 16 && m > n ? n : m) % 2 == 0;
+      assertEquals(even && m * n * k > 64, src.contains(" += 2)"), form + ": two rows per pass exactly when their count is even");
+      Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
+      for (String out : new String[] {"pre", "act"}) {
+        assertArrayEquals(want.get(out), got.get(out), form + " " + out + ", " + o.threads() + " thread(s)");
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void rowsPerPassIsOneOrTwoAndTheJvmPicksIt() {
+    assertEquals(1, new BlockedMatmul(1).rowsPerPass());
+    assertEquals(2, new BlockedMatmul(2).rowsPerPass());
+    org.junit.jupiter.api.Assertions.assertNotEquals(new BlockedMatmul(1).key(), new BlockedMatmul(2).key());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new BlockedMatmul(3));
+    assertTrue(e.getMessage().contains("3"), e.getMessage());
+    String before = System.getProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
+    try {
+      System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
+      assertEquals(Runtime.version().feature() >= 25 ? 2 : 1, new BlockedMatmul().rowsPerPass());
+      System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "2");
+      assertEquals(2, new BlockedMatmul().rowsPerPass());
+      System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "4");
+      e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, BlockedMatmul::new);
+      assertTrue(e.getMessage().contains("-Dcortado.rowsPerPass=4"), e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
+      } else {
+        System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, before);
+      }
     }
   }
 
@@ -127,7 +180,7 @@ class BlockedMatmulTest {
   @CsvSource(textBlock = FORMS)
   void emitsTheFormItIsNamedFor(int m, int n, int k, boolean ta, boolean tb, String form) {
     Graph g = graph(m, n, k, ta, tb, DType.F32, new SplittableRandom(1));
-    String src = Codegen.generateSource(g, form, 1, "p", "C", new Codegen.Options(new BlockedMatmul(), null));
+    String src = Codegen.generateSource(g, form, 1, "p", "C", new Codegen.Options(new BlockedMatmul(1), null));
     assertTrue(src.contains("Math.fma("), "float kernels use fma");
     assertEquals(form.contains("blocked"), src.contains("p0 += "), "blocked over the sum");
     assertEquals(form.contains("partial"), src.contains("Math.min((p0"), "a partial last block");

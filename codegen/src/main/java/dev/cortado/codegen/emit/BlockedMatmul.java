@@ -28,6 +28,14 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * F32 uses {@code Math.fma} in float, which rounds once per product instead of the interpreter's
  * double sum rounded at the end. Products of at most {@link LoopMatmul#UNROLL} multiply-adds are
  * left to {@link LoopMatmul}'s unrolled form.
+ *
+ * <p>With {@code rowsPerPass} 2 each pass computes two result rows from the same four rows of
+ * op(B), read once into locals ({@code b0..b3}) and used by both rows' chains: half the loads per
+ * multiply-add. That loop stores to two arrays, which JDK 17's C2 does not vectorise (it runs a
+ * third as fast there) and Temurin 25's does (the MNIST-sized weight gradient went from 27 to 50
+ * GFLOP/s, {@code bench}'s {@code LoopCeilingBench}), so the kernel takes 2 on Java 25 and later
+ * and 1 before, unless {@code -Dcortado.rowsPerPass} says otherwise. Each element is the same
+ * chain in the same order either way: results are bit-identical.
  */
 public final class BlockedMatmul implements MatmulKernel {
   /** Rows of op(B) applied per pass of the vector loop (4 was fastest here; 8 fell to a third). */
@@ -37,7 +45,58 @@ public final class BlockedMatmul implements MatmulKernel {
   /** Blocking needs an accumulator row per result row; it is skipped when those exceed this. */
   static final int ACC_LIMIT_BYTES = 256 * 1024;
 
+  /** The system property that overrides the result rows per pass the kernel picks for this JVM. */
+  public static final String ROWS_PER_PASS_PROPERTY = "cortado.rowsPerPass";
+
   private final LoopMatmul reference = new LoopMatmul();
+  private final int rowsPerPass;
+
+  /** The kernel with the result rows per pass that suit this JVM ({@link #rowsPerPassForThisJvm()}). */
+  public BlockedMatmul() {
+    this(rowsPerPassForThisJvm());
+  }
+
+  /**
+   * The kernel computing {@code rowsPerPass} result rows per pass over op(B)'s rows: 1, or 2 for
+   * a JIT that vectorises a loop storing to two arrays.
+   *
+   * @throws IllegalArgumentException naming the value unless it is 1 or 2
+   */
+  public BlockedMatmul(int rowsPerPass) {
+    if (rowsPerPass != 1 && rowsPerPass != 2) {
+      throw new IllegalArgumentException("rowsPerPass must be 1 or 2, got " + rowsPerPass);
+    }
+    this.rowsPerPass = rowsPerPass;
+  }
+
+  /**
+   * {@code -Dcortado.rowsPerPass} (1 or 2) if set, else 2 on Java 25 and later (whose C2
+   * vectorises the two-row loop; measured on Temurin 25.0.3) and 1 before (JDK 17's C2 leaves it
+   * scalar). Set it to 1 when generating source on a newer JDK for an application run on an older one.
+   *
+   * @throws IllegalArgumentException naming the property and its value when it is not 1 or 2
+   */
+  public static int rowsPerPassForThisJvm() {
+    String v = System.getProperty(ROWS_PER_PASS_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return Runtime.version().feature() >= 25 ? 2 : 1;
+    }
+    return switch (v.trim()) {
+      case "1" -> 1;
+      case "2" -> 2;
+      default -> throw new IllegalArgumentException("-D" + ROWS_PER_PASS_PROPERTY + "=" + v + ": expected 1 or 2");
+    };
+  }
+
+  /** Result rows computed per pass over op(B)'s rows. */
+  public int rowsPerPass() {
+    return rowsPerPass;
+  }
+
+  @Override
+  public String key() {
+    return MatmulKernel.super.key() + "/" + rowsPerPass;
+  }
 
   @Override
   public void emit(Call c, BlockStmt into) {
@@ -48,7 +107,7 @@ public final class BlockedMatmul implements MatmulKernel {
     Form f = new Form(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
     String rs = c.scratch().rows("rows", c.k(), f.len());
     into.addStatement(f.copyRight(rs));
-    rows(f, rs, J.intLit(0), J.intLit(f.outer()), into);
+    rows(f, rs, J.intLit(0), J.intLit(f.outer()), pairs(f), into);
   }
 
   /**
@@ -63,19 +122,38 @@ public final class BlockedMatmul implements MatmulKernel {
     }
     Form f = new Form(c, false);
     String rs = c.scratch().rows("rows", c.k(), f.len());
-    return Split.of(c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)), f.outer(), 1,
-        (from, to, own, into) -> rows(new Form(c.withScratch(own), false), rs, from, to, into));
+    boolean pairs = pairs(f);
+    return Split.of(c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)), f.outer(),
+        pairs ? 2 : 1, (from, to, own, into) -> rows(new Form(c.withScratch(own), false), rs, from, to, pairs, into));
   }
 
-  /** Result rows {@code [from, to)} of the form, op(B) already copied into {@code rs}. */
-  private static void rows(Form f, String rs, Expression from, Expression to, BlockStmt into) {
+  /** Whether result rows go two per pass: when asked for and their count is even (every range then is too). */
+  private boolean pairs(Form f) {
+    return rowsPerPass == 2 && f.outer() % 2 == 0;
+  }
+
+  /** Result rows {@code [from, to)} of the form (two per pass if {@code pairs}), op(B) already copied into {@code rs}. */
+  private static void rows(Form f, String rs, Expression from, Expression to, boolean pairs, BlockStmt into) {
     Call c = f.c();
     int bytes = c.f32() ? 4 : 8;
     int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
     int k4 = c.k() / GROUP * GROUP;
     boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
     if (blocked) {
-      blockedForm(f, rs, block, k4, from, to, into);
+      blockedForm(f, rs, block, k4, from, to, pairs, into);
+    } else if (pairs) {
+      String accs = c.scratch().rows("pair", 2, f.len());
+      BlockStmt perPair = new BlockStmt();
+      String[] row = {c.fresh().apply("acc"), c.fresh().apply("acc")};
+      for (int r = 0; r < 2; r++) {
+        perPair.addStatement(J.declare(rowType(c), row[r], J.at(accs, J.intLit(r))));
+        perPair.addStatement(zero(c, row[r], f));
+      }
+      sumPair(f, rs, row, J.intLit(0), J.intLit(k4), perPair);
+      for (int r = 0; r < 2; r++) {
+        finish(f, rs, row[r], k4, Lin.var(f.ov()).plus(Lin.of(r)), perPair);
+      }
+      into.addStatement(J.loop(f.ov(), from, to, 2, perPair));
     } else {
       String acc = c.scratch().row(f.len());
       BlockStmt perRow = new BlockStmt();
@@ -93,7 +171,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
    */
   private static void blockedForm(Form f, String rs, int block, int k4, Expression from, Expression to,
-      BlockStmt into) {
+      boolean pairs, BlockStmt into) {
     Call c = f.c();
     String accs = c.scratch().rows("acc", f.outer(), f.len());
     String row = c.fresh().apply("acc");
@@ -108,8 +186,14 @@ public final class BlockedMatmul implements MatmulKernel {
         ? J.bin(PLUS, J.name("p0"), J.intLit(block)) : end));
     BlockStmt perRow = new BlockStmt();
     perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
-    sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
-    perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), 1, perRow));
+    if (pairs) {
+      String second = c.fresh().apply("acc");
+      perRow.addStatement(J.declare(rowType(c), second, J.at(accs, Lin.var(f.ov()).plus(Lin.of(1)).toExpr())));
+      sumPair(f, rs, new String[] {row, second}, J.name("p0"), J.name("p1"), perRow);
+    } else {
+      sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
+    }
+    perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), pairs ? 2 : 1, perRow));
     into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
     BlockStmt last = new BlockStmt();
@@ -125,8 +209,36 @@ public final class BlockedMatmul implements MatmulKernel {
       return;
     }
     BlockStmt group = new BlockStmt();
-    String[][] aw = operands(f, rs, Lin.var("p"), GROUP, group);
-    group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row, f.vv(), axpy(c, row, aw[0], aw[1], f.vv()))));
+    String[][] aw = operands(f, rs, Lin.var(f.ov()), Lin.var("p"), GROUP, group);
+    group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row, f.vv(), axpy(c, row, aw[0], rowsAt(aw[1], f.vv()), f.vv()))));
+    into.addStatement(J.loop("p", from, to, GROUP, group));
+  }
+
+  /**
+   * As {@link #sum} for result rows o and o + 1 at once: the four rows of op(B) are read once per
+   * element into locals {@code b…}, then each result row takes its chain ({@code row[0]} first).
+   */
+  private static void sumPair(Form f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
+    Call c = f.c();
+    if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
+      return;
+    }
+    BlockStmt group = new BlockStmt();
+    Lin o = Lin.var(f.ov());
+    Lin p = Lin.var("p");
+    String[] as0 = lefts(f, o, p, GROUP, group);
+    String[] as1 = lefts(f, o.plus(Lin.of(1)), p, GROUP, group);
+    String[] ws = rights(f, rs, p, GROUP, group);
+    BlockStmt body = new BlockStmt();
+    Expression[] bs = new Expression[GROUP];
+    for (int g = 0; g < GROUP; g++) {
+      String b = c.fresh().apply("b");
+      body.addStatement(J.declare(J.type(c.f32()), b, J.at(ws[g], J.name(f.vv()))));
+      bs[g] = J.name(b);
+    }
+    body.addStatement(J.assign(J.at(row[0], J.name(f.vv())), axpy(c, row[0], as0, bs, f.vv())));
+    body.addStatement(J.assign(J.at(row[1], J.name(f.vv())), axpy(c, row[1], as1, bs, f.vv())));
+    group.addStatement(J.loop(f.vv(), 0, f.len(), body));
     into.addStatement(J.loop("p", from, to, GROUP, group));
   }
 
@@ -134,25 +246,49 @@ public final class BlockedMatmul implements MatmulKernel {
    * Declares {@code count} elements of op(A) in result row o ({@code a…}) and the {@code count}
    * copied rows of op(B) ({@code w…}) from sum index {@code p} on; returns their names.
    */
-  private static String[][] operands(Form f, String rs, Lin p, int count, BlockStmt into) {
+  private static String[][] operands(Form f, String rs, Lin o, Lin p, int count, BlockStmt into) {
+    return new String[][] {lefts(f, o, p, count, into), rights(f, rs, p, count, into)};
+  }
+
+  /** Declares {@code count} elements of op(A) in result row o from sum index {@code p} on ({@code a…}). */
+  private static String[] lefts(Form f, Lin o, Lin p, int count, BlockStmt into) {
     Call c = f.c();
     String[] as = new String[count];
-    String[] ws = new String[count];
     for (int g = 0; g < count; g++) {
       as[g] = c.fresh().apply("a");
-      into.addStatement(J.declare(J.type(c.f32()), as[g], f.left(Lin.var(f.ov()), p.plus(Lin.of(g)))));
+      into.addStatement(J.declare(J.type(c.f32()), as[g], f.left(o, p.plus(Lin.of(g)))));
     }
+    return as;
+  }
+
+  /** Declares the {@code count} copied rows of op(B) from sum index {@code p} on ({@code w…}). */
+  private static String[] rights(Form f, String rs, Lin p, int count, BlockStmt into) {
+    Call c = f.c();
+    String[] ws = new String[count];
     for (int g = 0; g < count; g++) {
       ws[g] = c.fresh().apply("w");
       into.addStatement(J.declare(rowType(c), ws[g], J.at(rs, p.plus(Lin.of(g)).toExpr())));
     }
-    return new String[][] {as, ws};
+    return ws;
+  }
+
+  /** {@code w[v]} for each row name: the elements a vector loop multiplies. */
+  private static Expression[] rowsAt(String[] ws, String v) {
+    Expression[] at = new Expression[ws.length];
+    for (int g = 0; g < ws.length; g++) {
+      at[g] = J.at(ws[g], J.name(v));
+    }
+    return at;
   }
 
   /** The products past the last full group, then the epilogue writing the finished row. */
   static void finish(Form f, String rs, String row, int k4, BlockStmt into) {
+    finish(f, rs, row, k4, Lin.var(f.ov()), into);
+  }
+
+  /** As {@link #finish(Form, String, String, int, BlockStmt)} for result row {@code o}. */
+  private static void finish(Form f, String rs, String row, int k4, Lin o, BlockStmt into) {
     Call c = f.c();
-    Lin o = Lin.var(f.ov());
     Lin v = Lin.var(f.vv());
     Lin i = f.columns() ? v : o;
     Lin j = f.columns() ? o : v;
@@ -162,8 +298,8 @@ public final class BlockedMatmul implements MatmulKernel {
     }
     if (k4 < c.k()) {
       // the last k % 4 rows in one pass (one pass over the row, not one each), the same fma chain
-      String[][] aw = operands(f, rs, Lin.of(k4), c.k() - k4, into);
-      Expression sum = axpy(c, row, aw[0], aw[1], f.vv());
+      String[][] aw = operands(f, rs, o, Lin.of(k4), c.k() - k4, into);
+      Expression sum = axpy(c, row, aw[0], rowsAt(aw[1], f.vv()), f.vv());
       BlockStmt pass = new BlockStmt();
       if (!f.columns() && !c.epilogue().isIdentity()) {
         // and the epilogue on the finished value in the same pass
@@ -218,11 +354,14 @@ public final class BlockedMatmul implements MatmulKernel {
     }
   }
 
-  /** {@code fma(a_g, w_g[v], … acc[v])} (F32) or {@code acc[v] + a0*w0[v] + …} (F64), p ascending. */
-  private static Expression axpy(Call c, String row, String[] as, String[] ws, String v) {
+  /**
+   * {@code fma(a_g, w_g, … row[v])} (F32) or {@code row[v] + a0*w0 + …} (F64), p ascending, for
+   * the op(B) elements {@code ws} at v (cloned: each chain gets its own nodes).
+   */
+  private static Expression axpy(Call c, String row, String[] as, Expression[] ws, String v) {
     Expression acc = J.at(row, J.name(v));
     for (int g = 0; g < as.length; g++) {
-      Expression w = J.at(ws[g], J.name(v));
+      Expression w = ws[g].clone();
       acc = c.f32() ? J.call("Math", "fma", J.name(as[g]), w, acc)
           : J.bin(PLUS, acc, J.bin(MULTIPLY, J.name(as[g]), w));
     }
