@@ -105,6 +105,25 @@ class GeneratorTest {
   }
 
   @Test
+  void anotherKernelSettingRegenerates() throws Exception {
+    String before = System.getProperty("cortado.rowsPerPass");
+    try {
+      System.setProperty("cortado.rowsPerPass", "1");
+      run(List.of(CLASSIFIER));
+      assertTrue(run(List.of(CLASSIFIER)).upToDate());
+      System.setProperty("cortado.rowsPerPass", "2");
+      assertFalse(run(List.of(CLASSIFIER)).upToDate(), "source generated for one row per pass is stale");
+      assertTrue(run(List.of(CLASSIFIER)).upToDate());
+    } finally {
+      if (before == null) {
+        System.clearProperty("cortado.rowsPerPass");
+      } else {
+        System.setProperty("cortado.rowsPerPass", before);
+      }
+    }
+  }
+
+  @Test
   void aSecondRunWithTheSameInputsIsSkipped() throws Exception {
     run(List.of(REGRESSION, CLASSIFIER));
     Path source = sources.resolve("com/example/gen/RegressionStep.java");
