@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -180,23 +181,34 @@ class StepThreadsTest {
 
   @Test
   void aPartRunsOnEveryThreadWhereThatIsFaster() {
-    StepThreads threads = new StepThreads("m", 2);
-    try {
-      // chunks that wait rather than compute: two threads halve the time, as long as the worker
-      // gets a core when it wakes; with another process holding one, the caller alone is the
-      // faster choice (that is the next test), so this one then proves nothing and is skipped
-      com.sun.management.OperatingSystemMXBean os =
-          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      os.getCpuLoad();
-      os.getProcessCpuLoad(); // both now measure from here
-      int byWorker = workerChunks(threads, 128, 4, (part, chunk, t) -> LockSupport.parkNanos(1_000_000));
-      double others = (os.getCpuLoad() - os.getProcessCpuLoad()) * Runtime.getRuntime().availableProcessors();
-      org.junit.jupiter.api.Assumptions.assumeTrue(byWorker >= 64 || others < 0.5,
-          "other processes kept " + String.format("%.1f", others) + " cores busy; the worker ran " + byWorker + " chunks");
-      assertTrue(byWorker >= 64, "the worker ran only " + byWorker + " of 256 chunks with the machine otherwise idle");
-    } finally {
-      threads.close();
+    // chunks that wait rather than compute: two threads halve the time, as long as the worker
+    // gets a core when it wakes; with another process holding one, the caller alone is the
+    // faster choice (that is the next test), so this one then proves nothing and is skipped. The
+    // host itself sometimes stalls a virtual core for a while without any process of this
+    // machine busy (the worker then ran 0 of 256 chunks in one CI-like run), so up to three
+    // tries, each with fresh threads and statistics: one where the worker takes its share passes.
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    StringBuilder tries = new StringBuilder();
+    boolean quiet = false;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      StepThreads threads = new StepThreads("m", 2);
+      try {
+        os.getCpuLoad();
+        os.getProcessCpuLoad(); // both now measure from here
+        int byWorker = workerChunks(threads, 128, 4, (part, chunk, t) -> LockSupport.parkNanos(1_000_000));
+        double others = (os.getCpuLoad() - os.getProcessCpuLoad()) * Runtime.getRuntime().availableProcessors();
+        if (byWorker >= 64) {
+          return;
+        }
+        quiet |= others < 0.5;
+        tries.append(String.format(" %d chunks (other processes %.1f cores busy);", byWorker, others));
+      } finally {
+        threads.close();
+      }
     }
+    org.junit.jupiter.api.Assumptions.assumeTrue(quiet, "other processes kept a core busy in every try:" + tries);
+    fail("the worker ran fewer than 64 of 256 chunks in every try, though the machine was otherwise idle in some:" + tries);
   }
 
   @Test
