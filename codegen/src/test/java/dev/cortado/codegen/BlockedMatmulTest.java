@@ -25,9 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * sum with a full or a partial last block. F64 equals the interpreter bit for bit (each element
  * still sums p ascending); F32 (float fma) stays within the rounding bound of a k-term float sum,
  * {@code k·2⁻²³·Σ|a·b|} plus the interpreter's own final rounding. Split over threads by result
- * rows, every element is still computed the same way, so F64 stays exact. Two result rows per
- * pass (an even count of them) compute every element with the same chain, so F32 equals one row
- * per pass bit for bit.
+ * rows, every element is still computed the same way, so F64 stays exact. Two or four result rows
+ * per pass compute every element with the same chain, so F32 equals one row per pass bit for bit.
  */
 class BlockedMatmulTest {
   private static final String FORMS = """
@@ -79,10 +78,12 @@ class BlockedMatmulTest {
     Map<String, double[]> want = new Interpreter(g).predict(in);
     Codegen.Options blocked = new Codegen.Options(new BlockedMatmul(1), null);
     Codegen.Options pairs = new Codegen.Options(new BlockedMatmul(2), null);
+    Codegen.Options fours = new Codegen.Options(new BlockedMatmul(4), null);
     // the blocked kernel also split by result rows over 2 and 3 threads (uneven ranges)
     for (Codegen.Options o : new Codegen.Options[] {blocked, new Codegen.Options(new LoopMatmul(), null),
         blocked.withThreads(2).withSplitFrom(0), blocked.withThreads(3).withSplitFrom(0),
-        pairs, pairs.withThreads(2).withSplitFrom(0), pairs.withThreads(3).withSplitFrom(0)}) {
+        pairs, pairs.withThreads(3).withSplitFrom(0), fours, fours.withThreads(2).withSplitFrom(0),
+        fours.withThreads(3).withSplitFrom(0)}) {
       String what = o.matmul().key() + ", " + o.threads() + " thread(s)";
       Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
       assertArrayEquals(want.get("pre"), got.get("pre"), what);
@@ -110,27 +111,38 @@ class BlockedMatmulTest {
 
   @ParameterizedTest(name = "{5}")
   @CsvSource(textBlock = FORMS)
-  void f32TwoRowsPerPassEqualOneRowBitForBit(int m, int n, int k, boolean ta, boolean tb, String form) {
-    SplittableRandom r = new SplittableRandom(m * 31L + n * 7L + k + 2);
-    Graph g = graph(m, n, k, ta, tb, DType.F32, r);
-    Map<String, double[]> in = input(m, k, DType.F32, r);
+  void f32SeveralRowsPerPassEqualOneRowBitForBit(int m, int n, int k, boolean ta, boolean tb, String form) {
+    SplittableRandom random = new SplittableRandom(m * 31L + n * 7L + k + 2);
+    Graph g = graph(m, n, k, ta, tb, DType.F32, random);
+    Map<String, double[]> in = input(m, k, DType.F32, random);
     Map<String, double[]> want = Codegen.compile(g, form, new Codegen.Options(new BlockedMatmul(1), null)).predict(in);
-    Codegen.Options pairs = new Codegen.Options(new BlockedMatmul(2), null);
-    for (Codegen.Options o : new Codegen.Options[] {pairs, pairs.withThreads(3).withSplitFrom(0)}) {
-      String src = Codegen.generateSource(g, form, m, "p", "C", o);
-      boolean even = (n < 16 && m > n ? n : m) % 2 == 0;
-      assertEquals(even && m * n * k > 64, src.contains(" += 2)"), form + ": two rows per pass exactly when their count is even");
-      Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
-      for (String out : new String[] {"pre", "act"}) {
-        assertArrayEquals(want.get(out), got.get(out), form + " " + out + ", " + o.threads() + " thread(s)");
+    boolean columns = n < 16 && m > n; // LoopMatmul.NARROW
+    int outer = columns ? n : m;
+    for (int perPass : new int[] {2, 4}) {
+      Codegen.Options rows = new Codegen.Options(new BlockedMatmul(perPass), null);
+      int r = perPass;
+      while (outer % r != 0) {
+        r /= 2;
+      }
+      for (Codegen.Options o : new Codegen.Options[] {rows, rows.withThreads(3).withSplitFrom(0)}) {
+        String what = form + ", " + perPass + " rows per pass, " + o.threads() + " thread(s)";
+        String src = Codegen.generateSource(g, form, m, "p", "C", o);
+        // products of at most 64 multiply-adds (LoopMatmul.UNROLL) are unrolled instead
+        assertEquals(r > 1 && m * n * k > 64, src.contains((columns ? "j" : "i") + " += " + r + ")"),
+            what + ": passes of the largest count of rows that divides " + outer);
+        Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
+        for (String out : new String[] {"pre", "act"}) {
+          assertArrayEquals(want.get(out), got.get(out), what + " " + out);
+        }
       }
     }
   }
 
   @org.junit.jupiter.api.Test
-  void rowsPerPassIsOneOrTwoAndTheJvmPicksIt() {
+  void rowsPerPassIsOneTwoOrFourAndTheJvmPicksIt() {
     assertEquals(1, new BlockedMatmul(1).rowsPerPass());
     assertEquals(2, new BlockedMatmul(2).rowsPerPass());
+    assertEquals(4, new BlockedMatmul(4).rowsPerPass());
     org.junit.jupiter.api.Assertions.assertNotEquals(new BlockedMatmul(1).key(), new BlockedMatmul(2).key());
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new BlockedMatmul(3));
@@ -138,12 +150,12 @@ class BlockedMatmulTest {
     String before = System.getProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
     try {
       System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
-      assertEquals(Runtime.version().feature() >= 25 ? 2 : 1, new BlockedMatmul().rowsPerPass());
+      assertEquals(Runtime.version().feature() >= 25 ? 4 : 1, new BlockedMatmul().rowsPerPass());
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "2");
       assertEquals(2, new BlockedMatmul().rowsPerPass());
-      System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "4");
+      System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "8");
       e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, BlockedMatmul::new);
-      assertTrue(e.getMessage().contains("-Dcortado.rowsPerPass=4"), e.getMessage());
+      assertTrue(e.getMessage().contains("-Dcortado.rowsPerPass=8"), e.getMessage());
     } finally {
       if (before == null) {
         System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);

@@ -29,13 +29,15 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * double sum rounded at the end. Products of at most {@link LoopMatmul#UNROLL} multiply-adds are
  * left to {@link LoopMatmul}'s unrolled form.
  *
- * <p>With {@code rowsPerPass} 2 each pass computes two result rows from the same four rows of
- * op(B), read once into locals ({@code b0..b3}) and used by both rows' chains: half the loads per
- * multiply-add. That loop stores to two arrays, which JDK 17's C2 does not vectorise (it runs a
- * third as fast there) and Temurin 25's does (the MNIST-sized weight gradient went from 27 to 50
- * GFLOP/s, {@code bench}'s {@code LoopCeilingBench}), so the kernel takes 2 on Java 25 and later
- * and 1 before, unless {@code -Dcortado.rowsPerPass} says otherwise. Each element is the same
- * chain in the same order either way: results are bit-identical.
+ * <p>With {@code rowsPerPass} R of 2 or 4 each pass computes R result rows from the same four
+ * rows of op(B), read once into locals ({@code b0..b3}) and used by every row's chain: 1/R of the
+ * loads per multiply-add. That loop stores to R arrays, which JDK 17's C2 does not vectorise (it
+ * runs a third as fast there) and Temurin 25's does (the MNIST-sized weight gradient went from 27
+ * GFLOP/s with one row to 50 with two, {@code bench}'s {@code LoopCeilingBench}, and 55 to 67 from
+ * two to four in a standalone loop), so the kernel takes 4 on Java 25 and later and 1 before,
+ * unless {@code -Dcortado.rowsPerPass} says otherwise. A count of result rows that R does not
+ * divide takes the largest of 4, 2, 1 that does. Each element is the same chain in the same order
+ * either way: results are bit-identical.
  */
 public final class BlockedMatmul implements MatmulKernel {
   /** Rows of op(B) applied per pass of the vector loop (4 was fastest here; 8 fell to a third). */
@@ -57,38 +59,40 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /**
-   * The kernel computing {@code rowsPerPass} result rows per pass over op(B)'s rows: 1, or 2 for
-   * a JIT that vectorises a loop storing to two arrays.
+   * The kernel computing up to {@code rowsPerPass} result rows per pass over op(B)'s rows: 1, or
+   * 2 or 4 for a JIT that vectorises a loop storing to several arrays.
    *
-   * @throws IllegalArgumentException naming the value unless it is 1 or 2
+   * @throws IllegalArgumentException naming the value unless it is 1, 2 or 4
    */
   public BlockedMatmul(int rowsPerPass) {
-    if (rowsPerPass != 1 && rowsPerPass != 2) {
-      throw new IllegalArgumentException("rowsPerPass must be 1 or 2, got " + rowsPerPass);
+    if (rowsPerPass != 1 && rowsPerPass != 2 && rowsPerPass != 4) {
+      throw new IllegalArgumentException("rowsPerPass must be 1, 2 or 4, got " + rowsPerPass);
     }
     this.rowsPerPass = rowsPerPass;
   }
 
   /**
-   * {@code -Dcortado.rowsPerPass} (1 or 2) if set, else 2 on Java 25 and later (whose C2
-   * vectorises the two-row loop; measured on Temurin 25.0.3) and 1 before (JDK 17's C2 leaves it
-   * scalar). Set it to 1 when generating source on a newer JDK for an application run on an older one.
+   * {@code -Dcortado.rowsPerPass} (1, 2 or 4) if set, else 4 on Java 25 and later (whose C2
+   * vectorises loops storing to several arrays; measured on Temurin 25.0.3) and 1 before (JDK
+   * 17's C2 leaves them scalar). Set it to 1 when generating source on a newer JDK for an
+   * application run on an older one.
    *
-   * @throws IllegalArgumentException naming the property and its value when it is not 1 or 2
+   * @throws IllegalArgumentException naming the property and its value when it is not 1, 2 or 4
    */
   public static int rowsPerPassForThisJvm() {
     String v = System.getProperty(ROWS_PER_PASS_PROPERTY);
     if (v == null || v.isBlank()) {
-      return Runtime.version().feature() >= 25 ? 2 : 1;
+      return Runtime.version().feature() >= 25 ? 4 : 1;
     }
     return switch (v.trim()) {
       case "1" -> 1;
       case "2" -> 2;
-      default -> throw new IllegalArgumentException("-D" + ROWS_PER_PASS_PROPERTY + "=" + v + ": expected 1 or 2");
+      case "4" -> 4;
+      default -> throw new IllegalArgumentException("-D" + ROWS_PER_PASS_PROPERTY + "=" + v + ": expected 1, 2 or 4");
     };
   }
 
-  /** Result rows computed per pass over op(B)'s rows. */
+  /** Result rows computed per pass over op(B)'s rows, at most. */
   public int rowsPerPass() {
     return rowsPerPass;
   }
@@ -107,7 +111,7 @@ public final class BlockedMatmul implements MatmulKernel {
     Form f = new Form(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
     String rs = c.scratch().rows("rows", c.k(), f.len());
     into.addStatement(f.copyRight(rs));
-    rows(f, rs, J.intLit(0), J.intLit(f.outer()), pairs(f), into);
+    rows(f, rs, J.intLit(0), J.intLit(f.outer()), perPass(f), into);
   }
 
   /**
@@ -122,38 +126,46 @@ public final class BlockedMatmul implements MatmulKernel {
     }
     Form f = new Form(c, false);
     String rs = c.scratch().rows("rows", c.k(), f.len());
-    boolean pairs = pairs(f);
+    int r = perPass(f);
     return Split.of(c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)), f.outer(),
-        pairs ? 2 : 1, (from, to, own, into) -> rows(new Form(c.withScratch(own), false), rs, from, to, pairs, into));
+        r, (from, to, own, into) -> rows(new Form(c.withScratch(own), false), rs, from, to, r, into));
   }
 
-  /** Whether result rows go two per pass: when asked for and their count is even (every range then is too). */
-  private boolean pairs(Form f) {
-    return rowsPerPass == 2 && f.outer() % 2 == 0;
+  /**
+   * Result rows per pass for this form: the largest of {@link #rowsPerPass}, 2, 1 that divides
+   * their count (so every thread's range, aligned to it, holds whole passes).
+   */
+  private int perPass(Form f) {
+    int r = rowsPerPass;
+    while (f.outer() % r != 0) {
+      r /= 2;
+    }
+    return r;
   }
 
-  /** Result rows {@code [from, to)} of the form (two per pass if {@code pairs}), op(B) already copied into {@code rs}. */
-  private static void rows(Form f, String rs, Expression from, Expression to, boolean pairs, BlockStmt into) {
+  /** Result rows {@code [from, to)} of the form, {@code r} per pass, op(B) already copied into {@code rs}. */
+  private static void rows(Form f, String rs, Expression from, Expression to, int r, BlockStmt into) {
     Call c = f.c();
     int bytes = c.f32() ? 4 : 8;
     int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
     int k4 = c.k() / GROUP * GROUP;
     boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
     if (blocked) {
-      blockedForm(f, rs, block, k4, from, to, pairs, into);
-    } else if (pairs) {
-      String accs = c.scratch().rows("pair", 2, f.len());
-      BlockStmt perPair = new BlockStmt();
-      String[] row = {c.fresh().apply("acc"), c.fresh().apply("acc")};
-      for (int r = 0; r < 2; r++) {
-        perPair.addStatement(J.declare(rowType(c), row[r], J.at(accs, J.intLit(r))));
-        perPair.addStatement(zero(c, row[r], f));
+      blockedForm(f, rs, block, k4, from, to, r, into);
+    } else if (r > 1) {
+      String accs = c.scratch().rows("pass", r, f.len());
+      BlockStmt perPass = new BlockStmt();
+      String[] row = new String[r];
+      for (int q = 0; q < r; q++) {
+        row[q] = c.fresh().apply("acc");
+        perPass.addStatement(J.declare(rowType(c), row[q], J.at(accs, J.intLit(q))));
+        perPass.addStatement(zero(c, row[q], f));
       }
-      sumPair(f, rs, row, J.intLit(0), J.intLit(k4), perPair);
-      for (int r = 0; r < 2; r++) {
-        finish(f, rs, row[r], k4, Lin.var(f.ov()).plus(Lin.of(r)), perPair);
+      sumRows(f, rs, row, J.intLit(0), J.intLit(k4), perPass);
+      for (int q = 0; q < r; q++) {
+        finish(f, rs, row[q], k4, Lin.var(f.ov()).plus(Lin.of(q)), perPass);
       }
-      into.addStatement(J.loop(f.ov(), from, to, 2, perPair));
+      into.addStatement(J.loop(f.ov(), from, to, r, perPass));
     } else {
       String acc = c.scratch().row(f.len());
       BlockStmt perRow = new BlockStmt();
@@ -171,7 +183,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
    */
   private static void blockedForm(Form f, String rs, int block, int k4, Expression from, Expression to,
-      boolean pairs, BlockStmt into) {
+      int r, BlockStmt into) {
     Call c = f.c();
     String accs = c.scratch().rows("acc", f.outer(), f.len());
     String row = c.fresh().apply("acc");
@@ -186,14 +198,18 @@ public final class BlockedMatmul implements MatmulKernel {
         ? J.bin(PLUS, J.name("p0"), J.intLit(block)) : end));
     BlockStmt perRow = new BlockStmt();
     perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
-    if (pairs) {
-      String second = c.fresh().apply("acc");
-      perRow.addStatement(J.declare(rowType(c), second, J.at(accs, Lin.var(f.ov()).plus(Lin.of(1)).toExpr())));
-      sumPair(f, rs, new String[] {row, second}, J.name("p0"), J.name("p1"), perRow);
+    if (r > 1) {
+      String[] rows = new String[r];
+      rows[0] = row;
+      for (int q = 1; q < r; q++) {
+        rows[q] = c.fresh().apply("acc");
+        perRow.addStatement(J.declare(rowType(c), rows[q], J.at(accs, Lin.var(f.ov()).plus(Lin.of(q)).toExpr())));
+      }
+      sumRows(f, rs, rows, J.name("p0"), J.name("p1"), perRow);
     } else {
       sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
     }
-    perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), pairs ? 2 : 1, perRow));
+    perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), r, perRow));
     into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
     BlockStmt last = new BlockStmt();
@@ -215,10 +231,10 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /**
-   * As {@link #sum} for result rows o and o + 1 at once: the four rows of op(B) are read once per
+   * As {@link #sum} for result rows o, o + 1, … at once: the four rows of op(B) are read once per
    * element into locals {@code b…}, then each result row takes its chain ({@code row[0]} first).
    */
-  private static void sumPair(Form f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
+  private static void sumRows(Form f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
       return;
@@ -226,8 +242,10 @@ public final class BlockedMatmul implements MatmulKernel {
     BlockStmt group = new BlockStmt();
     Lin o = Lin.var(f.ov());
     Lin p = Lin.var("p");
-    String[] as0 = lefts(f, o, p, GROUP, group);
-    String[] as1 = lefts(f, o.plus(Lin.of(1)), p, GROUP, group);
+    String[][] as = new String[row.length][];
+    for (int q = 0; q < row.length; q++) {
+      as[q] = lefts(f, o.plus(Lin.of(q)), p, GROUP, group);
+    }
     String[] ws = rights(f, rs, p, GROUP, group);
     BlockStmt body = new BlockStmt();
     Expression[] bs = new Expression[GROUP];
@@ -236,8 +254,9 @@ public final class BlockedMatmul implements MatmulKernel {
       body.addStatement(J.declare(J.type(c.f32()), b, J.at(ws[g], J.name(f.vv()))));
       bs[g] = J.name(b);
     }
-    body.addStatement(J.assign(J.at(row[0], J.name(f.vv())), axpy(c, row[0], as0, bs, f.vv())));
-    body.addStatement(J.assign(J.at(row[1], J.name(f.vv())), axpy(c, row[1], as1, bs, f.vv())));
+    for (int q = 0; q < row.length; q++) {
+      body.addStatement(J.assign(J.at(row[q], J.name(f.vv())), axpy(c, row[q], as[q], bs, f.vv())));
+    }
     group.addStatement(J.loop(f.vv(), 0, f.len(), body));
     into.addStatement(J.loop("p", from, to, GROUP, group));
   }
