@@ -3,7 +3,6 @@ package dev.cortado.codegen.emit;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
-import com.github.javaparser.ast.expr.ArrayAccessExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
@@ -108,7 +107,7 @@ public final class BlockedMatmul implements MatmulKernel {
       reference.emit(c, into);
       return;
     }
-    Form f = new Form(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
+    RowForm f = new RowForm(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
     String rs = c.scratch().rows("rows", c.k(), f.len());
     into.addStatement(f.copyRight(rs));
     rows(f, rs, J.intLit(0), J.intLit(f.outer()), perPass(f), into);
@@ -124,18 +123,18 @@ public final class BlockedMatmul implements MatmulKernel {
     if ((long) c.m() * c.n() * c.k() <= LoopMatmul.UNROLL || (c.n() < LoopMatmul.NARROW && c.m() > c.n())) {
       return null;
     }
-    Form f = new Form(c, false);
+    RowForm f = new RowForm(c, false);
     String rs = c.scratch().rows("rows", c.k(), f.len());
     int r = perPass(f);
     return Split.of(c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)), f.outer(),
-        r, (from, to, own, into) -> rows(new Form(c.withScratch(own), false), rs, from, to, r, into));
+        r, (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, r, into));
   }
 
   /**
    * Result rows per pass for this form: the largest of {@link #rowsPerPass}, 2, 1 that divides
    * their count (so every thread's range, aligned to it, holds whole passes).
    */
-  private int perPass(Form f) {
+  private int perPass(RowForm f) {
     int r = rowsPerPass;
     while (f.outer() % r != 0) {
       r /= 2;
@@ -144,7 +143,7 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /** Result rows {@code [from, to)} of the form, {@code r} per pass, op(B) already copied into {@code rs}. */
-  private static void rows(Form f, String rs, Expression from, Expression to, int r, BlockStmt into) {
+  private static void rows(RowForm f, String rs, Expression from, Expression to, int r, BlockStmt into) {
     Call c = f.c();
     int bytes = c.f32() ? 4 : 8;
     int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
@@ -182,7 +181,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * Zeroes one accumulator row per result row, applies op(B) a block of rows at a time to every
    * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
    */
-  private static void blockedForm(Form f, String rs, int block, int k4, Expression from, Expression to,
+  private static void blockedForm(RowForm f, String rs, int block, int k4, Expression from, Expression to,
       int r, BlockStmt into) {
     Call c = f.c();
     String accs = c.scratch().rows("acc", f.outer(), f.len());
@@ -219,7 +218,7 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /** {@code for (int p = from; p < to; p += 4)}: four elements of op(A), four rows of op(B), one vector loop. */
-  private static void sum(Form f, String rs, String row, Expression from, Expression to, BlockStmt into) {
+  private static void sum(RowForm f, String rs, String row, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
       return;
@@ -234,7 +233,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * As {@link #sum} for result rows o, o + 1, … at once: the four rows of op(B) are read once per
    * element into locals {@code b…}, then each result row takes its chain ({@code row[0]} first).
    */
-  private static void sumRows(Form f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
+  private static void sumRows(RowForm f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
       return;
@@ -265,12 +264,12 @@ public final class BlockedMatmul implements MatmulKernel {
    * Declares {@code count} elements of op(A) in result row o ({@code a…}) and the {@code count}
    * copied rows of op(B) ({@code w…}) from sum index {@code p} on; returns their names.
    */
-  private static String[][] operands(Form f, String rs, Lin o, Lin p, int count, BlockStmt into) {
+  private static String[][] operands(RowForm f, String rs, Lin o, Lin p, int count, BlockStmt into) {
     return new String[][] {lefts(f, o, p, count, into), rights(f, rs, p, count, into)};
   }
 
   /** Declares {@code count} elements of op(A) in result row o from sum index {@code p} on ({@code a…}). */
-  private static String[] lefts(Form f, Lin o, Lin p, int count, BlockStmt into) {
+  private static String[] lefts(RowForm f, Lin o, Lin p, int count, BlockStmt into) {
     Call c = f.c();
     String[] as = new String[count];
     for (int g = 0; g < count; g++) {
@@ -281,7 +280,7 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /** Declares the {@code count} copied rows of op(B) from sum index {@code p} on ({@code w…}). */
-  private static String[] rights(Form f, String rs, Lin p, int count, BlockStmt into) {
+  private static String[] rights(RowForm f, String rs, Lin p, int count, BlockStmt into) {
     Call c = f.c();
     String[] ws = new String[count];
     for (int g = 0; g < count; g++) {
@@ -301,12 +300,12 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /** The products past the last full group, then the epilogue writing the finished row. */
-  static void finish(Form f, String rs, String row, int k4, BlockStmt into) {
+  static void finish(RowForm f, String rs, String row, int k4, BlockStmt into) {
     finish(f, rs, row, k4, Lin.var(f.ov()), into);
   }
 
-  /** As {@link #finish(Form, String, String, int, BlockStmt)} for result row {@code o}. */
-  private static void finish(Form f, String rs, String row, int k4, Lin o, BlockStmt into) {
+  /** As {@link #finish(RowForm, String, String, int, BlockStmt)} for result row {@code o}. */
+  private static void finish(RowForm f, String rs, String row, int k4, Lin o, BlockStmt into) {
     Call c = f.c();
     Lin v = Lin.var(f.vv());
     Lin i = f.columns() ? v : o;
@@ -394,7 +393,7 @@ public final class BlockedMatmul implements MatmulKernel {
     return b;
   }
 
-  private static ForStmt zero(Call c, String row, Form f) {
+  private static ForStmt zero(Call c, String row, RowForm f) {
     BlockStmt z = new BlockStmt();
     z.addStatement(J.assign(J.at(row, J.name(f.vv())), J.lit(0, c.f32())));
     return J.loop(f.vv(), 0, f.len(), z);
@@ -402,60 +401,5 @@ public final class BlockedMatmul implements MatmulKernel {
 
   private static ArrayType rowType(Call c) {
     return new ArrayType(J.type(c.f32()));
-  }
-
-
-  /**
-   * The product as row updates: by rows, result row i is {@code Σ_p op(A)[i,p]·op(B)[p,·]}, a
-   * vector over j; by columns (narrow results), result column j is {@code Σ_p op(B)[p,j]·op(A)[·,p]},
-   * a vector over i. {@code outer} counts the rows updated, {@code len} is the vector length.
-   */
-  record Form(Call c, boolean columns) {
-    int outer() {
-      return columns ? c.n() : c.m();
-    }
-
-    int len() {
-      return columns ? c.m() : c.n();
-    }
-
-    /** The outer loop variable. */
-    String ov() {
-      return columns ? "j" : "i";
-    }
-
-    /** The vector loop variable. */
-    String vv() {
-      return columns ? "i" : "j";
-    }
-
-    /** The scalar multiplying row p of the copied operand in result row o. */
-    Expression left(Lin o, Lin p) {
-      return columns ? LoopMatmul.b(c, p, o) : LoopMatmul.a(c, o, p);
-    }
-
-    /** Copies op(B) (by rows) or op(A)ᵀ (by columns) into {@code rs[p]}, one array per p. */
-    ForStmt copyRight(String rs) {
-      return copyRight(rs, J.intLit(0), J.intLit(c.k()));
-    }
-
-    /** As {@link #copyRight(String)}, rows {@code p} in {@code [from, to)} only. */
-    ForStmt copyRight(String rs, Expression from, Expression to) {
-      boolean contiguous = columns ? c.transA() : !c.transB();
-      BlockStmt copy = new BlockStmt();
-      Lin p = Lin.var("p");
-      if (contiguous) {
-        copy.addStatement(J.call(J.call("System", "arraycopy", J.name(columns ? c.a() : c.b()),
-            p.times(len()).toExpr(), J.at(rs, J.name("p")), J.intLit(0), J.intLit(len()))));
-      } else {
-        Lin v = Lin.var(vv());
-        Expression src = columns ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v);
-        BlockStmt body = new BlockStmt();
-        body.addStatement(J.assign(new ArrayAccessExpr(J.name("row"), J.name(vv())), src));
-        copy.addStatement(J.declare(rowType(c), "row", J.at(rs, J.name("p"))));
-        copy.addStatement(J.loop(vv(), 0, len(), body));
-      }
-      return J.loop("p", from, to, 1, copy);
-    }
   }
 }

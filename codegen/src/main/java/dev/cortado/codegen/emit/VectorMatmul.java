@@ -79,7 +79,7 @@ public final class VectorMatmul implements MatmulKernel {
       fallback.emit(c, into);
       return;
     }
-    BlockedMatmul.Form f = new BlockedMatmul.Form(c, columns);
+    RowForm f = new RowForm(c, columns);
     String rs = copied(f);
     if (rs != null) {
       into.addStatement(f.copyRight(rs));
@@ -93,7 +93,7 @@ public final class VectorMatmul implements MatmulKernel {
   }
 
   /** The working rows op(B) is copied into, or null when it is read in place. */
-  private static String copied(BlockedMatmul.Form f) {
+  private static String copied(RowForm f) {
     Call c = f.c();
     boolean direct = f.columns() ? c.transA() : !c.transB();
     return direct ? null : c.scratch().rows("rows", c.k(), f.len());
@@ -112,10 +112,10 @@ public final class VectorMatmul implements MatmulKernel {
     if (columns) {
       return null;
     }
-    BlockedMatmul.Form f = new BlockedMatmul.Form(c, false);
+    RowForm f = new RowForm(c, false);
     String rs = copied(f);
     return Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)),
-        f.outer(), ROWS, (from, to, own, into) -> rows(new BlockedMatmul.Form(c.withScratch(own), false), rs, from, to, into));
+        f.outer(), ROWS, (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, into));
   }
 
   /**
@@ -123,7 +123,7 @@ public final class VectorMatmul implements MatmulKernel {
    * {@value #ROWS} rows, single rows past the last full block, then each row's remaining products
    * and epilogue.
    */
-  private void rows(BlockedMatmul.Form f, String rs, Expression from, Expression to, BlockStmt into) {
+  private void rows(RowForm f, String rs, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     int len = f.len();
     String accs = c.scratch().rows("acc", f.outer(), len);
@@ -159,7 +159,7 @@ public final class VectorMatmul implements MatmulKernel {
    * {@code rows} result rows from {@code o}: for each pair of vectors (one at the end of an odd
    * count), accumulators over the whole sum, then stored into the accumulator rows.
    */
-  private BlockStmt block(BlockedMatmul.Form f, String rs, String accs, int rows, int len) {
+  private BlockStmt block(RowForm f, String rs, String accs, int rows, int len) {
     Call c = f.c();
     int vecs = len % (2 * lanes) == 0 ? 2 : 1;
     String v = f.vv();

@@ -1,0 +1,61 @@
+package dev.cortado.codegen.emit;
+
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.ForStmt;
+import com.github.javaparser.ast.type.ArrayType;
+
+/**
+ * The product as row updates: by rows, result row i is {@code Σ_p op(A)[i,p]·op(B)[p,·]}, a
+ * vector over j; by columns (narrow results), result column j is {@code Σ_p op(B)[p,j]·op(A)[·,p]},
+ * a vector over i. {@code outer} counts the rows updated, {@code len} is the vector length.
+ */
+record RowForm(MatmulKernel.Call c, boolean columns) {
+  int outer() {
+    return columns ? c.n() : c.m();
+  }
+
+  int len() {
+    return columns ? c.m() : c.n();
+  }
+
+  /** The outer loop variable. */
+  String ov() {
+    return columns ? "j" : "i";
+  }
+
+  /** The vector loop variable. */
+  String vv() {
+    return columns ? "i" : "j";
+  }
+
+  /** The scalar multiplying row p of the copied operand in result row o. */
+  Expression left(Lin o, Lin p) {
+    return columns ? LoopMatmul.b(c, p, o) : LoopMatmul.a(c, o, p);
+  }
+
+  /** Copies op(B) (by rows) or op(A)ᵀ (by columns) into {@code rs[p]}, one array per p. */
+  ForStmt copyRight(String rs) {
+    return copyRight(rs, J.intLit(0), J.intLit(c.k()));
+  }
+
+  /** As {@link #copyRight(String)}, rows {@code p} in {@code [from, to)} only. */
+  ForStmt copyRight(String rs, Expression from, Expression to) {
+    boolean contiguous = columns ? c.transA() : !c.transB();
+    BlockStmt copy = new BlockStmt();
+    Lin p = Lin.var("p");
+    if (contiguous) {
+      copy.addStatement(J.call(J.call("System", "arraycopy", J.name(columns ? c.a() : c.b()),
+          p.times(len()).toExpr(), J.at(rs, J.name("p")), J.intLit(0), J.intLit(len()))));
+    } else {
+      Lin v = Lin.var(vv());
+      Expression src = columns ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v);
+      BlockStmt body = new BlockStmt();
+      body.addStatement(J.assign(new ArrayAccessExpr(J.name("row"), J.name(vv())), src));
+      copy.addStatement(J.declare(new ArrayType(J.type(c.f32())), "row", J.at(rs, J.name("p"))));
+      copy.addStatement(J.loop(vv(), 0, len(), body));
+    }
+    return J.loop("p", from, to, 1, copy);
+  }
+}
