@@ -147,8 +147,7 @@ class BlockedMatmulTest {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new BlockedMatmul(3));
     assertTrue(e.getMessage().contains("3"), e.getMessage());
-    String before = System.getProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
-    try {
+    try (SavedProperty saved = new SavedProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY)) {
       System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
       assertEquals(Runtime.version().feature() >= 25 ? 4 : 1, new BlockedMatmul().rowsPerPass());
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "2");
@@ -156,12 +155,6 @@ class BlockedMatmulTest {
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "8");
       e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, BlockedMatmul::new);
       assertTrue(e.getMessage().contains("-Dcortado.rowsPerPass=8"), e.getMessage());
-    } finally {
-      if (before == null) {
-        System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
-      } else {
-        System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, before);
-      }
     }
   }
 

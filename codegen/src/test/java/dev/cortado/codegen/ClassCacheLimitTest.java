@@ -145,8 +145,7 @@ class ClassCacheLimitTest {
     }
     assertThrows(IllegalArgumentException.class, () -> new ClassCache(dir, 0));
 
-    String saved = System.getProperty(ClassCache.MAX_BYTES_PROPERTY);
-    try {
+    try (SavedProperty saved = new SavedProperty(ClassCache.MAX_BYTES_PROPERTY)) {
       System.setProperty(ClassCache.MAX_BYTES_PROPERTY, "3m");
       assertEquals(3L << 20, new ClassCache(dir).maxBytes());
       System.setProperty(ClassCache.MAX_BYTES_PROPERTY, "half");
@@ -154,12 +153,6 @@ class ClassCacheLimitTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> new BatchClasses(CompiledErrorsTest.training(), "bad limit", o), "a model compiled with the cache on");
       assertTrue(e.getMessage().contains("-Dcortado.cache.maxBytes=half"), e.getMessage());
-    } finally {
-      if (saved == null) {
-        System.clearProperty(ClassCache.MAX_BYTES_PROPERTY);
-      } else {
-        System.setProperty(ClassCache.MAX_BYTES_PROPERTY, saved);
-      }
     }
   }
 }
