@@ -69,7 +69,7 @@ public final class VectorMatmul implements MatmulKernel {
 
   @Override
   public String key() {
-    return getClass().getName() + "/" + lanes;
+    return getClass().getName() + "/" + lanes + "+" + fallback.key();
   }
 
   @Override
