@@ -2,6 +2,7 @@ package dev.cortado.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.codegen.emit.BlockedMatmul;
@@ -139,6 +140,18 @@ class BlockedMatmulTest {
   }
 
   @org.junit.jupiter.api.Test
+  void productsUnderTheThresholdKeepOneRowPerPass() {
+    Codegen.Options o = new Codegen.Options(new BlockedMatmul(4, 1 << 17), null);
+    SplittableRandom r = new SplittableRandom(5);
+    // 64·64·32 = 131,072 multiply-adds: at the threshold; 64·64·31 just under it
+    String at = Codegen.generateSource(graph(64, 64, 32, false, false, DType.F32, r), "at", 64, "p", "C", o);
+    String under = Codegen.generateSource(graph(64, 64, 31, false, false, DType.F32, r), "under", 64, "p", "C", o);
+    assertTrue(at.contains("i += 4)"), "four rows per pass from the threshold on");
+    assertTrue(!under.contains("i += 4)") && !under.contains("i += 2)"), "one row per pass under it");
+    assertThrows(IllegalArgumentException.class, () -> new BlockedMatmul(4, -1));
+  }
+
+  @org.junit.jupiter.api.Test
   void rowsPerPassIsOneTwoOrFourAndTheJvmPicksIt() {
     assertEquals(1, new BlockedMatmul(1).rowsPerPass());
     assertEquals(2, new BlockedMatmul(2).rowsPerPass());
@@ -150,8 +163,11 @@ class BlockedMatmulTest {
     try (SavedProperty saved = new SavedProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY)) {
       System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
       assertEquals(Runtime.version().feature() >= 25 ? 4 : 1, new BlockedMatmul().rowsPerPass());
+      assertEquals(Runtime.version().feature() >= 25 ? new BlockedMatmul(4, BlockedMatmul.SEVERAL_ROWS_FROM).key()
+          : new BlockedMatmul(1).key(), new BlockedMatmul().key(), "this JVM's choice spares small products");
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "2");
       assertEquals(2, new BlockedMatmul().rowsPerPass());
+      assertEquals(new BlockedMatmul(2).key(), new BlockedMatmul().key(), "a count asked for applies to every product");
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "8");
       e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, BlockedMatmul::new);
       assertTrue(e.getMessage().contains("-Dcortado.rowsPerPass=8"), e.getMessage());

@@ -35,8 +35,11 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * GFLOP/s with one row to 50 with two, {@code bench}'s {@code LoopCeilingBench}, and 55 to 67 from
  * two to four in a standalone loop), so the kernel takes 4 on Java 25 and later and 1 before,
  * unless {@code -Dcortado.rowsPerPass} says otherwise. A count of result rows that R does not
- * divide takes the largest of 4, 2, 1 that does. Each element is the same chain in the same order
- * either way: results are bit-identical.
+ * divide takes the largest of 4, 2, 1 that does. The choice made for this JVM leaves products under
+ * {@link #SEVERAL_ROWS_FROM} multiply-adds at one row (their time is small, and the longer source
+ * costs javac time on a cold start); a count asked for (the property or the constructor) applies to
+ * every product. Each element is the same chain in the same order either way: results are
+ * bit-identical.
  */
 public final class BlockedMatmul implements MatmulKernel {
   /** Rows of op(B) applied per pass of the vector loop (4 was fastest here; 8 fell to a third). */
@@ -49,25 +52,48 @@ public final class BlockedMatmul implements MatmulKernel {
   /** The system property that overrides the result rows per pass the kernel picks for this JVM. */
   public static final String ROWS_PER_PASS_PROPERTY = "cortado.rowsPerPass";
 
+  /**
+   * Multiply-adds from which the choice made for this JVM takes several rows per pass: the
+   * MNIST-sized model's 128×10 layer (82K) stays at one row, its 784×256 and 256×128 ones (2–13M)
+   * and the small model's 64×128 one (262K at batch 32) do not.
+   */
+  public static final long SEVERAL_ROWS_FROM = 1 << 17;
+
   private final LoopMatmul reference = new LoopMatmul();
   private final int rowsPerPass;
+  private final long severalRowsFrom;
 
-  /** The kernel with the result rows per pass that suit this JVM ({@link #rowsPerPassForThisJvm()}). */
+  /**
+   * The kernel with the result rows per pass that suit this JVM ({@link #rowsPerPassForThisJvm()}),
+   * for products of at least {@link #SEVERAL_ROWS_FROM} multiply-adds; with {@code
+   * -Dcortado.rowsPerPass} set, that count for every product.
+   */
   public BlockedMatmul() {
-    this(rowsPerPassForThisJvm());
+    this(rowsPerPassForThisJvm(), System.getProperty(ROWS_PER_PASS_PROPERTY, "").isBlank() ? SEVERAL_ROWS_FROM : 0);
+  }
+
+  /** The kernel computing up to {@code rowsPerPass} result rows per pass in every product. */
+  public BlockedMatmul(int rowsPerPass) {
+    this(rowsPerPass, 0);
   }
 
   /**
-   * The kernel computing up to {@code rowsPerPass} result rows per pass over op(B)'s rows: 1, or
-   * 2 or 4 for a JIT that vectorises a loop storing to several arrays.
+   * The kernel computing up to {@code rowsPerPass} result rows per pass over op(B)'s rows (1, or
+   * 2 or 4 for a JIT that vectorises a loop storing to several arrays) in products of at least
+   * {@code severalRowsFrom} multiply-adds, one row in smaller ones.
    *
-   * @throws IllegalArgumentException naming the value unless it is 1, 2 or 4
+   * @throws IllegalArgumentException naming the value unless rowsPerPass is 1, 2 or 4 and
+   *     severalRowsFrom is not negative
    */
-  public BlockedMatmul(int rowsPerPass) {
+  public BlockedMatmul(int rowsPerPass, long severalRowsFrom) {
     if (rowsPerPass != 1 && rowsPerPass != 2 && rowsPerPass != 4) {
       throw new IllegalArgumentException("rowsPerPass must be 1, 2 or 4, got " + rowsPerPass);
     }
+    if (severalRowsFrom < 0) {
+      throw new IllegalArgumentException("severalRowsFrom must not be negative, got " + severalRowsFrom);
+    }
     this.rowsPerPass = rowsPerPass;
+    this.severalRowsFrom = severalRowsFrom;
   }
 
   /**
@@ -98,7 +124,7 @@ public final class BlockedMatmul implements MatmulKernel {
 
   @Override
   public String key() {
-    return MatmulKernel.super.key() + "/" + rowsPerPass;
+    return MatmulKernel.super.key() + "/" + rowsPerPass + (rowsPerPass == 1 ? "" : "/" + severalRowsFrom);
   }
 
   @Override
@@ -131,10 +157,14 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /**
-   * Result rows per pass for this form: the largest of {@link #rowsPerPass}, 2, 1 that divides
-   * their count (so every thread's range, aligned to it, holds whole passes).
+   * Result rows per pass for this form: 1 for a product under {@code severalRowsFrom}
+   * multiply-adds, else the largest of {@link #rowsPerPass}, 2, 1 that divides their count (so
+   * every thread's range, aligned to it, holds whole passes).
    */
   private int perPass(RowForm f) {
+    if ((long) f.c().m() * f.c().n() * f.c().k() < severalRowsFrom) {
+      return 1;
+    }
     int r = rowsPerPass;
     while (f.outer() % r != 0) {
       r /= 2;
