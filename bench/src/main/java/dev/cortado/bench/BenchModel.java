@@ -78,7 +78,7 @@ public enum BenchModel {
   }
 
   HandMlp newHand(long seed) {
-    return newHand(Matmul.PLAIN, seed);
+    return newHand(FourRows.forThisJvm(), seed);
   }
 
   /** The hand-written step with its products on {@code mm} (tiny's step has its own loops). */

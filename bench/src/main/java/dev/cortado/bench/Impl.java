@@ -24,11 +24,14 @@ public enum Impl {
       return cortado(model, seed, CortadoModels.define(model).compile(CortadoModels.optimizer(model), 2));
     }
   },
-  /** The hand-written float32 loops of {@link HandMlp}. */
+  /**
+   * The hand-written float32 loops of {@link HandMlp}: four result rows per pass on Java 25+, one
+   * before ({@link FourRows#forThisJvm}), as Cortado's default kernel.
+   */
   HAND("hand", "hand-written Java") {
     @Override
     public TrainStep create(BenchModel model, long seed) {
-      return hand(model, Matmul.PLAIN, seed);
+      return hand(model, FourRows.forThisJvm(), seed);
     }
   },
   /**

@@ -65,7 +65,7 @@ final class Kernels {
   static final int BLOCK_FLOATS = 8192;
 
   /** {@code y += x[k0..k1)·W[k0..k1)} for one row, the sum over {@code k} unrolled by 4. */
-  private static void rowAcc(float[] x, float[][] w, float[] y, int k0, int k1) {
+  static void rowAcc(float[] x, float[][] w, float[] y, int k0, int k1) {
     int out = y.length;
     int k = k0;
     for (; k + 3 < k1; k += 4) {

@@ -21,6 +21,12 @@ class HandMlpTest {
 
   @ParameterizedTest
   @EnumSource(BenchModel.class)
+  void fourRowsPerPassStepsMatchTheDoubleReference(BenchModel model) {
+    checkAgainstReference(model, FourRows.INSTANCE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(BenchModel.class)
   void vectorApiStepsMatchTheDoubleReference(BenchModel model) {
     assertTrue(VectorMatmul.available(), "surefire runs with --add-modules jdk.incubator.vector");
     checkAgainstReference(model, VectorMatmul.INSTANCE);
