@@ -69,7 +69,12 @@ public final class BlockedMatmul implements MatmulKernel {
    * -Dcortado.rowsPerPass} set, that count for every product.
    */
   public BlockedMatmul() {
-    this(rowsPerPassForThisJvm(), System.getProperty(ROWS_PER_PASS_PROPERTY, "").isBlank() ? SEVERAL_ROWS_FROM : 0);
+    this(System.getProperty(ROWS_PER_PASS_PROPERTY));
+  }
+
+  /** The kernel for a {@code -Dcortado.rowsPerPass} value ({@code asked}), null or blank when unset. */
+  private BlockedMatmul(String asked) {
+    this(rowsPerPass(asked), asked == null || asked.isBlank() ? SEVERAL_ROWS_FROM : 0);
   }
 
   /** The kernel computing up to {@code rowsPerPass} result rows per pass in every product. */
@@ -105,7 +110,10 @@ public final class BlockedMatmul implements MatmulKernel {
    * @throws IllegalArgumentException naming the property and its value when it is not 1, 2 or 4
    */
   public static int rowsPerPassForThisJvm() {
-    String v = System.getProperty(ROWS_PER_PASS_PROPERTY);
+    return rowsPerPass(System.getProperty(ROWS_PER_PASS_PROPERTY));
+  }
+
+  private static int rowsPerPass(String v) {
     if (v == null || v.isBlank()) {
       return Runtime.version().feature() >= 25 ? 4 : 1;
     }
@@ -181,30 +189,22 @@ public final class BlockedMatmul implements MatmulKernel {
     boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
     if (blocked) {
       blockedForm(f, rs, block, k4, from, to, r, into);
-    } else if (r > 1) {
-      String accs = c.scratch().rows("pass", r, f.len());
-      BlockStmt perPass = new BlockStmt();
-      String[] row = new String[r];
-      for (int q = 0; q < r; q++) {
-        row[q] = c.fresh().apply("acc");
-        perPass.addStatement(J.declare(rowType(c), row[q], J.at(accs, J.intLit(q))));
-        perPass.addStatement(zero(c, row[q], f));
-      }
-      sumRows(f, rs, row, J.intLit(0), J.intLit(k4), perPass);
-      for (int q = 0; q < r; q++) {
-        finish(f, rs, row[q], k4, Lin.var(f.ov()).plus(Lin.of(q)), perPass);
-      }
-      into.addStatement(J.loop(f.ov(), from, to, r, perPass));
-    } else {
-      String acc = c.scratch().row(f.len());
-      BlockStmt perRow = new BlockStmt();
-      String row = c.fresh().apply("acc");
-      perRow.addStatement(J.declare(rowType(c), row, J.name(acc)));
-      perRow.addStatement(zero(c, row, f));
-      sum(f, rs, row, J.intLit(0), J.intLit(k4), perRow);
-      finish(f, rs, row, k4, perRow);
-      into.addStatement(J.loop(f.ov(), from, to, 1, perRow));
+      return;
     }
+    // r accumulator rows: the shared working row, or r rows of their own
+    String accs = r == 1 ? c.scratch().row(f.len()) : c.scratch().rows("pass", r, f.len());
+    BlockStmt perPass = new BlockStmt();
+    String[] row = new String[r];
+    for (int q = 0; q < r; q++) {
+      row[q] = c.fresh().apply("acc");
+      perPass.addStatement(J.declare(rowType(c), row[q], r == 1 ? J.name(accs) : J.at(accs, J.intLit(q))));
+      perPass.addStatement(zero(c, row[q], f));
+    }
+    sum(f, rs, row, J.intLit(0), J.intLit(k4), perPass);
+    for (int q = 0; q < r; q++) {
+      finish(f, rs, row[q], k4, Lin.var(f.ov()).plus(Lin.of(q)), perPass);
+    }
+    into.addStatement(J.loop(f.ov(), from, to, r, perPass));
   }
 
   /**
@@ -227,17 +227,13 @@ public final class BlockedMatmul implements MatmulKernel {
         ? J.bin(PLUS, J.name("p0"), J.intLit(block)) : end));
     BlockStmt perRow = new BlockStmt();
     perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
-    if (r > 1) {
-      String[] rows = new String[r];
-      rows[0] = row;
-      for (int q = 1; q < r; q++) {
-        rows[q] = c.fresh().apply("acc");
-        perRow.addStatement(J.declare(rowType(c), rows[q], J.at(accs, Lin.var(f.ov()).plus(Lin.of(q)).toExpr())));
-      }
-      sumRows(f, rs, rows, J.name("p0"), J.name("p1"), perRow);
-    } else {
-      sum(f, rs, row, J.name("p0"), J.name("p1"), perRow);
+    String[] rows = new String[r];
+    rows[0] = row;
+    for (int q = 1; q < r; q++) {
+      rows[q] = c.fresh().apply("acc");
+      perRow.addStatement(J.declare(rowType(c), rows[q], J.at(accs, Lin.var(f.ov()).plus(Lin.of(q)).toExpr())));
     }
+    sum(f, rs, rows, J.name("p0"), J.name("p1"), perRow);
     perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), r, perRow));
     into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
@@ -247,23 +243,13 @@ public final class BlockedMatmul implements MatmulKernel {
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
   }
 
-  /** {@code for (int p = from; p < to; p += 4)}: four elements of op(A), four rows of op(B), one vector loop. */
-  private static void sum(RowForm f, String rs, String row, Expression from, Expression to, BlockStmt into) {
-    Call c = f.c();
-    if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
-      return;
-    }
-    BlockStmt group = new BlockStmt();
-    String[][] aw = operands(f, rs, Lin.var(f.ov()), Lin.var("p"), GROUP, group);
-    group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row, f.vv(), axpy(c, row, aw[0], rowsAt(aw[1], f.vv()), f.vv()))));
-    into.addStatement(J.loop("p", from, to, GROUP, group));
-  }
-
   /**
-   * As {@link #sum} for result rows o, o + 1, … at once: the four rows of op(B) are read once per
-   * element into locals {@code b…}, then each result row takes its chain ({@code row[0]} first).
+   * {@code for (int p = from; p < to; p += 4)}: four elements of op(A) per result row o, o + 1, …
+   * ({@code row.length} of them), four rows of op(B), one vector loop. One row reads op(B) in its
+   * chain; several read it once per element into locals {@code b…}, then each result row takes its
+   * chain ({@code row[0]} first).
    */
-  private static void sumRows(RowForm f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
+  private static void sum(RowForm f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
       return;
@@ -276,6 +262,11 @@ public final class BlockedMatmul implements MatmulKernel {
       as[q] = lefts(f, o.plus(Lin.of(q)), p, GROUP, group);
     }
     String[] ws = rights(f, rs, p, GROUP, group);
+    if (row.length == 1) {
+      group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row[0], f.vv(), axpy(c, row[0], as[0], rowsAt(ws, f.vv()), f.vv()))));
+      into.addStatement(J.loop("p", from, to, GROUP, group));
+      return;
+    }
     BlockStmt body = new BlockStmt();
     Expression[] bs = new Expression[GROUP];
     for (int g = 0; g < GROUP; g++) {
