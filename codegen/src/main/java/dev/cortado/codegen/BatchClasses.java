@@ -13,12 +13,18 @@ import java.util.Map;
  * options name one and it holds the class, else by generating the source and compiling it (then
  * storing the class files there). Several sizes at once compile in one javac run. With {@code
  * -Dcortado.dump} set the cache is neither read nor written, so every pass is dumped.
+ *
+ * <p>When the options' kernel has a quick-start kernel ({@link Codegen.Options#withQuickStart}),
+ * a size missing from the cache first gets that kernel's class, and {@link #upgrades} makes the
+ * options' own class later on a background thread ({@link ModelState#upgradeLater}).
  */
 final class BatchClasses implements ModelState.Specializer {
   private final Graph model;
   private final String description;
   private final Codegen.Options options;
   private final ClassCache cache;
+  /** The options of the first classes: {@link #options}, or with its quick-start kernel. */
+  private final Codegen.Options first;
 
   BatchClasses(Graph model, String description, Codegen.Options options) {
     this.model = model;
@@ -26,6 +32,7 @@ final class BatchClasses implements ModelState.Specializer {
     this.options = options;
     // a dump is written while the source is generated, so dumping bypasses the cache
     this.cache = options.cache() == null || options.dump() != null ? null : new ClassCache(options.cache());
+    this.first = options.first();
   }
 
   @Override
@@ -33,29 +40,49 @@ final class BatchClasses implements ModelState.Specializer {
     return createAll(new int[] {batch}, state).get(batch);
   }
 
-  /** Each size from the cache if it is there; every other size's source, then one javac run for all of them. */
+  /**
+   * Each size from the cache if it is there; every other size's source, then one javac run for
+   * all of them. Sizes made with the quick-start kernel are marked for an upgrade.
+   */
   @Override
   public Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
     Map<Integer, CompiledModel> made = new LinkedHashMap<>();
-    Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key (null: no cache)
+    Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key of its first class (null: no cache)
+    java.util.List<Integer> quick = new java.util.ArrayList<>();
     for (int b : batches) {
-      String key = cache == null ? null : key(b);
-      CompiledModel cached = key == null ? null : fromCache(b, key, state);
+      CompiledModel cached = cache == null ? null : fromCache(b, key(b, options), state);
+      if (cached == null && first != options && cache != null) {
+        cached = fromCache(b, key(b, first), state);
+        if (cached != null) {
+          quick.add(b);
+        }
+      }
       if (cached != null) {
         made.put(b, cached);
       } else {
-        missing.put(b, key);
+        missing.put(b, cache == null ? null : key(b, first));
       }
     }
-    if (missing.isEmpty()) {
-      return made;
+    if (!missing.isEmpty()) {
+      compile(missing, state, made);
+      if (first != options) {
+        quick.addAll(missing.keySet());
+      }
     }
+    if (!quick.isEmpty()) {
+      state.upgradeLater(quick.stream().mapToInt(Integer::intValue).toArray());
+    }
+    return made;
+  }
+
+  /** The first classes of the sizes in {@code missing} (size to cache key), in one javac run. */
+  private void compile(Map<Integer, String> missing, ModelState state, Map<Integer, CompiledModel> made) {
     if (cache != null) {
       InMemoryCompiler.warmUpInBackground(); // overlaps javac's warm-up with source generation
     }
     Map<String, String> sources = new LinkedHashMap<>();
     for (int b : missing.keySet()) {
-      sources.put(name(b), Codegen.generateSource(model, description, b, Codegen.RUNTIME_PACKAGE, simpleName(b), options));
+      sources.put(name(b), source(b, first));
     }
     Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
     missing.forEach((b, key) -> {
@@ -65,7 +92,38 @@ final class BatchClasses implements ModelState.Specializer {
       }
       made.put(b, Codegen.instantiate(name(b), c.type(), state));
     });
-    return made;
+  }
+
+  /**
+   * The classes of the options' own kernel for sizes that started with the quick-start kernel
+   * (on the background thread of {@link ModelState#upgradeLater}), compiled in one javac run and
+   * stored in the cache; a size whose source is the same as its first class's is left out.
+   */
+  @Override
+  public Map<Integer, Class<? extends CompiledModel>> upgrades(int[] batches, ModelState state) {
+    Map<String, String> sources = new LinkedHashMap<>();
+    Map<Integer, String> names = new LinkedHashMap<>();
+    for (int b : batches) {
+      String s = source(b, options);
+      if (!s.equals(source(b, first))) {
+        sources.put(name(b), s);
+        names.put(b, name(b));
+      }
+    }
+    Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
+    Map<Integer, Class<? extends CompiledModel>> out = new LinkedHashMap<>();
+    names.forEach((b, n) -> {
+      InMemoryCompiler.Compiled c = compiled.get(n);
+      if (cache != null) {
+        cache.write(key(b, options), c.classFiles());
+      }
+      out.put(b, c.type().asSubclass(CompiledModel.class));
+    });
+    return out;
+  }
+
+  private String source(int batch, Codegen.Options o) {
+    return Codegen.generateSource(model, description, batch, Codegen.RUNTIME_PACKAGE, simpleName(batch), o);
   }
 
   /** The cached class for {@code batch} joined to {@code state}, or null (none, unreadable, or no longer linking). */
@@ -81,8 +139,8 @@ final class BatchClasses implements ModelState.Specializer {
     }
   }
 
-  private String key(int batch) {
-    return Codegen.key(model, description, batch, Codegen.RUNTIME_PACKAGE, simpleName(batch), options);
+  private String key(int batch, Codegen.Options o) {
+    return Codegen.key(model, description, batch, Codegen.RUNTIME_PACKAGE, simpleName(batch), o);
   }
 
   private String simpleName(int batch) {

@@ -54,7 +54,7 @@ public final class Codegen {
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
    * the calling thread only.
    */
-  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache) {
+  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache, boolean quickStart) {
     /** The most threads a step may be split over. */
     public static final int MAX_THREADS = 64;
     /**
@@ -84,19 +84,41 @@ public final class Codegen {
       return threads;
     }
 
-    /** One thread. */
+    /** One thread, no cache, no quick start. */
     public Options(MatmulKernel matmul, Path dump) {
-      this(matmul, dump, 1, SPLIT_FROM, null);
+      this(matmul, dump, 1, SPLIT_FROM, null, false);
     }
 
     /** These options with the step split over {@code threads} threads. */
     public Options withThreads(int threads) {
-      return new Options(matmul, dump, threads, splitFrom, cache);
+      return new Options(matmul, dump, threads, splitFrom, cache, quickStart);
     }
 
     /** These options splitting kernels of at least {@code work} units (0: every kernel that can be split). */
     public Options withSplitFrom(long work) {
-      return new Options(matmul, dump, threads, work, cache);
+      return new Options(matmul, dump, threads, work, cache, quickStart);
+    }
+
+    /** These options with the matmul kernel {@code kernel}. */
+    public Options withMatmul(MatmulKernel kernel) {
+      return new Options(kernel, dump, threads, splitFrom, cache, quickStart);
+    }
+
+    /**
+     * These options starting (or not) each batch size with the matmul kernel's {@link
+     * MatmulKernel#quickStart() quick-start kernel} when it has one: the first steps run a class
+     * that compiles and warms up sooner, and the class of {@link #matmul} replaces it between two
+     * steps once it is compiled and warmed up on a background thread. The results are the same
+     * floats either way. Ignored while dumping, so that a dump shows the class that runs.
+     */
+    public Options withQuickStart(boolean on) {
+      return new Options(matmul, dump, threads, splitFrom, cache, on);
+    }
+
+    /** The options of this model's first classes: {@link #matmul}'s quick-start kernel, or these options. */
+    Options first() {
+      MatmulKernel quick = quickStart && dump == null ? matmul.quickStart() : null;
+      return quick == null ? this : new Options(quick, dump, threads, splitFrom, cache, false);
     }
 
     /**
@@ -104,7 +126,7 @@ public final class Codegen {
      * dev.cortado.codegen.compile.ClassCache}; null: none).
      */
     public Options withCache(Path dir) {
-      return new Options(matmul, dump, threads, splitFrom, dir);
+      return new Options(matmul, dump, threads, splitFrom, dir, quickStart);
     }
 
     /**
@@ -114,11 +136,25 @@ public final class Codegen {
      * -Dcortado.matmul=<class>} (public, with a no-argument constructor); dumps go where
      * {@code -Dcortado.dump=DIR} says; {@code -Dcortado.threads=N} threads (default 1); compiled
      * classes are kept between runs in {@code -Dcortado.cache=DIR} (default: not kept), at most
-     * {@code -Dcortado.cache.maxBytes} of them ({@link dev.cortado.codegen.compile.ClassCache}).
+     * {@code -Dcortado.cache.maxBytes} of them ({@link dev.cortado.codegen.compile.ClassCache});
+     * a kernel that is slow to start (the Vector API's) starts with its quick-start kernel unless
+     * {@code -Dcortado.quickStart=false} ({@link #withQuickStart}).
      */
     public static Options defaults() {
       return new Options(matmulKernel(System.getProperty("cortado.matmul")), path("cortado.dump"),
-          threads(System.getProperty("cortado.threads")), SPLIT_FROM, path("cortado.cache"));
+          threads(System.getProperty("cortado.threads")), SPLIT_FROM, path("cortado.cache"),
+          quickStart(System.getProperty("cortado.quickStart")));
+    }
+
+    private static boolean quickStart(String value) {
+      if (value == null || value.isBlank()) {
+        return true;
+      }
+      return switch (value.trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("-Dcortado.quickStart=" + value + ": expected true or false");
+      };
     }
 
     private static Path path(String property) {

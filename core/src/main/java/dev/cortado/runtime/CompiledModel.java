@@ -91,6 +91,12 @@ public abstract class CompiledModel implements Executable {
    * StepThreads}). Allocates nothing.
    */
   protected final void parallel(int part, int chunks, int threads) {
+    if (state.serialParts) {
+      for (int c = 0; c < chunks; c++) {
+        runPart(part, c, 0);
+      }
+      return;
+    }
     StepThreads t = state.threads;
     if (t == null || t.size() != threads) {
       t = state.threads(threads);
@@ -175,6 +181,7 @@ public abstract class CompiledModel implements Executable {
     double[] losses = state.stepLosses;
     try {
       target(b).runTrain(in, losses);
+      startUpgrades();
     } finally {
       java.util.Arrays.fill(in, null);
     }
@@ -185,10 +192,20 @@ public abstract class CompiledModel implements Executable {
     return losses[state.lossIndex];
   }
 
+  /** Starts making the faster classes marked while this step's class was made, now that it has run a step. */
+  private void startUpgrades() {
+    if (state.upgrades.hasPending()) {
+      state.upgrades.start();
+    }
+  }
+
   /** The instance for batch size {@code b}: this one, the last one used, or one made for it. */
   private CompiledModel target(int b) {
     if (b == batch) {
       return this;
+    }
+    if (state.upgrades.offered) {
+      state.upgrades.take();
     }
     CompiledModel last = state.lastUsed;
     if (last != null && last.batch == b) {
@@ -225,6 +242,7 @@ public abstract class CompiledModel implements Executable {
     try {
       if (out.length > 0) {
         target(b).runPredict(in, out);
+        startUpgrades();
       }
     } finally {
       java.util.Arrays.fill(in, null);
@@ -242,6 +260,7 @@ public abstract class CompiledModel implements Executable {
     Object[] in = convert(inputs, state.spec.evaluateInputs);
     try {
       target(b).runEvaluate(in, losses);
+      startUpgrades();
     } finally {
       java.util.Arrays.fill(in, null);
     }

@@ -3,7 +3,6 @@ package dev.cortado.runtime;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,22 @@ public final class ModelState {
       }
       return made;
     }
+
+    /**
+     * Faster classes for sizes this specializer made quick-start instances of and marked with
+     * {@link ModelState#upgradeLater}: each must compute every value in the same order as the
+     * quick one, so that swapping them between two steps changes no result. Called on a
+     * background thread; a size left out keeps its quick class.
+     */
+    default Map<Integer, Class<? extends CompiledModel>> upgrades(int[] batches, ModelState state) {
+      return Map.of();
+    }
   }
 
   final ModelSpec spec;
   final Object[] variables;
   final double[] hypers;
-  final Map<Integer, CompiledModel> byBatch = new HashMap<>();
+  final Map<Integer, CompiledModel> byBatch = new java.util.concurrent.ConcurrentHashMap<>();
   final Specializer specializer;
   double[] lastLosses;
   /** Reused on every step, so a step allocates nothing here. */
@@ -49,6 +58,9 @@ public final class ModelState {
   CompiledModel lastUsed;
   /** The worker threads of a step split over threads, made on its first split part. */
   StepThreads threads;
+  /** Run every part of a split step on the calling thread (a background warm-up's state). */
+  boolean serialParts;
+  final Upgrades upgrades = new Upgrades(this);
 
   /** A fresh state: variables zero, run-time scalars at their defaults, no step taken. */
   public ModelState(ModelSpec spec, Specializer specializer) {
@@ -81,6 +93,33 @@ public final class ModelState {
     }
     threads = new StepThreads(spec.name, n);
     return threads;
+  }
+
+  /**
+   * Marks the instances just made for {@code batches} as quick starts: after the next step, the
+   * specializer's {@link Specializer#upgrades} makes their faster classes on a background
+   * thread, and each is put in place before the first step after it is ready.
+   */
+  public void upgradeLater(int... batches) {
+    upgrades.later(batches.clone());
+  }
+
+  /**
+   * Waits up to {@code millis} ms for the faster classes marked with {@link #upgradeLater},
+   * starting them now if no step has: for benchmarks and tests that want the final classes.
+   *
+   * @return true when none is still being made (each ready one is put in place by the next step)
+   * @throws IllegalStateException if making one failed (the quick class then stays), with the cause
+   */
+  public boolean awaitUpgrades(long millis) throws InterruptedException {
+    return upgrades.await(millis);
+  }
+
+  /** The class that runs batch size {@code batch} now (or at the next step, if one is ready), or null. */
+  public Class<? extends CompiledModel> classFor(int batch) {
+    CompiledModel m = upgrades.offeredFor(batch);
+    m = m != null ? m : byBatch.get(batch);
+    return m == null ? null : m.getClass();
   }
 
   /** The batch sizes that have an instance (a class) made, ascending. */

@@ -175,6 +175,16 @@ public interface MatmulKernel {
     }
   }
 
+  /**
+   * A kernel whose classes compile and reach full speed sooner, for a model's first steps while
+   * this kernel's class is compiled and warmed up in the background (then swapped in between two
+   * steps: {@code ModelState.upgradeLater}); null when this kernel starts quickly itself. It must
+   * sum every element in this kernel's order, so that the swap changes no result.
+   */
+  default MatmulKernel quickStart() {
+    return null;
+  }
+
   /** What decides the code this kernel writes, for the source cache: its class, and its settings if any. */
   default String key() {
     return getClass().getName();

@@ -1,0 +1,176 @@
+package dev.cortado.runtime;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A state's quick-start classes and their replacements, made in the background: HotSpot's tiered
+ * compilation, one level up. A code generator may answer a batch size first with a class that
+ * compiles and warms up quickly ({@link ModelState#upgradeLater}); after the first step this
+ * makes the faster class on a daemon thread ({@link ModelState.Specializer#upgrades}), runs it on
+ * zero inputs in a state of its own until the JIT has compiled it, joins it to the real state and
+ * offers it; the thread that runs steps puts it in place before its next step. Both classes
+ * compute every value in the same order (the specializer's promise), so when the swap happens
+ * changes no result.
+ *
+ * <p>A failure leaves the quick class in place for good and is kept for {@link #await}.
+ */
+final class Upgrades {
+  /** The least time the replacement runs before it is offered, and the most. */
+  static final long MIN_WARM_NANOS = 100_000_000L;
+  static final long MAX_WARM_NANOS = 5_000_000_000L;
+  /** The fewest warm-up rounds (a training step, a prediction and an evaluation each). */
+  static final int MIN_ROUNDS = 20;
+
+  private final ModelState state;
+  /** Batch sizes waiting for the first step to start their upgrade (the stepping thread's only). */
+  private int[] pending = new int[0];
+  private final Map<Integer, CompiledModel> ready = new ConcurrentHashMap<>();
+  /** True while {@link #ready} may hold an instance: the one read a step pays. */
+  volatile boolean offered;
+  private Thread running;
+  private volatile Throwable failure;
+
+  Upgrades(ModelState state) {
+    this.state = state;
+  }
+
+  /** Marks {@code batches} for an upgrade, started after the next step. */
+  synchronized void later(int[] batches) {
+    int[] p = Arrays.copyOf(pending, pending.length + batches.length);
+    System.arraycopy(batches, 0, p, pending.length, batches.length);
+    pending = p;
+  }
+
+  boolean hasPending() {
+    return pending.length > 0;
+  }
+
+  /** Starts the background thread for the sizes marked so far, if there are any. */
+  synchronized void start() {
+    if (pending.length == 0) {
+      return;
+    }
+    int[] batches = pending;
+    pending = new int[0];
+    Thread previous = running;
+    running = new Thread(() -> {
+      try {
+        if (previous != null) {
+          previous.join(); // one upgrade at a time: they share the specializer's compiler
+        }
+        make(batches);
+      } catch (Throwable e) {
+        failure = e;
+      }
+    }, "cortado-upgrade-" + state.spec.name);
+    running.setDaemon(true);
+    running.start();
+  }
+
+  private void make(int[] batches) {
+    Map<Integer, Class<? extends CompiledModel>> classes = state.specializer.upgrades(batches, state);
+    for (Map.Entry<Integer, Class<? extends CompiledModel>> e : classes.entrySet()) {
+      int b = e.getKey();
+      ModelState scratch = new ModelState(state.spec, null);
+      scratch.serialParts = true; // the warm-up takes no worker thread from the real steps
+      warmUp(newInstance(e.getValue(), scratch), b);
+      ready.put(b, newInstance(e.getValue(), state));
+      offered = true;
+    }
+  }
+
+  /**
+   * Runs every entry point of {@code m} on zero inputs until the best round stops improving (the
+   * JIT has compiled the loops): at least {@value #MIN_ROUNDS} rounds and {@link #MIN_WARM_NANOS},
+   * at most {@link #MAX_WARM_NANOS}.
+   */
+  private void warmUp(CompiledModel m, int batch) {
+    ModelSpec s = state.spec;
+    Object[] in = new Object[s.inputs.size()];
+    int i = 0;
+    for (int[] shape : s.inputs.values()) {
+      int n = ModelSpec.size(shape, batch);
+      in[i++] = s.f32 ? new float[n] : new double[n];
+    }
+    double[] losses = new double[s.losses.size()];
+    Object[] out = new Object[s.outputs.size()];
+    long start = System.nanoTime();
+    long bestEarly = Long.MAX_VALUE;
+    long bestLate = Long.MAX_VALUE;
+    for (int round = 0; ; round++) {
+      long t = System.nanoTime();
+      if (s.trains) {
+        m.runTrain(in, losses);
+      }
+      if (!s.outputs.isEmpty()) {
+        m.runPredict(in, out);
+      }
+      if (!s.losses.isEmpty()) {
+        m.runEvaluate(in, losses);
+      }
+      long now = System.nanoTime();
+      // the best of the last half of the rounds against the best before: no better by a tenth
+      if (Long.bitCount(round + 1) == 1) {
+        bestEarly = Math.min(bestEarly, bestLate);
+        bestLate = Long.MAX_VALUE;
+      }
+      bestLate = Math.min(bestLate, now - t);
+      boolean settled = round + 1 >= MIN_ROUNDS && bestLate >= bestEarly - bestEarly / 10;
+      if (now - start >= MAX_WARM_NANOS || settled && now - start >= MIN_WARM_NANOS) {
+        return;
+      }
+    }
+  }
+
+  private static CompiledModel newInstance(Class<? extends CompiledModel> c, ModelState state) {
+    try {
+      return c.getConstructor(ModelState.class).newInstance(state);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("upgraded class " + c.getName() + " cannot be made for model '"
+          + state.spec.name + "'", e);
+    }
+  }
+
+  /** The instance offered for {@code batch} and not yet in place, or null. */
+  CompiledModel offeredFor(int batch) {
+    return ready.get(batch);
+  }
+
+  /** Puts every offered instance in place of its batch size's: on the stepping thread, between steps. */
+  void take() {
+    offered = false;
+    for (Integer b : List.copyOf(ready.keySet())) {
+      CompiledModel m = ready.remove(b);
+      state.byBatch.put(b, m);
+      if (state.lastUsed != null && state.lastUsed.batchSize() == b) {
+        state.lastUsed = m;
+      }
+    }
+  }
+
+  /**
+   * Waits up to {@code millis} for the upgrades marked so far (starting them if no step has yet).
+   *
+   * @return true when every one has been offered (the next step takes it)
+   * @throws IllegalStateException if making one failed, with that failure as its cause
+   */
+  boolean await(long millis) throws InterruptedException {
+    start();
+    Thread t;
+    synchronized (this) {
+      t = running;
+    }
+    if (t != null) {
+      t.join(millis);
+    }
+    Throwable f = failure;
+    if (f != null) {
+      throw new IllegalStateException("model '" + state.spec.name + "': making the faster class failed; "
+          + "the quick-start class stays", f);
+    }
+    return t == null || !t.isAlive();
+  }
+}
