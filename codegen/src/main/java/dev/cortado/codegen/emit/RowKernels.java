@@ -109,7 +109,10 @@ final class RowKernels {
    * logits and labels are read, so its buffer may be either of theirs.
    */
   private Node softmaxAfter(Plan.Kernel xent) {
-    int at = plan.kernels.indexOf(xent);
+    int at = -1; // found by identity: a record's first equals links a method-handle chain, ~10 ms cold
+    for (int k = 0; k < plan.kernels.size() && at < 0; k++) {
+      at = plan.kernels.get(k) == xent ? k : -1;
+    }
     if (at < 0 || at + 1 >= plan.kernels.size()) {
       return null;
     }

@@ -22,6 +22,8 @@ final class Storage {
   /** Values of at least this many elements share buffers; smaller ones keep their own. */
   static final int SHARE_FROM = 256;
 
+  private static final java.util.regex.Pattern NUMERIC_SUFFIX = java.util.regex.Pattern.compile("_[0-9]+$");
+
   /** A buffer field. */
   record Buffer(String name, int length, String owner) {}
 
@@ -79,19 +81,17 @@ final class Storage {
     int length = root.shape().size(batch);
     Buffer b = null;
     String owner = hints.getOrDefault(root, label(root));
-    for (Buffer f : free) {
+    for (int i = 0; i < free.size() && b == null; i++) {
+      Buffer f = free.get(i);
       // small values keep a buffer of their own (shared only with the same value in another entry
       // point), so the code reads well; large ones share whatever buffer of their length is free
       if (f.length() == length && (length >= SHARE_FROM || f.owner().equals(owner))) {
-        b = f;
-        break;
+        b = free.remove(i); // by index: a record's first equals links a method-handle chain, ~10 ms cold
       }
     }
     if (b == null) {
       b = new Buffer(namer.name(owner), length, owner);
       buffers.add(b);
-    } else {
-      free.remove(b);
     }
     active.put(root, b);
     arrays.put(root, b.name());
@@ -108,7 +108,7 @@ final class Storage {
 
   /** A node's label without its numeric suffix: {@code fc1/matmul_12} gives {@code fc1/matmul}. */
   private static String label(Node n) {
-    return n.name().replaceAll("_[0-9]+$", "");
+    return NUMERIC_SUFFIX.matcher(n.name()).replaceAll("");
   }
 
   /** The array field holding the value of storage owner {@code home}. */
