@@ -70,7 +70,7 @@ final class BatchClasses implements ModelState.Specializer {
       }
     }
     if (!quick.isEmpty()) {
-      state.upgradeLater(quick.stream().mapToInt(Integer::intValue).toArray());
+      state.upgradeLater(this, quick.stream().mapToInt(Integer::intValue).toArray());
     }
     return made;
   }

@@ -1,5 +1,6 @@
 package dev.cortado.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -8,12 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.codegen.compile.ClassCache;
 import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.interp.Interpreter;
+import dev.cortado.ir.DType;
 import dev.cortado.ir.Graph;
+import dev.cortado.runtime.Executable;
 import dev.cortado.runtime.CompiledModel;
 import dev.cortado.runtime.ModelState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.cortado.codegen.emit.BlockedMatmul;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,8 +78,39 @@ class ClassCacheTest {
     CompiledModel again = make(description, o);
     assertEquals(new Interpreter(MODEL).trainStep(CompiledErrorsTest.GOOD), again.trainStep(CompiledErrorsTest.GOOD), 1e-12);
     assertEquals(whole.length, Files.size(entry), "rewritten whole");
-    String key = Codegen.key(MODEL, description, 2, Codegen.RUNTIME_PACKAGE, Codegen.className(MODEL, 2), o);
+    // the first class's key: the quick-start kernel's where the kernel has one (four rows per pass on Java 25)
+    String key = Codegen.key(MODEL, description, 2, Codegen.RUNTIME_PACKAGE, Codegen.className(MODEL, 2), o.first());
     assertNotNull(new ClassCache(dir).read(key));
     assertEquals(List.of(entry), entries(dir), "no temporary file left behind");
+  }
+
+  @Test
+  void theUpgradeOfAQuickStartIsCachedAndALaterRunStartsWithIt(@TempDir Path dir) throws Exception {
+    SplittableRandom r = new SplittableRandom(5);
+    Graph g = BlockedMatmulTest.graph(16, 32, 24, false, false, DType.F32, r);
+    Map<String, double[]> in = BlockedMatmulTest.input(16, 24, DType.F32, r);
+    String description = "quick start cache " + System.nanoTime();
+    Codegen.Options o = new Codegen.Options(new BlockedMatmul(4), null).withCache(dir).withQuickStart(true);
+    Executable first = Codegen.compile(g, description, o);
+    ModelState state = ((CompiledModel) first).state();
+    double[] expected = first.predict(in).values().iterator().next();
+    Class<?> quick = state.classFor(1);
+    assertTrue(state.awaitUpgrades(120_000), "no upgrade within two minutes");
+    assertArrayEquals(expected, first.predict(in).values().iterator().next(), 0.0);
+    assertNotSame(quick, state.classFor(1), "not upgraded");
+    assertEquals(2, entries(dir).size(), "the quick class and its upgrade: " + entries(dir));
+    String key = Codegen.key(g, description, 1, Codegen.RUNTIME_PACKAGE, Codegen.className(g, 1), o);
+    assertNotNull(new ClassCache(dir).read(key), "the upgrade is under the kernel's own key");
+
+    int runs = InMemoryCompiler.javacRuns();
+    Executable later = Codegen.compile(g, description, o);
+    assertArrayEquals(expected, later.predict(in).values().iterator().next(), 0.0);
+    assertEquals(runs, InMemoryCompiler.javacRuns(), "no javac run");
+    ModelState laterState = ((CompiledModel) later).state();
+    Class<?> loaded = laterState.classFor(1);
+    assertTrue(laterState.awaitUpgrades(0), "nothing to upgrade");
+    later.predict(in);
+    assertEquals(loaded, laterState.classFor(1), "the later run started on the upgrade");
+    assertEquals(quick.getName(), loaded.getName());
   }
 }

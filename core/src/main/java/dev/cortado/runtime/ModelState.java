@@ -96,12 +96,12 @@ public final class ModelState {
   }
 
   /**
-   * Marks the instances just made for {@code batches} as quick starts: after the next step, the
-   * specializer's {@link Specializer#upgrades} makes their faster classes on a background
-   * thread, and each is put in place before the first step after it is ready.
+   * Marks the instances {@code by} just made for {@code batches} as quick starts: after the next
+   * step, {@code by.upgrades} ({@link Specializer#upgrades}) makes their faster classes on a
+   * background thread, and each is put in place before the first step after it is ready.
    */
-  public void upgradeLater(int... batches) {
-    upgrades.later(batches.clone());
+  public void upgradeLater(Specializer by, int... batches) {
+    upgrades.later(java.util.Objects.requireNonNull(by, "by"), batches.clone());
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.cortado.runtime;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,43 +25,46 @@ final class Upgrades {
   static final int MIN_ROUNDS = 20;
 
   private final ModelState state;
-  /** Batch sizes waiting for the first step to start their upgrade (the stepping thread's only). */
-  private int[] pending = new int[0];
+  /** Upgrades waiting for the next step to start them (the stepping thread's only). */
+  private List<Job> pending = new ArrayList<>();
   private final Map<Integer, CompiledModel> ready = new ConcurrentHashMap<>();
   /** True while {@link #ready} may hold an instance: the one read a step pays. */
   volatile boolean offered;
   private Thread running;
   private volatile Throwable failure;
 
+  /** Sizes whose faster classes {@code by} makes. */
+  private record Job(ModelState.Specializer by, int[] batches) {}
+
   Upgrades(ModelState state) {
     this.state = state;
   }
 
-  /** Marks {@code batches} for an upgrade, started after the next step. */
-  synchronized void later(int[] batches) {
-    int[] p = Arrays.copyOf(pending, pending.length + batches.length);
-    System.arraycopy(batches, 0, p, pending.length, batches.length);
-    pending = p;
+  /** Marks {@code batches} for an upgrade by {@code by}, started after the next step. */
+  synchronized void later(ModelState.Specializer by, int[] batches) {
+    pending.add(new Job(by, batches));
   }
 
-  boolean hasPending() {
-    return pending.length > 0;
+  synchronized boolean hasPending() {
+    return !pending.isEmpty();
   }
 
   /** Starts the background thread for the sizes marked so far, if there are any. */
   synchronized void start() {
-    if (pending.length == 0) {
+    if (pending.isEmpty()) {
       return;
     }
-    int[] batches = pending;
-    pending = new int[0];
+    List<Job> jobs = pending;
+    pending = new ArrayList<>();
     Thread previous = running;
     running = new Thread(() -> {
       try {
         if (previous != null) {
           previous.join(); // one upgrade at a time: they share the specializer's compiler
         }
-        make(batches);
+        for (Job j : jobs) {
+          make(j.by(), j.batches());
+        }
       } catch (Throwable e) {
         failure = e;
       }
@@ -70,8 +73,8 @@ final class Upgrades {
     running.start();
   }
 
-  private void make(int[] batches) {
-    Map<Integer, Class<? extends CompiledModel>> classes = state.specializer.upgrades(batches, state);
+  private void make(ModelState.Specializer by, int[] batches) {
+    Map<Integer, Class<? extends CompiledModel>> classes = by.upgrades(batches, state);
     for (Map.Entry<Integer, Class<? extends CompiledModel>> e : classes.entrySet()) {
       int b = e.getKey();
       ModelState scratch = new ModelState(state.spec, null);

@@ -71,7 +71,7 @@ class UpgradesTest {
       @Override
       public CompiledModel create(int batch, ModelState state) {
         CompiledModel m = new Quick(state);
-        state.upgradeLater(batch);
+        state.upgradeLater(this, batch);
         return m;
       }
 
