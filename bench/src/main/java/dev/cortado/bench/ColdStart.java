@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Where a cold {@code compile} plus first step goes, in one fresh JVM per run: the phases that
  * {@code Model.compile(optimizer).trainStepFloats(batch)} runs, timed one by one (step graph,
- * source generation, javac, class loading plus the first step), each as wall time, this
+ * source generation of the first class (the quick-start kernel's where the kernel has one), javac,
+ * class loading plus the first step), each as wall time, this
  * thread's CPU time and the whole process's CPU time (JIT compiler and warm-up threads
  * included), in ms. The background javac warm-up starts where {@code Model.compile} starts it.
  * Run: {@code java -cp bench/target/benchmarks.jar dev.cortado.bench.ColdStart [model]}.
@@ -50,6 +51,9 @@ public final class ColdStart {
     Map<String, float[]> inputs = Map.of("x", batch.flatX(), "y", batch.flatY());
     ColdStart t = new ColdStart();
     Codegen.Options o = Codegen.Options.defaults();
+    if (o.quickStart() && o.matmul().quickStart() != null) {
+      o = o.withMatmul(o.matmul().quickStart()); // the class Model.compile makes first
+    }
     InMemoryCompiler.warmUpInBackground(); // as Model.compile does
     var step = defined.trainingGraph(optimizer);
     t.phase("graph");
