@@ -25,8 +25,10 @@ final class Upgrades {
   static final int MIN_ROUNDS = 20;
 
   private final ModelState state;
-  /** Upgrades waiting for the next step to start them (the stepping thread's only). */
+  /** Upgrades waiting for the next step to start them. */
   private List<Job> pending = new ArrayList<>();
+  /** Whether {@link #pending} is not empty: the one read a step pays after it ran. */
+  private volatile boolean anyPending;
   private final Map<Integer, CompiledModel> ready = new ConcurrentHashMap<>();
   /** True while {@link #ready} may hold an instance: the one read a step pays. */
   volatile boolean offered;
@@ -43,10 +45,11 @@ final class Upgrades {
   /** Marks {@code batches} for an upgrade by {@code by}, started after the next step. */
   synchronized void later(ModelState.Specializer by, int[] batches) {
     pending.add(new Job(by, batches));
+    anyPending = true;
   }
 
-  synchronized boolean hasPending() {
-    return !pending.isEmpty();
+  boolean hasPending() {
+    return anyPending;
   }
 
   /** Starts the background thread for the sizes marked so far, if there are any. */
@@ -56,6 +59,7 @@ final class Upgrades {
     }
     List<Job> jobs = pending;
     pending = new ArrayList<>();
+    anyPending = false;
     Thread previous = running;
     running = new Thread(() -> {
       try {
