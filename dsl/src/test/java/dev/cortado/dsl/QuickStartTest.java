@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * first steps on the quick-start class and then on the kernel's own class, swapped in between two
  * steps, and every loss, parameter, optimizer state, output and evaluation is bit-identical to the
  * same model on the kernel's own class from the first step, with one thread and with two, dropout
- * included.
+ * included; an inference-only model starts quick as well.
  */
 class QuickStartTest {
   private static final int ROWS = 24;
@@ -98,6 +98,23 @@ class QuickStartTest {
     }
     quick.close();
     reference.close();
+  }
+
+  @org.junit.jupiter.api.Test
+  void anInferenceModelStartsQuickToo() throws InterruptedException {
+    Codegen.Options own = new Codegen.Options(new BlockedMatmul(4), null);
+    Graph forward = dev.cortado.codegen.pass.Passes.verify(model().graph());
+    Executable reference = Codegen.compile(forward, "inference", own);
+    reference.prepare(ROWS);
+    Executable quick = Codegen.compile(forward, "inference", own.withQuickStart(true));
+    Executable exe = new Lockstep(quick, reference);
+    SplittableRandom r = new SplittableRandom(3);
+    exe.predictFloats(batch(r));
+    ModelState state = ((CompiledModel) quick).state();
+    assertTrue(state.awaitUpgrades(120_000), "no upgrade within two minutes");
+    exe.predictFloats(batch(r));
+    assertSame(((CompiledModel) reference).state().classFor(ROWS), state.classFor(ROWS));
+    exe.predictFloats(batch(r));
   }
 
   private static double[] toDoubles(float[] f) {
