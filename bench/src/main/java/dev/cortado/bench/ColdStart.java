@@ -51,11 +51,11 @@ public final class ColdStart {
     Map<String, float[]> inputs = Map.of("x", batch.flatX(), "y", batch.flatY());
     ColdStart t = new ColdStart();
     Codegen.Options o = Codegen.Options.defaults();
-    if (o.quickStart() && o.matmul().quickStart() != null) {
-      o = o.withMatmul(o.matmul().quickStart()); // the class Model.compile makes first
-    }
     InMemoryCompiler.warmUpInBackground(); // as Model.compile does
     var step = defined.trainingGraph(optimizer);
+    if (o.matmul().quickStart() != null && Codegen.matmulWork(step, m.batch()) >= o.quickStartFrom()) {
+      o = o.withMatmul(o.matmul().quickStart()); // the class Model.compile makes first
+    }
     t.phase("graph");
     String cls = Character.toUpperCase(step.name().charAt(0)) + step.name().substring(1) + "_b" + m.batch();
     String src = Codegen.generateSource(step, optimizer.describe(), m.batch(), Codegen.RUNTIME_PACKAGE, cls, o);

@@ -35,6 +35,12 @@ final class BatchClasses implements ModelState.Specializer {
     this.first = options.first();
   }
 
+  /** The options of the first class for {@code batch}: the quick-start kernel's for a step with enough work. */
+  private Codegen.Options first(int batch) {
+    return first != options && Codegen.matmulWork(model, batch) >= options.quickStartFrom() ? first : options;
+  }
+
+
   @Override
   public CompiledModel create(int batch, ModelState state) {
     return createAll(new int[] {batch}, state).get(batch);
@@ -50,9 +56,10 @@ final class BatchClasses implements ModelState.Specializer {
     Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key of its first class (null: no cache)
     java.util.List<Integer> quick = new java.util.ArrayList<>();
     for (int b : batches) {
+      Codegen.Options start = first(b);
       CompiledModel cached = cache == null ? null : fromCache(b, key(b, options), state);
-      if (cached == null && first != options && cache != null) {
-        cached = fromCache(b, key(b, first), state);
+      if (cached == null && start != options && cache != null) {
+        cached = fromCache(b, key(b, start), state);
         if (cached != null) {
           quick.add(b);
         }
@@ -60,14 +67,14 @@ final class BatchClasses implements ModelState.Specializer {
       if (cached != null) {
         made.put(b, cached);
       } else {
-        missing.put(b, cache == null ? null : key(b, first));
+        missing.put(b, cache == null ? null : key(b, start));
+        if (start != options) {
+          quick.add(b);
+        }
       }
     }
     if (!missing.isEmpty()) {
       compile(missing, state, made);
-      if (first != options) {
-        quick.addAll(missing.keySet());
-      }
     }
     if (!quick.isEmpty()) {
       state.upgradeLater(this, quick.stream().mapToInt(Integer::intValue).toArray());
@@ -82,7 +89,7 @@ final class BatchClasses implements ModelState.Specializer {
     }
     Map<String, String> sources = new LinkedHashMap<>();
     for (int b : missing.keySet()) {
-      sources.put(name(b), source(b, first));
+      sources.put(name(b), source(b, first(b)));
     }
     Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
     missing.forEach((b, key) -> {
@@ -105,7 +112,7 @@ final class BatchClasses implements ModelState.Specializer {
     Map<Integer, String> names = new LinkedHashMap<>();
     for (int b : batches) {
       String s = source(b, options);
-      if (!s.equals(source(b, first))) {
+      if (!s.equals(source(b, first(b)))) {
         sources.put(name(b), s);
         names.put(b, name(b));
       }

@@ -54,7 +54,7 @@ public final class Codegen {
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
    * the calling thread only.
    */
-  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache, boolean quickStart) {
+  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache, long quickStartFrom) {
     /** The most threads a step may be split over. */
     public static final int MAX_THREADS = 64;
     /**
@@ -64,11 +64,24 @@ public final class Codegen {
      * with the Vector API kernel, so they are not split.
      */
     public static final long SPLIT_FROM = 1 << 19;
+    /**
+     * The default least multiply-adds of a step (all its matrix products at one batch size) for
+     * which a batch size starts on the quick-start kernel, 2^22: the MNIST-sized step has 32
+     * million, and its Vector API class cost 0.3–0.6 s more than the blocked one until compiled;
+     * a step of under a million (the small bench model's, a digits classifier's) costs a few ms
+     * of that, less than an upgrade's second javac run and warm-up, which compete with the
+     * application for the cores (the digits sample took 3.8–4.2 s with the upgrade, 3.0–3.6 s
+     * without).
+     */
+    public static final long QUICK_START_FROM = 1L << 22;
 
     public Options {
       requireThreads(threads);
       if (splitFrom < 0) {
         throw new IllegalArgumentException("splitFrom must not be negative, got " + splitFrom);
+      }
+      if (quickStartFrom < 0) {
+        throw new IllegalArgumentException("quickStartFrom must not be negative, got " + quickStartFrom);
       }
     }
 
@@ -86,39 +99,45 @@ public final class Codegen {
 
     /** One thread, no cache, no quick start. */
     public Options(MatmulKernel matmul, Path dump) {
-      this(matmul, dump, 1, SPLIT_FROM, null, false);
+      this(matmul, dump, 1, SPLIT_FROM, null, Long.MAX_VALUE);
     }
 
     /** These options with the step split over {@code threads} threads. */
     public Options withThreads(int threads) {
-      return new Options(matmul, dump, threads, splitFrom, cache, quickStart);
+      return new Options(matmul, dump, threads, splitFrom, cache, quickStartFrom);
     }
 
     /** These options splitting kernels of at least {@code work} units (0: every kernel that can be split). */
     public Options withSplitFrom(long work) {
-      return new Options(matmul, dump, threads, work, cache, quickStart);
+      return new Options(matmul, dump, threads, work, cache, quickStartFrom);
     }
 
     /** These options with the matmul kernel {@code kernel}. */
     public Options withMatmul(MatmulKernel kernel) {
-      return new Options(kernel, dump, threads, splitFrom, cache, quickStart);
+      return new Options(kernel, dump, threads, splitFrom, cache, quickStartFrom);
     }
 
     /**
-     * These options starting (or not) each batch size with the matmul kernel's {@link
-     * MatmulKernel#quickStart() quick-start kernel} when it has one: the first steps run a class
-     * that compiles and warms up sooner, and the class of {@link #matmul} replaces it between two
-     * steps once it is compiled and warmed up on a background thread. The results are the same
-     * floats either way. Ignored while dumping, so that a dump shows the class that runs.
+     * These options starting (or not) each batch size whose step has at least {@link
+     * #QUICK_START_FROM} multiply-adds with the matmul kernel's {@link MatmulKernel#quickStart()
+     * quick-start kernel}, when it has one: the first steps run a class that compiles and warms up
+     * sooner, and the class of {@link #matmul} replaces it between two steps once it is compiled
+     * and warmed up on a background thread. The results are the same floats either way. Ignored
+     * while dumping, so that a dump shows the class that runs.
      */
     public Options withQuickStart(boolean on) {
-      return new Options(matmul, dump, threads, splitFrom, cache, on);
+      return withQuickStartFrom(on ? QUICK_START_FROM : Long.MAX_VALUE);
+    }
+
+    /** As {@link #withQuickStart}, for steps of at least {@code multiplyAdds} (0: every step). */
+    public Options withQuickStartFrom(long multiplyAdds) {
+      return new Options(matmul, dump, threads, splitFrom, cache, multiplyAdds);
     }
 
     /** The options of this model's first classes: {@link #matmul}'s quick-start kernel, or these options. */
     Options first() {
-      MatmulKernel quick = quickStart && dump == null ? matmul.quickStart() : null;
-      return quick == null ? this : new Options(quick, dump, threads, splitFrom, cache, false);
+      MatmulKernel quick = quickStartFrom != Long.MAX_VALUE && dump == null ? matmul.quickStart() : null;
+      return quick == null ? this : new Options(quick, dump, threads, splitFrom, cache, Long.MAX_VALUE);
     }
 
     /**
@@ -126,7 +145,7 @@ public final class Codegen {
      * dev.cortado.codegen.compile.ClassCache}; null: none).
      */
     public Options withCache(Path dir) {
-      return new Options(matmul, dump, threads, splitFrom, dir, quickStart);
+      return new Options(matmul, dump, threads, splitFrom, dir, quickStartFrom);
     }
 
     /**
@@ -137,22 +156,23 @@ public final class Codegen {
      * {@code -Dcortado.dump=DIR} says; {@code -Dcortado.threads=N} threads (default 1); compiled
      * classes are kept between runs in {@code -Dcortado.cache=DIR} (default: not kept), at most
      * {@code -Dcortado.cache.maxBytes} of them ({@link dev.cortado.codegen.compile.ClassCache});
-     * a kernel that is slow to start (the Vector API's) starts with its quick-start kernel unless
-     * {@code -Dcortado.quickStart=false} ({@link #withQuickStart}).
+     * a kernel that is slow to start (the Vector API's) starts a step of at least {@link
+     * #QUICK_START_FROM} multiply-adds with its quick-start kernel unless {@code
+     * -Dcortado.quickStart=false} ({@link #withQuickStart}).
      */
     public static Options defaults() {
       return new Options(matmulKernel(System.getProperty("cortado.matmul")), path("cortado.dump"),
           threads(System.getProperty("cortado.threads")), SPLIT_FROM, path("cortado.cache"),
-          quickStart(System.getProperty("cortado.quickStart")));
+          quickStartFrom(System.getProperty("cortado.quickStart")));
     }
 
-    private static boolean quickStart(String value) {
+    private static long quickStartFrom(String value) {
       if (value == null || value.isBlank()) {
-        return true;
+        return QUICK_START_FROM;
       }
       return switch (value.trim()) {
-        case "true" -> true;
-        case "false" -> false;
+        case "true" -> QUICK_START_FROM;
+        case "false" -> Long.MAX_VALUE;
         default -> throw new IllegalArgumentException("-Dcortado.quickStart=" + value + ": expected true or false");
       };
     }
@@ -188,6 +208,18 @@ public final class Codegen {
             + ": not a public MatmulKernel class with a public no-argument constructor", e);
       }
     }
+  }
+
+  /** The multiply-adds of every matrix product of {@code g} at batch size {@code batch}: a step's work. */
+  public static long matmulWork(Graph g, int batch) {
+    long work = 0;
+    for (dev.cortado.ir.Node n : g.nodes()) {
+      if (n.op() == dev.cortado.op.Op.MATMUL) {
+        int[] a = n.input(0).shape().resolve(batch);
+        work += (long) n.shape().size(batch) * (n.attrs().transA() ? a[0] : a[1]);
+      }
+    }
+    return work;
   }
 
   /** The model's interface: inputs, variables, scalars, outputs, losses and what each entry reads. */

@@ -4,6 +4,7 @@ import static dev.cortado.dsl.Cortado.BATCH;
 import static dev.cortado.dsl.Cortado.dropout;
 import static dev.cortado.dsl.Cortado.sgd;
 import static dev.cortado.dsl.Cortado.softmaxCrossEntropy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,7 @@ class QuickStartTest {
     Codegen.Options own = new Codegen.Options(kernel, null).withThreads(threads).withSplitFrom(0);
     Graph step = model().trainingGraph(optimizer());
     Executable reference = Codegen.compile(step, "quick start", own);
-    Executable quick = Codegen.compile(step, "quick start", own.withQuickStart(true));
+    Executable quick = Codegen.compile(step, "quick start", own.withQuickStartFrom(0));
     reference.prepare(ROWS); // compiled first, so that the upgrade finds its class in the compiler's cache
     Executable exe = new Lockstep(quick, reference);
     ModelState state = ((CompiledModel) quick).state();
@@ -106,7 +107,7 @@ class QuickStartTest {
     Graph forward = dev.cortado.codegen.pass.Passes.verify(model().graph());
     Executable reference = Codegen.compile(forward, "inference", own);
     reference.prepare(ROWS);
-    Executable quick = Codegen.compile(forward, "inference", own.withQuickStart(true));
+    Executable quick = Codegen.compile(forward, "inference", own.withQuickStartFrom(0));
     Executable exe = new Lockstep(quick, reference);
     SplittableRandom r = new SplittableRandom(3);
     exe.predictFloats(batch(r));
@@ -115,6 +116,26 @@ class QuickStartTest {
     exe.predictFloats(batch(r));
     assertSame(((CompiledModel) reference).state().classFor(ROWS), state.classFor(ROWS));
     exe.predictFloats(batch(r));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStepUnderTheThresholdStartsOnTheKernelsOwnClass() throws InterruptedException {
+    Codegen.Options own = new Codegen.Options(new BlockedMatmul(4), null);
+    Graph step = model().trainingGraph(optimizer());
+    long work = Codegen.matmulWork(step, ROWS);
+    // 24·40·64 + 24·64·32 + 24·32·6 forward, as much again for the weight gradients, and the
+    // input gradients of the second and third layers
+    assertEquals(2L * (24 * 40 * 64 + 24 * 64 * 32 + 24 * 32 * 6) + 24 * 64 * 32 + 24 * 32 * 6, work);
+    Executable reference = Codegen.compile(step, "threshold", own);
+    reference.prepare(ROWS);
+    Executable exe = Codegen.compile(step, "threshold", own.withQuickStartFrom(work + 1));
+    exe.prepare(ROWS);
+    ModelState state = ((CompiledModel) exe).state();
+    assertSame(((CompiledModel) reference).state().classFor(ROWS), state.classFor(ROWS));
+    assertTrue(state.awaitUpgrades(0), "an upgrade was marked");
+    Executable atThreshold = Codegen.compile(step, "threshold", own.withQuickStartFrom(work));
+    atThreshold.prepare(ROWS);
+    assertNotSame(((CompiledModel) reference).state().classFor(ROWS), ((CompiledModel) atThreshold).state().classFor(ROWS));
   }
 
   private static double[] toDoubles(float[] f) {
