@@ -23,8 +23,8 @@ final class BatchClasses implements ModelState.Specializer {
   private final String description;
   private final Codegen.Options options;
   private final ClassCache cache;
-  /** The options of the first classes: {@link #options}, or with its quick-start kernel. */
-  private final Codegen.Options first;
+  /** {@link #options} with its kernel's quick-start kernel ({@link #options} itself when it has none). */
+  private final Codegen.Options quick;
 
   BatchClasses(Graph model, String description, Codegen.Options options) {
     this.model = model;
@@ -32,14 +32,13 @@ final class BatchClasses implements ModelState.Specializer {
     this.options = options;
     // a dump is written while the source is generated, so dumping bypasses the cache
     this.cache = options.cache() == null || options.dump() != null ? null : new ClassCache(options.cache());
-    this.first = options.first();
+    this.quick = options.quickStartOptions();
   }
 
   /** The options of the first class for {@code batch}: the quick-start kernel's for a step with enough work. */
   private Codegen.Options first(int batch) {
-    return first != options && Codegen.matmulWork(model, batch) >= options.quickStartFrom() ? first : options;
+    return quick != options && Codegen.matmulWork(model, batch) >= options.quickStartFrom() ? quick : options;
   }
-
 
   @Override
   public CompiledModel create(int batch, ModelState state) {
@@ -54,14 +53,14 @@ final class BatchClasses implements ModelState.Specializer {
   public Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
     Map<Integer, CompiledModel> made = new LinkedHashMap<>();
     Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key of its first class (null: no cache)
-    java.util.List<Integer> quick = new java.util.ArrayList<>();
+    java.util.List<Integer> marked = new java.util.ArrayList<>(); // sizes made with the quick-start kernel
     for (int b : batches) {
       Codegen.Options start = first(b);
       CompiledModel cached = cache == null ? null : fromCache(b, key(b, options), state);
       if (cached == null && start != options && cache != null) {
         cached = fromCache(b, key(b, start), state);
         if (cached != null) {
-          quick.add(b);
+          marked.add(b);
         }
       }
       if (cached != null) {
@@ -69,15 +68,15 @@ final class BatchClasses implements ModelState.Specializer {
       } else {
         missing.put(b, cache == null ? null : key(b, start));
         if (start != options) {
-          quick.add(b);
+          marked.add(b);
         }
       }
     }
     if (!missing.isEmpty()) {
       compile(missing, state, made);
     }
-    if (!quick.isEmpty()) {
-      state.upgradeLater(this, quick.stream().mapToInt(Integer::intValue).toArray());
+    if (!marked.isEmpty()) {
+      state.upgradeLater(this, marked.stream().mapToInt(Integer::intValue).toArray());
     }
     return made;
   }

@@ -14,6 +14,7 @@ import dev.cortado.ir.DType;
 import dev.cortado.ir.Graph;
 import dev.cortado.ir.Node;
 import dev.cortado.ir.VariableInfo;
+import dev.cortado.op.Op;
 import dev.cortado.runtime.CompiledModel;
 import dev.cortado.runtime.Executable;
 import dev.cortado.runtime.ModelSpec;
@@ -134,8 +135,12 @@ public final class Codegen {
       return new Options(matmul, dump, threads, splitFrom, cache, multiplyAdds);
     }
 
-    /** The options of this model's first classes: {@link #matmul}'s quick-start kernel, or these options. */
-    Options first() {
+    /**
+     * These options with {@link #matmul}'s quick-start kernel, for the first class of a batch size
+     * whose step has at least {@link #quickStartFrom} multiply-adds; these options themselves when
+     * quick start is off, the kernel has none, or a dump is asked for.
+     */
+    Options quickStartOptions() {
       MatmulKernel quick = quickStartFrom != Long.MAX_VALUE && dump == null ? matmul.quickStart() : null;
       return quick == null ? this : new Options(quick, dump, threads, splitFrom, cache, Long.MAX_VALUE);
     }
@@ -213,8 +218,8 @@ public final class Codegen {
   /** The multiply-adds of every matrix product of {@code g} at batch size {@code batch}: a step's work. */
   public static long matmulWork(Graph g, int batch) {
     long work = 0;
-    for (dev.cortado.ir.Node n : g.nodes()) {
-      if (n.op() == dev.cortado.op.Op.MATMUL) {
+    for (Node n : g.nodes()) {
+      if (n.op() == Op.MATMUL) {
         int[] a = n.input(0).shape().resolve(batch);
         work += (long) n.shape().size(batch) * (n.attrs().transA() ? a[0] : a[1]);
       }
