@@ -15,9 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * compute every value in the same order (the specializer's promise), so when the swap happens
  * changes no result.
  *
- * <p>A failure leaves the quick class in place for good and is kept for {@link #await}.
+ * <p>A failure leaves the quick class in place for good: it is logged as a warning ({@code
+ * System.Logger} "dev.cortado.runtime.Upgrades") and kept for {@link #await}.
  */
 final class Upgrades {
+  private static final System.Logger LOG = System.getLogger(Upgrades.class.getName());
   /** The least time the replacement runs before it is offered, and the most. */
   static final long MIN_WARM_NANOS = 100_000_000L;
   static final long MAX_WARM_NANOS = 5_000_000_000L;
@@ -71,6 +73,8 @@ final class Upgrades {
         }
       } catch (Throwable e) {
         failure = e;
+        LOG.log(System.Logger.Level.WARNING, "model '" + state.spec.name
+            + "': making the faster class failed; the quick-start class stays", e);
       }
     }, "cortado-upgrade-" + state.spec.name);
     running.setDaemon(true);
