@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Quick-start classes and their background upgrade ({@link ModelState#upgradeLater}): the upgrade
  * starts only after the first step, warms the new class up on a state of its own (the model's
  * variables see only the real steps), and the next step after it is ready runs the new class; a
- * failed upgrade leaves the quick class running and is reported by {@link ModelState#awaitUpgrades}.
+ * failed upgrade leaves the quick class running, is logged as a warning and is reported by {@link
+ * ModelState#awaitUpgrades}.
  */
 class UpgradesTest {
   private static final ModelSpec SPEC = ModelSpec.builder("counter", "none", false)
@@ -117,7 +118,32 @@ class UpgradesTest {
       throw new IllegalStateException("javac is out of memory");
     });
     ModelState state = ((CompiledModel) exe).state();
-    step(exe);
+    List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Upgrades.class.getName());
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    log.setUseParentHandlers(false);
+    try {
+      step(exe);
+      assertThrows(IllegalStateException.class, () -> state.awaitUpgrades(60_000));
+    } finally {
+      log.removeHandler(capture);
+      log.setUseParentHandlers(true);
+    }
+    assertEquals(1, logged.size(), "one warning");
+    assertEquals(java.util.logging.Level.WARNING, logged.get(0).getLevel());
+    assertTrue(logged.get(0).getMessage().contains("'counter'"), logged.get(0).getMessage());
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.awaitUpgrades(60_000));
     assertTrue(e.getMessage().contains("'counter'"), e.getMessage());
     assertEquals("javac is out of memory", e.getCause().getMessage());
