@@ -96,7 +96,7 @@ final class BatchClasses implements ModelState.Specializer {
       if (key != null) {
         cache.write(key, c.classFiles());
       }
-      made.put(b, Codegen.instantiate(name(b), c.type(), state));
+      made.put(b, CompiledModel.instantiate(c.type(), state));
     });
   }
 
@@ -139,7 +139,7 @@ final class BatchClasses implements ModelState.Specializer {
       return null;
     }
     try {
-      return Codegen.instantiate(name(batch), InMemoryCompiler.define(name(batch), files).type(), state);
+      return CompiledModel.instantiate(InMemoryCompiler.define(name(batch), files).type(), state);
     } catch (LinkageError | RuntimeException e) {
       return null; // stale or damaged: compile it again, which rewrites the entry
     }

@@ -19,7 +19,6 @@ import dev.cortado.runtime.CompiledModel;
 import dev.cortado.runtime.Executable;
 import dev.cortado.runtime.ModelSpec;
 import dev.cortado.runtime.ModelState;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -340,17 +339,7 @@ public final class Codegen {
 
   /** Compiles (or finds in the cache) the class in {@code source} and makes an instance joined to {@code state}. */
   public static CompiledModel load(String qualifiedName, String source, ModelState state) {
-    return instantiate(qualifiedName, InMemoryCompiler.compile(qualifiedName, source).type(), state);
-  }
-
-  static CompiledModel instantiate(String qualifiedName, Class<?> c, ModelState state) {
-    try {
-      return (CompiledModel) c.getConstructor(ModelState.class).newInstance(state);
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("generated class " + qualifiedName + " failed to start", e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("generated class " + qualifiedName + " has no (ModelState) constructor", e);
-    }
+    return CompiledModel.instantiate(InMemoryCompiler.compile(qualifiedName, source).type(), state);
   }
 
   /** The Java class name used for a model at run time: {@code Regression_b32}. */

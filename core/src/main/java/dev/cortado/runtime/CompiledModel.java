@@ -66,6 +66,23 @@ public abstract class CompiledModel implements Executable {
     };
   }
 
+  /**
+   * A new instance of the generated class {@code c} joined to {@code state}, through its public
+   * {@code (ModelState)} constructor.
+   *
+   * @throws IllegalStateException naming the class when it has no such constructor or the
+   *     constructor throws (with what it threw as the cause)
+   */
+  public static CompiledModel instantiate(Class<?> c, ModelState state) {
+    try {
+      return (CompiledModel) c.getConstructor(ModelState.class).newInstance(state);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new IllegalStateException("generated class " + c.getName() + " failed to start", e.getCause());
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("generated class " + c.getName() + " has no public (ModelState) constructor", e);
+    }
+  }
+
   protected abstract void runTrain(Object[] in, double[] losses);
 
   protected abstract void runPredict(Object[] in, Object[] out);

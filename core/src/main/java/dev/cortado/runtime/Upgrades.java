@@ -87,8 +87,8 @@ final class Upgrades {
       int b = e.getKey();
       ModelState scratch = new ModelState(state.spec, null);
       scratch.serialParts = true; // the warm-up takes no worker thread from the real steps
-      warmUp(newInstance(e.getValue(), scratch), b);
-      ready.put(b, newInstance(e.getValue(), state));
+      warmUp(CompiledModel.instantiate(e.getValue(), scratch), b);
+      ready.put(b, CompiledModel.instantiate(e.getValue(), state));
       offered = true;
     }
   }
@@ -133,15 +133,6 @@ final class Upgrades {
       if (now - start >= MAX_WARM_NANOS || settled && now - start >= MIN_WARM_NANOS) {
         return;
       }
-    }
-  }
-
-  private static CompiledModel newInstance(Class<? extends CompiledModel> c, ModelState state) {
-    try {
-      return c.getConstructor(ModelState.class).newInstance(state);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("upgraded class " + c.getName() + " cannot be made for model '"
-          + state.spec.name + "'", e);
     }
   }
 
