@@ -42,8 +42,16 @@ final class StepThreads {
     void runPart(int part, int chunk, int thread);
   }
 
-  /** How long a worker spins for its next part before parking: longer than a step's serial gaps. */
+  /**
+   * How long a worker spins for its next part before parking, at most: longer than a step's
+   * serial gaps. Each spin that ends without a part quarters the next one, down to {@link
+   * #LEAST_SPIN_NANOS}, and a part caught while spinning restores it: on a host whose other core is taken, the parts run on the caller
+   * and a worker woken now and then to try the other way stops spinning on the caller's core
+   * (which cost the MNIST-sized two-thread step 7% pinned to one CPU).
+   */
   static final long SPIN_NANOS = 1_000_000;
+  /** The shortest spin: still longer than the gaps between the parts of a step, so a quiet host restores the full one. */
+  static final long LEAST_SPIN_NANOS = SPIN_NANOS >> 6;
   /** How long a worker stays parked with nothing to do before it ends. */
   static final long IDLE_NANOS = 1_000_000_000L;
   /** Spins of the caller waiting for claimed chunks before it starts yielding the core. */
@@ -253,6 +261,12 @@ final class StepThreads {
     }
   }
 
+  /** How long worker {@code i}'s next wait spins (for tests; read while it is parked or between parts). */
+  long spinNanos(int i) {
+    workers[i].state.get(); // a volatile read after the worker's last write of its spin
+    return workers[i].spinNanos;
+  }
+
   /** How many workers are running (for tests). */
   int alive() {
     int n = 0;
@@ -278,6 +292,8 @@ final class StepThreads {
     volatile int go;
     volatile boolean stopping;
     volatile Thread thread;
+    /** How long the next wait spins before parking (the worker thread's own). */
+    long spinNanos = SPIN_NANOS;
 
     Worker(StepThreads pool, String name, int index, long idleNanos) {
       this.pool = pool;
@@ -347,12 +363,14 @@ final class StepThreads {
     private int next(int seen) {
       int g;
       long t0 = System.nanoTime();
-      while ((g = go) == seen && !stopping && System.nanoTime() - t0 < SPIN_NANOS) {
+      while ((g = go) == seen && !stopping && System.nanoTime() - t0 < spinNanos) {
         Thread.onSpinWait();
       }
       if (g != seen) {
+        spinNanos = SPIN_NANOS;
         return g;
       }
+      spinNanos = Math.max(LEAST_SPIN_NANOS, spinNanos >> 2);
       state.set(PARKED);
       long parkedAt = System.nanoTime();
       while ((g = go) == seen) {

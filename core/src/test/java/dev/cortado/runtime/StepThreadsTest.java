@@ -130,6 +130,29 @@ class StepThreadsTest {
   }
 
   @Test
+  void aWorkerWhoseSpinsFindNoPartSpinsLessUntilOneComesWhileItSpins() throws InterruptedException {
+    StepThreads threads = new StepThreads("m", 2);
+    StepThreads.Parts noop = (part, chunk, t) -> { };
+    threads.run(noop, 0, 4);
+    assertEquals(StepThreads.SPIN_NANOS, threads.spinNanos(0));
+    for (int i = 0; i < 5; i++) {
+      Thread.sleep(20); // far longer than a spin: the worker parks
+      threads.run(noop, 0, 4);
+    }
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (threads.spinNanos(0) != StepThreads.LEAST_SPIN_NANOS && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(StepThreads.LEAST_SPIN_NANOS, threads.spinNanos(0), "the spin after six empty ones");
+    deadline = System.nanoTime() + 2_000_000_000L;
+    while (threads.spinNanos(0) != StepThreads.SPIN_NANOS && System.nanoTime() < deadline) {
+      threads.run(noop, 0, 4); // back to back: once awake, the worker sees a part come while it spins
+    }
+    assertEquals(StepThreads.SPIN_NANOS, threads.spinNanos(0), "a part caught while spinning restores the spin");
+    threads.close();
+  }
+
+  @Test
   void everyChunkOfEveryPartRunsExactlyOnceWhenPartsOfDifferentSizesFollowEachOther() {
     // A part of 7 chunks right after one of 2: a worker that had read the exhausted claims of the
     // 2-chunk part could claim chunk 2 of the next one before it started, running it twice
