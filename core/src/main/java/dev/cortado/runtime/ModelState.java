@@ -105,8 +105,9 @@ public final class ModelState {
   }
 
   /**
-   * Waits up to {@code millis} ms for the faster classes marked with {@link #upgradeLater},
-   * starting them now if no step has: for benchmarks and tests that want the final classes.
+   * Waits up to {@code millis} ms (0: not at all) for the faster classes marked with {@link
+   * #upgradeLater}, starting them now if no step has: for benchmarks and tests that want the final
+   * classes.
    *
    * @return true when none is still being made (each ready one is put in place by the next step)
    * @throws IllegalStateException if making one failed (the quick class then stays), with the cause

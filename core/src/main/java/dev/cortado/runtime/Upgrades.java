@@ -154,7 +154,8 @@ final class Upgrades {
   }
 
   /**
-   * Waits up to {@code millis} for the upgrades marked so far (starting them if no step has yet).
+   * Waits up to {@code millis} for the upgrades marked so far (starting them if no step has yet);
+   * 0 does not wait (unlike {@code Thread.join(0)}, which waits for ever).
    *
    * @return true when every one has been offered (the next step takes it)
    * @throws IllegalStateException if making one failed, with that failure as its cause
@@ -165,7 +166,7 @@ final class Upgrades {
     synchronized (this) {
       t = running;
     }
-    if (t != null) {
+    if (t != null && millis > 0) {
       t.join(millis);
     }
     Throwable f = failure;

@@ -2,6 +2,7 @@ package dev.cortado.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,7 @@ class UpgradesTest {
     ModelState state = ((CompiledModel) exe).state();
     assertEquals(1.0, step(exe));
     assertEquals("Quick train", RUNS.get(0), "the upgrade starts after the first step, not before");
+    assertFalse(state.awaitUpgrades(0), "0 ms: no wait while the warm-up (at least 100 ms) runs");
     assertTrue(state.awaitUpgrades(60_000), "upgrade still running after a minute");
     assertSame(Fast.class, state.classFor(2));
     long warmUps = RUNS.stream().filter("Fast train"::equals).count();
