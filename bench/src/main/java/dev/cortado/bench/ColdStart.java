@@ -53,9 +53,7 @@ public final class ColdStart {
     Codegen.Options o = Codegen.Options.defaults();
     InMemoryCompiler.warmUpInBackground(); // as Model.compile does
     var step = defined.trainingGraph(optimizer);
-    if (o.matmul().quickStart() != null && Codegen.matmulWork(step, m.batch()) >= o.quickStartFrom()) {
-      o = o.withMatmul(o.matmul().quickStart()); // the class Model.compile makes first
-    }
+    o = o.firstClass(step, m.batch()); // the class Model.compile makes first
     t.phase("graph");
     String cls = Character.toUpperCase(step.name().charAt(0)) + step.name().substring(1) + "_b" + m.batch();
     String src = Codegen.generateSource(step, optimizer.describe(), m.batch(), Codegen.RUNTIME_PACKAGE, cls, o);

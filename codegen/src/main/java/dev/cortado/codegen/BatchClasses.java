@@ -23,8 +23,6 @@ final class BatchClasses implements ModelState.Specializer {
   private final String description;
   private final Codegen.Options options;
   private final ClassCache cache;
-  /** {@link #options} with its kernel's quick-start kernel ({@link #options} itself when it has none). */
-  private final Codegen.Options quick;
 
   BatchClasses(Graph model, String description, Codegen.Options options) {
     this.model = model;
@@ -32,12 +30,6 @@ final class BatchClasses implements ModelState.Specializer {
     this.options = options;
     // a dump is written while the source is generated, so dumping bypasses the cache
     this.cache = options.cache() == null || options.dump() != null ? null : new ClassCache(options.cache());
-    this.quick = options.quickStartOptions();
-  }
-
-  /** The options of the first class for {@code batch}: the quick-start kernel's for a step with enough work. */
-  private Codegen.Options first(int batch) {
-    return quick != options && Codegen.matmulWork(model, batch) >= options.quickStartFrom() ? quick : options;
   }
 
   @Override
@@ -55,7 +47,7 @@ final class BatchClasses implements ModelState.Specializer {
     Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key of its first class (null: no cache)
     java.util.List<Integer> marked = new java.util.ArrayList<>(); // sizes made with the quick-start kernel
     for (int b : batches) {
-      Codegen.Options start = first(b);
+      Codegen.Options start = options.firstClass(model, b);
       CompiledModel cached = cache == null ? null : fromCache(b, key(b, options), state);
       if (cached == null && start != options && cache != null) {
         cached = fromCache(b, key(b, start), state);
@@ -88,7 +80,7 @@ final class BatchClasses implements ModelState.Specializer {
     }
     Map<String, String> sources = new LinkedHashMap<>();
     for (int b : missing.keySet()) {
-      sources.put(name(b), source(b, first(b)));
+      sources.put(name(b), source(b, options.firstClass(model, b)));
     }
     Map<String, InMemoryCompiler.Compiled> compiled = InMemoryCompiler.compileAll(sources);
     missing.forEach((b, key) -> {
@@ -111,7 +103,7 @@ final class BatchClasses implements ModelState.Specializer {
     Map<Integer, String> names = new LinkedHashMap<>();
     for (int b : batches) {
       String s = source(b, options);
-      if (!s.equals(source(b, first(b)))) {
+      if (!s.equals(source(b, options.firstClass(model, b)))) {
         sources.put(name(b), s);
         names.put(b, name(b));
       }

@@ -135,13 +135,15 @@ public final class Codegen {
     }
 
     /**
-     * These options with {@link #matmul}'s quick-start kernel, for the first class of a batch size
-     * whose step has at least {@link #quickStartFrom} multiply-adds; these options themselves when
-     * quick start is off, the kernel has none, or a dump is asked for.
+     * The options of the first class made for {@code batch} of {@code model}: with {@link
+     * #matmul}'s quick-start kernel when it has one and the step has at least {@link
+     * #quickStartFrom} multiply-adds ({@link #matmulWork}); these options themselves otherwise,
+     * and while dumping.
      */
-    Options quickStartOptions() {
+    public Options firstClass(Graph model, int batch) {
       MatmulKernel quick = quickStartFrom != Long.MAX_VALUE && dump == null ? matmul.quickStart() : null;
-      return quick == null ? this : new Options(quick, dump, threads, splitFrom, cache, Long.MAX_VALUE);
+      return quick == null || matmulWork(model, batch) < quickStartFrom ? this
+          : new Options(quick, dump, threads, splitFrom, cache, Long.MAX_VALUE);
     }
 
     /**
