@@ -20,19 +20,36 @@ import java.util.Map;
  * precision, rounding every result to float for F32 models. Slow and obviously right; the
  * compiled path is checked against it. A step computes every new value before assigning any, so
  * a step that fails leaves the state as it was.
+ *
+ * <p>Threads: the variables, run-time scalars and last losses form one immutable {@link
+ * Snapshot}, published through a volatile field. A prediction or evaluation reads the field once
+ * and runs on that snapshot without any lock, so any number run side by side, each on the values
+ * between two steps. Steps and writes hold {@link #writes} and publish a new snapshot: concurrent
+ * steps run one after the other.
  */
 public final class Interpreter implements Executable {
+  /** Every value a call reads, never changed once published: arrays are replaced, not written. */
+  private record Snapshot(Map<String, double[]> values, Map<String, Double> hypers, Map<String, Double> lastLosses) {
+    Snapshot with(Map<String, double[]> values, Map<String, Double> hypers, Map<String, Double> lastLosses) {
+      return new Snapshot(values == null ? this.values : values, hypers == null ? this.hypers : hypers,
+          lastLosses == null ? this.lastLosses : lastLosses);
+    }
+  }
+
   private final Graph graph;
-  private final Map<String, double[]> values = new LinkedHashMap<>();
-  private final Map<String, Double> hypers = new LinkedHashMap<>();
-  private Map<String, Double> lastLosses = Map.of();
+  private volatile Snapshot current;
+  /** Held by steps and writes, which publish a new {@link #current}: one at a time. */
+  private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
 
   public Interpreter(Graph graph) {
     this.graph = graph;
+    Map<String, double[]> values = new LinkedHashMap<>();
+    Map<String, Double> hypers = new LinkedHashMap<>();
     for (VariableInfo v : graph.variables().values()) {
       values.put(v.name(), round(v.initialValue()));
     }
     graph.hypers().forEach((k, n) -> hypers.put(k, n.attrs().value()));
+    current = new Snapshot(values, hypers, Map.of());
   }
 
   public Graph graph() {
@@ -41,6 +58,10 @@ public final class Interpreter implements Executable {
 
   /** Evaluates the given nodes for these inputs; {@code training} turns dropout on. */
   public List<NDArray> run(Map<String, double[]> inputs, List<Node> targets, boolean training) {
+    return run(current, inputs, targets, training);
+  }
+
+  private List<NDArray> run(Snapshot snap, Map<String, double[]> inputs, List<Node> targets, boolean training) {
     NDArray[] memo = new NDArray[graph.nodes().size()];
     boolean[] want = new boolean[memo.length];
     int max = -1;
@@ -54,7 +75,7 @@ public final class Interpreter implements Executable {
       }
     }
     int batch = Feed.batchSize(graph, inputs, Feed.inputsNeeded(graph, want));
-    EvalContext ctx = new Ctx(inputs, batch, training);
+    EvalContext ctx = new Ctx(snap, inputs, batch, training);
     for (int i = 0; i <= max; i++) {
       if (!want[i]) {
         continue;
@@ -78,11 +99,13 @@ public final class Interpreter implements Executable {
   }
 
   private final class Ctx implements EvalContext {
+    private final Snapshot snap;
     private final Map<String, double[]> inputs;
     private final int batch;
     private final boolean training;
 
-    Ctx(Map<String, double[]> inputs, int batch, boolean training) {
+    Ctx(Snapshot snap, Map<String, double[]> inputs, int batch, boolean training) {
+      this.snap = snap;
       this.inputs = inputs;
       this.batch = batch;
       this.training = training;
@@ -92,8 +115,8 @@ public final class Interpreter implements Executable {
     public NDArray leaf(Node n) {
       return switch (n.op()) {
         case INPUT -> new NDArray(n.shape().resolve(batch), round(inputs.get(n.name())));
-        case VARIABLE -> new NDArray(n.shape().dims(), values.get(n.name()));
-        case HYPER -> NDArray.scalar(graph.dtype().round(hypers.get(n.name())));
+        case VARIABLE -> new NDArray(n.shape().dims(), snap.values().get(n.name()));
+        case HYPER -> NDArray.scalar(graph.dtype().round(snap.hypers().get(n.name())));
         default -> throw new IllegalStateException("not a leaf: " + n);
       };
     }
@@ -133,17 +156,24 @@ public final class Interpreter implements Executable {
     }
     List<Node> targets = new ArrayList<>(graph.losses().values());
     targets.addAll(graph.updates().values());
-    List<NDArray> results = run(inputs, targets, true);
-    Map<String, Double> losses = new LinkedHashMap<>();
-    int i = 0;
-    for (String k : graph.losses().keySet()) {
-      losses.put(k, results.get(i++).get(0));
+    writes.lock();
+    try {
+      Snapshot snap = current;
+      List<NDArray> results = run(snap, inputs, targets, true);
+      Map<String, Double> losses = new LinkedHashMap<>();
+      int i = 0;
+      for (String k : graph.losses().keySet()) {
+        losses.put(k, results.get(i++).get(0));
+      }
+      Map<String, double[]> values = new LinkedHashMap<>(snap.values());
+      for (String k : graph.updates().keySet()) {
+        values.put(k, results.get(i++).data().clone());
+      }
+      current = snap.with(values, null, java.util.Collections.unmodifiableMap(losses));
+      return losses.get(Graph.LOSS);
+    } finally {
+      writes.unlock();
     }
-    for (String k : graph.updates().keySet()) {
-      values.put(k, results.get(i++).data().clone());
-    }
-    lastLosses = java.util.Collections.unmodifiableMap(losses);
-    return losses.get(Graph.LOSS);
   }
 
   @Override
@@ -191,7 +221,7 @@ public final class Interpreter implements Executable {
 
   @Override
   public Map<String, Double> lastLosses() {
-    return lastLosses;
+    return current.lastLosses();
   }
 
   @Override
@@ -221,7 +251,7 @@ public final class Interpreter implements Executable {
 
   @Override
   public double[] parameter(String name) {
-    return values.get(info(name, VariableInfo.Role.PARAMETER).name()).clone();
+    return current.values().get(info(name, VariableInfo.Role.PARAMETER).name()).clone();
   }
 
   @Override
@@ -231,7 +261,7 @@ public final class Interpreter implements Executable {
 
   @Override
   public double[] state(String name) {
-    return values.get(info(name, VariableInfo.Role.STATE).name()).clone();
+    return current.values().get(info(name, VariableInfo.Role.STATE).name()).clone();
   }
 
   @Override
@@ -245,7 +275,15 @@ public final class Interpreter implements Executable {
       throw new IllegalArgumentException("'" + info.name() + "' of shape " + info.shape() + " takes " + n
           + " values, got " + (v == null ? "null" : v.length));
     }
-    values.put(info.name(), round(v.clone()));
+    double[] r = round(v.clone());
+    writes.lock();
+    try {
+      Map<String, double[]> values = new LinkedHashMap<>(current.values());
+      values.put(info.name(), r);
+      current = current.with(values, null, null);
+    } finally {
+      writes.unlock();
+    }
   }
 
   private VariableInfo info(String name, VariableInfo.Role role) {
@@ -260,11 +298,12 @@ public final class Interpreter implements Executable {
 
   @Override
   public List<String> hyperparameterNames() {
-    return new ArrayList<>(hypers.keySet());
+    return new ArrayList<>(current.hypers().keySet());
   }
 
   @Override
   public double hyperparameter(String name) {
+    Map<String, Double> hypers = current.hypers();
     Double v = hypers.get(name);
     if (v == null) {
       throw new IllegalArgumentException("no hyperparameter '" + name + "'; known: " + hypers.keySet());
@@ -275,6 +314,13 @@ public final class Interpreter implements Executable {
   @Override
   public void setHyperparameter(String name, double value) {
     hyperparameter(name);
-    hypers.put(name, value);
+    writes.lock();
+    try {
+      Map<String, Double> hypers = new LinkedHashMap<>(current.hypers());
+      hypers.put(name, value);
+      current = current.with(null, hypers, null);
+    } finally {
+      writes.unlock();
+    }
   }
 }

@@ -28,6 +28,14 @@ public abstract class CompiledModel implements Executable {
   private final StepThreads.Parts parts = this::runPart;
   /** How fast this class's parts run on all threads and on the caller alone, made on the first split part. */
   private StepThreads.Stats partStats;
+  /** Whether a call is running on this instance (its working arrays are taken). */
+  private final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+  /**
+   * Idle instances of this class joined to the same state, for calls that find this one busy:
+   * each has working arrays of its own, so predictions on many threads run side by side.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<CompiledModel> spares =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** A model with fresh state, for {@code batch}; {@code specializer} may be null. */
   protected CompiledModel(ModelSpec spec, int batch, ModelState.Specializer specializer) {
@@ -108,20 +116,26 @@ public abstract class CompiledModel implements Executable {
    * StepThreads}). Allocates nothing.
    */
   protected final void parallel(int part, int chunks, int threads) {
-    if (state.serialParts) {
+    // the workers serve one call at a time: a call that finds them taken by another runs its
+    // part on its own thread, with the same results
+    if (state.serialParts || !state.threadsOwned.compareAndSet(false, true)) {
       for (int c = 0; c < chunks; c++) {
         runPart(part, c, 0);
       }
       return;
     }
-    StepThreads t = state.threads;
-    if (t == null || t.size() != threads) {
-      t = state.threads(threads);
+    try {
+      StepThreads t = state.threads;
+      if (t == null || t.size() != threads) {
+        t = state.threads(threads);
+      }
+      if (partStats == null) {
+        partStats = new StepThreads.Stats();
+      }
+      t.run(parts, part, chunks, partStats);
+    } finally {
+      state.threadsOwned.set(false);
     }
-    if (partStats == null) {
-      partStats = new StepThreads.Stats();
-    }
-    t.run(parts, part, chunks, partStats);
   }
 
   /**
@@ -177,14 +191,24 @@ public abstract class CompiledModel implements Executable {
   public final double trainStep(Map<String, double[]> inputs) {
     requireTraining();
     int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
-    return train(convert(inputs, state.spec.trainInputs), b);
+    long stamp = state.lock.writeLock();
+    try {
+      return train(convert(inputs, state.spec.trainInputs, state.stepInputs), b);
+    } finally {
+      state.lock.unlockWrite(stamp);
+    }
   }
 
   @Override
   public final double trainStepFloats(Map<String, float[]> inputs) {
     requireTraining();
     int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
-    return train(convertFloats(inputs, state.spec.trainInputs), b);
+    long stamp = state.lock.writeLock();
+    try {
+      return train(convertFloats(inputs, state.spec.trainInputs, state.stepInputs), b);
+    } finally {
+      state.lock.unlockWrite(stamp);
+    }
   }
 
   private void requireTraining() {
@@ -194,10 +218,17 @@ public abstract class CompiledModel implements Executable {
     }
   }
 
+  /** One step, the caller holding the state's write lock (see {@link ModelState#lock}). */
   private double train(Object[] in, int b) {
     double[] losses = state.stepLosses;
     try {
-      target(b).runTrain(in, losses);
+      CompiledModel t = target(b);
+      CompiledModel m = t.acquire();
+      try {
+        m.runTrain(in, losses);
+      } finally {
+        t.release(m);
+      }
       startUpgrades();
     } finally {
       java.util.Arrays.fill(in, null);
@@ -207,6 +238,28 @@ public abstract class CompiledModel implements Executable {
     }
     System.arraycopy(losses, 0, state.lastLosses, 0, losses.length);
     return losses[state.lossIndex];
+  }
+
+  /**
+   * This instance if no call is running on it, else an idle spare of the same class (made the
+   * first time one is needed): a call takes an instance for itself, so that its working arrays
+   * are its own.
+   */
+  private CompiledModel acquire() {
+    if (busy.compareAndSet(false, true)) {
+      return this;
+    }
+    CompiledModel m = spares.poll();
+    return m != null ? m : instantiate(getClass(), state);
+  }
+
+  /** Gives back an instance {@link #acquire} returned. */
+  private void release(CompiledModel m) {
+    if (m == this) {
+      busy.set(false);
+    } else {
+      spares.offer(m);
+    }
   }
 
   /** Starts making the faster classes marked while this step's class was made, now that it has run a step. */
@@ -228,20 +281,23 @@ public abstract class CompiledModel implements Executable {
     if (last != null && last.batch == b) {
       return last;
     }
-    state.lastUsed = state.forBatch(b);
-    return state.lastUsed;
+    CompiledModel m = state.forBatch(b);
+    state.lastUsed = m;
+    return m;
   }
 
   @Override
   public final Map<String, double[]> predict(Map<String, double[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
-    return named(predictRaw(convert(inputs, state.spec.predictInputs), b), b, Conversions::toDoubles);
+    return predictRaw(convert(inputs, state.spec.predictInputs, new Object[state.spec.inputs.size()]), b,
+        Conversions::toDoubles);
   }
 
   @Override
   public final Map<String, float[]> predictFloats(Map<String, float[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
-    return named(predictRaw(convertFloats(inputs, state.spec.predictInputs), b), b, Conversions::toFloats);
+    return predictRaw(convertFloats(inputs, state.spec.predictInputs, new Object[state.spec.inputs.size()]), b,
+        Conversions::toFloats);
   }
 
   /** Each output's first {@code size} elements, converted, by output name. */
@@ -254,17 +310,31 @@ public abstract class CompiledModel implements Executable {
     return r;
   }
 
-  private Object[] predictRaw(Object[] in, int b) {
+  /**
+   * Runs the prediction on an instance of its own under the read lock, and copies the outputs out
+   * of that instance's working arrays before giving it back.
+   */
+  private <T> Map<String, T> predictRaw(Object[] in, int b, java.util.function.BiFunction<Object, Integer, T> copy) {
     Object[] out = new Object[state.spec.outputs.size()];
+    if (out.length == 0) {
+      return new LinkedHashMap<>();
+    }
+    Map<String, T> r;
+    long stamp = state.lock.readLock();
     try {
-      if (out.length > 0) {
-        target(b).runPredict(in, out);
-        startUpgrades();
+      CompiledModel t = target(b);
+      CompiledModel m = t.acquire();
+      try {
+        m.runPredict(in, out);
+        r = named(out, b, copy);
+      } finally {
+        t.release(m);
       }
     } finally {
-      java.util.Arrays.fill(in, null);
+      state.lock.unlockRead(stamp);
     }
-    return out;
+    startUpgrades();
+    return r;
   }
 
   @Override
@@ -274,19 +344,31 @@ public abstract class CompiledModel implements Executable {
     }
     int b = batchOf(inputs, state.spec.evaluateInputs, v -> v.length);
     double[] losses = new double[state.spec.losses.size()];
-    Object[] in = convert(inputs, state.spec.evaluateInputs);
+    Object[] in = convert(inputs, state.spec.evaluateInputs, new Object[state.spec.inputs.size()]);
+    long stamp = state.lock.readLock();
     try {
-      target(b).runEvaluate(in, losses);
-      startUpgrades();
+      CompiledModel t = target(b);
+      CompiledModel m = t.acquire();
+      try {
+        m.runEvaluate(in, losses);
+      } finally {
+        t.release(m);
+      }
     } finally {
-      java.util.Arrays.fill(in, null);
+      state.lock.unlockRead(stamp);
     }
+    startUpgrades();
     return lossMap(losses);
   }
 
   @Override
   public final Map<String, Double> lastLosses() {
-    return state.lastLosses == null ? Map.of() : lossMap(state.lastLosses);
+    long stamp = state.lock.readLock();
+    try {
+      return state.lastLosses == null ? Map.of() : lossMap(state.lastLosses);
+    } finally {
+      state.lock.unlockRead(stamp);
+    }
   }
 
   private Map<String, Double> lossMap(double[] v) {
@@ -301,8 +383,7 @@ public abstract class CompiledModel implements Executable {
     return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len);
   }
 
-  private Object[] convert(Map<String, double[]> inputs, List<String> needed) {
-    Object[] in = state.stepInputs;
+  private Object[] convert(Map<String, double[]> inputs, List<String> needed, Object[] in) {
     int i = 0;
     for (String name : state.spec.inputs.keySet()) {
       double[] v = needed.contains(name) ? inputs.get(name) : null;
@@ -311,8 +392,7 @@ public abstract class CompiledModel implements Executable {
     return in;
   }
 
-  private Object[] convertFloats(Map<String, float[]> inputs, List<String> needed) {
-    Object[] in = state.stepInputs;
+  private Object[] convertFloats(Map<String, float[]> inputs, List<String> needed, Object[] in) {
     int i = 0;
     for (String name : state.spec.inputs.keySet()) {
       float[] v = needed.contains(name) ? inputs.get(name) : null;
@@ -375,8 +455,13 @@ public abstract class CompiledModel implements Executable {
   }
 
   private double[] read(String name) {
-    Object a = state.variables[index(name)];
-    return Conversions.toDoubles(a, java.lang.reflect.Array.getLength(a));
+    long stamp = state.lock.readLock();
+    try {
+      Object a = state.variables[index(name)];
+      return Conversions.toDoubles(a, java.lang.reflect.Array.getLength(a));
+    } finally {
+      state.lock.unlockRead(stamp);
+    }
   }
 
   private void write(String name, int[] shape, double[] v) {
@@ -385,14 +470,19 @@ public abstract class CompiledModel implements Executable {
       throw new IllegalArgumentException("'" + name + "' of shape " + ModelSpec.text(shape) + " takes " + n
           + " values, got " + (v == null ? "null" : v.length));
     }
-    Object a = state.variables[index(name)];
-    if (a instanceof double[] d) {
-      System.arraycopy(v, 0, d, 0, n);
-    } else {
-      float[] f = (float[]) a;
-      for (int i = 0; i < n; i++) {
-        f[i] = (float) v[i];
+    long stamp = state.lock.writeLock();
+    try {
+      Object a = state.variables[index(name)];
+      if (a instanceof double[] d) {
+        System.arraycopy(v, 0, d, 0, n);
+      } else {
+        float[] f = (float[]) a;
+        for (int i = 0; i < n; i++) {
+          f[i] = (float) v[i];
+        }
       }
+    } finally {
+      state.lock.unlockWrite(stamp);
     }
   }
 
@@ -404,12 +494,23 @@ public abstract class CompiledModel implements Executable {
   @Override
   public final double hyperparameter(String name) {
     int i = hyperIndex(name);
-    return state.hypers[i];
+    long stamp = state.lock.readLock();
+    try {
+      return state.hypers[i];
+    } finally {
+      state.lock.unlockRead(stamp);
+    }
   }
 
   @Override
   public final void setHyperparameter(String name, double value) {
-    state.hypers[hyperIndex(name)] = value;
+    int i = hyperIndex(name);
+    long stamp = state.lock.writeLock();
+    try {
+      state.hypers[i] = value;
+    } finally {
+      state.lock.unlockWrite(stamp);
+    }
   }
 
   private int hyperIndex(String name) {

@@ -55,9 +55,17 @@ public final class ModelState {
   final double[] stepLosses;
   final Object[] stepInputs;
   final int lossIndex;
-  CompiledModel lastUsed;
+  /** The instance of the batch size used last (other than the caller's own), read without a lock. */
+  volatile CompiledModel lastUsed;
+  /**
+   * Steps and variable writes take the write lock; predictions, evaluations and variable reads
+   * take the read lock, so they run side by side and each sees the variables between two steps.
+   */
+  final java.util.concurrent.locks.StampedLock lock = new java.util.concurrent.locks.StampedLock();
+  /** Whether a call is running parts on {@link #threads} (the workers serve one call at a time). */
+  final java.util.concurrent.atomic.AtomicBoolean threadsOwned = new java.util.concurrent.atomic.AtomicBoolean();
   /** The worker threads of a step split over threads, made on its first split part. */
-  StepThreads threads;
+  volatile StepThreads threads;
   /** Run every part of a split step on the calling thread (a background warm-up's state). */
   boolean serialParts;
   final Upgrades upgrades = new Upgrades(this);
@@ -129,7 +137,7 @@ public final class ModelState {
   }
 
   /** The instance for {@code batch}, made once by the specializer. */
-  CompiledModel forBatch(int batch) {
+  synchronized CompiledModel forBatch(int batch) {
     CompiledModel m = byBatch.get(batch);
     if (m != null) {
       return m;
@@ -144,7 +152,7 @@ public final class ModelState {
    * Makes the instances for the sizes in {@code batches} that have none yet, all at once. Checks
    * every size before making anything, so a bad one leaves the state as it was.
    */
-  void prepare(int... batches) {
+  synchronized void prepare(int... batches) {
     SortedSet<Integer> todo = new TreeSet<>();
     for (int b : batches) {
       if (b < 1) {

@@ -142,7 +142,7 @@ final class Upgrades {
   }
 
   /** Puts every offered instance in place of its batch size's: on the stepping thread, between steps. */
-  void take() {
+  synchronized void take() {
     offered = false;
     for (Integer b : List.copyOf(ready.keySet())) {
       CompiledModel m = ready.remove(b);
