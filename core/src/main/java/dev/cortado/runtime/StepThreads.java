@@ -109,6 +109,8 @@ final class StepThreads {
 
   private final String model;
   private final Worker[] workers;
+  /** The clock spins, idle times and {@link Stats} read: {@code System::nanoTime}, or a test's own. */
+  private final java.util.function.LongSupplier clock;
   /** The number of the current part (high 32 bits) and the next chunk to claim (low 32). */
   private final AtomicLong claims = new AtomicLong();
   private final AtomicInteger finished = new AtomicInteger();
@@ -127,10 +129,19 @@ final class StepThreads {
 
   /** As {@link #StepThreads(String, int)}, workers ending after {@code idleNanos} parked. */
   StepThreads(String model, int threads, long idleNanos) {
+    this(model, threads, idleNanos, System::nanoTime);
+  }
+
+  /**
+   * As {@link #StepThreads(String, int, long)}, reading time from {@code clock} (nanoseconds), so
+   * that a test decides when a spin or an idle wait is over instead of the machine's load.
+   */
+  StepThreads(String model, int threads, long idleNanos, java.util.function.LongSupplier clock) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     this.model = model;
+    this.clock = clock;
     workers = new Worker[threads - 1];
     for (int i = 0; i < workers.length; i++) {
       workers[i] = new Worker(this, "cortado-" + model + "-" + (i + 1), i + 1, idleNanos);
@@ -159,9 +170,9 @@ final class StepThreads {
     }
     stats.ensure(part);
     boolean together = workers.length > 0 && stats.together(part);
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     run(parts, part, chunks, together);
-    stats.record(part, together, System.nanoTime() - start);
+    stats.record(part, together, clock.getAsLong() - start);
   }
 
   private void run(Parts parts, int part, int chunks, boolean together) {
@@ -267,6 +278,21 @@ final class StepThreads {
     return workers[i].spinNanos;
   }
 
+  /** Whether worker {@code i} is parked, waiting for a part (for tests). */
+  boolean parked(int i) {
+    return workers[i].state.get() == Worker.PARKED;
+  }
+
+  /** Wakes every parked worker without a part, so that it reads the clock again (for tests). */
+  void nudge() {
+    for (Worker w : workers) {
+      Thread t = w.thread;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
+  }
+
   /** How many workers are running (for tests). */
   int alive() {
     int n = 0;
@@ -362,8 +388,9 @@ final class StepThreads {
     /** The next part's number, or {@code seen} when this thread should end. */
     private int next(int seen) {
       int g;
-      long t0 = System.nanoTime();
-      while ((g = go) == seen && !stopping && System.nanoTime() - t0 < spinNanos) {
+      java.util.function.LongSupplier clock = pool.clock;
+      long t0 = clock.getAsLong();
+      while ((g = go) == seen && !stopping && clock.getAsLong() - t0 < spinNanos) {
         Thread.onSpinWait();
       }
       if (g != seen) {
@@ -372,9 +399,9 @@ final class StepThreads {
       }
       spinNanos = Math.max(LEAST_SPIN_NANOS, spinNanos >> 2);
       state.set(PARKED);
-      long parkedAt = System.nanoTime();
+      long parkedAt = clock.getAsLong();
       while ((g = go) == seen) {
-        long idle = System.nanoTime() - parkedAt;
+        long idle = clock.getAsLong() - parkedAt;
         if (stopping || idle >= idleNanos) {
           if (state.compareAndSet(PARKED, DEAD)) {
             return seen;

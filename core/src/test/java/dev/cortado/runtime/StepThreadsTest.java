@@ -2,20 +2,24 @@ package dev.cortado.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
-/** The worker threads of a split step: chunks and barrier, failures, late, idle and closed workers. */
+/**
+ * The worker threads of a split step: chunks and barrier, failures, late, idle and closed workers,
+ * spins and the choice between all threads and the caller alone. Nothing here depends on how fast
+ * the machine is or how busy: spins, idle waits and part times read a clock the test moves, and
+ * threads meet on latches.
+ */
 class StepThreadsTest {
 
   @Test
@@ -78,77 +82,127 @@ class StepThreadsTest {
   void aWorkerThatIsDescheduledLeavesTheOtherChunksToTheCaller() {
     StepThreads threads = new StepThreads("m", 2);
     try {
-      // the worker's chunk blocks until the caller has run all the others, as if the worker had lost its core;
-      // the run must still finish, each chunk run once (repeated until the worker has claimed a chunk at all)
-      int blockedRuns = 0;
-      for (int attempt = 0; attempt < 200 && blockedRuns == 0; attempt++) {
-        java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(1);
-        Set<Integer> byCaller = ConcurrentHashMap.newKeySet();
-        Set<Integer> byWorker = ConcurrentHashMap.newKeySet();
-        threads.run((part, chunk, t) -> {
+      // the worker's chunk blocks until the caller has run all the others, as if the worker had
+      // lost its core; the caller's first chunk waits until the worker has claimed one, so the
+      // worker always takes part. The run must still finish, each chunk run once.
+      java.util.concurrent.CountDownLatch workerClaimed = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(1);
+      Set<Integer> byCaller = ConcurrentHashMap.newKeySet();
+      Set<Integer> byWorker = ConcurrentHashMap.newKeySet();
+      threads.run((part, chunk, t) -> {
+        try {
           if (t == 1) {
             byWorker.add(chunk);
-            try {
-              others.await();
-            } catch (InterruptedException x) {
-              Thread.currentThread().interrupt();
-            }
+            workerClaimed.countDown();
+            others.await();
           } else {
-            // the caller's chunks take a while, so that the worker gets to claim one
-            LockSupport.parkNanos(200_000);
-            if (byCaller.add(chunk) && byCaller.size() >= 7) {
+            workerClaimed.await();
+            if (byCaller.add(chunk) && byCaller.size() == 7) {
               others.countDown();
             }
           }
-        }, 0, 8);
-        assertTrue(byWorker.size() <= 1, "a blocked worker claimed another chunk");
-        assertEquals(8, byCaller.size() + byWorker.size());
-        blockedRuns += byWorker.size();
-      }
-      assertEquals(1, blockedRuns, "the worker never claimed a chunk");
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+        }
+      }, 0, 8);
+      assertEquals(1, byWorker.size(), "the blocked worker claimed another chunk");
+      assertEquals(7, byCaller.size());
+      Set<Integer> all = new HashSet<>(byCaller);
+      all.addAll(byWorker);
+      assertEquals(Set.of(0, 1, 2, 3, 4, 5, 6, 7), all);
     } finally {
       threads.close();
     }
   }
 
-  @Test
-  void idleWorkersEndByThemselvesAndStartAgain() throws InterruptedException {
-    StepThreads threads = new StepThreads("m", 3, 20_000_000L);
-    Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    threads.run((part, chunk, t) -> seen.add(chunk), 0, 6);
-    assertEquals(2, threads.alive());
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (threads.alive() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+  /** A clock that moves {@code tick} ns at each reading (0: stands still), for spins and idle waits decided by the test. */
+  static final class TickClock implements java.util.function.LongSupplier {
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    volatile long tick;
+
+    TickClock(long tick) {
+      this.tick = tick;
     }
-    assertEquals(0, threads.alive(), "idle workers still running");
-    threads.run((part, chunk, t) -> seen.add(10 + chunk), 0, 6);
+
+    @Override
+    public long getAsLong() {
+      return now.addAndGet(tick);
+    }
+
+    void advance(long nanos) {
+      now.addAndGet(nanos);
+    }
+  }
+
+  @Test
+  void idleWorkersEndByThemselvesAndStartAgain() {
+    // each reading of the clock is a millisecond later: a worker parked for 20 "ms" ends after
+    // about twenty readings, however busy the machine is
+    StepThreads threads = new StepThreads("m", 3, 20_000_000L, new TickClock(1_000_000));
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    threads.run(withAWorker((part, chunk, t) -> seen.add(chunk)), 0, 6);
+    while (threads.alive() > 0) {
+      threads.nudge();
+      Thread.yield();
+    }
+    // the caller's chunks wait for a worker's: this part finishes only if a worker starts again
+    threads.run(withAWorker((part, chunk, t) -> seen.add(10 + chunk)), 0, 6);
     assertEquals(new HashSet<>(Arrays.asList(0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15)), seen);
-    assertEquals(2, threads.alive());
     threads.close();
     assertEquals(0, threads.alive(), "close() left workers running");
   }
 
   @Test
-  void aWorkerWhoseSpinsFindNoPartSpinsLessUntilOneComesWhileItSpins() throws InterruptedException {
-    StepThreads threads = new StepThreads("m", 2);
+  void aWorkerWhoseSpinsFindNoPartSpinsLessUntilOneComesWhileItSpins() {
+    // the clock moves a microsecond at each reading, so a spin ends after spinNanos/1000 readings;
+    // the test waits for the worker to park (no part came while it spun) before the next part
+    TickClock clock = new TickClock(1_000);
+    StepThreads threads = new StepThreads("m", 2, Long.MAX_VALUE / 4, clock);
     StepThreads.Parts noop = (part, chunk, t) -> { };
-    threads.run(noop, 0, 4);
-    for (int i = 0; i < 5; i++) {
-      Thread.sleep(20); // far longer than a spin: the worker parks
-      threads.run(noop, 0, 4);
+    try {
+      long want = StepThreads.SPIN_NANOS;
+      for (int i = 0; i < 6; i++) {
+        threads.run(noop, 0, 4);
+        awaitParked(threads);
+        want = Math.max(StepThreads.LEAST_SPIN_NANOS, want >> 2);
+        assertEquals(want, threads.spinNanos(0), "the spin after " + (i + 1) + " empty one(s)");
+      }
+      assertEquals(StepThreads.LEAST_SPIN_NANOS, want, "six empty spins reach the shortest");
+      // the clock stands still: the worker spins until the next part comes, and that restores the spin
+      clock.tick = 0;
+      threads.run(withAWorker(noop), 0, 4); // the worker takes part, then spins without end
+      threads.run(noop, 0, 4); // comes while it spins (or before it starts to)
+      clock.tick = 1_000;
+      awaitParked(threads);
+      assertEquals(StepThreads.SPIN_NANOS >> 2, threads.spinNanos(0),
+          "a part caught while spinning restored the full spin (then quartered by the empty spin after it)");
+    } finally {
+      threads.close();
     }
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (threads.spinNanos(0) != StepThreads.LEAST_SPIN_NANOS && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+  }
+
+  /** {@code parts} with the caller's chunks waiting until a worker has run one: a part that only ends once a worker took part. */
+  private static StepThreads.Parts withAWorker(StepThreads.Parts parts) {
+    java.util.concurrent.CountDownLatch workerRan = new java.util.concurrent.CountDownLatch(1);
+    return (part, chunk, t) -> {
+      parts.runPart(part, chunk, t);
+      if (t != 0) {
+        workerRan.countDown();
+        return;
+      }
+      try {
+        workerRan.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
+  /** Waits (without a clock) until worker 0 has parked. */
+  private static void awaitParked(StepThreads threads) {
+    while (!threads.parked(0)) {
+      Thread.onSpinWait();
     }
-    assertEquals(StepThreads.LEAST_SPIN_NANOS, threads.spinNanos(0), "the spin after six empty ones");
-    deadline = System.nanoTime() + 2_000_000_000L;
-    while (threads.spinNanos(0) != StepThreads.SPIN_NANOS && System.nanoTime() < deadline) {
-      threads.run(noop, 0, 4); // back to back: once awake, the worker sees a part come while it spins
-    }
-    assertEquals(StepThreads.SPIN_NANOS, threads.spinNanos(0), "a part caught while spinning restores the spin");
-    threads.close();
   }
 
   @Test
@@ -185,61 +239,65 @@ class StepThreadsTest {
     assertThrows(IllegalArgumentException.class, () -> new StepThreads("m", 0));
   }
 
-  /** Runs part 0 ({@code chunks} chunks of {@code work}) {@code runs} times with stats; returns how many chunks the worker ran in the last half. */
-  private static int workerChunks(StepThreads threads, int runs, int chunks, StepThreads.Parts work) {
-    StepThreads.Stats stats = new StepThreads.Stats();
-    AtomicInteger byWorker = new AtomicInteger();
-    for (int r = 0; r < runs; r++) {
-      boolean counted = r >= runs / 2;
-      threads.run((part, chunk, t) -> {
-        work.runPart(part, chunk, t);
-        if (t == 1 && counted) {
-          byWorker.incrementAndGet();
-        }
-      }, 0, chunks, stats);
-    }
-    return byWorker.get();
-  }
-
   @Test
-  void aPartRunsOnEveryThreadWhereThatIsFaster() {
-    // chunks that wait rather than compute: two threads halve the time, as long as the worker
-    // gets a core when it wakes; with another process holding one, the caller alone is the
-    // faster choice (that is the next test), so this one then proves nothing and is skipped. The
-    // host itself sometimes stalls a virtual core for a while without any process of this
-    // machine busy (the worker then ran 0 of 256 chunks in one CI-like run), so up to three
-    // tries, each with fresh threads and statistics: one where the worker takes its share passes.
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    StringBuilder tries = new StringBuilder();
-    boolean quiet = false;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      StepThreads threads = new StepThreads("m", 2);
-      try {
-        os.getCpuLoad();
-        os.getProcessCpuLoad(); // both now measure from here
-        int byWorker = workerChunks(threads, 128, 4, (part, chunk, t) -> LockSupport.parkNanos(1_000_000));
-        double others = (os.getCpuLoad() - os.getProcessCpuLoad()) * Runtime.getRuntime().availableProcessors();
-        if (byWorker >= 64) {
-          return;
-        }
-        quiet |= others < 0.5;
-        tries.append(String.format(" %d chunks (other processes %.1f cores busy);", byWorker, others));
-      } finally {
-        threads.close();
+  void aPartRunsTheFasterWayAndTriesTheOtherNowAndThen() {
+    for (boolean togetherFaster : new boolean[] {true, false}) {
+      StepThreads.Stats stats = new StepThreads.Stats();
+      stats.ensure(0);
+      assertTrue(stats.together(0), "unmeasured: all threads first");
+      stats.record(0, true, togetherFaster ? 1_000 : 3_000);
+      assertFalse(stats.together(0), "then the caller alone, to measure it");
+      stats.record(0, false, togetherFaster ? 3_000 : 1_000);
+      int runs = 16 * StepThreads.EXPLORE;
+      int other = 0;
+      for (int r = 0; r < runs; r++) {
+        other += stats.together(0) == togetherFaster ? 0 : 1;
       }
+      // three times slower: the other way is tried every fourth EXPLORE-th run
+      assertEquals(runs / (4 * StepThreads.EXPLORE), other, (togetherFaster ? "alone" : "together") + " runs");
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(quiet, "other processes kept a core busy in every try:" + tries);
-    fail("the worker ran fewer than 64 of 256 chunks in every try, though the machine was otherwise idle in some:" + tries);
   }
 
   @Test
-  void aPartRunsOnTheCallerAloneWhereThatIsFaster() {
-    StepThreads threads = new StepThreads("m", 2);
+  void aWayWithinAnEighthOfTheOtherCountsAsNoSlowerAndAllThreadsWinTies() {
+    StepThreads.Stats stats = new StepThreads.Stats();
+    stats.ensure(0);
+    stats.record(0, true, 1_120);
+    stats.record(0, false, 1_000);
+    stats.runs[0] = 1; // not a run that explores
+    assertTrue(stats.together(0), "together is within an eighth of alone");
+    stats.record(0, true, 2_000); // a quarter of the way up, by at most a quarter of itself
+    assertEquals(1_120 + (2_000 - 1_120) / 4, stats.together[0]);
+    assertFalse(stats.together(0), "together is now more than an eighth slower");
+    stats.record(0, true, 900); // a lower time counts at once
+    assertEquals(900, stats.together[0]);
+    assertTrue(stats.together(0));
+  }
+
+  @Test
+  void aPartThatTakesLongerOnAllThreadsRunsOnTheCallerAlone() {
+    // the clock stands still except inside chunks: the worker's chunks take 3 "ms", the
+    // caller's 50 "us", so all threads are slower whenever the worker takes part, whatever the load
+    TickClock clock = new TickClock(0);
+    StepThreads threads = new StepThreads("m", 2, StepThreads.IDLE_NANOS, clock);
     try {
-      // the worker is slow (as when other processes hold the cores): the caller alone finishes sooner
-      int byWorker = workerChunks(threads, 256, 4, (part, chunk, t) -> LockSupport.parkNanos(t == 1 ? 3_000_000 : 50_000));
-      assertTrue(byWorker <= 2 * 128 / StepThreads.EXPLORE + 2, "the worker still ran " + byWorker + " chunks");
+      StepThreads.Stats stats = new StepThreads.Stats();
+      int runs = 256;
+      AtomicInteger byWorker = new AtomicInteger();
+      for (int r = 0; r < runs; r++) {
+        boolean counted = r >= runs / 2;
+        threads.run((part, chunk, t) -> {
+          clock.advance(t == 1 ? 3_000_000 : 50_000);
+          if (t == 1 && counted) {
+            byWorker.incrementAndGet();
+          }
+        }, 0, 4, stats);
+      }
+      // once the worker has taken part, all threads look slower and the caller runs alone until
+      // the next exploration: in the last half, at most four worker chunks per exploration
+      int explorations = (runs / 2) / StepThreads.EXPLORE + 1;
+      assertTrue(byWorker.get() <= 4 * explorations, "the worker still ran " + byWorker + " chunks");
+      assertEquals(4 * 50_000, stats.alone[0], "alone: the caller's four chunks");
     } finally {
       threads.close();
     }

@@ -94,11 +94,21 @@ class UpgradesTest {
   void theNextStepAfterTheUpgradeRunsTheFastClassOnTheSameVariables() throws InterruptedException {
     RUNS.clear();
     STATES.clear();
-    Executable exe = model(() -> Map.of(2, Fast.class));
+    java.util.concurrent.CountDownLatch compiled = new java.util.concurrent.CountDownLatch(1);
+    Executable exe = model(() -> {
+      try {
+        compiled.await(); // the "compiler" finishes when the test says so
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Map.of(2, Fast.class);
+    });
     ModelState state = ((CompiledModel) exe).state();
     assertEquals(1.0, step(exe));
     assertEquals("Quick train", RUNS.get(0), "the upgrade starts after the first step, not before");
-    assertFalse(state.awaitUpgrades(0), "0 ms: no wait while the warm-up (at least 100 ms) runs");
+    assertFalse(state.awaitUpgrades(0), "0 ms: no wait while the faster class is still being made");
+    assertSame(Quick.class, state.classFor(2), "nothing offered before the faster class is made");
+    compiled.countDown();
     assertTrue(state.awaitUpgrades(60_000), "upgrade still running after a minute");
     assertSame(Fast.class, state.classFor(2));
     long warmUps = RUNS.stream().filter("Fast train"::equals).count();
