@@ -11,6 +11,36 @@ import java.util.Map;
  * divided by the row size. Parameters are flat row-major arrays keyed by the variable's full
  * name ({@code "fc1/kernel"}). A call that rejects its arguments throws
  * {@link IllegalArgumentException} naming the culprit and leaves every parameter unchanged.
+ *
+ * <h2>Threads</h2>
+ *
+ * Every implementation here (the interpreter, classes compiled at run time, classes generated at
+ * build time) is safe to share between threads, under this contract:
+ *
+ * <ul>
+ *   <li>{@link #predict}, {@link #predictFloats} and {@link #evaluate} may be called from any
+ *       number of threads at once and run side by side, with no lock between them on the way:
+ *       each call has working memory of its own (the interpreter allocates it; a compiled model
+ *       takes an idle instance of its class, making one the first time a call finds them all
+ *       busy). Each returns exactly what it returns on one thread.
+ *   <li>{@link #trainStep} and {@link #trainStepFloats} are exclusive: concurrent steps run one
+ *       after the other, each whole, in the order they get the model, as in a training loop on
+ *       one thread. They do not fail; a step waits for the one running.
+ *   <li>A prediction or evaluation running while a step runs sees the variables either before or
+ *       after that step, never a mix; once a step has returned, every call that starts afterwards
+ *       sees its update. In a compiled model, predictions wait while a step runs (and a step
+ *       waits for the predictions running); in the interpreter, a prediction runs on the values
+ *       published before it started, and never waits.
+ *   <li>{@link #setParameter}, {@link #setState} and {@link #setHyperparameter} are exclusive
+ *       like a step, one variable or scalar at a time: a call sees a variable before or after
+ *       each write, so writes to several variables (loading a checkpoint) should not overlap
+ *       predictions that must see all or none of them. {@link #parameter}, {@link #state},
+ *       {@link #hyperparameter} and {@link #lastLosses} return a consistent copy of one value.
+ *   <li>{@link #lastLosses} are those of the last step to finish, whichever thread ran it.
+ * </ul>
+ *
+ * <p>A compiled step split over several threads uses its model's worker threads for one call at a
+ * time; a call that finds them taken runs its parts on its own thread, with the same results.
  */
 public interface Executable {
 
