@@ -20,6 +20,11 @@ import java.util.Map;
  * runPredict} stores each output's array (whose first {@code size} elements are the output).
  * A generated class starts with every variable at zero: the runtime path sets the initial values
  * with {@link #setParameter}, the build-time path with {@link Checkpoint#load}.
+ *
+ * <p>Threads ({@link Executable}'s contract): an instance's working arrays are fields, so each
+ * call takes an instance for itself, this one or an idle spare of the same class joined to the
+ * same state; steps and variable writes hold the state's write lock, predictions, evaluations
+ * and reads its read lock.
  */
 public abstract class CompiledModel implements Executable {
   private final ModelState state;
