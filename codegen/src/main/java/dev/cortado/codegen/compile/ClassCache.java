@@ -236,9 +236,13 @@ public final class ClassCache {
     return why == null;
   }
 
-  /** Deletes a damaged or foreign entry (a miss: compiled again and rewritten), saying so once. */
+  /**
+   * Deletes a damaged or foreign entry (a miss: compiled again and rewritten), with a warning:
+   * one for each time, as each is found once and then replaced.
+   */
   private Map<String, byte[]> damaged(Path file, String why) {
-    warn(file, "ignored and deleted: " + why + "; the class is compiled again");
+    LOG.log(System.Logger.Level.WARNING, "Cortado class cache: " + file + " ignored and deleted: " + why
+        + "; the class is compiled again");
     try {
       Files.deleteIfExists(file);
     } catch (IOException | RuntimeException e) {
@@ -247,7 +251,7 @@ public final class ClassCache {
     return null;
   }
 
-  /** Logs one warning per path per JVM. */
+  /** Logs one warning per path per JVM: an untrusted directory is met again for every class. */
   private static void warn(Path p, String message) {
     if (WARNED.add(p.toAbsolutePath().normalize())) {
       LOG.log(System.Logger.Level.WARNING, "Cortado class cache: " + p + " " + message);
