@@ -3,6 +3,7 @@ package dev.cortado.codegen;
 import dev.cortado.codegen.compile.InMemoryCompiler;
 import dev.cortado.codegen.compile.Lru;
 import dev.cortado.codegen.emit.ClassEmitter;
+import dev.cortado.codegen.emit.JavaText;
 import dev.cortado.codegen.emit.BlockedMatmul;
 import dev.cortado.codegen.emit.MatmulKernel;
 import dev.cortado.codegen.emit.Printer;
@@ -10,6 +11,7 @@ import dev.cortado.codegen.emit.VectorMatmul;
 import dev.cortado.codegen.lower.Plan;
 import dev.cortado.codegen.pass.Passes;
 import dev.cortado.codegen.pass.Passes.Entry;
+import dev.cortado.ir.Canonical;
 import dev.cortado.ir.DType;
 import dev.cortado.ir.Graph;
 import dev.cortado.ir.Node;
@@ -305,14 +307,21 @@ public final class Codegen {
   /** As {@link #emit(Graph, ModelSpec, int, Map, String, String, MatmulKernel)}, kernels split as {@code o} says. */
   public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
       Options o) {
-    return Printer.print(ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
-        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, o.matmul(), o.threads(), o.splitFrom())));
+    return JavaText.ascii(Printer.print(ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
+        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, o.matmul(), o.threads(), o.splitFrom()))));
   }
 
-  /** Everything the source of a class depends on, as text: equal keys, equal sources. */
+  /**
+   * Everything the source of a class depends on, as a SHA-256 in hex ({@link Canonical}): the
+   * whole graph (every node's op, inputs, shape, dtype, attributes to the bit, name; every role),
+   * the description, the batch size, the package and class names and the options that change
+   * the source (the matmul kernel's key, threads, the least work split). Equal keys, equal
+   * sources; the in-memory sources and the on-disk {@link dev.cortado.codegen.compile.ClassCache}
+   * are keyed by it.
+   */
   static String key(Graph model, String description, int batch, String pkg, String cls, Options o) {
-    return model + "|" + model.variables().values().stream().map(v -> v.role() + ":" + v.trainable()).toList()
-        + "|" + description + "|" + batch + "|" + pkg + "|" + cls + "|" + o.matmul().key() + "|" + o.threads() + "/" + o.splitFrom();
+    return new Canonical("cortado-source-key-1").graph(model).text(description).integer(batch).text(pkg).text(cls)
+        .text(o.matmul().key()).integer(o.threads()).integer(o.splitFrom()).hex();
   }
 
   /**
@@ -346,11 +355,7 @@ public final class Codegen {
 
   /** The Java class name used for a model at run time: {@code Regression_b32}. */
   static String className(Graph model, int batch) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : model.name().toCharArray()) {
-      sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
-    }
-    String base = sb.length() == 0 || !Character.isLetter(sb.charAt(0)) ? "Model_" + sb : sb.toString();
+    String base = JavaText.identifier(model.name());
     return Character.toUpperCase(base.charAt(0)) + base.substring(1) + "_b" + batch;
   }
 

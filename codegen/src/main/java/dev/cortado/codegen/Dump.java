@@ -1,5 +1,6 @@
 package dev.cortado.codegen;
 
+import dev.cortado.codegen.emit.JavaText;
 import dev.cortado.codegen.pass.Passes.Entry;
 import dev.cortado.ir.Graph;
 import dev.cortado.runtime.AtomicFiles;
@@ -12,14 +13,33 @@ import java.nio.file.Path;
 /**
  * Writes what each step produced when {@code -Dcortado.dump=DIR} is set: the IR after every pass
  * ({@code DIR/<model>/b32-train-03-fold.ir}), the plan and the generated source, each written
- * atomically. Does nothing without a directory.
+ * atomically. Does nothing without a directory. Every file is directly in {@code DIR/<model>}: the
+ * model's directory is named by the identifier mangler and each file name is checked after
+ * normalizing, so no name leads outside.
  */
 public final class Dump {
   private final Path dir;
   private int counter;
 
+  /**
+   * Dumps of {@code model} into {@code root}'s subdirectory named {@link JavaText#identifier} of
+   * the model's name (letters, digits and {@code _} only, so never {@code ..} or a path).
+   */
   public Dump(Path root, String model) {
-    this.dir = root == null ? null : root.resolve(model.replaceAll("[^A-Za-z0-9_.-]", "_"));
+    this.dir = root == null ? null : inside(root.toAbsolutePath().normalize(), JavaText.identifier(model));
+  }
+
+  /**
+   * {@code dir/name} if that is a file directly in {@code dir}.
+   *
+   * @throws IllegalArgumentException naming the name and the directory otherwise
+   */
+  static Path inside(Path dir, String name) {
+    Path p = dir.resolve(name).normalize();
+    if (name.isEmpty() || !dir.equals(p.getParent())) {
+      throw new IllegalArgumentException("dump file " + JavaText.quoted(name) + " would not be directly in " + dir);
+    }
+    return p;
   }
 
   /** A dump that writes nothing. */
@@ -47,8 +67,9 @@ public final class Dump {
 
   private void write(String name, String text) {
     try {
+      Path file = inside(dir, name);
       Files.createDirectories(dir);
-      AtomicFiles.write(dir.resolve(name), text.getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write dump " + dir.resolve(name), e);
     }

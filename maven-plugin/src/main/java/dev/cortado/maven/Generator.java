@@ -1,5 +1,6 @@
 package dev.cortado.maven;
 
+import dev.cortado.codegen.emit.JavaText;
 import dev.cortado.dsl.Model;
 import dev.cortado.runtime.AtomicFiles;
 import dev.cortado.runtime.Checkpoint;
@@ -194,6 +195,13 @@ final class Generator {
         throw new GenerationException("generated class '" + generated + "' of model definition"
             + " class '" + d.className().strip() + "' is in the default package; give it a"
             + " package in <generatedClass>");
+      }
+      try {
+        JavaText.requireQualifiedName("package name", d.generatedPackage());
+        JavaText.requireSimpleName("class name", d.generatedSimpleName());
+      } catch (IllegalArgumentException e) {
+        throw new GenerationException("generated class '" + generated + "' of model definition class '"
+            + d.className().strip() + "': " + e.getMessage());
       }
       if (d.batchSize() < 1) {
         throw new GenerationException("batch size " + d.batchSize() + " of model definition class '"

@@ -247,6 +247,20 @@ class GeneratorTest {
     assertEquals("batch size 0 of model definition class '" + r + "' must be at least 1",
         invalid(new Definition(r, "a.B", 0)));
     assertTrue(invalid().startsWith("no <definitions> configured"));
+    assertEquals("generated class 'a.var' of model definition class '" + r
+        + "': class name \"var\" is not a Java class name: \"var\" cannot name a class",
+        invalid(new Definition(r, "a.var")));
+  }
+
+  @Test
+  void aClassNamedOutsideAsciiIsWrittenInAscii(@TempDir Path dir) throws Exception {
+    Generator g = new Generator(getClass().getClassLoader(), List.of(), dir.resolve("src"), null,
+        dir.resolve("state"), Generator.DECLARED, m -> {});
+    Path file = g.run(List.of(new Definition(TinyRegression.class.getName(), "gen.名前.Modèle")), false).written().get(0);
+    assertEquals(dir.resolve("src/gen/名前/Modèle.java"), file);
+    String src = Files.readString(file);
+    assertTrue(src.chars().allMatch(c -> c == '\n' || c >= 0x20 && c < 0x7f), "compiles whatever the build's encoding");
+    assertTrue(src.contains("package gen.\\u540d\\u524d;"), src.substring(0, 200));
   }
 
   private String invalid(Definition... defs) {

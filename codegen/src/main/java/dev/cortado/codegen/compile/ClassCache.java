@@ -1,21 +1,26 @@
 package dev.cortado.codegen.compile;
 
-import dev.cortado.runtime.AtomicFiles;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +31,17 @@ import java.util.regex.Pattern;
  * SHA-256 of the model's key and of the generator's identity (the Cortado code generator's and
  * runtime's class files or jars, by size and modification time, as ccache checks its compiler,
  * and the Java version), so a new Cortado or JDK never reads an old entry. Entries are written
- * to a temporary file and renamed into place, so a reader sees a whole entry or none; an entry
- * that cannot be read is treated as missing (and rewritten).
+ * to a temporary file and renamed into place, so a reader sees a whole entry or none.
+ *
+ * <p>Loading class files runs their code, so the cache trusts only what this user wrote: the
+ * directory is created {@code 0700} and each entry {@code 0600} (where the file system has POSIX
+ * permissions), and a directory or entry that another user owns or can write is refused with one
+ * warning ({@link System.Logger}) and the class compiled as without a cache. Each entry records
+ * its identity (the key it was written for) and ends with the SHA-256 of its content, both
+ * checked before any class is defined: a damaged entry, or one copied over from another model,
+ * is deleted with one warning and compiled again, never run. The SHA-256 detects damage and
+ * mix-ups, not a forger who can write the directory; keeping others from writing it is what
+ * the permission checks are for.
  *
  * <p>The directory is bounded as ccache's {@code max_size} and JAX's cache size limit are: the
  * entries' total size is kept to at most {@code maxBytes} (default {@value #DEFAULT_MAX_BYTES}
@@ -53,6 +67,12 @@ public final class ClassCache {
   public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
   private static final int MAGIC = 0x43525444; // "CRTD"
+  private static final int VERSION = 2;
+  private static final int DIGEST_BYTES = 32;
+  /** The largest entry read: a generated class is tens of kB, never near this. */
+  private static final long MAX_ENTRY_BYTES = 256L << 20;
+  private static final System.Logger LOG = System.getLogger(ClassCache.class.getName());
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
   private static final String STAMP = stamp();
   private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}\\.classes");
   private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([kKmMgG]?)");
@@ -117,15 +137,39 @@ public final class ClassCache {
     return maxBytes;
   }
 
-  /** The class files stored for {@code key} (class name to bytes), or null when there are none or they cannot be read. */
+  /**
+   * The class files stored for {@code key} (class name to bytes), or null when there are none or
+   * none that can be trusted. Before anything is parsed, the directory and the entry must be
+   * this user's and writable by no one else (where POSIX permissions exist: see {@link
+   * PrivateFiles}), the entry's SHA-256 must match its content and the key it records must be
+   * {@code key}; an entry failing the last two is deleted. Each refusal is logged once.
+   */
   public Map<String, byte[]> read(String key) {
     Path file = file(key);
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-      if (in.readInt() != MAGIC) {
+    try {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !trustedDirectory()) {
         return null;
+      }
+      String why = PrivateFiles.untrusted(file, false);
+      if (why != null) {
+        warn(file, "not used: " + why + "; the class is compiled again and the entry replaced");
+        return null;
+      }
+      if (Files.size(file) > MAX_ENTRY_BYTES) {
+        return damaged(file, "larger than " + MAX_ENTRY_BYTES + " bytes");
+      }
+      byte[] whole = Files.readAllBytes(file);
+      if (whole.length < DIGEST_BYTES || !MessageDigest.isEqual(sha256(whole, whole.length - DIGEST_BYTES),
+          Arrays.copyOfRange(whole, whole.length - DIGEST_BYTES, whole.length))) {
+        return damaged(file, "its SHA-256 does not match its content");
+      }
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(whole, 0, whole.length - DIGEST_BYTES));
+      if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+        return damaged(file, "not a class cache entry of this version");
+      }
+      String recorded = in.readUTF();
+      if (!recorded.equals(id(key))) {
+        return damaged(file, "written for another model (key " + recorded + ")");
       }
       int count = in.readInt();
       Map<String, byte[]> classes = new LinkedHashMap<>();
@@ -136,18 +180,20 @@ public final class ClassCache {
         classes.put(name, bytes);
       }
       if (in.read() != -1) {
-        return null;
+        return damaged(file, "bytes after its last class");
       }
       touch(file);
       return classes;
     } catch (IOException | RuntimeException e) {
-      return null; // truncated or foreign: compile again and overwrite it
+      return damaged(file, "unreadable (" + e + ")");
     }
   }
 
   /**
-   * Stores {@code classes} for {@code key}: written whole to a temporary file beside the entry,
-   * forced to disk and renamed over it ({@link AtomicFiles}). A cache that cannot be written is skipped, never an error
+   * Stores {@code classes} for {@code key}: the entry (its key, its classes, then the SHA-256 of
+   * both) written whole to an owner-only temporary file beside the entry, forced to disk and
+   * renamed over it. The directory is created owner-only; an existing one that another user owns
+   * or can write is not written to. A cache that cannot be written is skipped, never an error
    * for the model being compiled.
    */
   public void write(String key, Map<String, byte[]> classes) {
@@ -155,6 +201,8 @@ public final class ClassCache {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(id(key));
         out.writeInt(classes.size());
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
           out.writeUTF(e.getKey());
@@ -162,12 +210,61 @@ public final class ClassCache {
           out.write(e.getValue());
         }
       }
-      Files.createDirectories(dir);
+      byte[] body = bytes.toByteArray();
+      bytes.write(sha256(body, body.length));
+      if (!Files.exists(dir)) {
+        PrivateFiles.createDirectories(dir);
+      }
+      if (!trustedDirectory()) {
+        return;
+      }
       Path file = file(key);
-      AtomicFiles.write(file, bytes.toByteArray());
+      PrivateFiles.write(file, bytes.toByteArray());
       sweep(file.getFileName());
     } catch (IOException | RuntimeException e) {
       // best effort: the class is compiled and in use; only the next run's shortcut is lost
+    }
+  }
+
+  /** Whether the directory is this user's alone; if not, says so once per JVM and directory. */
+  private boolean trustedDirectory() throws IOException {
+    String why = PrivateFiles.untrusted(dir, true);
+    if (why != null) {
+      warn(dir, "not used as a class cache: " + why + "; classes are compiled as without a cache."
+          + " Use a directory only you can write (chmod 700)");
+    }
+    return why == null;
+  }
+
+  /**
+   * Deletes a damaged or foreign entry (a miss: compiled again and rewritten), with a warning:
+   * one for each time, as each is found once and then replaced.
+   */
+  private Map<String, byte[]> damaged(Path file, String why) {
+    LOG.log(System.Logger.Level.WARNING, "Cortado class cache: " + file + " ignored and deleted: " + why
+        + "; the class is compiled again");
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException | RuntimeException e) {
+      // left in place: the rewrite after compiling replaces it
+    }
+    return null;
+  }
+
+  /** Logs one warning per path per JVM: an untrusted directory is met again for every class. */
+  private static void warn(Path p, String message) {
+    if (WARNED.add(p.toAbsolutePath().normalize())) {
+      LOG.log(System.Logger.Level.WARNING, "Cortado class cache: " + p + " " + message);
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes, int length) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(bytes, 0, length);
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -223,9 +320,14 @@ public final class ClassCache {
 
   private record Entry(Path file, long size, FileTime used) {}
 
-  /** The entry's file: the SHA-256 of the key and the generator's identity. */
+  /** The entry's file: {@code <id>.classes}. */
   Path file(String key) {
-    return dir.resolve(InMemoryCompiler.sha256(STAMP + "\n" + key) + ".classes");
+    return dir.resolve(id(key) + ".classes");
+  }
+
+  /** An entry's identity, recorded in it: the SHA-256 of the key and the generator's identity. */
+  private static String id(String key) {
+    return InMemoryCompiler.sha256(STAMP + "\n" + key);
   }
 
   /** The generator's identity: its and the runtime's code (size and time), and the JVM's version. */

@@ -3,7 +3,11 @@ package dev.cortado.codegen.emit;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Java identifiers from model names ({@code fc1/kernel} becomes {@code fc1_kernel}), each used once. */
+/**
+ * Java identifiers from model names ({@code fc1/kernel} becomes {@code fc1_kernel}), each used once: the
+ * one mangler, {@link JavaText#identifier}, then a suffix {@code _2}, {@code _3}, ... while the result is
+ * taken or would shadow a name the generated code uses.
+ */
 final class Namer {
   private static final Set<String> RESERVED = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
       "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends",
@@ -24,15 +28,9 @@ final class Namer {
     used.addAll(Set.of(taken));
   }
 
-  /** A fresh identifier close to {@code name}. */
+  /** A fresh identifier close to {@code name}: {@link JavaText#identifier}, with a suffix when taken. */
   String name(String name) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
-    }
-    String base = sb.length() == 0 || Character.isDigit(sb.charAt(0)) ? "_" + sb : sb.toString();
-    base = base.replaceAll("__+", "_");
+    String base = JavaText.identifier(name);
     if (base.length() > 60) {
       base = base.substring(0, 60);
     }
