@@ -45,7 +45,7 @@ public final class Variable extends Tensor {
   public Variable shape(int... dims) {
     Objects.requireNonNull(dims, "dims");
     if (dims.length > 0) {
-      Shape.of(dims);
+      Shape.of(dims).requireFits("variable '" + fullName + "'");
     }
     for (int d : dims) {
       if (d == Shape.BATCH) {
