@@ -14,10 +14,19 @@ final class Feed {
   private Feed() {}
 
   /** Returns the batch size these inputs imply, or throws naming the culprit (see {@link InputCheck}). */
-  static int batchSize(Graph g, Map<String, double[]> inputs, Set<String> needed) {
+  static int batchSize(Graph g, Map<String, double[]> inputs, Set<String> needed, boolean[] want) {
     Map<String, int[]> declared = new java.util.LinkedHashMap<>();
     g.inputs().forEach((k, n) -> declared.put(k, n.shape().dims()));
-    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length);
+    int maxBatch = Integer.MAX_VALUE;
+    String largest = null;
+    for (dev.cortado.ir.Node n : g.nodes()) {
+      int m = want[n.id()] ? n.shape().maxBatch() : Integer.MAX_VALUE;
+      if (m < maxBatch) {
+        maxBatch = m;
+        largest = "tensor '" + n.name() + "' " + n.shape();
+      }
+    }
+    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length, maxBatch, largest);
   }
 
   /**

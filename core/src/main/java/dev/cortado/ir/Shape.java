@@ -94,14 +94,34 @@ public final class Shape {
 
   /**
    * The largest batch size at which this shape fits in a Java array ({@link Integer#MAX_VALUE}
-   * when it has no batch dimension).
+   * when it has no batch dimension; 0 when not even one row fits).
    */
   public int maxBatch() {
-    if (!hasBatch()) {
-      return Integer.MAX_VALUE;
+    int k = 0;
+    for (int d : dims) {
+      k += d == BATCH ? 1 : 0;
     }
     long row = fixedSize();
-    return row > MAX_ELEMENTS ? 0 : (int) (MAX_ELEMENTS / row);
+    if (k == 0 || row > MAX_ELEMENTS) {
+      return k == 0 ? Integer.MAX_VALUE : 0;
+    }
+    long cap = MAX_ELEMENTS / row;
+    long b = k == 1 ? cap : (long) Math.floor(Math.pow(cap, 1.0 / k));
+    while (power(b + 1, k) <= cap) {
+      b++;
+    }
+    while (b > 0 && power(b, k) > cap) {
+      b--;
+    }
+    return (int) Math.min(b, Integer.MAX_VALUE);
+  }
+
+  private static long power(long b, int k) {
+    long n = 1;
+    for (int i = 0; i < k; i++) {
+      n = saturatedProduct(n, b);
+    }
+    return n;
   }
 
   private static long saturatedProduct(long a, long b) {

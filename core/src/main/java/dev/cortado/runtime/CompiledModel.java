@@ -298,7 +298,8 @@ public abstract class CompiledModel implements Executable {
   }
 
   private <T> int batchOf(Map<String, T> inputs, List<String> needed, java.util.function.ToIntFunction<T> len) {
-    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len);
+    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
+        state.spec.maxBatch, state.spec.largest);
   }
 
   private Object[] convert(Map<String, double[]> inputs, List<String> needed) {
@@ -409,7 +410,12 @@ public abstract class CompiledModel implements Executable {
 
   @Override
   public final void setHyperparameter(String name, double value) {
-    state.hypers[hyperIndex(name)] = value;
+    int i = hyperIndex(name);
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("hyperparameter '" + name + "' of model '" + state.spec.name
+          + "' cannot be " + value + ": it must be finite");
+    }
+    state.hypers[i] = value;
   }
 
   private int hyperIndex(String name) {

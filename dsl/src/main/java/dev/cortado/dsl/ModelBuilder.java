@@ -301,6 +301,8 @@ public final class ModelBuilder {
    * {@code REGULARIZATION_LOSSES} becomes a term that {@link #minimize} includes.
    */
   public void addToCollection(String collection, Tensor t) {
+    Objects.requireNonNull(collection, "addToCollection: collection");
+    requireOwn("addToCollection", "t", t);
     if (Cortado.REGULARIZATION_LOSSES.equals(collection)) {
       if (!t.shape().isScalar()) {
         throw new IllegalArgumentException("a regularization term must be a scalar, got " + t);
@@ -347,6 +349,8 @@ public final class ModelBuilder {
 
   /** Names a tensor as an output of {@code predict}. */
   public void output(String outputName, Tensor t) {
+    Objects.requireNonNull(outputName, "output: outputName");
+    requireOwn("output", "t", t);
     if (outputs.containsKey(outputName)) {
       throw new IllegalArgumentException("output '" + outputName + "' is defined twice in model '" + name + "'");
     }
@@ -359,6 +363,7 @@ public final class ModelBuilder {
    * sums them (as {@code dataLoss.add(addN(collection(REGULARIZATION_LOSSES)))}) counts none twice.
    */
   public void minimize(Tensor lossTensor) {
+    requireOwn("minimize", "loss", lossTensor);
     if (loss != null) {
       throw new IllegalStateException("model '" + name + "': minimize(...) was already called");
     }
@@ -368,6 +373,15 @@ public final class ModelBuilder {
     }
     createAll();
     loss = Losses.split(this, lossTensor, regTerms);
+  }
+
+  /** Throws unless {@code t} is a tensor of this model, naming the call, the parameter and the tensor. */
+  private void requireOwn(String call, String parameter, Tensor t) {
+    Objects.requireNonNull(t, call + ": " + parameter);
+    if (t.model != this) {
+      throw new IllegalArgumentException(call + ": tensor " + t + " belongs to model '" + t.model.name()
+          + "', not to model '" + name + "' being defined");
+    }
   }
 
   Model build(java.util.function.Consumer<ModelBuilder> definition) {
