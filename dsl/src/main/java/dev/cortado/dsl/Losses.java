@@ -27,7 +27,8 @@ final class Losses {
     java.util.Objects.requireNonNull(a, loss + ": " + aName);
     java.util.Objects.requireNonNull(b, loss + ": " + bName);
     if (a.model != b.model) {
-      throw new IllegalArgumentException(loss + ": " + bName + " " + b + " belongs to model '"
+      throw new IllegalArgumentException(loss + ": " + bName + " " + b + " (from "
+          + dev.cortado.ir.GraphBuilder.describeSources(b.node()) + ") belongs to model '"
           + b.model.name() + "', " + aName + " " + a + " to model '" + a.model.name() + "'");
     }
     if (!a.shape().equals(b.shape())) {

@@ -379,7 +379,8 @@ public final class ModelBuilder {
   private void requireOwn(String call, String parameter, Tensor t) {
     Objects.requireNonNull(t, call + ": " + parameter);
     if (t.model != this) {
-      throw new IllegalArgumentException(call + ": tensor " + t + " belongs to model '" + t.model.name()
+      throw new IllegalArgumentException(call + ": tensor " + t + " (from "
+          + GraphBuilder.describeSources(t.node()) + ") belongs to model '" + t.model.name()
           + "', not to model '" + name + "' being defined");
     }
   }
