@@ -1,6 +1,7 @@
 package dev.cortado.interp;
 
 import dev.cortado.ir.Graph;
+import dev.cortado.ir.Node;
 import dev.cortado.runtime.InputCheck;
 import java.util.Map;
 import java.util.Set;
@@ -18,15 +19,16 @@ final class Feed {
     Map<String, int[]> declared = new java.util.LinkedHashMap<>();
     g.inputs().forEach((k, n) -> declared.put(k, n.shape().dims()));
     int maxBatch = Integer.MAX_VALUE;
-    String largest = null;
-    for (dev.cortado.ir.Node n : g.nodes()) {
+    Node largest = null;
+    for (Node n : g.nodes()) {
       int m = want[n.id()] ? n.shape().maxBatch() : Integer.MAX_VALUE;
       if (m < maxBatch) {
         maxBatch = m;
-        largest = "tensor '" + n.name() + "' " + n.shape();
+        largest = n;
       }
     }
-    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length, maxBatch, largest);
+    String what = largest == null ? null : "tensor '" + largest.name() + "' " + largest.shape();
+    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length, maxBatch, what);
   }
 
   /**
