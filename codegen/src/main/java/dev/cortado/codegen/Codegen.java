@@ -251,6 +251,11 @@ public final class Codegen {
     }
     b.predict(reads(model, model.outputs().values()));
     b.evaluate(reads(model, model.losses().values()));
+    for (Node n : model.nodes()) {
+      if (n.shape().maxBatch() < b.maxBatch()) {
+        b.maxBatch(n.shape().maxBatch(), "tensor '" + n.name() + "' " + n.shape());
+      }
+    }
     return b.build();
   }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * are emitted without a branch; they equal the interpreter's selects bit for bit on every
  * non-NaN value where a scaled form could go wrong: ±0, the smallest subnormals, the largest
  * finite values, infinities. A NaN gives NaN in both (as PyTorch's relu): pinned here so that
- * a change to it is a decision.
+ * a change to it is a decision. The values are a parameter's, set after the executable is made:
+ * inputs must be finite, parameters are not checked.
  */
 class BranchlessActivationTest {
   private static final double[] F32_EDGES = {0.0, -0.0, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
@@ -32,11 +33,16 @@ class BranchlessActivationTest {
 
   private static Graph graph(DType dtype, int n) {
     GraphBuilder b = new GraphBuilder("edges_" + dtype, dtype);
-    Node x = b.input("x", Shape.of(n));
+    Node x = b.variable("x", Shape.of(n), dev.cortado.ir.VariableInfo.Role.PARAMETER, true, new double[n]);
     b.output("relu", b.unary(Op.RELU, x));
     b.output("step", b.apply(Op.STEP, Attrs.value(0), x));
     b.output("leaky_step", b.apply(Op.STEP, Attrs.value(0.25), x));
     return b.build();
+  }
+
+  private static dev.cortado.runtime.Executable withX(dev.cortado.runtime.Executable exe, double[] x) {
+    exe.setParameter("x", x);
+    return exe;
   }
 
   @ParameterizedTest
@@ -44,9 +50,9 @@ class BranchlessActivationTest {
   void equalTheInterpreterOnEveryValue(DType dtype) {
     double[] edges = dtype == DType.F32 ? F32_EDGES : F64_EDGES;
     Graph g = graph(dtype, edges.length);
-    Map<String, double[]> in = Map.of("x", edges);
-    Map<String, double[]> want = new Interpreter(g).predict(in);
-    Map<String, double[]> got = Codegen.compile(g, "edges", Codegen.Options.defaults()).predict(in);
+    Map<String, double[]> want = withX(new Interpreter(g), edges).predict(Map.of());
+    Map<String, double[]> got = withX(Codegen.compile(g, "edges", Codegen.Options.defaults()), edges)
+        .predict(Map.of());
     for (String out : want.keySet()) {
       for (int i = 0; i < edges.length; i++) {
         assertEquals(Double.doubleToRawLongBits(want.get(out)[i]), Double.doubleToRawLongBits(got.get(out)[i]),
@@ -59,9 +65,9 @@ class BranchlessActivationTest {
   @EnumSource(DType.class)
   void nanPropagatesAsInTheInterpreter(DType dtype) {
     Graph g = graph(dtype, 1);
-    Map<String, double[]> in = Map.of("x", new double[] {Double.NaN});
-    Map<String, double[]> want = new Interpreter(g).predict(in);
-    Map<String, double[]> got = Codegen.compile(g, "nan", Codegen.Options.defaults()).predict(in);
+    double[] nan = {Double.NaN};
+    Map<String, double[]> want = withX(new Interpreter(g), nan).predict(Map.of());
+    Map<String, double[]> got = withX(Codegen.compile(g, "nan", Codegen.Options.defaults()), nan).predict(Map.of());
     assertTrue(Double.isNaN(want.get("relu")[0]) && Double.isNaN(got.get("relu")[0]), "relu(NaN) is NaN in both");
     assertTrue(Double.isNaN(want.get("step")[0]) && Double.isNaN(got.get("step")[0]), "step(NaN) is NaN in both");
     assertEquals(0.25, want.get("leaky_step")[0], "STEP with a non-zero alpha keeps the select");

@@ -1,6 +1,7 @@
 package dev.cortado.interp;
 
 import dev.cortado.ir.Graph;
+import dev.cortado.ir.Node;
 import dev.cortado.runtime.InputCheck;
 import java.util.Map;
 import java.util.Set;
@@ -14,10 +15,20 @@ final class Feed {
   private Feed() {}
 
   /** Returns the batch size these inputs imply, or throws naming the culprit (see {@link InputCheck}). */
-  static int batchSize(Graph g, Map<String, double[]> inputs, Set<String> needed) {
+  static int batchSize(Graph g, Map<String, double[]> inputs, Set<String> needed, boolean[] want) {
     Map<String, int[]> declared = new java.util.LinkedHashMap<>();
     g.inputs().forEach((k, n) -> declared.put(k, n.shape().dims()));
-    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length);
+    int maxBatch = Integer.MAX_VALUE;
+    Node largest = null;
+    for (Node n : g.nodes()) {
+      int m = want[n.id()] ? n.shape().maxBatch() : Integer.MAX_VALUE;
+      if (m < maxBatch) {
+        maxBatch = m;
+        largest = n;
+      }
+    }
+    String what = largest == null ? null : "tensor '" + largest.name() + "' " + largest.shape();
+    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length, maxBatch, what);
   }
 
   /**

@@ -74,7 +74,7 @@ public final class Interpreter implements Executable {
         todo.addAll(n.inputs());
       }
     }
-    int batch = Feed.batchSize(graph, inputs, Feed.inputsNeeded(graph, want));
+    int batch = Feed.batchSize(graph, inputs, Feed.inputsNeeded(graph, want), want);
     EvalContext ctx = new Ctx(snap, inputs, batch, training);
     for (int i = 0; i <= max; i++) {
       if (!want[i]) {
@@ -314,6 +314,10 @@ public final class Interpreter implements Executable {
   @Override
   public void setHyperparameter(String name, double value) {
     hyperparameter(name);
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("hyperparameter '" + name + "' of model '" + graph.name()
+          + "' cannot be " + value + ": it must be finite");
+    }
     writes.lock();
     try {
       Map<String, Double> hypers = new LinkedHashMap<>(current.hypers());

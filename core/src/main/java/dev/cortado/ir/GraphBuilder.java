@@ -65,6 +65,7 @@ public final class GraphBuilder {
   /** A named input fed at every step. */
   public Node input(String inputName, Shape shape) {
     requireFreeName(inputName, "input");
+    shape.requireFits("input '" + inputName + "'");
     Node n = add(Op.INPUT, Attrs.shape(shape), List.of(), shape, inputName);
     inputs.put(inputName, n);
     return n;
@@ -87,6 +88,10 @@ public final class GraphBuilder {
 
   private Node addVariable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
     requireFreeName(varName, "variable");
+    if (role != VariableInfo.Role.STATE) {
+      requireUnreserved(varName);
+    }
+    shape.requireFits("variable '" + varName + "'");
     if (shape.hasBatch()) {
       throw new IllegalArgumentException("variable '" + varName + "' has shape " + shape
           + ": a variable's shape cannot contain BATCH");
@@ -110,6 +115,24 @@ public final class GraphBuilder {
     Node n = add(Op.HYPER, Attrs.value(defaultValue), List.of(), Shape.SCALAR, hyperName);
     hypers.put(hyperName, n);
     return n;
+  }
+
+  /**
+   * Names a parameter may not have: one that begins with {@link #RESERVED_PREFIX}, where a
+   * checkpoint keeps optimizer state, or {@link #RESERVED_NAME}, the safetensors header's own
+   * key. Reserving them when the variable is defined makes a checkpoint in which a parameter
+   * and a piece of state share a name impossible to write.
+   */
+  public static final String RESERVED_PREFIX = "state/";
+  /** See {@link #RESERVED_PREFIX}. */
+  public static final String RESERVED_NAME = "__metadata__";
+
+  private static void requireUnreserved(String varName) {
+    if (varName.startsWith(RESERVED_PREFIX) || varName.equals(RESERVED_NAME)) {
+      throw new IllegalArgumentException("variable '" + varName + "': names beginning with '"
+          + RESERVED_PREFIX + "' and the name '" + RESERVED_NAME + "' are reserved for a"
+          + " checkpoint's optimizer state and metadata; rename the variable or its scope");
+    }
   }
 
   private void requireFreeName(String n, String kind) {
@@ -206,6 +229,18 @@ public final class GraphBuilder {
             .append(describeSources(in[i]));
       }
       throw new ShapeException(msg.toString(), e);
+    }
+    if (s.fixedSize() > Shape.MAX_ELEMENTS) {
+      StringBuilder what = new StringBuilder("the result of ").append(op.label());
+      for (int i = 0; i < in.length; i++) {
+        what.append(i == 0 ? " (operands " : ", ").append(in[i].shape()).append(" from ")
+            .append(describeSources(in[i]));
+      }
+      try {
+        s.requireFits(in.length == 0 ? what.toString() : what.append(')').toString());
+      } catch (IllegalArgumentException e) {
+        throw new ShapeException(e.getMessage(), e);
+      }
     }
     return add(op, a, List.of(in), s, labelPrefix + op.label() + "_" + nodes.size());
   }

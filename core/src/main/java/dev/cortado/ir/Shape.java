@@ -12,6 +12,13 @@ public final class Shape {
 
   public static final Shape SCALAR = new Shape(new int[0]);
 
+  /**
+   * The most elements one tensor may hold at any batch size: the largest Java array the JVM
+   * allocates ({@code Integer.MAX_VALUE - 8}), which also keeps every generated {@code int}
+   * index, and every index plus a small unrolling offset, from overflowing.
+   */
+  public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
   private final int[] dims;
 
   private Shape(int[] dims) {
@@ -55,15 +62,72 @@ public final class Shape {
     return false;
   }
 
-  /** The product of the fixed dimensions (the batch dimension counts as 1). */
+  /**
+   * The product of the fixed dimensions (the batch dimension counts as 1), saturated at {@link
+   * Long#MAX_VALUE} so a product too large for a long still compares as too large.
+   */
   public long fixedSize() {
     long n = 1;
     for (int d : dims) {
       if (d != BATCH) {
-        n *= d;
+        n = saturatedProduct(n, d);
       }
     }
     return n;
+  }
+
+  /**
+   * Throws unless one row of this shape (the batch dimension at 1) fits in a Java array.
+   *
+   * @param what names the tensor in the message, such as {@code "variable 'w'"}
+   * @throws IllegalArgumentException naming {@code what}, the shape and the element count
+   */
+  public void requireFits(String what) {
+    long n = fixedSize();
+    if (n > MAX_ELEMENTS) {
+      throw new IllegalArgumentException(what + " of shape " + this + " holds "
+          + (n == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(n))
+          + " elements" + (hasBatch() ? " per batch row" : "") + ", more than a Java array holds ("
+          + MAX_ELEMENTS + ")");
+    }
+  }
+
+  /**
+   * The largest batch size at which this shape fits in a Java array ({@link Integer#MAX_VALUE}
+   * when it has no batch dimension; 0 when not even one row fits).
+   */
+  public int maxBatch() {
+    int k = 0;
+    for (int d : dims) {
+      k += d == BATCH ? 1 : 0;
+    }
+    long row = fixedSize();
+    if (k == 0 || row > MAX_ELEMENTS) {
+      return k == 0 ? Integer.MAX_VALUE : 0;
+    }
+    long cap = MAX_ELEMENTS / row;
+    long b = k == 1 ? cap : (long) Math.floor(Math.pow(cap, 1.0 / k));
+    while (power(b + 1, k) <= cap) {
+      b++;
+    }
+    while (b > 0 && power(b, k) > cap) {
+      b--;
+    }
+    return (int) Math.min(b, Integer.MAX_VALUE);
+  }
+
+  private static long power(long b, int k) {
+    long n = 1;
+    for (int i = 0; i < k; i++) {
+      n = saturatedProduct(n, b);
+    }
+    return n;
+  }
+
+  private static long saturatedProduct(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
   }
 
   /** The element count once the batch dimension is {@code batch}. */

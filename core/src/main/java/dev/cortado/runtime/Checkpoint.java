@@ -57,6 +57,9 @@ public final class Checkpoint {
    * F32 rounds an F64 model's values.
    */
   public static void save(Executable exe, Path path, Safetensors.DType dtype) throws IOException {
+    java.util.Objects.requireNonNull(exe, "Checkpoint.save: exe");
+    java.util.Objects.requireNonNull(path, "Checkpoint.save: path");
+    requireUnambiguous(exe, path.toString());
     Map<String, double[]> values = new LinkedHashMap<>();
     Map<String, long[]> shapes = new LinkedHashMap<>();
     for (String name : exe.parameterNames()) {
@@ -76,7 +79,12 @@ public final class Checkpoint {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(FORMAT_KEY, FORMAT);
     for (String name : exe.hyperparameterNames()) {
-      metadata.put(HYPERPARAMETER_PREFIX + name, Double.toString(exe.hyperparameter(name)));
+      double v = exe.hyperparameter(name);
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException("checkpoint " + path + ": hyperparameter \"" + name
+            + "\" is " + v + "; only finite values are saved");
+      }
+      metadata.put(HYPERPARAMETER_PREFIX + name, Double.toString(v));
     }
     Safetensors.write(path, tensors, metadata);
   }
@@ -128,11 +136,31 @@ public final class Checkpoint {
   }
 
   private static void restore(Executable exe, Path path, boolean full) throws IOException {
+    java.util.Objects.requireNonNull(exe, "Checkpoint.load: exe");
+    java.util.Objects.requireNonNull(path, "Checkpoint.load: path");
     restore(exe, Safetensors.read(path), path.toString(), full);
+  }
+
+  /**
+   * Throws if a parameter's name is also the name a piece of optimizer state is saved under
+   * ({@code "state/" + its name}): such a file could not say which one an entry holds. Models
+   * defined with Cortado cannot have one (parameter names beginning with {@code "state/"} are
+   * rejected when defined); an {@link Executable} made otherwise is checked here.
+   */
+  private static void requireUnambiguous(Executable exe, String path) {
+    Set<String> parameters = new LinkedHashSet<>(exe.parameterNames());
+    for (String name : exe.stateNames()) {
+      if (parameters.contains(STATE_PREFIX + name)) {
+        throw new IllegalArgumentException("checkpoint " + path + " would be ambiguous: entry \""
+            + STATE_PREFIX + name + "\" names both a parameter and the optimizer state \"" + name
+            + "\"; rename the parameter");
+      }
+    }
   }
 
   private static void restore(Executable exe, Safetensors.Contents file, String path,
       boolean full) {
+    requireUnambiguous(exe, path);
     List<String> problems = new ArrayList<>();
     Map<String, double[]> parameters = new LinkedHashMap<>();
     Map<String, double[]> state = new LinkedHashMap<>();
@@ -203,12 +231,20 @@ public final class Checkpoint {
         problems.add("unexpected hyperparameter \"" + name + "\" in the file");
         continue;
       }
+      double v;
       try {
-        out.put(name, Double.parseDouble(m.getValue()));
+        v = Double.parseDouble(m.getValue());
       } catch (NumberFormatException e) {
-        problems.add("hyperparameter \"" + name + "\" is \"" + m.getValue()
-            + "\", not a number");
+        problems.add("hyperparameter \"" + name + "\" (metadata key \"" + m.getKey() + "\") is \""
+            + m.getValue() + "\", not a number");
+        continue;
       }
+      if (!Double.isFinite(v)) {
+        problems.add("hyperparameter \"" + name + "\" (metadata key \"" + m.getKey() + "\") is \""
+            + m.getValue() + "\", not a finite number");
+        continue;
+      }
+      out.put(name, v);
     }
     for (String name : known) {
       if (!metadata.containsKey(HYPERPARAMETER_PREFIX + name)) {

@@ -385,7 +385,8 @@ public abstract class CompiledModel implements Executable {
   }
 
   private <T> int batchOf(Map<String, T> inputs, List<String> needed, java.util.function.ToIntFunction<T> len) {
-    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len);
+    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
+        state.spec.maxBatch, state.spec.largest);
   }
 
   private Object[] convert(Map<String, double[]> inputs, List<String> needed, Object[] in) {
@@ -510,6 +511,10 @@ public abstract class CompiledModel implements Executable {
   @Override
   public final void setHyperparameter(String name, double value) {
     int i = hyperIndex(name);
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("hyperparameter '" + name + "' of model '" + state.spec.name
+          + "' cannot be " + value + ": it must be finite");
+    }
     long stamp = state.lock.writeLock();
     try {
       state.hypers[i] = value;

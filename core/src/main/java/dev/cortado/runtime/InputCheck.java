@@ -6,9 +6,13 @@ import java.util.function.ToIntFunction;
 
 /**
  * Checks the inputs of one call before anything runs: every name known, every needed input
- * present, every length a whole number of rows, one batch size for all. Each message names the
- * input, the shape it expects and what it got. Shared by the interpreter and compiled models so
- * both reject the same calls with the same words.
+ * present, every length a whole number of rows, one batch size for all, a batch size at which
+ * every tensor of the step still fits in a Java array, and every value finite. Each message names
+ * the input, the shape it expects and what it got (for a NaN or an infinity, its first position).
+ * Shared by the interpreter and compiled models so both reject the same calls with the same
+ * words, before either changes anything.
+ *
+ * <p>The finiteness check is one pass over each array with no allocation: it runs at every step.
  */
 public final class InputCheck {
   private InputCheck() {}
@@ -24,6 +28,17 @@ public final class InputCheck {
    */
   public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
       Collection<String> needed, ToIntFunction<T> length) {
+    return batchSize(model, declared, given, needed, length, Integer.MAX_VALUE, null);
+  }
+
+  /**
+   * As {@link #batchSize(String, Map, Map, Collection, ToIntFunction)}, and rejects a batch size
+   * above {@code maxBatch}, at which {@code largest} (the tensor that limits it, for the message)
+   * would not fit in a Java array.
+   */
+  public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
+      Collection<String> needed, ToIntFunction<T> length, int maxBatch, String largest) {
+    java.util.Objects.requireNonNull(given, "inputs of a step of model '" + model + "'");
     for (String name : given.keySet()) {
       if (!declared.containsKey(name)) {
         throw new IllegalArgumentException("unknown input '" + name + "'; model '" + model
@@ -40,6 +55,7 @@ public final class InputCheck {
             + "); given " + given.keySet());
       }
       int b = rowsOf(name, s, length.applyAsInt(v));
+      requireFinite(name, s, v);
       if (hasBatch(s)) {
         if (batch >= 0 && b != batch) {
           throw new IllegalArgumentException("input '" + name + "' has " + b + " rows but '" + batchFrom
@@ -49,7 +65,43 @@ public final class InputCheck {
         batchFrom = name;
       }
     }
+    if (batch > maxBatch) {
+      throw new IllegalArgumentException("input '" + batchFrom + "' has " + batch + " rows, more"
+          + " than the " + maxBatch + " at which " + largest + " of model '" + model + "' still fits"
+          + " in a Java array: split the batch");
+    }
     return batch < 0 ? 1 : batch;
+  }
+
+  private static void requireFinite(String name, int[] shape, Object v) {
+    int at = v instanceof double[] d ? firstNonFinite(d) : v instanceof float[] f ? firstNonFinite(f) : -1;
+    if (at >= 0) {
+      double bad = v instanceof double[] d ? d[at] : ((float[]) v)[at];
+      int row = ModelSpec.size(shape, 1);
+      throw new IllegalArgumentException("input '" + name + "' holds " + bad + " at position " + at
+          + (hasBatch(shape) ? " (row " + at / row + ", element " + at % row + " of the row)" : "")
+          + ": inputs must be finite");
+    }
+  }
+
+  /** The index of the first NaN or infinity in {@code v}, or -1. */
+  public static int firstNonFinite(double[] v) {
+    for (int i = 0; i < v.length; i++) {
+      if (!(Math.abs(v[i]) <= Double.MAX_VALUE)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of the first NaN or infinity in {@code v}, or -1. */
+  public static int firstNonFinite(float[] v) {
+    for (int i = 0; i < v.length; i++) {
+      if (!(Math.abs(v[i]) <= Float.MAX_VALUE)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static boolean hasBatch(int[] s) {

@@ -12,12 +12,18 @@ import java.util.Map;
  * array to {@code List<Object>}, string to {@code String}, a number without fraction or exponent
  * to {@code Long}, any other number to {@code Double}, {@code true}/{@code false} to {@code
  * Boolean}, {@code null} to {@code null}. A malformed text is an {@link IllegalArgumentException}
- * giving the character offset; a duplicate key in an object is rejected too.
+ * giving the character offset; a duplicate key in an object is rejected too, and so is nesting
+ * deeper than {@value #MAX_DEPTH}, so a hostile text gives an exception rather than a {@link
+ * StackOverflowError}.
  */
 final class Json {
 
+  /** The deepest nesting of arrays and objects accepted; a safetensors header needs 3. */
+  static final int MAX_DEPTH = 64;
+
   private final String text;
   private int pos;
+  private int depth;
 
   private Json(String text) {
     this.text = text;
@@ -121,12 +127,20 @@ final class Json {
     }
   }
 
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw error("arrays and objects nested deeper than " + MAX_DEPTH);
+    }
+  }
+
   private Map<String, Object> object() {
+    enter();
     Map<String, Object> map = new LinkedHashMap<>();
     pos++;
     skipWhitespace();
     if (peek() == '}') {
       pos++;
+      depth--;
       return map;
     }
     while (true) {
@@ -147,6 +161,7 @@ final class Json {
       skipWhitespace();
       char c = next();
       if (c == '}') {
+        depth--;
         return map;
       }
       if (c != ',') {
@@ -157,11 +172,13 @@ final class Json {
   }
 
   private List<Object> array() {
+    enter();
     List<Object> list = new ArrayList<>();
     pos++;
     skipWhitespace();
     if (peek() == ']') {
       pos++;
+      depth--;
       return list;
     }
     while (true) {
@@ -169,6 +186,7 @@ final class Json {
       skipWhitespace();
       char c = next();
       if (c == ']') {
+        depth--;
         return list;
       }
       if (c != ',') {

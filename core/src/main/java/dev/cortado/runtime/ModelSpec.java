@@ -32,6 +32,9 @@ public final class ModelSpec {
   final List<String> predictInputs;
   final List<String> evaluateInputs;
   final boolean trains;
+  /** The largest batch size at which every tensor of a step fits in a Java array, and that tensor. */
+  final int maxBatch;
+  final String largest;
   /** The position of each variable and each hyperparameter in the generated class's arrays. */
   final Map<String, Integer> variableIndex;
   final Map<String, Integer> hyperIndex;
@@ -51,6 +54,8 @@ public final class ModelSpec {
     predictInputs = List.copyOf(b.predictInputs);
     evaluateInputs = List.copyOf(b.evaluateInputs);
     trains = b.trains;
+    maxBatch = b.maxBatch;
+    largest = b.largest;
     variableIndex = positions(variables.keySet());
     hyperIndex = positions(hypers.keySet());
   }
@@ -120,6 +125,11 @@ public final class ModelSpec {
     return outputs;
   }
 
+  /** The largest batch size a step may have (see {@link Builder#maxBatch}). */
+  public int maxBatch() {
+    return maxBatch;
+  }
+
   /** The inputs a training step reads. */
   public List<String> trainInputs() {
     return trainInputs;
@@ -175,6 +185,8 @@ public final class ModelSpec {
     private List<String> predictInputs = List.of();
     private List<String> evaluateInputs = List.of();
     private boolean trains;
+    private int maxBatch = Integer.MAX_VALUE;
+    private String largest;
 
     private Builder(String name, String description, boolean f32) {
       this.name = name;
@@ -233,6 +245,21 @@ public final class ModelSpec {
 
     public Builder evaluate(String... needed) {
       evaluateInputs = List.of(needed);
+      return this;
+    }
+
+    /** The largest batch size declared so far ({@link Integer#MAX_VALUE}: unlimited). */
+    public int maxBatch() {
+      return maxBatch;
+    }
+
+    /**
+     * The largest batch size a step may have: above it {@code largest} (named for the message)
+     * would not fit in a Java array. Unlimited unless declared.
+     */
+    public Builder maxBatch(int max, String largest) {
+      this.maxBatch = max;
+      this.largest = largest;
       return this;
     }
 

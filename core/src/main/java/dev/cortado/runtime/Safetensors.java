@@ -85,6 +85,13 @@ public final class Safetensors {
 
   private static final String METADATA = "__metadata__";
 
+  /**
+   * The longest header read, as in the reference implementation (100 MB): a longer one is
+   * rejected before it is decoded, so a hostile file cannot make the parser allocate without
+   * bound. The JSON's nesting is bounded too (see {@link Json}).
+   */
+  public static final int MAX_HEADER_BYTES = 100_000_000;
+
   private Safetensors() {}
 
   /**
@@ -152,6 +159,14 @@ public final class Safetensors {
    * @throws IllegalArgumentException naming the file and the entry if the file is malformed
    */
   public static Contents read(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new IOException("safetensors file " + path + " is a directory, not a file");
+    }
+    long size = Files.size(path);
+    if (size > Integer.MAX_VALUE - 8) {
+      throw bad(path.toString(), "file of " + size + " bytes is larger than a Java array holds ("
+          + (Integer.MAX_VALUE - 8) + " bytes)");
+    }
     return parse(Files.readAllBytes(path), path.toString(), path);
   }
 
@@ -170,6 +185,10 @@ public final class Safetensors {
       throw bad(source, "file of " + bytes.length + " bytes is shorter than the 8-byte header length");
     }
     long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+      throw bad(source, "header length " + Long.toUnsignedString(headerLength)
+          + " is more than the " + MAX_HEADER_BYTES + " bytes a header may have");
+    }
     if (headerLength < 2 || headerLength > bytes.length - 8) {
       throw bad(source, "header length " + Long.toUnsignedString(headerLength)
           + " does not fit in a file of " + bytes.length + " bytes");

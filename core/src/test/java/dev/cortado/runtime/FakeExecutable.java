@@ -41,6 +41,12 @@ final class FakeExecutable implements Executable {
     hyper.put("lr_multiplier", 1.0);
   }
 
+  /** Adds a parameter (one the trainer leaves alone), such as one named like saved state. */
+  void addParameter(String name, double... values) {
+    params.put(name, values.clone());
+    shapes.put(name, new int[] {values.length});
+  }
+
   private double round(double v) {
     return f32 ? (float) v : v;
   }

@@ -26,6 +26,7 @@ public final class Batches {
 
   /** Unshuffled batches of {@code batchSize} rows. */
   public static Batches of(Dataset data, int batchSize) {
+    java.util.Objects.requireNonNull(data, "Batches.of: data");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }

@@ -28,9 +28,13 @@ import org.apache.commons.csv.CSVRecord;
  * }</pre>
  *
  * <p>Cells are trimmed and must be decimal numbers ({@code -1.5e3}; no {@code NaN}, hex or
- * suffixes). A label is a class index, or a class name when the names are known. Empty lines
- * are skipped. Every problem is a {@link DataFormatException} naming the source, line and
- * column. A loader is immutable; each setter returns a new one.
+ * suffixes). A label is a class index, or a class name when the names are known; without
+ * {@link #classNames} or {@link #classCount}, labels above {@value #MAX_INFERRED_CLASSES} - 1 are
+ * refused rather than inferred into a giant one-hot encoding. Empty lines are skipped, and so is
+ * a UTF-8 byte-order mark at the start of the text. Every problem is a {@link
+ * DataFormatException} naming the source, line and column; an unreadable file (a directory, a
+ * corrupt gzip stream) is an {@link IOException} naming it. A loader is immutable; each setter
+ * returns a new one.
  */
 public final class CsvLoader {
 
@@ -46,6 +50,11 @@ public final class CsvLoader {
      */
     SKLEARN
   }
+
+  /** The most classes a loader infers from the labels when no class names or count are given. */
+  public static final int MAX_INFERRED_CLASSES = 10_000;
+
+  private static final char BYTE_ORDER_MARK = '\uFEFF';
 
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
@@ -118,6 +127,10 @@ public final class CsvLoader {
   }
 
   public Dataset load(Path path) throws IOException {
+    java.util.Objects.requireNonNull(path, "CsvLoader.load: path");
+    if (Files.isDirectory(path)) {
+      throw new IOException(path + " is a directory, not a CSV file");
+    }
     try (InputStream in = Files.newInputStream(path)) {
       return load(in, path.toString());
     }
@@ -128,6 +141,7 @@ public final class CsvLoader {
    * loader, or this library's if there is none.
    */
   public Dataset loadResource(String name) throws IOException {
+    java.util.Objects.requireNonNull(name, "CsvLoader.loadResource: name");
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     if (loader == null) {
       loader = CsvLoader.class.getClassLoader();
@@ -143,13 +157,28 @@ public final class CsvLoader {
 
   /** Loads from a stream; {@code source} names it in error messages. */
   public Dataset load(InputStream in, String source) throws IOException {
+    java.util.Objects.requireNonNull(in, "CsvLoader.load: in");
+    java.util.Objects.requireNonNull(source, "CsvLoader.load: source");
     BufferedInputStream buffered = new BufferedInputStream(in);
     buffered.mark(2);
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
-    InputStream raw = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(buffered) : buffered;
-    String text = new String(raw.readAllBytes(), StandardCharsets.UTF_8);
+    byte[] bytes;
+    if (b0 == 0x1f && b1 == 0x8b) {
+      try {
+        bytes = new GZIPInputStream(buffered).readAllBytes();
+      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        throw new IOException(source + " is not a valid gzip file (corrupt or truncated: "
+            + e.getMessage() + ")", e);
+      }
+    } else {
+      bytes = buffered.readAllBytes();
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (!text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK) {
+      text = text.substring(1);
+    }
     return parse(text, source);
   }
 
@@ -263,6 +292,10 @@ public final class CsvLoader {
   }
 
   private static double number(String cell, String source, long line, int column) {
+    if (cell.indexOf(BYTE_ORDER_MARK) >= 0) {
+      throw new DataFormatException(source, line, column, "the cell holds a byte-order mark"
+          + " (U+FEFF), as where two files with one were joined");
+    }
     if (!NUMBER.matcher(cell).matches()) {
       throw new DataFormatException(source, line, column,
           "\"" + cell + "\" is not a number");
@@ -299,6 +332,11 @@ public final class CsvLoader {
     } else {
       throw new DataFormatException(source, line, column, "label \"" + cell
           + "\" is not a class index" + (names.isEmpty() ? "" : " or one of " + names));
+    }
+    if (names.isEmpty() && value >= MAX_INFERRED_CLASSES) {
+      throw new DataFormatException(source, line, column, "label " + cell + " would make "
+          + (value + 1) + " classes; without classCount(...) or classNames(...) at most "
+          + MAX_INFERRED_CLASSES + " are inferred: declare the classes");
     }
     if (value < 0 || (!names.isEmpty() && value >= names.size())) {
       throw new DataFormatException(source, line, column, "label " + cell

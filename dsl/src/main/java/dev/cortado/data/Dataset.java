@@ -37,6 +37,9 @@ public final class Dataset {
    */
   public static Dataset classification(double[] features, int featureCount, int[] labels,
       List<String> classNames) {
+    java.util.Objects.requireNonNull(features, "Dataset.classification: features");
+    java.util.Objects.requireNonNull(labels, "Dataset.classification: labels");
+    java.util.Objects.requireNonNull(classNames, "Dataset.classification: classNames");
     checkRows(features, featureCount, labels.length, "labels");
     if (classNames.isEmpty()) {
       throw new IllegalArgumentException("a classification set needs at least one class");
@@ -49,6 +52,8 @@ public final class Dataset {
   /** A regression set: {@code targetCount} target values per row. */
   public static Dataset regression(double[] features, int featureCount, double[] targets,
       int targetCount) {
+    java.util.Objects.requireNonNull(features, "Dataset.regression: features");
+    java.util.Objects.requireNonNull(targets, "Dataset.regression: targets");
     if (targetCount < 1 || targets.length % targetCount != 0) {
       throw new IllegalArgumentException(targets.length + " targets do not make rows of "
           + targetCount);
@@ -63,6 +68,12 @@ public final class Dataset {
    * except 1 in column {@code labels[r]}.
    */
   public static double[] oneHot(int[] labels, int classCount) {
+    java.util.Objects.requireNonNull(labels, "Dataset.oneHot: labels");
+    if (classCount < 1 || (long) labels.length * classCount > dev.cortado.ir.Shape.MAX_ELEMENTS) {
+      throw new IllegalArgumentException("a one-hot encoding of " + labels.length + " rows and "
+          + classCount + " classes needs 1 to " + dev.cortado.ir.Shape.MAX_ELEMENTS
+          + " elements (a Java array)");
+    }
     double[] out = new double[labels.length * classCount];
     for (int r = 0; r < labels.length; r++) {
       if (labels[r] < 0 || labels[r] >= classCount) {
@@ -152,6 +163,7 @@ public final class Dataset {
 
   /** The rows at {@code indices}, in that order (repeats allowed). */
   public Dataset select(int[] indices) {
+    java.util.Objects.requireNonNull(indices, "Dataset.select: indices");
     double[] f = gather(features, featureCount, indices);
     double[] t = gather(targets, targetCount, indices);
     int[] l = null;
@@ -166,6 +178,7 @@ public final class Dataset {
 
   /** The same rows with other features (as a scaler or feature map produces). */
   public Dataset withFeatures(double[] newFeatures, int newFeatureCount) {
+    java.util.Objects.requireNonNull(newFeatures, "Dataset.withFeatures: newFeatures");
     checkRows(newFeatures, newFeatureCount, rows(), "row");
     return new Dataset(newFeatures.clone(), newFeatureCount, targets, targetCount, labels,
         classNames);

@@ -16,6 +16,7 @@ public record Split(Dataset train, Dataset test) {
 
   /** A random split. */
   public static Split of(Dataset data, double testFraction, long seed) {
+    java.util.Objects.requireNonNull(data, "Split.of: data");
     int rows = data.rows();
     int testRows = testRows(rows, testFraction);
     int[] order = Shuffle.permutation(rows, new SplittableRandom(seed));
@@ -35,6 +36,7 @@ public record Split(Dataset train, Dataset test) {
    * @throws IllegalArgumentException for a regression set
    */
   public static Split stratified(Dataset data, double testFraction, long seed) {
+    java.util.Objects.requireNonNull(data, "Split.stratified: data");
     if (!data.isClassification()) {
       throw new IllegalArgumentException("a stratified split needs class labels; "
           + "this is a regression set");

@@ -19,11 +19,13 @@ public final class Standardizer {
 
   /** Fits on a dataset's features. */
   public static Standardizer fit(Dataset train) {
+    java.util.Objects.requireNonNull(train, "Standardizer.fit: train");
     return fit(train.features(), train.featureCount());
   }
 
   /** Fits on a row-major matrix of {@code columns} columns (two-pass mean and variance). */
   public static Standardizer fit(double[] values, int columns) {
+    java.util.Objects.requireNonNull(values, "Standardizer.fit: values");
     if (columns < 1 || values.length == 0 || values.length % columns != 0) {
       throw new IllegalArgumentException(values.length + " values do not make at least one "
           + "row of " + columns + " columns");
@@ -68,12 +70,14 @@ public final class Standardizer {
 
   /** The dataset with standardized features; targets and labels unchanged. */
   public Dataset transform(Dataset data) {
+    java.util.Objects.requireNonNull(data, "Standardizer.transform: data");
     checkColumns(data.featureCount());
     return data.withFeatures(transform(data.features()), data.featureCount());
   }
 
   /** Standardizes a row-major matrix with {@link #columns()} columns. */
   public double[] transform(double[] values) {
+    java.util.Objects.requireNonNull(values, "Standardizer.transform: values");
     checkLength(values.length);
     double[] out = new double[values.length];
     for (int i = 0; i < values.length; i++) {
@@ -85,6 +89,7 @@ public final class Standardizer {
 
   /** Undoes {@link #transform(double[])}: {@code x = z * scale + mean}. */
   public double[] inverseTransform(double[] values) {
+    java.util.Objects.requireNonNull(values, "Standardizer.inverseTransform: values");
     checkLength(values.length);
     double[] out = new double[values.length];
     for (int i = 0; i < values.length; i++) {

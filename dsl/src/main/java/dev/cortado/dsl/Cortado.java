@@ -232,6 +232,10 @@ public final class Cortado {
 
   /** The sum of scalars or same-shaped tensors ({@code tf.add_n}); the sum of nothing is 0. */
   public static Tensor addN(List<? extends Tensor> terms) {
+    java.util.Objects.requireNonNull(terms, "addN: terms");
+    for (int i = 0; i < terms.size(); i++) {
+      java.util.Objects.requireNonNull(terms.get(i), "addN: terms[" + i + "]");
+    }
     if (terms.isEmpty()) {
       return ModelBuilder.current().constant(0.0);
     }
@@ -246,18 +250,28 @@ public final class Cortado {
     return addN(Arrays.asList(terms));
   }
 
-  /** The mean of {@code (a - b)²} over all elements. */
+  /**
+   * The mean of {@code (a - b)²} over all elements. {@code a} and {@code b} must have the same
+   * shape: a loss never broadcasts, so {@code [BATCH, 1]} against {@code [BATCH]} is an error
+   * rather than a silent {@code [BATCH, BATCH]} difference.
+   */
   public static Tensor mse(Tensor a, Tensor b) {
+    Losses.requireSameShape("mse", "a", a, "b", b);
     return a.sub(b).square().mean();
   }
 
-  /** The mean over rows of {@code -Σ labels·logSoftmax(logits)} along the last axis, fused and stable. */
+  /**
+   * The mean over rows of {@code -Σ labels·logSoftmax(logits)} along the last axis, fused and
+   * stable; {@code logits} and {@code labels} must have the same shape.
+   */
   public static Tensor softmaxCrossEntropy(Tensor logits, Tensor labels) {
+    Losses.requireSameShape("softmaxCrossEntropy", "logits", logits, "labels", labels);
     return logits.op(dev.cortado.op.Op.SOFTMAX_CROSS_ENTROPY, dev.cortado.ir.Attrs.NONE, logits, labels);
   }
 
   /** {@code Σt²/2}, TensorFlow's {@code tf.nn.l2_loss}. */
   public static Tensor l2Loss(Tensor t) {
+    java.util.Objects.requireNonNull(t, "l2Loss: t");
     return t.square().sum().mul(0.5);
   }
 
@@ -267,6 +281,7 @@ public final class Cortado {
    * mask is drawn from the model's seed and the step number, the same in every executable.
    */
   public static Tensor dropout(Tensor x, double rate) {
+    java.util.Objects.requireNonNull(x, "dropout: x");
     return x.model.dropout(x, rate);
   }
 }

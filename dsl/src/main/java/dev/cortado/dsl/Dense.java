@@ -21,32 +21,32 @@ public final class Dense {
   Dense() {}
 
   public Dense activation(Activation a) {
-    this.activation = Objects.requireNonNull(a, "activation");
+    this.activation = Objects.requireNonNull(a, "Dense.activation: a");
     return this;
   }
 
   public Dense kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
+    this.kernelInitializer = Objects.requireNonNull(i, "Dense.kernelInitializer: i");
     return this;
   }
 
   public Dense biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
+    this.biasInitializer = Objects.requireNonNull(i, "Dense.biasInitializer: i");
     return this;
   }
 
   public Dense kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
+    this.kernelRegularizer = Objects.requireNonNull(r, "Dense.kernelRegularizer: r");
     return this;
   }
 
   public Dense biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
+    this.biasRegularizer = Objects.requireNonNull(r, "Dense.biasRegularizer: r");
     return this;
   }
 
   public Dense kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
+    this.kernelConstraint = Objects.requireNonNull(c, "Dense.kernelConstraint: c");
     return this;
   }
 

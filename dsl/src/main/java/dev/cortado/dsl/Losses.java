@@ -19,6 +19,26 @@ import java.util.Set;
 final class Losses {
   private Losses() {}
 
+  /**
+   * Throws unless {@code a} and {@code b} are non-null tensors of one model with the same shape,
+   * naming the loss, both tensors and both shapes: a loss never broadcasts its operands.
+   */
+  static void requireSameShape(String loss, String aName, Tensor a, String bName, Tensor b) {
+    java.util.Objects.requireNonNull(a, loss + ": " + aName);
+    java.util.Objects.requireNonNull(b, loss + ": " + bName);
+    if (a.model != b.model) {
+      throw new IllegalArgumentException(loss + ": " + bName + " " + b + " (from "
+          + dev.cortado.ir.GraphBuilder.describeSources(b.node()) + ") belongs to model '"
+          + b.model.name() + "', " + aName + " " + a + " to model '" + a.model.name() + "'");
+    }
+    if (!a.shape().equals(b.shape())) {
+      throw new IllegalArgumentException(loss + ": " + aName + " " + a + " and " + bName + " " + b
+          + " must have the same shape; a loss does not broadcast (" + a.shape() + " against "
+          + b.shape() + " would compare every element of one with every element of the other):"
+          + " reshape one of them");
+    }
+  }
+
   /** The name of a variable's term in {@code lastLosses()}: {@code regularization/fc1/kernel}. */
   static String termName(String variable) {
     return "regularization/" + variable;

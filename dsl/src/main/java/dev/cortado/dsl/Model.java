@@ -42,7 +42,8 @@ public final class Model {
 
   /** Defines a model inline; the lambda's argument is the receiver: {@code Model.define("m", m -> {...})}. */
   public static Model define(String name, Consumer<ModelBuilder> body) {
-    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(name, "Model.define: name");
+    Objects.requireNonNull(body, "Model.define: body");
     return run(new ModelBuilder(name), body, null);
   }
 
@@ -125,7 +126,7 @@ public final class Model {
    * reported with a one-line warning, since its term is a constant of the loss.
    */
   public Graph trainingGraph(Optimizer optimizer) {
-    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(optimizer, "Model.trainingGraph: optimizer");
     Map<String, TrainingGraph.Projection> projections = new LinkedHashMap<>();
     for (Variable v : variables) {
       Constraint c = v.constraint();
@@ -147,6 +148,7 @@ public final class Model {
 
   /** The reference interpreter training with {@code optimizer}. */
   public Executable interpret(Optimizer optimizer) {
+    Objects.requireNonNull(optimizer, "Model.interpret: optimizer");
     return new Interpreter(trainingGraph(optimizer));
   }
 
@@ -157,7 +159,7 @@ public final class Model {
 
   /** Generated, compiled Java for a training step with {@code optimizer}. */
   public Executable compile(Optimizer optimizer) {
-    return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"), 0);
+    return Compilation.compile(this, Objects.requireNonNull(optimizer, "Model.compile: optimizer"), 0);
   }
 
   /**
@@ -176,7 +178,7 @@ public final class Model {
    */
   public Executable compile(Optimizer optimizer, int threads) {
     Codegen.Options.requireThreads(threads);
-    return Compilation.compile(this, Objects.requireNonNull(optimizer, "optimizer"), threads);
+    return Compilation.compile(this, Objects.requireNonNull(optimizer, "Model.compile: optimizer"), threads);
   }
 
   /**
@@ -184,11 +186,15 @@ public final class Model {
    * (or inference only); the Maven plugin writes exactly this.
    */
   public String generateSource(String packageName, String className) {
+    Objects.requireNonNull(packageName, "Model.generateSource: packageName");
+    Objects.requireNonNull(className, "Model.generateSource: className");
     return Compilation.source(this, declaredOptimizer, packageName, className);
   }
 
   /** As {@link #generateSource(String, String)} for the given optimizer ({@code null}: inference only). */
   public String generateSource(String packageName, String className, Optimizer optimizer) {
+    Objects.requireNonNull(packageName, "Model.generateSource: packageName");
+    Objects.requireNonNull(className, "Model.generateSource: className");
     return Compilation.source(this, optimizer, packageName, className);
   }
 
@@ -199,6 +205,8 @@ public final class Model {
    * the initial values with {@code setParameter} or {@code Checkpoint.load}.
    */
   public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize) {
+    Objects.requireNonNull(packageName, "Model.generateSource: packageName");
+    Objects.requireNonNull(className, "Model.generateSource: className");
     return Compilation.source(this, optimizer, packageName, className, batchSize);
   }
 
@@ -208,6 +216,7 @@ public final class Model {
    * regularizers, getters and losses.
    */
   public GradientCheck checkGradients(Map<String, double[]> batch) {
+    Objects.requireNonNull(batch, "Model.checkGradients: batch");
     Model f64 = definition == null || dtype() == DType.F64 ? this
         : run(new ModelBuilder(name), definition, DType.F64);
     return GradientCheck.run(f64, batch);

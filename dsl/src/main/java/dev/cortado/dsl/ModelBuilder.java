@@ -85,7 +85,7 @@ public final class ModelBuilder {
     if (graph != null) {
       throw new IllegalStateException("model '" + name + "': dtype(" + d + ") must come before the first input or variable");
     }
-    this.dtype = Objects.requireNonNull(d, "dtype");
+    this.dtype = Objects.requireNonNull(d, "ModelBuilder.dtype: d");
     return this;
   }
 
@@ -100,7 +100,7 @@ public final class ModelBuilder {
 
   /** Declares the optimizer this model trains with, for generated-source mode and {@link Model#compile()}'s callers. */
   public ModelBuilder optimizer(Optimizer o) {
-    this.optimizer = Objects.requireNonNull(o, "optimizer");
+    this.optimizer = Objects.requireNonNull(o, "ModelBuilder.optimizer: o");
     return this;
   }
 
@@ -137,6 +137,8 @@ public final class ModelBuilder {
 
   /** A named input fed at every step; {@code BATCH} marks the batch dimension. */
   public Tensor input(String inputName, int... dims) {
+    Objects.requireNonNull(inputName, "ModelBuilder.input: inputName");
+    Objects.requireNonNull(dims, "ModelBuilder.input: dims");
     return wrap(graph().input(inputName, Shape.of(dims)));
   }
 
@@ -170,11 +172,15 @@ public final class ModelBuilder {
 
   /** Runs {@code body} with names prefixed by {@code scopeName/}; reuse is inherited from the enclosing scope. */
   public void scope(String scopeName, Runnable body) {
+    Objects.requireNonNull(scopeName, "ModelBuilder.scope: scopeName");
+    Objects.requireNonNull(body, "ModelBuilder.scope: body");
     inScope(scopeName, currentReuse(), null, body);
   }
 
   /** As {@link #scope(String, Runnable)}, returning what {@code body} builds: {@code Tensor h = m.scoped("fc1", () -> ...)}. */
   public <T> T scoped(String scopeName, java.util.function.Supplier<T> body) {
+    Objects.requireNonNull(scopeName, "ModelBuilder.scoped: scopeName");
+    Objects.requireNonNull(body, "ModelBuilder.scoped: body");
     java.util.List<T> result = new java.util.ArrayList<>(1);
     inScope(scopeName, currentReuse(), null, () -> result.add(body.get()));
     return result.get(0);
@@ -182,6 +188,8 @@ public final class ModelBuilder {
 
   /** As {@link #scope}, with variables that already exist returned instead of created. */
   public void reuseScope(String scopeName, Runnable body) {
+    Objects.requireNonNull(scopeName, "ModelBuilder.reuseScope: scopeName");
+    Objects.requireNonNull(body, "ModelBuilder.reuseScope: body");
     inScope(scopeName, true, null, body);
   }
 
@@ -191,7 +199,9 @@ public final class ModelBuilder {
    * moving average. Getters of nested scopes compose, the innermost applied last.
    */
   public void scope(String scopeName, UnaryOperator<Tensor> getter, Runnable body) {
-    inScope(scopeName, currentReuse(), Objects.requireNonNull(getter, "getter"), body);
+    Objects.requireNonNull(scopeName, "ModelBuilder.scope: scopeName");
+    Objects.requireNonNull(body, "ModelBuilder.scope: body");
+    inScope(scopeName, currentReuse(), Objects.requireNonNull(getter, "ModelBuilder.scope: getter"), body);
   }
 
   private boolean currentReuse() {
@@ -292,6 +302,7 @@ public final class ModelBuilder {
    * its term is listed.
    */
   public List<Tensor> collection(String collection) {
+    Objects.requireNonNull(collection, "ModelBuilder.collection: collection");
     createAll();
     return List.copyOf(collections.getOrDefault(collection, List.of()));
   }
@@ -301,6 +312,8 @@ public final class ModelBuilder {
    * {@code REGULARIZATION_LOSSES} becomes a term that {@link #minimize} includes.
    */
   public void addToCollection(String collection, Tensor t) {
+    Objects.requireNonNull(collection, "ModelBuilder.addToCollection: collection");
+    requireOwn("ModelBuilder.addToCollection", "t", t);
     if (Cortado.REGULARIZATION_LOSSES.equals(collection)) {
       if (!t.shape().isScalar()) {
         throw new IllegalArgumentException("a regularization term must be a scalar, got " + t);
@@ -323,6 +336,9 @@ public final class ModelBuilder {
 
   /** A dense layer configured by {@code options}, e.g. {@code d -> d.activation(RELU).kernelRegularizer(l2(1e-4))}. */
   public Tensor dense(String layerName, Tensor x, int units, java.util.function.Consumer<Dense> options) {
+    Objects.requireNonNull(layerName, "ModelBuilder.dense: layerName");
+    Objects.requireNonNull(x, "ModelBuilder.dense: x");
+    Objects.requireNonNull(options, "ModelBuilder.dense: options");
     if (units <= 0) {
       throw new IllegalArgumentException("dense '" + layerName + "': units must be positive, got " + units);
     }
@@ -347,6 +363,8 @@ public final class ModelBuilder {
 
   /** Names a tensor as an output of {@code predict}. */
   public void output(String outputName, Tensor t) {
+    Objects.requireNonNull(outputName, "ModelBuilder.output: outputName");
+    requireOwn("ModelBuilder.output", "t", t);
     if (outputs.containsKey(outputName)) {
       throw new IllegalArgumentException("output '" + outputName + "' is defined twice in model '" + name + "'");
     }
@@ -359,6 +377,7 @@ public final class ModelBuilder {
    * sums them (as {@code dataLoss.add(addN(collection(REGULARIZATION_LOSSES)))}) counts none twice.
    */
   public void minimize(Tensor lossTensor) {
+    requireOwn("ModelBuilder.minimize", "lossTensor", lossTensor);
     if (loss != null) {
       throw new IllegalStateException("model '" + name + "': minimize(...) was already called");
     }
@@ -368,6 +387,16 @@ public final class ModelBuilder {
     }
     createAll();
     loss = Losses.split(this, lossTensor, regTerms);
+  }
+
+  /** Throws unless {@code t} is a tensor of this model, naming the call, the parameter and the tensor. */
+  private void requireOwn(String call, String parameter, Tensor t) {
+    Objects.requireNonNull(t, call + ": " + parameter);
+    if (t.model != this) {
+      throw new IllegalArgumentException(call + ": tensor " + t + " (from "
+          + GraphBuilder.describeSources(t.node()) + ") belongs to model '" + t.model.name()
+          + "', not to model '" + name + "' being defined");
+    }
   }
 
   Model build(java.util.function.Consumer<ModelBuilder> definition) {

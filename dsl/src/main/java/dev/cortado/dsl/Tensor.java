@@ -5,6 +5,7 @@ import dev.cortado.ir.DType;
 import dev.cortado.ir.Node;
 import dev.cortado.ir.Shape;
 import dev.cortado.op.Op;
+import java.util.Objects;
 
 /**
  * A symbolic tensor of a model under definition: a node of the IR with fluent ops. Every op checks
@@ -37,9 +38,10 @@ public class Tensor {
   Tensor op(Op op, Attrs a, Tensor... in) {
     Node[] nodes = new Node[in.length];
     for (int i = 0; i < in.length; i++) {
+      Objects.requireNonNull(in[i], op.label() + ": operand " + i);
       if (in[i].model != model) {
-        throw new IllegalArgumentException(op.label() + ": operand " + in[i]
-            + " belongs to another model than " + this);
+        throw new IllegalArgumentException(op.label() + ": operand " + in[i] + " belongs to model '"
+            + in[i].model.name() + "', not to model '" + model.name() + "' of " + this);
       }
       nodes[i] = in[i].node();
     }

@@ -43,9 +43,9 @@ public final class Variable extends Tensor {
 
   /** Sets the batch-free shape; required before use. */
   public Variable shape(int... dims) {
-    Objects.requireNonNull(dims, "dims");
+    Objects.requireNonNull(dims, "Variable.shape: dims");
     if (dims.length > 0) {
-      Shape.of(dims);
+      Shape.of(dims).requireFits("variable '" + fullName + "'");
     }
     for (int d : dims) {
       if (d == Shape.BATCH) {
@@ -65,13 +65,13 @@ public final class Variable extends Tensor {
 
   /** Sets how the variable is filled; glorotUniform by default, as in TensorFlow. */
   public Variable initializer(Initializer init) {
-    this.initializer = checkSettable("initializer", this.initializer, Objects.requireNonNull(init, "initializer"));
+    this.initializer = checkSettable("initializer", this.initializer, Objects.requireNonNull(init, "Variable.initializer: init"));
     return this;
   }
 
   /** Adds {@code regularizer(w)} to {@code REGULARIZATION_LOSSES} when the variable is created. */
   public Variable regularizer(Regularizer r) {
-    this.regularizer = checkSettable("regularizer", this.regularizer, Objects.requireNonNull(r, "regularizer"));
+    this.regularizer = checkSettable("regularizer", this.regularizer, Objects.requireNonNull(r, "Variable.regularizer: r"));
     return this;
   }
 
@@ -92,7 +92,7 @@ public final class Variable extends Tensor {
 
   /** A projection applied after every update, as Keras's kernel_constraint. */
   public Variable constraint(Constraint c) {
-    this.constraint = checkSettable("constraint", this.constraint, Objects.requireNonNull(c, "constraint"));
+    this.constraint = checkSettable("constraint", this.constraint, Objects.requireNonNull(c, "Variable.constraint: c"));
     return this;
   }
 

@@ -70,6 +70,8 @@ public final class Trainer {
 
   /** Trains, holding out the builder's validation split if it set one. */
   public History fit(Executable exe, Dataset train) {
+    java.util.Objects.requireNonNull(exe, "Trainer.fit: exe");
+    java.util.Objects.requireNonNull(train, "Trainer.fit: train");
     if (validationSplit > 0) {
       Split split = train.isClassification()
           ? Split.stratified(train, validationSplit, seed) : Split.of(train, validationSplit, seed);
@@ -80,6 +82,9 @@ public final class Trainer {
 
   /** Trains and validates on {@code validation} after every epoch. */
   public History fit(Executable exe, Dataset train, Dataset validation) {
+    java.util.Objects.requireNonNull(exe, "Trainer.fit: exe");
+    java.util.Objects.requireNonNull(train, "Trainer.fit: train");
+    java.util.Objects.requireNonNull(validation, "Trainer.fit: validation");
     if (validationSplit > 0) {
       throw new IllegalArgumentException("the trainer was built with validationSplit("
           + validationSplit + "); pass validation data or a split, not both");
@@ -180,6 +185,8 @@ public final class Trainer {
    * off, no update) and, for a classification set, its {@code accuracy}.
    */
   public Map<String, Double> evaluate(Executable exe, Dataset data) {
+    java.util.Objects.requireNonNull(exe, "Trainer.evaluate: exe");
+    java.util.Objects.requireNonNull(data, "Trainer.evaluate: data");
     Means means = new Means();
     int correct = 0;
     Batches batches = Batches.of(data, batchSize);
@@ -285,6 +292,7 @@ public final class Trainer {
 
     /** Adds callbacks, run in this order (the progress bar runs last). */
     public Builder callbacks(Callback... more) {
+    java.util.Objects.requireNonNull(more, "Trainer.Builder.callbacks: more");
       this.callbacks.addAll(List.of(more));
       return this;
     }
@@ -297,6 +305,8 @@ public final class Trainer {
 
     /** The model's input names for features and targets (default "x" and "y"). */
     public Builder inputs(String features, String targets) {
+    java.util.Objects.requireNonNull(features, "Trainer.Builder.inputs: features");
+    java.util.Objects.requireNonNull(targets, "Trainer.Builder.inputs: targets");
       this.inputName = features;
       this.targetName = targets;
       return this;
