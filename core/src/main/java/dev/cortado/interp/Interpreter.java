@@ -1,5 +1,6 @@
 package dev.cortado.interp;
 
+import dev.cortado.ir.Counters;
 import dev.cortado.ir.DType;
 import dev.cortado.ir.Graph;
 import dev.cortado.ir.Node;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * The reference interpreter: runs a graph node by node with the ops' own evaluation, in double
- * precision, rounding every result to float for F32 models. Slow and obviously right; the
+ * precision, rounding every result to float for F32 models except the exact counts of {@link
+ * Counters} (an op that reads a count computes from the exact value and rounds its result). Slow and obviously right; the
  * compiled path is checked against it. A step computes every new value before assigning any, so
  * a step that fails leaves the state as it was.
  *
@@ -37,16 +39,21 @@ public final class Interpreter implements Executable {
   }
 
   private final Graph graph;
+  private final java.util.Set<String> counters;
+  /** By node id: the node holds an exact count, never rounded to float. */
+  private final boolean[] exact;
   private volatile Snapshot current;
   /** Held by steps and writes, which publish a new {@link #current}: one at a time. */
   private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
 
   public Interpreter(Graph graph) {
     this.graph = graph;
+    this.counters = Counters.names(graph);
+    this.exact = Counters.exactNodes(graph, counters);
     Map<String, double[]> values = new LinkedHashMap<>();
     Map<String, Double> hypers = new LinkedHashMap<>();
     for (VariableInfo v : graph.variables().values()) {
-      values.put(v.name(), round(v.initialValue()));
+      values.put(v.name(), counters.contains(v.name()) ? v.initialValue() : round(v.initialValue()));
     }
     graph.hypers().forEach((k, n) -> hypers.put(k, n.attrs().value()));
     current = new Snapshot(values, hypers, Map.of());
@@ -86,7 +93,7 @@ public final class Interpreter implements Executable {
         args.add(memo[in.id()]);
       }
       NDArray out = n.op().eval(args, n.attrs(), ctx, n);
-      if (graph.dtype() == DType.F32) {
+      if (graph.dtype() == DType.F32 && !exact[i]) {
         roundInPlace(out.data());   // arrays an op may return unchanged (inputs, variables) are float-exact already
       }
       memo[i] = out;
@@ -275,7 +282,11 @@ public final class Interpreter implements Executable {
       throw new IllegalArgumentException("'" + info.name() + "' of shape " + info.shape() + " takes " + n
           + " values, got " + (v == null ? "null" : v.length));
     }
-    double[] r = round(v.clone());
+    if (counters.contains(info.name()) && !(v[0] == Math.rint(v[0]) && Math.abs(v[0]) <= 0x1p53)) {
+      throw new IllegalArgumentException("'" + info.name() + "' counts steps: it takes a whole number of at most 2^53, got "
+          + v[0]);
+    }
+    double[] r = counters.contains(info.name()) ? v.clone() : round(v.clone());
     writes.lock();
     try {
       Map<String, double[]> values = new LinkedHashMap<>(current.values());

@@ -119,8 +119,9 @@ public final class ClassEmitter {
     }
     storage.inputFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
-    storage.variableFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
-    storage.buffers.forEach(b -> cls.addField(arrayType(), b.name(), Modifier.Keyword.PRIVATE));
+    storage.variableFields.forEach((v, n) -> cls.addField(arrayType(storage.counters.contains(v)), n,
+        Modifier.Keyword.PRIVATE));
+    storage.buffers.forEach(b -> cls.addField(arrayType(b.count()), b.name(), Modifier.Keyword.PRIVATE));
     List<BlockStmt> train = kernels(in.train(), "train");
     List<BlockStmt> predict = kernels(in.predict(), "predict");
     List<BlockStmt> evaluate = kernels(in.evaluate(), "evaluate");
@@ -161,7 +162,12 @@ public final class ClassEmitter {
   }
 
   private Type arrayType() {
-    return new ArrayType(J.type(f32));
+    return arrayType(false);
+  }
+
+  /** The array type of a field; a count is kept in double whatever the model's dtype. */
+  private Type arrayType(boolean count) {
+    return new ArrayType(J.type(f32 && !count));
   }
 
   /** {@code private static ModelSpec modelSpec()}: one builder call a line, split like any long method. */
@@ -172,7 +178,11 @@ public final class ClassEmitter {
       calls.add(J.call(withShape("input", i.getKey(), i.getValue())));
     }
     for (Map.Entry<String, int[]> v : sp.variableShapes().entrySet()) {
-      calls.add(J.call(withShape(sp.stateNames().contains(v.getKey()) ? "state" : "parameter", v.getKey(), v.getValue())));
+      if (sp.isCounter(v.getKey())) {
+        calls.add(J.call(J.call("b", "counter", new StringLiteralExpr(escape(v.getKey())))));
+      } else {
+        calls.add(J.call(withShape(sp.stateNames().contains(v.getKey()) ? "state" : "parameter", v.getKey(), v.getValue())));
+      }
     }
     for (Map.Entry<String, Double> h : sp.hyperDefaults().entrySet()) {
       calls.add(J.call(J.call("b", "hyper", new StringLiteralExpr(escape(h.getKey())), J.dlit(h.getValue()))));
@@ -252,12 +262,13 @@ public final class ClassEmitter {
     body.addStatement(new ExplicitConstructorInvocationStmt(false, null, new NodeList<>(J.name("state"), J.intLit(in.batch()))));
     List<Statement> init = new ArrayList<>();
     int i = 0;
-    for (String field : storage.variableFields.values()) {
-      init.add(J.assign(J.field("this", field), J.call(null, f32 ? "f32" : "f64", J.intLit(i++))));
+    for (Map.Entry<String, String> v : storage.variableFields.entrySet()) {
+      boolean f = f32 && !storage.counters.contains(v.getKey());
+      init.add(J.assign(J.field("this", v.getValue()), J.call(null, f ? "f32" : "f64", J.intLit(i++))));
     }
     for (Storage.Buffer b : storage.buffers) {
       init.add(J.assign(J.field("this", b.name()),
-          new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(b.length()))), null)));
+          new ArrayCreationExpr(J.type(f32 && !b.count()), new NodeList<>(new ArrayCreationLevel(J.intLit(b.length()))), null)));
     }
     init.addAll(scratch.allocations());
     chunked(body, init, "allocate", null);

@@ -81,7 +81,7 @@ final class Exprs {
     }
     Expression a = x.op().arity() > 0 ? value(x.input(0), it, body, overrides) : null;
     Expression b = x.op().arity() > 1 ? value(x.input(1), it, body, overrides) : null;
-    return switch (x.op()) {
+    Expression r = switch (x.op()) {
       case ADD -> J.bin(PLUS, a, b);
       case SUB -> J.bin(MINUS, a, b);
       case MUL -> J.bin(MULTIPLY, a, b);
@@ -121,6 +121,30 @@ final class Exprs {
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
           SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY -> throw new IllegalStateException("not an elementwise op: " + x);
     };
+    return readsCount(x) && !isCount(x) && !(r instanceof com.github.javaparser.ast.expr.CastExpr)
+        ? J.cast(J.type(true), r) : r;
+  }
+
+  /**
+   * True if an F32 op {@code x} reads an exact count (a {@code double}): Java then computes it in
+   * double from the exact count, and its result is cast to float once, as the interpreter rounds
+   * every result. A count itself (a whole constant added to one) stays in double.
+   */
+  private boolean readsCount(Node x) {
+    if (!f32) {
+      return false;
+    }
+    for (Node in : x.inputs()) {
+      if (isCount(in)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True if {@code n} holds an exact count, kept in double in an F32 model too. */
+  boolean isCount(Node n) {
+    return storage.isCount(n);
   }
 
   /**

@@ -115,7 +115,8 @@ final class KernelEmitter {
     if (!top && !plan.isInline(n)) {
       if (Iter.size(dims(n)) == 1) {
         String local = body.fresh("s");
-        body.block.addStatement(J.declare(J.type(f32), local, x.read(n, new Iter(new int[0], new Lin[0], false))));
+        body.block.addStatement(J.declare(J.type(f32 && !x.isCount(n)), local,
+            x.read(n, new Iter(new int[0], new Lin[0], false))));
         out.put(n, J.name(local));
       }
       return;

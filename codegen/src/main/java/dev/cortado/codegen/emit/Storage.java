@@ -1,6 +1,7 @@
 package dev.cortado.codegen.emit;
 
 import dev.cortado.codegen.lower.Plan;
+import dev.cortado.ir.Counters;
 import dev.cortado.ir.Graph;
 import dev.cortado.ir.Node;
 import dev.cortado.op.Op;
@@ -10,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fields of a generated class and the buffer plan: one field per input, variable and
@@ -24,8 +26,8 @@ final class Storage {
 
   private static final java.util.regex.Pattern NUMERIC_SUFFIX = java.util.regex.Pattern.compile("_[0-9]+$");
 
-  /** A buffer field. */
-  record Buffer(String name, int length, String owner) {}
+  /** A buffer field; {@code count}: a {@code double[]} holding an exact count (see {@link Counters}). */
+  record Buffer(String name, int length, String owner, boolean count) {}
 
   final Namer namer = new Namer();
   final Map<String, String> inputFields = new LinkedHashMap<>();
@@ -33,8 +35,13 @@ final class Storage {
   final Map<String, String> hyperFields = new LinkedHashMap<>();
   final List<Buffer> buffers = new ArrayList<>();
   private final Map<Node, String> arrays = new IdentityHashMap<>();
+  /** The model's counters: kept in {@code double[]} fields whatever the dtype. */
+  final Set<String> counters;
+  /** The nodes, of every planned entry point, that hold an exact count. */
+  private final Set<Node> counts = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   Storage(Graph model) {
+    counters = Counters.names(model);
     model.inputs().keySet().forEach(n -> inputFields.put(n, namer.name(n)));
     model.variables().keySet().forEach(n -> variableFields.put(n, namer.name(n)));
     model.hypers().keySet().forEach(n -> hyperFields.put(n, namer.name("hyper_" + n)));
@@ -45,6 +52,12 @@ final class Storage {
     Map<Integer, Integer> pos = new HashMap<>();
     for (int k = 0; k < p.kernels.size(); k++) {
       pos.put(p.kernels.get(k).root().id(), k);
+    }
+    boolean[] exact = Counters.exactNodes(p.graph, counters);
+    for (Node n : p.graph.nodes()) {
+      if (exact[n.id()]) {
+        counts.add(n);
+      }
     }
     int[] posArr = new int[p.graph.nodes().size()];
     java.util.Arrays.fill(posArr, -1);
@@ -85,12 +98,12 @@ final class Storage {
       Buffer f = free.get(i);
       // small values keep a buffer of their own (shared only with the same value in another entry
       // point), so the code reads well; large ones share whatever buffer of their length is free
-      if (f.length() == length && (length >= SHARE_FROM || f.owner().equals(owner))) {
+      if (f.length() == length && f.count() == isCount(root) && (length >= SHARE_FROM || f.owner().equals(owner))) {
         b = free.remove(i); // by index: a record's first equals links a method-handle chain, ~10 ms cold
       }
     }
     if (b == null) {
-      b = new Buffer(namer.name(owner), length, owner);
+      b = new Buffer(namer.name(owner), length, owner, isCount(root));
       buffers.add(b);
     }
     active.put(root, b);
@@ -118,6 +131,11 @@ final class Storage {
       throw new IllegalStateException("no storage planned for " + home);
     }
     return a;
+  }
+
+  /** True if {@code n} holds an exact count: its array is a {@code double[]}, even in an F32 model. */
+  boolean isCount(Node n) {
+    return counts.contains(n);
   }
 
   String hyper(Node h) {

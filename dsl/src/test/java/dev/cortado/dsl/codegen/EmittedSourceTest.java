@@ -135,7 +135,7 @@ class EmittedSourceTest {
                 b.input("y", (-1), 3);
                 b.parameter("w", 2, 3);
                 b.parameter("b", 3);
-                b.state("optimizer/step");
+                b.counter("optimizer/step");
                 b.hyper("lr_multiplier", 1.0);
                 b.output("pred", (-1), 3);
                 b.losses("loss", "data_loss", "regularization/w");

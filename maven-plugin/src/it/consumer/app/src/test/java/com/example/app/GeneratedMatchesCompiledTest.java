@@ -55,6 +55,23 @@ class GeneratedMatchesCompiledTest {
   }
 
   @Test
+  void theStepCountKeepsCountingPastTwoToThe24() throws Exception {
+    Model model = new HousePrices().build();
+    Executable compiled = model.compile(model.declaredOptimizer());
+    Executable generated = Demo.housePrices();
+    double start = (1 << 24) - 2;
+    for (Executable e : new Executable[] {compiled, generated}) {
+      e.setState("optimizer/step", new double[] {start});
+    }
+    for (int step = 0; step < 5; step++) {
+      Map<String, double[]> batch = Data.batch(step, 8);
+      assertEquals(compiled.trainStep(batch), generated.trainStep(batch), 0.0, "loss of step " + step);
+      assertArrayEquals(new double[] {start + step + 1}, generated.state("optimizer/step"), 0.0, "after step " + step);
+    }
+    assertSameVariables(compiled, generated);
+  }
+
+  @Test
   void inferenceGivesTheSameNumbersAsModelCompile() throws Exception {
     Model model = new Species().build();
     Executable compiled = model.compile();

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.runtime.Executable;
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,17 +17,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@link Demo} in a JVM limited to the java.base module (no java.compiler, no jdk.zipfs)
- * whose class path holds only the application's classes and core's dev.cortado.runtime
- * package: no DSL, no code generator, no JavaParser, no Commons Math, no other core package.
- * It must print what it prints in this JVM.
+ * whose class path holds only the application's classes and the cortado-runtime jar as the
+ * build resolved it: no core, no DSL, no code generator, no JavaParser, no Commons Math. It must
+ * print what it prints in this JVM.
  */
 class RuntimeOnlyJvmTest {
-  private static final String RUNTIME = "dev/cortado/runtime/";
-
   @Test
-  void theGeneratedClassesRunOnJavaBaseWithTheRuntimePackageOnly() throws Exception {
-    Path runtimeOnly = copyRuntimePackage(Path.of("target/runtime-only"));
-    String classPath = Path.of("target/classes") + java.io.File.pathSeparator + runtimeOnly;
+  void theGeneratedClassesRunOnJavaBaseWithTheRuntimeJarOnly() throws Exception {
+    Path jar = Path.of(Executable.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assertTrue(Files.isRegularFile(jar) && jar.getFileName().toString().startsWith("cortado-runtime-"),
+        "Executable should come from the cortado-runtime jar, came from " + jar);
+    try (JarFile j = new JarFile(jar.toFile())) {
+      for (JarEntry e : (Iterable<JarEntry>) j.stream()::iterator) {
+        String n = e.getName();
+        assertTrue(n.startsWith("META-INF/") || n.startsWith("dev/cortado/runtime/") || "dev/cortado/".startsWith(n),
+            "the runtime jar holds " + n);
+      }
+    }
+    String classPath = Path.of("target/classes") + File.pathSeparator + jar;
 
     List<String> modules = java("--limit-modules", "java.base", "--list-modules");
     assertEquals(1, modules.size(), modules.toString());
@@ -36,37 +42,6 @@ class RuntimeOnlyJvmTest {
 
     List<String> child = java("--limit-modules", "java.base", "-cp", classPath, "com.example.app.Demo");
     assertEquals(Demo.run(), child);
-  }
-
-  /** Copies the class files of dev.cortado.runtime, and nothing else, out of core. */
-  private static Path copyRuntimePackage(Path target) throws IOException {
-    Path core = Path.of(Executable.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-    int copied = 0;
-    if (Files.isDirectory(core)) {
-      try (var files = Files.walk(core.resolve(RUNTIME))) {
-        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-          Path to = target.resolve(core.relativize(f).toString());
-          Files.createDirectories(to.getParent());
-          Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          copied++;
-        }
-      }
-    } else {
-      try (JarFile jar = new JarFile(core.toFile())) {
-        for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
-          if (e.getName().startsWith(RUNTIME) && e.getName().endsWith(".class")) {
-            Path to = target.resolve(e.getName());
-            Files.createDirectories(to.getParent());
-            try (InputStream in = jar.getInputStream(e)) {
-              Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            copied++;
-          }
-        }
-      }
-    }
-    assertTrue(copied > 3, "copied " + copied + " runtime classes from " + core);
-    return target;
   }
 
   private static List<String> java(String... args) throws Exception {

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The state one compiled model keeps across steps, shared by every batch-size specialisation of
- * it: each variable's array ({@code float[]} for F32, {@code double[]} for F64, starting at
- * zero), the run-time scalars, the last step's losses, and
+ * it: each variable's array ({@code float[]} for F32, {@code double[]} for F64 and for the
+ * counters of {@link ModelSpec#isCounter}, starting at zero), the run-time scalars, the last step's losses, and
  * the instances made for each batch size seen. A generated class reads the arrays through final
  * fields, so switching batch size copies nothing.
  */
@@ -76,9 +76,9 @@ public final class ModelState {
     this.specializer = specializer;
     variables = new Object[spec.variables.size()];
     int i = 0;
-    for (int[] shape : spec.variables.values()) {
-      int n = ModelSpec.size(shape, 1);
-      variables[i++] = spec.f32 ? new float[n] : new double[n];
+    for (Map.Entry<String, int[]> v : spec.variables.entrySet()) {
+      int n = ModelSpec.size(v.getValue(), 1);
+      variables[i++] = spec.f32 && !spec.isCounter(v.getKey()) ? new float[n] : new double[n];
     }
     stepLosses = new double[spec.losses.size()];
     stepInputs = new Object[spec.inputs.size()];

@@ -25,6 +25,8 @@ public final class ModelSpec {
   final Map<String, int[]> variables;
   final List<String> parameterNames;
   final List<String> stateNames;
+  /** The scalar state variables that count steps, kept in a {@code double[]} whatever the dtype. */
+  final java.util.Set<String> counters;
   final Map<String, Double> hypers;
   final Map<String, int[]> outputs;
   final List<String> losses;
@@ -47,6 +49,7 @@ public final class ModelSpec {
     variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
     parameterNames = List.copyOf(b.parameterNames);
     stateNames = List.copyOf(b.stateNames);
+    counters = java.util.Set.copyOf(b.counters);
     hypers = Collections.unmodifiableMap(new LinkedHashMap<>(b.hypers));
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.outputs));
     losses = List.copyOf(b.losses);
@@ -120,6 +123,11 @@ public final class ModelSpec {
     return stateNames;
   }
 
+  /** True for a state variable that counts steps: exact to 2^53 in a {@code double[]}, in F32 models too. */
+  public boolean isCounter(String name) {
+    return counters.contains(name);
+  }
+
   /** Output shapes ({@code -1} = batch) by name, in declaration order. */
   public Map<String, int[]> outputShapes() {
     return outputs;
@@ -178,6 +186,7 @@ public final class ModelSpec {
     private final Map<String, int[]> variables = new LinkedHashMap<>();
     private final List<String> parameterNames = new ArrayList<>();
     private final List<String> stateNames = new ArrayList<>();
+    private final java.util.Set<String> counters = new java.util.HashSet<>();
     private final Map<String, Double> hypers = new LinkedHashMap<>();
     private final Map<String, int[]> outputs = new LinkedHashMap<>();
     private final List<String> losses = new ArrayList<>();
@@ -211,6 +220,13 @@ public final class ModelSpec {
     public Builder state(String n, int... shape) {
       put(variables, n, shape.clone(), "variable");
       stateNames.add(n);
+      return this;
+    }
+
+    /** A scalar piece of state counting steps ({@code optimizer/step}): a whole number kept in double. */
+    public Builder counter(String n) {
+      state(n);
+      counters.add(n);
       return this;
     }
 

@@ -476,6 +476,10 @@ public abstract class CompiledModel implements Executable {
       throw new IllegalArgumentException("'" + name + "' of shape " + ModelSpec.text(shape) + " takes " + n
           + " values, got " + (v == null ? "null" : v.length));
     }
+    if (state.spec.isCounter(name) && !(v[0] == Math.rint(v[0]) && Math.abs(v[0]) <= 0x1p53)) {
+      throw new IllegalArgumentException("'" + name + "' counts steps: it takes a whole number of at most 2^53, got "
+          + v[0]);
+    }
     long stamp = state.lock.writeLock();
     try {
       Object a = state.variables[index(name)];
