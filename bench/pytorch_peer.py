@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""PyTorch peer of the Cortado benchmark: the three models of BenchModel.java, float32, CPU.
+"""PyTorch peer of the Cortado benchmark: the models of BenchModel.java and CnnModel.java, float32, CPU.
 
 Prints the same markdown table as dev.cortado.bench.BenchTable: per model the median
 microseconds per training step and GFLOP/s, one column pair per thread count.
 
 FLOPs per step count only the matrix products, 2*m*k*n each: forward x@W, weight gradient
 x^T@dY, and input gradient dY@W^T for every layer but the first (the data has no
-requires_grad, so PyTorch skips it too); bias, activation, loss and update are left out.
+requires_grad, so PyTorch skips it too); bias, activation, loss and update are left out. A
+convolution counts as the product of its patches [batch*OH*OW, kh*kw*in] with its kernel
+[kh*kw*in, filters], as CnnModel.java does.
+
+The convolutional models (cnn_digits, lenet) are PyTorch's usual NCHW modules
+(nn.Conv2d, F.max_pool2d) on the same sizes; SAME padding of a 3x3 stride-1 kernel is
+padding=1.
 
 A step is: zero_grad(set_to_none), forward, loss, backward, optimizer.step(), on one fixed
 batch. Each thread count runs in its own process with OMP_NUM_THREADS, MKL_NUM_THREADS and
@@ -19,7 +25,7 @@ With --clock cpu a single-threaded run is timed with the thread's CPU time (time
 which leaves out the time the process waited for a core on a loaded machine, as BenchTable's
 --clock cpu does; runs with more threads are always timed with wall time.
 
-Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist]
+Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist,cnn_digits,lenet]
        [--clock wall|cpu] [--blas-threads N] [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
 """
 import argparse
@@ -37,10 +43,39 @@ MODELS = [
                                                       weight_decay=1e-2))),
     ("mnist", 64, [784, 256, 128, 10], "ce", ("sgd", dict(lr=0.01, momentum=0.9,
                                                           weight_decay=5e-4))),
+    # convolutional models, as in CnnModel.java: sizes are [side, channels]
+    ("cnn_digits", 32, [8, 1], "ce", ("adamw", dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                                                    weight_decay=1e-2))),
+    ("lenet", 64, [28, 1], "ce", ("sgd", dict(lr=0.01, momentum=0.9, weight_decay=5e-4))),
 ]
+CNNS = ("cnn_digits", "lenet")
 
 
-def flops_per_step(batch, sizes):
+def cnn_flops(label, batch):
+    def mm(m, k, n):
+        return 2 * m * k * n
+    if label == "cnn_digits":
+        return (2 * mm(batch * 64, 9, 16) + 3 * mm(batch * 64, 144, 32)
+                + 3 * mm(batch, 512, 10))
+    return (2 * mm(batch * 576, 25, 32) + 3 * mm(batch * 64, 800, 64)
+            + 3 * mm(batch, 1024, 128) + 3 * mm(batch, 128, 10))
+
+
+def cnn_module(label):
+    import torch
+    nn = torch.nn
+    if label == "cnn_digits":
+        return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
+                             nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(512, 10))
+    return nn.Sequential(nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(1024, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def flops_per_step(batch, sizes, label=None):
+    if label in CNNS:
+        return cnn_flops(label, batch)
     total = 0
     for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
         mm = 2 * batch * fan_in * fan_out
@@ -49,6 +84,8 @@ def flops_per_step(batch, sizes):
 
 
 def description(label, batch, sizes):
+    if label in CNNS:
+        return "%s [%d, %d, %d, %d]" % (label, batch, sizes[0], sizes[0], sizes[1])
     return "%s %s b%d" % (label, "-".join(str(s) for s in sizes), batch)
 
 
@@ -57,13 +94,20 @@ def time_model(spec, warmup_s, measure_s, rounds, clock):
     import torch.nn.functional as F
     label, batch, sizes, loss_kind, (opt_name, opt_args) = spec
     torch.manual_seed(42)
-    layers = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
-        layers.append(torch.nn.Linear(fan_in, fan_out))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
-    model = torch.nn.Sequential(*layers)
-    if label == "mnist":
+    if label in CNNS:
+        model = cnn_module(label)
+        x = torch.rand(batch, sizes[1], sizes[0], sizes[0])
+        sizes = sizes + [10]
+    else:
+        layers = []
+        for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+            layers.append(torch.nn.Linear(fan_in, fan_out))
+            if i < len(sizes) - 2:
+                layers.append(torch.nn.ReLU())
+        model = torch.nn.Sequential(*layers)
+    if label in CNNS:
+        pass
+    elif label == "mnist":
         x = torch.rand(batch, sizes[0])
     else:
         x = torch.randn(batch, sizes[0])
@@ -143,7 +187,8 @@ def main():
     args.models = [m.strip() for m in args.models.split(",")]
     unknown = [m for m in args.models if m not in [s[0] for s in MODELS]]
     if unknown:
-        parser.error("unknown model(s) %s, expected tiny, small or mnist" % unknown)
+        parser.error("unknown model(s) %s, expected tiny, small, mnist, cnn_digits or lenet"
+                     % unknown)
     if args.worker is not None:
         worker(args)
         return
@@ -176,7 +221,7 @@ def main():
     for label, batch, sizes, _, _ in MODELS:
         if label not in args.models:
             continue
-        flops = flops_per_step(batch, sizes)
+        flops = flops_per_step(batch, sizes, label)
         row = "| %s | %.3f |" % (description(label, batch, sizes), flops / 1e6)
         for r in results:
             us = r["micros"][label]

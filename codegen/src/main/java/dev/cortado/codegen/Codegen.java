@@ -224,7 +224,8 @@ public final class Codegen {
     for (Node n : g.nodes()) {
       if (n.op() == Op.MATMUL) {
         int[] a = n.input(0).shape().resolve(batch);
-        work += (long) n.shape().size(batch) * (n.attrs().transA() ? a[0] : a[1]);
+        int last = a[a.length - 1];
+        work += (long) n.shape().size(batch) * (n.attrs().transA() ? n.input(0).shape().size(batch) / last : last);
       }
     }
     return work;

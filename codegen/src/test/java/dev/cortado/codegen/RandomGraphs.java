@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
 /**
  * Seeded random models: chains of every op the emitter knows, with numpy broadcasting against
  * variables, constants, run-time scalars and other values, matmuls with every transpose flag,
- * reductions kept and broadcast back, softmax, reshapes, transposes and dropout; a loss of a mean
+ * reductions kept and broadcast back, softmax, reshapes, transposes, dropout, and image batches
+ * (convolutions as patches times a kernel, poolings, permutations, dense layers on the last axis); a loss of a mean
  * square (plus cross-entropy and regularization terms), trained by a random optimizer (the
  * library's, or a hand-built rule with its own state and scalars).
  */
@@ -151,6 +152,52 @@ final class RandomGraphs {
       return r.nextBoolean() ? b.add(y, variable(Shape.of(h))) : y;
     }
 
+    /**
+     * {@code a} made into an image batch {@code [B, H, W, C]} by a dense layer and a reshape, then a
+     * convolution (patches with random window, strides and padding, times a kernel, maybe a bias
+     * and a relu), a max or mean pooling, a permutation of axes, or a dense layer on the last axis,
+     * and flattened back to {@code [B, rest]}.
+     */
+    Node image(Node a) {
+      int h = 1 + r.nextInt(5);
+      int w = 1 + r.nextInt(5);
+      int c = 1 + r.nextInt(3);
+      Node x = b.reshape(dense(a, h * w * c), Shape.of(Shape.BATCH, h, w, c));
+      int kh = 1 + r.nextInt(Math.min(3, h));
+      int kw = 1 + r.nextInt(Math.min(3, w));
+      int sh = 1 + r.nextInt(2);
+      int sw = 1 + r.nextInt(2);
+      Node y;
+      switch (r.nextInt(4)) {
+        case 0 -> {
+          int[] win = {kh, kw, sh, sw, r.nextInt(kh), r.nextInt(kh), r.nextInt(kw), r.nextInt(kw)};
+          Node p = b.apply(Op.PATCHES, Attrs.ints(null, win), x);
+          int f = 1 + r.nextInt(3);
+          y = b.matmul(p, variable(Shape.of(kh * kw * c, f)), false, false);
+          if (r.nextBoolean()) {
+            y = b.add(y, variable(Shape.of(f)));
+          }
+          if (r.nextBoolean()) {
+            y = b.unary(Op.RELU, y);
+          }
+        }
+        case 1 -> {
+          int[] win = {kh, kw, sh, sw, 0, 0, 0, 0};
+          Node p = b.apply(Op.PATCHES, Attrs.ints(null, win), x);
+          Shape ps = p.shape();
+          Node windows = b.reshape(p, Shape.of(Shape.BATCH, ps.dim(1), ps.dim(2), kh * kw, c));
+          y = b.reduce(r.nextBoolean() ? Op.MAX : Op.MEAN, windows, 3);
+        }
+        case 2 -> y = b.apply(Op.PERMUTE, Attrs.ints(null, 0, 2, 1, 3), x);
+        default -> {
+          int u = 1 + r.nextInt(3);
+          y = b.add(b.matmul(x, variable(Shape.of(c, u)), false, false), variable(Shape.of(u)));
+        }
+      }
+      Shape ys = y.shape();
+      return b.reshape(y, Shape.of(Shape.BATCH, (int) ys.fixedSize()));
+    }
+
     /** A shape that broadcasts against {@code s}: a suffix of it without the batch, some dims 1. */
     Shape partnerShape(Shape s) {
       int keep = r.nextInt(s.rank() + 1);
@@ -184,6 +231,9 @@ final class RandomGraphs {
 
     Node step(Node a, List<Node> pool) {
       int rank = a.shape().rank();
+      if (rank == 2 && a.shape().dim(0) == Shape.BATCH && a.shape().dim(1) != Shape.BATCH && r.nextInt(5) == 0) {
+        return image(a);
+      }
       switch (r.nextInt(12)) {
         case 0:
         case 1: {

@@ -2,14 +2,36 @@ package dev.cortado.ir;
 
 /**
  * The attributes a node carries besides its inputs: an axis, a scalar (a constant's value, a
- * leaky slope, a dropout rate), a target shape, matmul transpose flags and a seed. Unused fields
- * keep their defaults.
+ * leaky slope, a dropout rate), a target shape, matmul transpose flags, a seed, and a list of
+ * whole numbers for ops with more structure (a window's size, strides and padding, a permutation
+ * of axes). Unused fields keep their defaults ({@code ints} is null).
  */
-public record Attrs(int axis, double value, Shape shape, boolean transA, boolean transB, long seed) {
+public record Attrs(int axis, double value, Shape shape, boolean transA, boolean transB, long seed, int[] ints) {
   /** {@link #axis} value meaning "every axis". */
   public static final int ALL = Integer.MIN_VALUE;
 
   public static final Attrs NONE = new Attrs(ALL, 0, null, false, false, 0);
+
+  /** Attributes without integer list. */
+  public Attrs(int axis, double value, Shape shape, boolean transA, boolean transB, long seed) {
+    this(axis, value, shape, transA, transB, seed, null);
+  }
+
+  /** The record's component, copied so the attributes stay immutable. */
+  @Override
+  public int[] ints() {
+    return ints == null ? null : ints.clone();
+  }
+
+  /** Element {@code i} of the integer list. */
+  public int ints(int i) {
+    return ints[i];
+  }
+
+  /** An integer list (a window, a permutation) and, optionally, a shape (null for none). */
+  public static Attrs ints(Shape s, int... ints) {
+    return new Attrs(ALL, 0, s, false, false, 0, ints.clone());
+  }
 
   public static Attrs axis(int axis) {
     return new Attrs(axis, 0, null, false, false, 0);
@@ -53,6 +75,9 @@ public record Attrs(int axis, double value, Shape shape, boolean transA, boolean
     if (seed != 0) {
       sb.append(" seed=").append(seed);
     }
+    if (ints != null) {
+      sb.append(" ints=").append(java.util.Arrays.toString(ints));
+    }
     return sb.toString();
   }
 
@@ -65,7 +90,8 @@ public record Attrs(int axis, double value, Shape shape, boolean transA, boolean
   @Override
   public boolean equals(Object o) {
     return o instanceof Attrs a && axis == a.axis && Double.compare(value, a.value) == 0
-        && java.util.Objects.equals(shape, a.shape) && transA == a.transA && transB == a.transB && seed == a.seed;
+        && java.util.Objects.equals(shape, a.shape) && transA == a.transA && transB == a.transB && seed == a.seed
+        && java.util.Arrays.equals(ints, a.ints);
   }
 
   @Override
@@ -74,6 +100,7 @@ public record Attrs(int axis, double value, Shape shape, boolean transA, boolean
     h = 31 * h + java.util.Objects.hashCode(shape);
     h = 31 * h + (transA ? 1 : 0);
     h = 31 * h + (transB ? 1 : 0);
-    return 31 * h + Long.hashCode(seed);
+    h = 31 * h + Long.hashCode(seed);
+    return 31 * h + java.util.Arrays.hashCode(ints);
   }
 }

@@ -71,6 +71,18 @@ public final class Canonical {
     return this;
   }
 
+  /** Adds the length and every element of {@code v}; null (length -1) differs from empty. */
+  public Canonical ints(int[] v) {
+    if (v == null) {
+      return integer(-1);
+    }
+    integer(v.length);
+    for (int x : v) {
+      integer(x);
+    }
+    return this;
+  }
+
   /** Adds all of {@code g} (see the class). */
   public Canonical graph(Graph g) {
     text("graph").text(g.name()).text(g.dtype().name()).integer(g.nodes().size());
@@ -82,6 +94,7 @@ public final class Canonical {
       shape(n.shape()).text(n.dtype() == null ? null : n.dtype().name()).text(n.name());
       Attrs a = n.attrs();
       integer(a.axis()).real(a.value()).shape(a.shape()).flag(a.transA()).flag(a.transB()).integer(a.seed());
+      ints(a.ints());
     }
     role("inputs", g.inputs());
     text("variables").integer(g.variables().size());

@@ -202,11 +202,12 @@ final class Kernels {
     return NDArray.scalar(total / rows);
   }
 
+  /** The product with each operand viewed as a matrix of rows along its last axis (see {@link ShapeRules#matmul}). */
   static NDArray matmul(NDArray a, NDArray b, boolean ta, boolean tb) {
-    int ar = a.shape()[0];
-    int ac = a.shape()[1];
-    int br = b.shape()[0];
-    int bc = b.shape()[1];
+    int ac = a.shape()[a.shape().length - 1];
+    int ar = a.size() / ac;
+    int bc = b.shape()[b.shape().length - 1];
+    int br = b.size() / bc;
     int m = ta ? ac : ar;
     int k = ta ? ar : ac;
     int n = tb ? br : bc;
@@ -222,7 +223,8 @@ final class Kernels {
         out[i * n + j] = acc;
       }
     }
-    return new NDArray(new int[] {m, n}, out);
+    int[] shape = ShapeRules.matmul(dev.cortado.ir.Shape.of(a.shape()), dev.cortado.ir.Shape.of(b.shape()), ta, tb).dims();
+    return new NDArray(shape, out);
   }
 
   static NDArray transpose(NDArray x) {

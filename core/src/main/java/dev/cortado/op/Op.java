@@ -243,7 +243,10 @@ public enum Op {
 
   // ---------------------------------------------------------------- structure
 
-  /** op(A)·op(B) for 2-D operands, op transposing where the attribute says so. */
+  /**
+   * op(A)·op(B), op transposing where the attribute says so; an A of rank above 2 is a stack of
+   * rows along its last axis (see {@link ShapeRules#matmul}).
+   */
   MATMUL(2) {
     @Override
     public Shape shape(List<Node> in, Attrs a) {
@@ -481,6 +484,69 @@ public enum Op {
       return grads(need,
           () -> b.mul(scale, b.sub(b.mul(b.unary(SOFTMAX, z), b.sumKeep(t, last)), t)),
           () -> b.neg(b.mul(scale, b.unary(LOG_SOFTMAX, z))));
+    }
+  },
+
+  // ---------------------------------------------------------------- windows and axes (convolution, pooling)
+
+  /**
+   * The patches of an image batch {@code [B, H, W, C]} under a window (see {@link Windows}):
+   * {@code out[b, oy, ox, (dy·kw + dx)·C + c] = x[b, oy·sh + dy - top, ox·sw + dx - left, c]}, zero in
+   * the padding. A convolution is {@code patches(x)·kernel} with the kernel as a
+   * {@code [kh·kw·C, F]} matrix; a pooling window is a reduction over a patch. VJP: the adjoint.
+   */
+  PATCHES(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Windows.patches(in.get(0).shape(), a);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Windows.patches(x.get(0), a.ints());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node x = y.input(0);
+      return grads(need, () -> b.apply(PATCHES_ADJOINT, Attrs.ints(x.shape(), y.attrs().ints()), g));
+    }
+  },
+  /**
+   * The adjoint of {@link #PATCHES}: each patch element added back into its pixel of an image of the
+   * attribute's shape (pixels in no window get 0). VJP: the patches of the gradient.
+   */
+  PATCHES_ADJOINT(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Windows.adjoint(in.get(0).shape(), a);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Windows.adjoint(x.get(0), a.ints(), a.shape().resolve(c.batch()));
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.apply(PATCHES, Attrs.ints(null, y.attrs().ints()), g));
+    }
+  },
+  /** x with its axes permuted: {@code out} axis i is x's axis {@code perm[i]}. VJP: the inverse permutation. */
+  PERMUTE(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Windows.permute(in.get(0).shape(), a.ints());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Windows.permute(x.get(0), a.ints());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> b.apply(PERMUTE, Attrs.ints(null, Windows.inverse(y.attrs().ints())), g));
     }
   };
 

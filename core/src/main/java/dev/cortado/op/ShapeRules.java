@@ -77,19 +77,48 @@ public final class ShapeRules {
     return to;
   }
 
-  /** Matmul of 2-D operands, each optionally transposed: [m,k]·[k,n] → [m,n]. */
+  /**
+   * Matmul {@code op(A)·op(B)} → [m, n]. Operands of rank 2 are matrices. An {@code A} of higher
+   * rank is a stack of rows along its last axis, as a dense layer applies to the last axis:
+   * {@code [..., k]·[k, n] → [..., n]}; transposed, it contracts every leading axis with those of
+   * a {@code B} of the same leading shape: {@code [..., k]ᵀ·[..., n] → [k, n]} (the kernel
+   * gradient of such a layer).
+   */
   public static Shape matmul(Shape a, Shape b, boolean ta, boolean tb) {
-    if (a.rank() != 2 || b.rank() != 2) {
-      throw new IllegalArgumentException("matmul needs 2-D operands, got " + a + " and " + b);
+    if (a.rank() < 2 || b.rank() < 2) {
+      throw new IllegalArgumentException("matmul needs operands of rank 2 or more, got " + a + " and " + b);
     }
-    int m = ta ? a.dim(1) : a.dim(0);
-    int ka = ta ? a.dim(0) : a.dim(1);
-    int kb = tb ? b.dim(1) : b.dim(0);
-    int n = tb ? b.dim(0) : b.dim(1);
-    if (ka != kb) {
-      throw new IllegalArgumentException("inner dimensions differ: " + a + (ta ? "ᵀ" : "") + " · " + b
-          + (tb ? "ᵀ" : "") + " contracts " + name(ka) + " with " + name(kb));
+    if (a.rank() == 2 && b.rank() == 2) {
+      int m = ta ? a.dim(1) : a.dim(0);
+      int ka = ta ? a.dim(0) : a.dim(1);
+      int kb = tb ? b.dim(1) : b.dim(0);
+      int n = tb ? b.dim(0) : b.dim(1);
+      if (ka != kb) {
+        throw new IllegalArgumentException("inner dimensions differ: " + a + (ta ? "ᵀ" : "") + " · " + b
+            + (tb ? "ᵀ" : "") + " contracts " + name(ka) + " with " + name(kb));
+      }
+      return Shape.of(m, n);
     }
-    return Shape.of(m, n);
+    int last = a.dim(a.rank() - 1);
+    if (!ta) {
+      if (b.rank() != 2) {
+        throw new IllegalArgumentException("a matmul of " + a + " applies to its last axis and needs a 2-D right"
+            + " operand, got " + b);
+      }
+      int kb = tb ? b.dim(1) : b.dim(0);
+      if (last != kb) {
+        throw new IllegalArgumentException("inner dimensions differ: " + a + " · " + b + (tb ? "ᵀ" : "")
+            + " contracts " + name(last) + " with " + name(kb));
+      }
+      int[] out = a.dims();
+      out[out.length - 1] = tb ? b.dim(0) : b.dim(1);
+      return Shape.of(out);
+    }
+    Shape lead = a.drop(a.rank() - 1);
+    if (tb || b.rank() != a.rank() || !b.drop(b.rank() - 1).equals(lead)) {
+      throw new IllegalArgumentException("a transposed matmul of " + a + " contracts its leading axes " + lead
+          + " and needs a right operand " + lead + " + [n], untransposed, got " + b + (tb ? "ᵀ" : ""));
+    }
+    return Shape.of(last, b.dim(b.rank() - 1));
   }
 }

@@ -40,7 +40,7 @@ class CanonicalTest {
     for (Op op : Op.values()) {
       List<Integer> in = k < 2 ? List.of() : List.of(k - 1, k - 2);
       s.add(new Spec(op, in, Shape.of(2, 3), DType.F32, new Attrs(k % 3, 0.5 * k, k % 2 == 0 ? null : Shape.of(6),
-          k % 2 == 0, k % 3 == 0, k), op.name().toLowerCase() + "_" + k));
+          k % 2 == 0, k % 3 == 0, k, k % 2 == 0 ? null : new int[] {k, 1}), op.name().toLowerCase() + "_" + k));
       k++;
     }
     return s;
@@ -159,6 +159,18 @@ class CanonicalTest {
       }
     } else if (type == boolean.class) {
       out.add(!(Boolean) old);
+    } else if (type == int[].class) {
+      int[] o = (int[]) old;
+      for (int[] a : new int[][] {null, {}, {0}, {1, 0}, {0, 1, 2}}) {
+        if (!java.util.Arrays.equals(a, o)) {
+          out.add(a);
+        }
+      }
+      if (o != null && o.length > 0) {
+        int[] changed = o.clone();
+        changed[o.length - 1]++;
+        out.add(changed);
+      }
     } else if (type == Shape.class) {
       for (Shape sh : SHAPES) {
         if (!java.util.Objects.equals(sh, old)) {

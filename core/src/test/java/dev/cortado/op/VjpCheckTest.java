@@ -89,6 +89,25 @@ class VjpCheckTest {
             (b, x) -> b.reduce(op, x.get(0), ax)));
       }
     }
+    cs.add(new Case("matmul rank 3 along the last axis", Op.MATMUL, new int[][] {{2, 3, 4}, {4, 5}}, -2, 2,
+        (b, x) -> b.matmul(x.get(0), x.get(1), false, false)));
+    cs.add(new Case("matmul rank 3 transposed", Op.MATMUL, new int[][] {{2, 3, 4}, {2, 3, 5}}, -2, 2,
+        (b, x) -> b.matmul(x.get(0), x.get(1), true, false)));
+    // windows: [kh, kw, sh, sw, top, bottom, left, right]
+    for (int[] w : List.of(new int[] {3, 3, 1, 1, 1, 1, 1, 1}, new int[] {2, 3, 2, 1, 0, 1, 1, 1},
+        new int[] {2, 2, 2, 2, 0, 0, 0, 0})) {
+      cs.add(new Case("patches " + java.util.Arrays.toString(w), Op.PATCHES, new int[][] {{2, 5, 4, 2}}, -2, 2,
+          (b, x) -> b.apply(Op.PATCHES, Attrs.ints(null, w), x.get(0))));
+    }
+    int[] aw = {3, 2, 2, 1, 1, 1, 0, 1};
+    Shape image = Shape.of(2, 5, 4, 2);
+    int[] ps = Windows.patches(image, Attrs.ints(null, aw)).dims();
+    cs.add(new Case("patches_adjoint", Op.PATCHES_ADJOINT, new int[][] {ps}, -2, 2,
+        (b, x) -> b.apply(Op.PATCHES_ADJOINT, Attrs.ints(image, aw), x.get(0))));
+    cs.add(new Case("permute", Op.PERMUTE, new int[][] {{2, 3, 4}}, -2, 2,
+        (b, x) -> b.apply(Op.PERMUTE, Attrs.ints(null, 2, 0, 1), x.get(0))));
+    cs.add(new Case("max axis 3 of rank 5 (a pooling window)", Op.MAX, new int[][] {{2, 2, 2, 4, 3}}, -2, 2,
+        (b, x) -> b.reduce(Op.MAX, x.get(0), 3)));
     cs.add(new Case("softmax_cross_entropy", Op.SOFTMAX_CROSS_ENTROPY, new int[][] {{3, 4}, {3, 4}}, -2, 2,
         (b, x) -> b.apply(Op.SOFTMAX_CROSS_ENTROPY, Attrs.NONE, x.get(0), x.get(1))));
     return cs.stream();

@@ -284,4 +284,59 @@ public final class Cortado {
     java.util.Objects.requireNonNull(x, "dropout: x");
     return x.model.dropout(x, rate);
   }
+
+  // ---------------------------------------------------------------- layers without variables
+
+  /** No padding: a window stays inside the image (see {@link Padding}). */
+  public static final Padding VALID = Padding.VALID;
+  /** TensorFlow's zero padding to {@code ceil(n / stride)} positions, the odd pixel at the bottom/right. */
+  public static final Padding SAME = Padding.SAME;
+
+  /** Max pooling of {@code [BATCH, H, W, C]} over {@code size × size} windows, stride {@code size}, VALID. */
+  public static Tensor maxPool2d(Tensor x, int size) {
+    return maxPool2d(x, size, size);
+  }
+
+  /** Max pooling over {@code size × size} windows moved by {@code stride}; the gradient goes to each window's first maximum. */
+  public static Tensor maxPool2d(Tensor x, int size, int stride) {
+    return Pooling.pool2d("maxPool2d", x, size, stride, true);
+  }
+
+  /** Average pooling of {@code [BATCH, H, W, C]} over {@code size × size} windows, stride {@code size}, VALID. */
+  public static Tensor avgPool2d(Tensor x, int size) {
+    return avgPool2d(x, size, size);
+  }
+
+  /** Average pooling over {@code size × size} windows moved by {@code stride}. */
+  public static Tensor avgPool2d(Tensor x, int size, int stride) {
+    return Pooling.pool2d("avgPool2d", x, size, stride, false);
+  }
+
+  /** Max pooling of {@code [BATCH, T, C]} over windows of {@code size} steps, stride {@code size}. */
+  public static Tensor maxPool1d(Tensor x, int size) {
+    return maxPool1d(x, size, size);
+  }
+
+  public static Tensor maxPool1d(Tensor x, int size, int stride) {
+    return Pooling.pool1d("maxPool1d", x, size, stride, true);
+  }
+
+  /** Average pooling of {@code [BATCH, T, C]} over windows of {@code size} steps, stride {@code size}. */
+  public static Tensor avgPool1d(Tensor x, int size) {
+    return avgPool1d(x, size, size);
+  }
+
+  public static Tensor avgPool1d(Tensor x, int size, int stride) {
+    return Pooling.pool1d("avgPool1d", x, size, stride, false);
+  }
+
+  /** The mean over every axis between the batch and the channels: {@code [BATCH, ..., C] → [BATCH, C]}. */
+  public static Tensor globalAvgPool(Tensor x) {
+    return Pooling.globalAvgPool(x);
+  }
+
+  /** {@code [BATCH, d1, d2, ...] → [BATCH, d1·d2·...]}, row-major (channels fastest). */
+  public static Tensor flatten(Tensor x) {
+    return Pooling.flatten(x);
+  }
 }

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * The options of a dense layer, {@code activation(x·kernel + bias)} with {@code kernel} of shape
- * {@code [in, units]}. A layer is only a helper over {@link Variable}s: it creates
+ * {@code [in, units]}, applied to the last axis of an input of any rank of at least 2 (as Keras):
+ * {@code [BATCH, ..., in] → [BATCH, ..., units]}. A layer is only a helper over {@link Variable}s: it creates
  * {@code <name>/kernel} and {@code <name>/bias} in a scope of its name, and they are ordinary
  * variables in every collection.
  */
@@ -63,10 +64,11 @@ public final class Dense {
   }
 
   Tensor build(ModelBuilder m, String name, Tensor x, int units) {
-    if (x.shape().rank() != 2) {
-      throw new IllegalArgumentException("dense '" + name + "' needs a 2-D input [batch, features], got " + x);
+    if (x.shape().rank() < 2 || x.shape().dim(x.shape().rank() - 1) == dev.cortado.ir.Shape.BATCH) {
+      throw new IllegalArgumentException("dense '" + name + "' needs an input [batch, ..., features] of rank 2 or"
+          + " more with fixed features, got " + x);
     }
-    int in = x.shape().dim(1);
+    int in = x.shape().dim(x.shape().rank() - 1);
     return m.scoped(name, () -> {
       Variable kernel = m.variable("kernel").shape(in, units).initializer(kernelInitializer).trainable(trainable);
       if (kernelRegularizer != null) {

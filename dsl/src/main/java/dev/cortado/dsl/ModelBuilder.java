@@ -347,6 +347,33 @@ public final class ModelBuilder {
     return d.build(this, layerName, x, units);
   }
 
+  /**
+   * A 2-D convolution of {@code [BATCH, H, W, C]} with {@code filters} output channels and a
+   * {@code kernelSize × kernelSize} kernel; see {@link Conv}.
+   */
+  public Tensor conv2d(String layerName, Tensor x, int filters, int kernelSize) {
+    return conv2d(layerName, x, filters, kernelSize, c -> {});
+  }
+
+  /** A 2-D convolution configured by {@code options}, e.g. {@code c -> c.strides(2).padding(SAME).activation(RELU)}. */
+  public Tensor conv2d(String layerName, Tensor x, int filters, int kernelSize, java.util.function.Consumer<Conv> options) {
+    Conv c = new Conv();
+    options.accept(c);
+    return c.build2d(this, layerName, x, filters, kernelSize);
+  }
+
+  /** A 1-D convolution of {@code [BATCH, T, C]} with a kernel of {@code kernelSize} steps; see {@link Conv}. */
+  public Tensor conv1d(String layerName, Tensor x, int filters, int kernelSize) {
+    return conv1d(layerName, x, filters, kernelSize, c -> {});
+  }
+
+  /** A 1-D convolution configured by {@code options}. */
+  public Tensor conv1d(String layerName, Tensor x, int filters, int kernelSize, java.util.function.Consumer<Conv> options) {
+    Conv c = new Conv();
+    options.accept(c);
+    return c.build1d(this, layerName, x, filters, kernelSize);
+  }
+
   /** Inverted dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by 1/(1-rate). */
   Tensor dropout(Tensor x, double rate) {
     if (!(rate >= 0 && rate < 1)) {

@@ -105,6 +105,22 @@ public abstract class ModelDefinition {
     return m().dense(name, x, units, options);
   }
 
+  protected final Tensor conv2d(String name, Tensor x, int filters, int kernelSize) {
+    return m().conv2d(name, x, filters, kernelSize);
+  }
+
+  protected final Tensor conv2d(String name, Tensor x, int filters, int kernelSize, Consumer<Conv> options) {
+    return m().conv2d(name, x, filters, kernelSize, options);
+  }
+
+  protected final Tensor conv1d(String name, Tensor x, int filters, int kernelSize) {
+    return m().conv1d(name, x, filters, kernelSize);
+  }
+
+  protected final Tensor conv1d(String name, Tensor x, int filters, int kernelSize, Consumer<Conv> options) {
+    return m().conv1d(name, x, filters, kernelSize, options);
+  }
+
   protected final void output(String name, Tensor t) {
     m().output(name, t);
   }

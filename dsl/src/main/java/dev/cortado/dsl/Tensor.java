@@ -120,7 +120,10 @@ public class Tensor {
     return op(Op.NEG, Attrs.NONE, this);
   }
 
-  /** The matrix product {@code this · y} of 2-D tensors: {@code [m,k]·[k,n] → [m,n]}. */
+  /**
+   * The matrix product {@code this · y}: {@code [m,k]·[k,n] → [m,n]}; a tensor of higher rank is
+   * multiplied along its last axis, {@code [..., k]·[k,n] → [..., n]}.
+   */
   public Tensor matmul(Tensor y) {
     return op(Op.MATMUL, Attrs.matmul(false, false), this, y);
   }
@@ -128,6 +131,21 @@ public class Tensor {
   /** The transpose of a 2-D tensor. */
   public Tensor transpose() {
     return op(Op.TRANSPOSE, Attrs.NONE, this);
+  }
+
+  /**
+   * The axes permuted, as numpy's {@code transpose(perm)}: axis i of the result is axis
+   * {@code perm[i]} of this tensor. A batch axis stays first ({@code perm[0] == 0}).
+   */
+  public Tensor transpose(int... perm) {
+    if (perm.length == 2 && perm[0] == 1 && perm[1] == 0 && !shape().hasBatch()) {
+      return transpose();
+    }
+    if (shape().rank() > 0 && shape().dim(0) == Shape.BATCH && (perm.length == 0 || perm[0] != 0)) {
+      throw new IllegalArgumentException("transpose" + java.util.Arrays.toString(perm) + " of " + this
+          + ": the batch axis stays first (perm[0] must be 0)");
+    }
+    return op(Op.PERMUTE, Attrs.ints(null, perm), this);
   }
 
   /** The same values in another shape with as many elements; {@code BATCH} keeps the batch dimension. */

@@ -18,6 +18,17 @@ class SamplesTest {
   }
 
   @Test
+  void cnnDigitsBeatTheDenseSample() throws Exception {
+    double sum = 0;
+    for (long seed : new long[] {1, 2}) {
+      CnnDigits.Result r = CnnDigits.run(seed, 100, false);
+      assertTrue(r.testAccuracy() >= 0.98, "seed " + seed + ": test accuracy " + r.testAccuracy());
+      sum += r.testAccuracy();
+    }
+    assertTrue(sum / 2 >= 0.985, "mean test accuracy " + sum / 2);
+  }
+
+  @Test
   void irisIsLearned() throws Exception {
     double acc = IrisClassifier.run(false);
     assertTrue(acc >= 0.9, "iris accuracy " + acc);

@@ -4,7 +4,8 @@ package dev.cortado.codegen.emit;
  * One point of a kernel's iteration space: the index along each dimension of the shape being
  * iterated (a loop variable or a literal). A value of another shape that broadcasts to it is
  * read at its broadcast index; in a flat iteration every value read is either the same size
- * (read at the bare loop index) or a scalar (read at 0).
+ * (read at the bare loop index) or a scalar (read at 0). A value of the iteration's size in another
+ * shape (a product of rank above 2, iterated as the matrix of its rows) is read at the flat index.
  */
 final class Iter {
   final int[] dims;
@@ -21,6 +22,10 @@ final class Iter {
   Lin index(int[] of) {
     if (flat) {
       return size(of) == 1 ? Lin.ZERO : idx[0];
+    }
+    if (of.length != dims.length && size(of) == size(dims)) {
+      // the same elements in another shape (a product of rank above 2 iterated as its matrix view)
+      return flatIndex();
     }
     Lin r = Lin.ZERO;
     long stride = 1;

@@ -16,7 +16,8 @@ import java.util.Map;
  * {@link #UNROLL} elements (and reductions of at most {@link #UNROLL_REDUCE}) are unrolled into
  * scalar statements. Elementwise maps and matrix products (with what rides on them, and their
  * split for threads) are emitted here; reductions by {@link Reductions}, the kernels along the last
- * axis (softmax, cross-entropy, argmax) and transposes by {@link RowKernels}.
+ * axis (softmax, cross-entropy, argmax) and transposes by {@link RowKernels}; patches of images and
+ * permutations of axes by {@link WindowKernels}.
  */
 final class KernelEmitter {
   static final int UNROLL = 4;
@@ -29,6 +30,7 @@ final class KernelEmitter {
   private final boolean f32;
   private final RowKernels rows;
   private final Reductions reductions;
+  private final WindowKernels windows;
 
   /** The least work of a kernel {@link #split} cuts for threads. */
   private final long splitFrom;
@@ -42,6 +44,7 @@ final class KernelEmitter {
     this.f32 = exprs.f32();
     this.rows = new RowKernels(exprs, scratch);
     this.reductions = new Reductions(exprs, scratch);
+    this.windows = new WindowKernels(exprs, scratch);
   }
 
   BlockStmt emit(Plan.Kernel k) {
@@ -61,6 +64,7 @@ final class KernelEmitter {
       case XENT -> rows.crossEntropy(k, body);
       case ARGMAX -> rows.argmax(k.root(), body);
       case TRANSPOSE -> rows.transpose(k.root(), body);
+      case WINDOW -> windows.emit(k.root(), body);
       default -> throw new IllegalStateException(k.toString());
     }
     return b;
@@ -156,9 +160,9 @@ final class KernelEmitter {
 
   /** The matmul {@code m} as a kernel call, the elementwise {@code root} and {@code fused} in its epilogue. */
   private MatmulKernel.Call call(Node m, Node root, List<Node> fused, Exprs.Body body) {
-    int[] a = dims(m.input(0));
+    int[] a = matrix(dims(m.input(0)));
     boolean ta = m.attrs().transA();
-    int[] o = dims(m);
+    int[] o = matrix(dims(m));
     int k = ta ? a[0] : a[1];
     List<Node> rowOperands = rowOperands(root, m, o);
     MatmulKernel.Epilogue epi = new MatmulKernel.Epilogue() {
@@ -223,6 +227,12 @@ final class KernelEmitter {
     String sb = out(m.input(1));
     return new MatmulKernel.Call(sa, sb, out(root), o[0], o[1], k, ta, m.attrs().transB(), f32, epi,
         body::fresh, scratch);
+  }
+
+  /** A tensor as the matrix a matmul sees: its rows along the last axis, {@code [size / last, last]}. */
+  static int[] matrix(int[] d) {
+    int last = d[d.length - 1];
+    return new int[] {Iter.size(d) / last, last};
   }
 
   /** Units of work of an element of an elementwise kernel (a multiply-add is one). */

@@ -22,7 +22,7 @@ public final class Plan {
   static final int MAX_INLINE_TREE = 40;
 
   /** What a kernel computes. */
-  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE }
+  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW }
 
   /**
    * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
@@ -215,11 +215,37 @@ public final class Plan {
       }
       Node r = kernelRoot(c, consumers);
       if (fusable(r.op()) && r.shape().equals(m.shape()) && carriedBy[r.id()] == null
-          && !graph.updates().containsValue(r)) {
+          && !graph.updates().containsValue(r) && readsAsMatrix(r, m)) {
         carriedBy[r.id()] = m;
         absorbed[m.id()] = true;
       }
     }
+  }
+
+  /**
+   * True when the epilogue of a matmul of rank above 2 can read every stored operand of the chain
+   * rooted at {@code r} at a (row, column) of the product's matrix view: each is the product's
+   * size (read at row·n + column) or at most a row (a bias, read at the column). Always true for a
+   * 2-D product.
+   */
+  private boolean readsAsMatrix(Node r, Node m) {
+    if (m.shape().rank() <= 2) {
+      return true;
+    }
+    int size = m.shape().size(batch);
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(r.inputs());
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (n == m || n.op() == Op.CONSTANT || n.op() == Op.HYPER) {
+        continue;
+      }
+      if (inline[n.id()]) {
+        todo.addAll(n.inputs());
+      } else if (n.shape().size(batch) != size && n.shape().rank() > 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void schedule(boolean[] root) {
@@ -245,6 +271,7 @@ public final class Plan {
       case SOFTMAX_CROSS_ENTROPY -> Kind.XENT;
       case ARGMAX_MASK -> Kind.ARGMAX;
       case TRANSPOSE -> Kind.TRANSPOSE;
+      case PATCHES, PATCHES_ADJOINT, PERMUTE -> Kind.WINDOW;
       default -> Kind.MAP;
     };
   }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.example.models.HousePrices;
 import com.example.models.Species;
 import com.example.models.SpeciesExecutable;
+import com.example.models.TinyCnn;
+import com.example.app.generated.TinyCnnStep;
 import dev.cortado.dsl.Model;
 import dev.cortado.runtime.Executable;
 import java.nio.file.Files;
@@ -69,6 +71,27 @@ class GeneratedMatchesCompiledTest {
       assertArrayEquals(new double[] {start + step + 1}, generated.state("optimizer/step"), 0.0, "after step " + step);
     }
     assertSameVariables(compiled, generated);
+  }
+
+  @Test
+  void aConvolutionalNetworkTrainsAsModelCompileDoes() throws Exception {
+    Model model = new TinyCnn().build();
+    Executable compiled = model.compile(model.declaredOptimizer());
+    Executable generated = Demo.initialized(new TinyCnnStep());
+    assertSameVariables(compiled, generated);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int step = 0; step < 10; step++) {
+      double[] x = r.doubles(4 * 6 * 6 * 2, -1, 1).toArray();
+      double[] y = new double[4 * 3];
+      for (int row = 0; row < 4; row++) {
+        y[row * 3 + r.nextInt(3)] = 1;
+      }
+      Map<String, double[]> batch = Map.of("x", x, "y", y);
+      assertEquals(compiled.trainStep(batch), generated.trainStep(batch), 0.0, "loss of step " + step);
+    }
+    assertSameVariables(compiled, generated);
+    assertFalse(generated.parameter("conv/kernel")[0] == new TinyCnn().build().interpret().parameter("conv/kernel")[0],
+        "trained");
   }
 
   @Test
