@@ -35,19 +35,20 @@ public final class TrainingGraph {
     }
     GraphBuilder b = GraphBuilder.from(forward);
     List<Node> wrt = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<VariableInfo> infos = new ArrayList<>();
     for (VariableInfo v : forward.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER && v.trainable()) {
         wrt.add(v.node());
-        names.add(v.name());
+        infos.add(v);
       }
     }
     Map<Node, Node> grads = Autodiff.gradients(b, loss, wrt);
     List<UpdateContext.Param> params = new ArrayList<>();
     for (int i = 0; i < wrt.size(); i++) {
       Node g = grads.get(wrt.get(i));
-      b.gradient(names.get(i), g);
-      params.add(new UpdateContext.Param(names.get(i), wrt.get(i), g));
+      VariableInfo v = infos.get(i);
+      b.gradient(v.name(), g);
+      params.add(new UpdateContext.Param(v.name(), wrt.get(i), g, v.purpose()));
     }
     String old = b.labelPrefix("update/");
     optimizer.buildUpdates(new UpdateContext(b, params));

@@ -1,12 +1,13 @@
 package dev.cortado.dsl;
 
+import dev.cortado.ir.Role;
 import java.util.Objects;
 
 /**
  * The options of a dense layer, {@code activation(x·kernel + bias)} with {@code kernel} of shape
  * {@code [in, units]}. A layer is only a helper over {@link Variable}s: it creates
  * {@code <name>/kernel} and {@code <name>/bias} in a scope of its name, and they are ordinary
- * variables in every collection.
+ * variables in every collection. The bias carries {@link Role#BIAS}.
  */
 public final class Dense {
   Activation activation = Activation.LINEAR;
@@ -77,7 +78,8 @@ public final class Dense {
       }
       Tensor h = x.matmul(kernel);
       if (useBias) {
-        Variable bias = m.variable("bias").shape(units).initializer(biasInitializer).trainable(trainable);
+        Variable bias = m.variable("bias").shape(units).initializer(biasInitializer).trainable(trainable)
+            .role(Role.BIAS);
         if (biasRegularizer != null) {
           bias.regularizer(biasRegularizer);
         }

@@ -87,7 +87,7 @@ public final class Model {
     for (Variable v : variables) {
       out.add(new VariableSummary(v.name(), v.dims(), v.initializer().toString(),
           v.regularizer() == null ? null : v.regularizer().toString(), v.isTrainable(),
-          v.constraint() == null ? null : v.constraint().toString()));
+          v.constraint() == null ? null : v.constraint().toString(), v.role()));
     }
     return out;
   }
