@@ -331,6 +331,18 @@ public final class ModelBuilder {
     return d.build(this, layerName, x, units);
   }
 
+  /** A layer normalization over the last axis with eps 1e-5; see {@link LayerNorm}. */
+  public Tensor layerNorm(String layerName, Tensor x) {
+    return layerNorm(layerName, x, n -> {});
+  }
+
+  /** A layer normalization configured by {@code options}, e.g. {@code n -> n.eps(1e-6)}. */
+  public Tensor layerNorm(String layerName, Tensor x, java.util.function.Consumer<LayerNorm> options) {
+    LayerNorm n = new LayerNorm();
+    options.accept(n);
+    return n.build(this, layerName, x);
+  }
+
   /** Inverted dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by 1/(1-rate). */
   Tensor dropout(Tensor x, double rate) {
     if (!(rate >= 0 && rate < 1)) {

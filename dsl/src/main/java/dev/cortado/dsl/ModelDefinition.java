@@ -105,6 +105,14 @@ public abstract class ModelDefinition {
     return m().dense(name, x, units, options);
   }
 
+  protected final Tensor layerNorm(String name, Tensor x) {
+    return m().layerNorm(name, x);
+  }
+
+  protected final Tensor layerNorm(String name, Tensor x, Consumer<LayerNorm> options) {
+    return m().layerNorm(name, x, options);
+  }
+
   protected final void output(String name, Tensor t) {
     m().output(name, t);
   }
