@@ -28,6 +28,17 @@ public final class TrainingGraph {
    * the optimizer's updates and then each parameter's projection.
    */
   public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections) {
+    return build(forward, optimizer, projections, Map.of());
+  }
+
+  /**
+   * As {@link #build(Graph, Optimizer, Map)}, and every frozen variable named in
+   * {@code stateUpdates} (batch normalization's moving statistics) takes the value of its node of
+   * {@code forward} after the step: state the step itself writes, with no gradient, no decay and
+   * no optimizer state.
+   */
+  public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections,
+      Map<String, Node> stateUpdates) {
     Node loss = forward.losses().get(Graph.LOSS);
     if (loss == null) {
       throw new IllegalStateException("model '" + forward.name()
@@ -57,6 +68,14 @@ public final class TrainingGraph {
       if (updated != null) {
         b.update(name, proj.apply(b, updated));
       }
+    });
+    stateUpdates.forEach((name, value) -> {
+      VariableInfo v = forward.variables().get(name);
+      if (v == null || (v.role() == VariableInfo.Role.PARAMETER && v.trainable()) || b.updates().containsKey(name)) {
+        throw new IllegalArgumentException("variable '" + name + "' cannot be written by the step: it is "
+            + (v == null ? "not a variable of model '" + forward.name() + "'" : "trainable or updated already"));
+      }
+      b.update(name, value);
     });
     VariableInfo step = forward.variables().get(Graph.GLOBAL_STEP);
     if (step != null && step.role() == VariableInfo.Role.STATE) {

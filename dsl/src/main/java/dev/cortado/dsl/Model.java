@@ -28,9 +28,11 @@ public final class Model {
   private final List<String> addedTerms;
   private final Optimizer declaredOptimizer;
   private final Consumer<ModelBuilder> definition;
+  private final Map<String, dev.cortado.ir.Node> stateUpdates;
 
   Model(String name, Graph graph, long seed, List<Variable> variables, List<String> addedTerms,
-      Optimizer declaredOptimizer, Consumer<ModelBuilder> definition) {
+      Optimizer declaredOptimizer, Consumer<ModelBuilder> definition, Map<String, dev.cortado.ir.Node> stateUpdates) {
+    this.stateUpdates = Map.copyOf(stateUpdates);
     this.name = name;
     this.graph = graph;
     this.seed = seed;
@@ -137,7 +139,7 @@ public final class Model {
             + "' is frozen but has the regularizer " + v.regularizer() + "; its term can never change");
       }
     }
-    return TrainingGraph.build(graph, optimizer, projections);
+    return TrainingGraph.build(graph, optimizer, projections, stateUpdates);
   }
 
   /** The reference interpreter for inference only: {@code predict} and {@code evaluate}. */

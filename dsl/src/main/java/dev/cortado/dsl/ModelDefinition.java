@@ -113,6 +113,14 @@ public abstract class ModelDefinition {
     return m().layerNorm(name, x, options);
   }
 
+  protected final Tensor batchNorm(String name, Tensor x) {
+    return m().batchNorm(name, x);
+  }
+
+  protected final Tensor batchNorm(String name, Tensor x, Consumer<BatchNorm> options) {
+    return m().batchNorm(name, x, options);
+  }
+
   protected final void output(String name, Tensor t) {
     m().output(name, t);
   }

@@ -27,7 +27,7 @@ class NormalizationGoldenTest {
   static Stream<GoldenCase> cases() {
     Map<?, ?> root = (Map<?, ?>) GoldenJson.load("layers.json");
     return ((List<?>) root.get("cases")).stream().map(c -> (Map<?, ?>) c)
-        .filter(c -> ((String) c.get("name")).startsWith("layernorm"))
+        .filter(c -> ((String) c.get("name")).matches("(layer|batch)norm.*"))
         .map(c -> new GoldenCase((String) c.get("name"), c));
   }
 
@@ -46,6 +46,8 @@ class NormalizationGoldenTest {
           case "dense" -> m.dense(name, h, GoldenCase.num(step.get("units")),
               d -> d.activation(activation((String) step.get("activation"))));
           case "layerNorm" -> m.layerNorm(name, h, n -> n.eps(GoldenCase.dbl(step.get("eps"))));
+          case "batchNorm" -> m.batchNorm(name, h,
+              n -> n.eps(GoldenCase.dbl(step.get("eps"))).momentum(GoldenCase.dbl(step.get("momentum"))));
           case "activation" -> activation((String) step.get("activation")).apply(h);
           default -> {
             Assumptions.abort("step " + step.get("op") + " is not built by this test");
