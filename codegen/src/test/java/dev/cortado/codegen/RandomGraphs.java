@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
 /**
  * Seeded random models: chains of every op the emitter knows, with numpy broadcasting against
  * variables, constants, run-time scalars and other values, matmuls with every transpose flag,
- * reductions kept and broadcast back, softmax, reshapes, transposes, dropout, and image batches
- * (convolutions as patches times a kernel, poolings, permutations, dense layers on the last axis); a loss of a mean
+ * reductions kept and broadcast back, softmax, reshapes, transposes, dropout, the
+ * training/inference switch, image batches (convolutions as patches times a kernel, poolings,
+ * permutations, dense layers on the last axis); frozen variables the step writes; a loss of a mean
  * square (plus cross-entropy and regularization terms), trained by a random optimizer (the
  * library's, or a hand-built rule with its own state and scalars).
  */
@@ -83,13 +84,21 @@ final class RandomGraphs {
     b.loss(Graph.LOSS, loss);
     b.loss(Graph.DATA_LOSS, data);
     terms.forEach(b::loss);
+    // state the step itself writes (as batch normalization's moving statistics): some frozen
+    // variables follow a moving average of the data loss
+    Map<String, Node> stateUpdates = new LinkedHashMap<>();
+    for (Node w : g.vars) {
+      if (!b.variables().get(w.name()).trainable() && r.nextBoolean()) {
+        stateUpdates.put(w.name(), b.add(b.mul(w, 0.9), b.mul(data, 0.1)));
+      }
+    }
     Graph forward = b.build();
     boolean training = r.nextInt(6) != 0;
     int batch = 1 + r.nextInt(5);
     if (!training) {
       return new Generated(seed, forward, false, batch);
     }
-    return new Generated(seed, TrainingGraph.build(forward, optimizer(r), Map.of()), true, batch);
+    return new Generated(seed, TrainingGraph.build(forward, optimizer(r), Map.of(), stateUpdates), true, batch);
   }
 
   static Optimizer optimizer(SplittableRandom r) {
@@ -266,6 +275,10 @@ final class RandomGraphs {
           };
         }
         case 5:
+          if (r.nextInt(3) == 0) {
+            // batch normalization's switch: one branch in a training step, the other in inference
+            return b.apply(Op.IN_TRAINING, Attrs.NONE, a, b.unary(Op.TANH, a));
+          }
           return b.apply(Op.POW, Attrs.NONE, b.add(b.unary(Op.ABS, a), b.constant(0.5)), b.constant(r.nextBoolean() ? 2 : 1.5));
         case 6: {
           if (rank == 2 && a.shape().dim(1) != Shape.BATCH) {

@@ -73,20 +73,26 @@ public final class GraphBuilder {
 
   /** A persistent variable (parameter or optimizer state) with its starting value. */
   public Node variable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
-    return addVariable(varName, shape, role, trainable, initial.clone());
+    return addVariable(varName, shape, role, trainable, initial.clone(), null);
+  }
+
+  /** A model parameter with its {@link Role} (null for none), as a layer declares it. */
+  public Node parameter(String varName, Shape shape, boolean trainable, double[] initial, Role purpose) {
+    return addVariable(varName, shape, VariableInfo.Role.PARAMETER, trainable, initial.clone(), purpose);
   }
 
   /**
    * The variable {@code like} of another graph, carried into this one (a rewrite): same name,
-   * shape, role and trainability, and the same starting values, shared rather than copied (a
+   * shape, roles and trainability, and the same starting values, shared rather than copied (a
    * variable's values are never written, and a model's are megabytes that every pass would
    * otherwise copy).
    */
   public Node variable(VariableInfo like) {
-    return addVariable(like.name(), like.shape(), like.role(), like.trainable(), like.initial());
+    return addVariable(like.name(), like.shape(), like.role(), like.trainable(), like.initial(), like.purpose());
   }
 
-  private Node addVariable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
+  private Node addVariable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial,
+      Role purpose) {
     requireFreeName(varName, "variable");
     if (role != VariableInfo.Role.STATE) {
       requireUnreserved(varName);
@@ -99,7 +105,7 @@ public final class GraphBuilder {
     Node n = new Node(nodes.size(), Op.VARIABLE, List.of(), shape, dtype, Attrs.shape(shape), varName);
     // VariableInfo checks the initial values' length: build it before the node joins the graph,
     // so a rejected variable leaves the builder as it was
-    VariableInfo info = new VariableInfo(varName, n, role, trainable, initial);
+    VariableInfo info = new VariableInfo(varName, n, role, trainable, initial, purpose);
     nodes.add(n);
     variables.put(varName, info);
     return n;

@@ -2,15 +2,23 @@ package dev.cortado.ir;
 
 /**
  * A persistent tensor of a graph: a model parameter (trainable or frozen) or a piece of optimizer
- * state (a moment, a step count). {@code initial} is its starting value, row-major.
+ * state (a moment, a step count). {@code initial} is its starting value, row-major. {@code purpose}
+ * is the parameter's {@link dev.cortado.ir.Role} ({@code BIAS}, {@code NORMALIZATION},
+ * {@code EMBEDDING}), or null for a kernel, optimizer state and any variable declared without one.
  */
-public record VariableInfo(String name, Node node, Role role, boolean trainable, double[] initial) {
+public record VariableInfo(String name, Node node, Role role, boolean trainable, double[] initial,
+    dev.cortado.ir.Role purpose) {
   /** What a variable is for. */
   public enum Role {
     /** A model parameter, declared with {@code variable(name)}. */
     PARAMETER,
     /** Optimizer state, created by the optimizer's graph builder. */
     STATE
+  }
+
+  /** A variable without a {@link dev.cortado.ir.Role}. */
+  public VariableInfo(String name, Node node, Role role, boolean trainable, double[] initial) {
+    this(name, node, role, trainable, initial, null);
   }
 
   public VariableInfo {

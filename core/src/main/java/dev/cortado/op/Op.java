@@ -426,6 +426,35 @@ public enum Op {
     }
   },
 
+  // ---------------------------------------------------------------- normalization
+
+  /**
+   * {@code x₀} in a training step, {@code x₁} in predict and evaluate: batch normalization's
+   * batch statistics against its moving ones. The gradient goes to {@code x₀}, the branch a
+   * training step (the only one that differentiates) takes. The code generator never sees it:
+   * specialization for an entry point keeps the branch that entry takes.
+   */
+  IN_TRAINING(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      if (!in.get(0).shape().equals(in.get(1).shape())) {
+        throw new IllegalArgumentException("the training and inference branches must have one shape, got "
+            + in.get(0).shape() + " and " + in.get(1).shape());
+      }
+      return in.get(0).shape();
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return c.training() ? x.get(0) : x.get(1);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> g, () -> null);
+    }
+  },
+
   // ---------------------------------------------------------------- softmax family
 
   /** e^x / Σe^x along the last axis; VJP y·(g - Σ g·y). */

@@ -2,10 +2,14 @@ package dev.cortado.optim;
 
 import dev.cortado.ir.GraphBuilder;
 import dev.cortado.ir.Node;
+import dev.cortado.ir.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +25,8 @@ import java.util.regex.Pattern;
  *   <li>{@code g} = the gradient of the total loss (data loss plus every regularization term);
  *   <li>{@code g} = {@link Clipping clipped} {@code g}, if clipping is set;
  *   <li>{@code COUPLED}: {@code g ← g + wd·w}; {@code DECOUPLED}: {@code w ← w·(1 - lr·m·wd)};
- *       {@code DECOUPLED_UNSCALED}: {@code w ← w·(1 - m·wd)}; none for an excluded variable;
+ *       {@code DECOUPLED_UNSCALED}: {@code w ← w·(1 - m·wd)}; none for a variable excluded by
+ *       glob or by {@link Role};
  *   <li>the optimizer's own rule with the effective learning rate {@code lr·m},
  * </ol>
  *
@@ -42,7 +47,13 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
 
   /** The settings shared by every optimizer; {@code decayMode == null} means the optimizer's natural mode. */
   protected record Common(String name, double lr, double weightDecay, DecayMode decayMode, List<String> excluded,
-      Clipping clipping) {}
+      Clipping clipping, Set<Role> excludedRoles) {
+    /** Settings that exclude no role from weight decay. */
+    protected Common(String name, double lr, double weightDecay, DecayMode decayMode, List<String> excluded,
+        Clipping clipping) {
+      this(name, lr, weightDecay, decayMode, excluded, clipping, Set.of());
+    }
+  }
 
   private final Common common;
 
@@ -102,7 +113,7 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
   /** A copy with learning rate {@code lr} (positive, finite). */
   public S lr(double lr) {
     return with(new Common(name(), positive("lr", lr), weightDecay(), common.decayMode(), common.excluded(),
-        common.clipping()));
+        common.clipping(), common.excludedRoles()));
   }
 
   /**
@@ -111,14 +122,14 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
    */
   public S weightDecay(double wd) {
     return with(new Common(name(), lr(), nonNegative("weightDecay", wd), common.decayMode(), common.excluded(),
-        common.clipping()));
+        common.clipping(), common.excludedRoles()));
   }
 
   /** Weight decay {@code wd} (≥ 0) in the given mode. */
   public S weightDecay(double wd, DecayMode mode) {
     Objects.requireNonNull(mode, () -> name() + ": weightDecay mode must not be null");
     return with(new Common(name(), lr(), nonNegative("weightDecay", wd), mode, common.excluded(),
-        common.clipping()));
+        common.clipping(), common.excludedRoles()));
   }
 
   /**
@@ -136,7 +147,37 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
       }
       all.add(g);
     }
-    return with(new Common(name(), lr(), weightDecay(), common.decayMode(), List.copyOf(all), common.clipping()));
+    return with(new Common(name(), lr(), weightDecay(), common.decayMode(), List.copyOf(all), common.clipping(),
+        common.excludedRoles()));
+  }
+
+  /**
+   * Variables of these {@link Role}s get no weight decay: {@code excludeFromWeightDecay(BIAS,
+   * NORMALIZATION)} is the usual AdamW recipe (biases and normalization scales and shifts
+   * undecayed). Combines with the glob form: a variable is excluded if a glob or a role matches
+   * it. Adds to the roles already set.
+   */
+  public S excludeFromWeightDecay(Role... roles) {
+    EnumSet<Role> all = common.excludedRoles().isEmpty() ? EnumSet.noneOf(Role.class)
+        : EnumSet.copyOf(common.excludedRoles());
+    Objects.requireNonNull(roles, () -> name() + ": excludeFromWeightDecay needs roles, got null");
+    if (roles.length == 0) {
+      throw new IllegalArgumentException(name() + ": excludeFromWeightDecay needs at least one role");
+    }
+    for (Role r : roles) {
+      if (r == null) {
+        throw new IllegalArgumentException(name() + ": excludeFromWeightDecay needs non-null roles, got "
+            + Arrays.toString(roles));
+      }
+      all.add(r);
+    }
+    return with(new Common(name(), lr(), weightDecay(), common.decayMode(), common.excluded(), common.clipping(),
+        Collections.unmodifiableSet(all)));
+  }
+
+  /** The roles whose variables get no weight decay. */
+  public Set<Role> excludedRolesFromWeightDecay() {
+    return common.excludedRoles();
   }
 
   /** Clips each gradient element to {@code [-v, v]} (v > 0). */
@@ -158,7 +199,8 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
   }
 
   private S withClipping(Clipping c) {
-    return with(new Common(name(), lr(), weightDecay(), common.decayMode(), common.excluded(), c));
+    return with(new Common(name(), lr(), weightDecay(), common.decayMode(), common.excluded(), c,
+        common.excludedRoles()));
   }
 
   protected final Common common() {
@@ -214,13 +256,15 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
       grads = common.clipping().isOff() ? grads : common.clipping().apply(b, grads);
       Node decayFactor = decayFactor(b, lr, mult);
       List<Pattern> excluded = patterns(ctx);
+      warnUnmatchedRoles(ctx);
       java.util.Map<String, Node> shared = new java.util.HashMap<>();
       for (int i = 0; i < ctx.params().size(); i++) {
         UpdateContext.Param p = ctx.params().get(i);
         b.labelPrefix("update/" + p.name() + "/");
         Node w = p.value();
         Node g = grads.get(i);
-        if (weightDecay() > 0 && excluded.stream().noneMatch(x -> x.matcher(p.name()).matches())) {
+        if (weightDecay() > 0 && !excludedRole(p)
+            && excluded.stream().noneMatch(x -> x.matcher(p.name()).matches())) {
           if (decayMode() == DecayMode.COUPLED) {
             g = b.add(g, b.mul(w, weightDecay()));
           } else {
@@ -256,6 +300,20 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
     return out;
   }
 
+  private boolean excludedRole(UpdateContext.Param p) {
+    return p.role() != null && common.excludedRoles().contains(p.role());
+  }
+
+  /** Warns about each excluded role that no trainable variable carries. */
+  private void warnUnmatchedRoles(UpdateContext ctx) {
+    for (Role r : common.excludedRoles()) {
+      if (ctx.params().stream().noneMatch(x -> x.role() == r)) {
+        LOG.log(System.Logger.Level.WARNING, name() + ": excludeFromWeightDecay(" + r
+            + ") matches no trainable variable");
+      }
+    }
+  }
+
   /** A glob as a regular expression: {@code *} any run of characters, {@code ?} one, the rest literal. */
   static Pattern glob(String glob) {
     StringBuilder re = new StringBuilder();
@@ -281,6 +339,9 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
       sb.append(", weightDecay=").append(weightDecay()).append(' ').append(decayMode());
       if (!common.excluded().isEmpty()) {
         sb.append(", excludeFromWeightDecay=").append(common.excluded());
+      }
+      if (!common.excludedRoles().isEmpty()) {
+        sb.append(", excludeFromWeightDecay=").append(common.excludedRoles());
       }
     }
     return sb.append(common.clipping().describe()).append(')').toString();

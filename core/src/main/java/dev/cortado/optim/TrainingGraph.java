@@ -28,6 +28,17 @@ public final class TrainingGraph {
    * the optimizer's updates and then each parameter's projection.
    */
   public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections) {
+    return build(forward, optimizer, projections, Map.of());
+  }
+
+  /**
+   * As {@link #build(Graph, Optimizer, Map)}, and every frozen variable named in
+   * {@code stateUpdates} (batch normalization's moving statistics) takes the value of its node of
+   * {@code forward} after the step: state the step itself writes, with no gradient, no decay and
+   * no optimizer state.
+   */
+  public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections,
+      Map<String, Node> stateUpdates) {
     Node loss = forward.losses().get(Graph.LOSS);
     if (loss == null) {
       throw new IllegalStateException("model '" + forward.name()
@@ -35,19 +46,20 @@ public final class TrainingGraph {
     }
     GraphBuilder b = GraphBuilder.from(forward);
     List<Node> wrt = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<VariableInfo> infos = new ArrayList<>();
     for (VariableInfo v : forward.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER && v.trainable()) {
         wrt.add(v.node());
-        names.add(v.name());
+        infos.add(v);
       }
     }
     Map<Node, Node> grads = Autodiff.gradients(b, loss, wrt);
     List<UpdateContext.Param> params = new ArrayList<>();
     for (int i = 0; i < wrt.size(); i++) {
       Node g = grads.get(wrt.get(i));
-      b.gradient(names.get(i), g);
-      params.add(new UpdateContext.Param(names.get(i), wrt.get(i), g));
+      VariableInfo v = infos.get(i);
+      b.gradient(v.name(), g);
+      params.add(new UpdateContext.Param(v.name(), wrt.get(i), g, v.purpose()));
     }
     String old = b.labelPrefix("update/");
     optimizer.buildUpdates(new UpdateContext(b, params));
@@ -56,6 +68,14 @@ public final class TrainingGraph {
       if (updated != null) {
         b.update(name, proj.apply(b, updated));
       }
+    });
+    stateUpdates.forEach((name, value) -> {
+      VariableInfo v = forward.variables().get(name);
+      if (v == null || (v.role() == VariableInfo.Role.PARAMETER && v.trainable()) || b.updates().containsKey(name)) {
+        throw new IllegalArgumentException("variable '" + name + "' cannot be written by the step: it is "
+            + (v == null ? "not a variable of model '" + forward.name() + "'" : "trainable or updated already"));
+      }
+      b.update(name, value);
     });
     VariableInfo step = forward.variables().get(Graph.GLOBAL_STEP);
     if (step != null && step.role() == VariableInfo.Role.STATE) {

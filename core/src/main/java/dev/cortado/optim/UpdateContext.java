@@ -2,6 +2,7 @@ package dev.cortado.optim;
 
 import dev.cortado.ir.GraphBuilder;
 import dev.cortado.ir.Node;
+import dev.cortado.ir.Role;
 import dev.cortado.ir.Shape;
 import dev.cortado.ir.VariableInfo;
 import java.util.Arrays;
@@ -9,8 +10,16 @@ import java.util.List;
 
 /** What an {@link Optimizer} builds its updates from: the graph, each trainable parameter and its gradient. */
 public final class UpdateContext {
-  /** A trainable parameter: its full name, its value node and the gradient of the total loss. */
-  public record Param(String name, Node value, Node gradient) {}
+  /**
+   * A trainable parameter: its full name, its value node, the gradient of the total loss and its
+   * {@link Role} (null for a kernel or a parameter declared without one).
+   */
+  public record Param(String name, Node value, Node gradient, Role role) {
+    /** A parameter without a role. */
+    public Param(String name, Node value, Node gradient) {
+      this(name, value, gradient, null);
+    }
+  }
 
   private final GraphBuilder builder;
   private final List<Param> params;

@@ -1,6 +1,7 @@
 package dev.cortado.dsl;
 
 import dev.cortado.ir.DType;
+import dev.cortado.ir.Role;
 import dev.cortado.ir.Shape;
 import dev.cortado.optim.Adagrad;
 import dev.cortado.optim.Adam;
@@ -158,6 +159,13 @@ public final class Cortado {
   public static final DecayMode DECOUPLED = DecayMode.DECOUPLED;
   /** Weight decay {@code w *= 1 - m·wd} before the step, scaled only by the schedule multiplier m. */
   public static final DecayMode DECOUPLED_UNSCALED = DecayMode.DECOUPLED_UNSCALED;
+
+  /** The role of biases, for {@code excludeFromWeightDecay(BIAS, ...)}. */
+  public static final Role BIAS = Role.BIAS;
+  /** The role of normalization scales and shifts ({@code gamma}, {@code beta}). */
+  public static final Role NORMALIZATION = Role.NORMALIZATION;
+  /** The role of embedding tables. */
+  public static final Role EMBEDDING = Role.EMBEDDING;
 
   // ---------------------------------------------------------------- learning-rate schedules
 

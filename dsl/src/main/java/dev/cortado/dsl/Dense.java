@@ -1,5 +1,6 @@
 package dev.cortado.dsl;
 
+import dev.cortado.ir.Role;
 import java.util.Objects;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Objects;
  * {@code [in, units]}, applied to the last axis of an input of any rank of at least 2 (as Keras):
  * {@code [BATCH, ..., in] → [BATCH, ..., units]}. A layer is only a helper over {@link Variable}s: it creates
  * {@code <name>/kernel} and {@code <name>/bias} in a scope of its name, and they are ordinary
- * variables in every collection.
+ * variables in every collection. The bias carries {@link Role#BIAS}.
  */
 public final class Dense {
   Activation activation = Activation.LINEAR;
@@ -79,7 +80,8 @@ public final class Dense {
       }
       Tensor h = x.matmul(kernel);
       if (useBias) {
-        Variable bias = m.variable("bias").shape(units).initializer(biasInitializer).trainable(trainable);
+        Variable bias = m.variable("bias").shape(units).initializer(biasInitializer).trainable(trainable)
+            .role(Role.BIAS);
         if (biasRegularizer != null) {
           bias.regularizer(biasRegularizer);
         }

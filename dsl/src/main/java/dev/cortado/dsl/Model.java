@@ -28,9 +28,11 @@ public final class Model {
   private final List<String> addedTerms;
   private final Optimizer declaredOptimizer;
   private final Consumer<ModelBuilder> definition;
+  private final Map<String, dev.cortado.ir.Node> stateUpdates;
 
   Model(String name, Graph graph, long seed, List<Variable> variables, List<String> addedTerms,
-      Optimizer declaredOptimizer, Consumer<ModelBuilder> definition) {
+      Optimizer declaredOptimizer, Consumer<ModelBuilder> definition, Map<String, dev.cortado.ir.Node> stateUpdates) {
+    this.stateUpdates = Map.copyOf(stateUpdates);
     this.name = name;
     this.graph = graph;
     this.seed = seed;
@@ -88,7 +90,7 @@ public final class Model {
     for (Variable v : variables) {
       out.add(new VariableSummary(v.name(), v.dims(), v.initializer().toString(),
           v.regularizer() == null ? null : v.regularizer().toString(), v.isTrainable(),
-          v.constraint() == null ? null : v.constraint().toString()));
+          v.constraint() == null ? null : v.constraint().toString(), v.role()));
     }
     return out;
   }
@@ -138,7 +140,7 @@ public final class Model {
             + "' is frozen but has the regularizer " + v.regularizer() + "; its term can never change");
       }
     }
-    return TrainingGraph.build(graph, optimizer, projections);
+    return TrainingGraph.build(graph, optimizer, projections, stateUpdates);
   }
 
   /** The reference interpreter for inference only: {@code predict} and {@code evaluate}. */

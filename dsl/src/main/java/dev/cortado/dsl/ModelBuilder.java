@@ -29,6 +29,8 @@ public final class ModelBuilder {
   private final Map<String, Variable> variables = new LinkedHashMap<>();
   private final Map<String, List<Tensor>> collections = new LinkedHashMap<>();
   private final Map<String, Tensor> regTerms = new LinkedHashMap<>();
+  /** The values that frozen variables (moving statistics) take after each training step. */
+  private final Map<String, Tensor> stateUpdates = new LinkedHashMap<>();
   private final Map<String, Tensor> outputs = new LinkedHashMap<>();
   private Losses.Split loss;
   private Optimizer optimizer;
@@ -374,6 +376,38 @@ public final class ModelBuilder {
     return c.build1d(this, layerName, x, filters, kernelSize);
   }
 
+  /** A layer normalization over the last axis with eps 1e-5; see {@link LayerNorm}. */
+  public Tensor layerNorm(String layerName, Tensor x) {
+    return layerNorm(layerName, x, n -> {});
+  }
+
+  /** A layer normalization configured by {@code options}, e.g. {@code n -> n.eps(1e-6)}. */
+  public Tensor layerNorm(String layerName, Tensor x, java.util.function.Consumer<LayerNorm> options) {
+    LayerNorm n = new LayerNorm();
+    options.accept(n);
+    return n.build(this, layerName, x);
+  }
+
+  /** A batch normalization over every axis but the last, PyTorch's defaults; see {@link BatchNorm}. */
+  public Tensor batchNorm(String layerName, Tensor x) {
+    return batchNorm(layerName, x, n -> {});
+  }
+
+  /** A batch normalization configured by {@code options}, e.g. {@code n -> n.momentum(0.01)}. */
+  public Tensor batchNorm(String layerName, Tensor x, java.util.function.Consumer<BatchNorm> options) {
+    BatchNorm n = new BatchNorm();
+    options.accept(n);
+    return n.build(this, layerName, x);
+  }
+
+  /** Records the value the frozen variable {@code v} takes after every training step. */
+  void stateUpdate(Variable v, Tensor value) {
+    if (v.isTrainable() || stateUpdates.containsKey(v.name())) {
+      throw new IllegalStateException("variable '" + v.name() + "' is trainable or already written by the step");
+    }
+    stateUpdates.put(v.name(), value);
+  }
+
   /** Inverted dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by 1/(1-rate). */
   Tensor dropout(Tensor x, double rate) {
     if (!(rate >= 0 && rate < 1)) {
@@ -435,7 +469,9 @@ public final class ModelBuilder {
       g.loss(Graph.DATA_LOSS, loss.data().node());
     }
     regTerms.forEach((k, t) -> g.loss(k, t.node()));
+    Map<String, Node> writes = new LinkedHashMap<>();
+    stateUpdates.forEach((k, t) -> writes.put(k, t.node()));
     return new Model(name, g.build(), seed, new ArrayList<>(variables.values()), loss == null ? List.of() : loss.added(),
-        optimizer, definition);
+        optimizer, definition, writes);
   }
 }

@@ -121,6 +121,22 @@ public abstract class ModelDefinition {
     return m().conv1d(name, x, filters, kernelSize, options);
   }
 
+  protected final Tensor layerNorm(String name, Tensor x) {
+    return m().layerNorm(name, x);
+  }
+
+  protected final Tensor layerNorm(String name, Tensor x, Consumer<LayerNorm> options) {
+    return m().layerNorm(name, x, options);
+  }
+
+  protected final Tensor batchNorm(String name, Tensor x) {
+    return m().batchNorm(name, x);
+  }
+
+  protected final Tensor batchNorm(String name, Tensor x, Consumer<BatchNorm> options) {
+    return m().batchNorm(name, x, options);
+  }
+
   protected final void output(String name, Tensor t) {
     m().output(name, t);
   }

@@ -10,16 +10,17 @@ final class Summary {
 
   static String of(Model m) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"Variable", "Shape", "Params", "Initializer", "Regularizer", "Trainable"});
+    rows.add(new String[] {"Variable", "Shape", "Params", "Initializer", "Regularizer", "Trainable", "Role"});
     long total = 0;
     long trainable = 0;
     for (VariableSummary v : m.variables()) {
       rows.add(new String[] {v.name(), Arrays.toString(v.shape()), Long.toString(v.parameters()), v.initializer(),
-          v.regularizer() == null ? "-" : v.regularizer(), v.trainable() ? "yes" : "no"});
+          v.regularizer() == null ? "-" : v.regularizer(), v.trainable() ? "yes" : "no",
+          v.role() == null ? "-" : v.role().toString()});
       total += v.parameters();
       trainable += v.trainable() ? v.parameters() : 0;
     }
-    int[] w = new int[6];
+    int[] w = new int[7];
     for (String[] r : rows) {
       for (int i = 0; i < w.length; i++) {
         w[i] = Math.max(w[i], r[i].length());

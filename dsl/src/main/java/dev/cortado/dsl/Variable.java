@@ -2,7 +2,7 @@ package dev.cortado.dsl;
 
 import dev.cortado.ir.Node;
 import dev.cortado.ir.Shape;
-import dev.cortado.ir.VariableInfo;
+import dev.cortado.ir.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +24,7 @@ public final class Variable extends Tensor {
   private boolean trainable = true;
   private final List<String> collections = new ArrayList<>();
   private Constraint constraint;
+  private Role role;
   private final UnaryOperator<Tensor> getter;
   private Node raw;
   private Node read;
@@ -96,6 +97,21 @@ public final class Variable extends Tensor {
     return this;
   }
 
+  /**
+   * What the variable is for ({@link Role#BIAS}, {@link Role#NORMALIZATION},
+   * {@link Role#EMBEDDING}), so that an optimizer's {@code excludeFromWeightDecay(Role...)} can
+   * pick it; layers set it on the variables they make, and a kernel has none.
+   */
+  public Variable role(Role r) {
+    this.role = checkSettable("role", this.role, Objects.requireNonNull(r, "role"));
+    return this;
+  }
+
+  /** The variable's role, or null for none. */
+  public Role role() {
+    return role;
+  }
+
   private <T> T checkSettable(String what, T current, T wanted) {
     if (raw != null && !Objects.equals(current, wanted)) {
       throw alreadyCreated(what + " (it has " + current + ", asked for " + wanted + ")");
@@ -154,7 +170,7 @@ public final class Variable extends Tensor {
         // an initializer knows the shape, not whose it is
         throw new IllegalArgumentException("variable '" + fullName + "': " + e.getMessage(), e);
       }
-      raw = model.graph().variable(fullName, Shape.of(dims), VariableInfo.Role.PARAMETER, trainable, init);
+      raw = model.graph().parameter(fullName, Shape.of(dims), trainable, init, role);
       try {
         model.registerCreated(this);
       } catch (RuntimeException e) {

@@ -1,8 +1,13 @@
 package dev.cortado.dsl;
 
-/** A variable as {@link Model#summary()} lists it. {@code regularizer} and {@code constraint} may be null. */
+import dev.cortado.ir.Role;
+
+/**
+ * A variable as {@link Model#summary()} lists it. {@code regularizer}, {@code constraint} and
+ * {@code role} may be null (a kernel has no role).
+ */
 public record VariableSummary(String name, int[] shape, String initializer, String regularizer, boolean trainable,
-    String constraint) {
+    String constraint, Role role) {
   /** The number of scalars in the variable. */
   public long parameters() {
     long n = 1;

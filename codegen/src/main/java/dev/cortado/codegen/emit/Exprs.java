@@ -116,6 +116,7 @@ final class Exprs {
             J.call("Math", "log1p", J.call("Math", "exp", J.neg(J.call("Math", "abs", s.clone()))))));
       }
       case DROPOUT_MASK -> throw new AssertionError("handled above");
+      case IN_TRAINING -> throw new IllegalStateException("specialization keeps one branch of " + x);
       case BROADCAST_TO -> a;
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,

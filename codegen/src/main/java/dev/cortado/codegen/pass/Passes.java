@@ -45,8 +45,9 @@ public final class Passes {
   }
 
   /**
-   * Fixes what a batch size and the training flag decide: {@code NUMEL} becomes a constant, and
-   * outside training a dropout mask becomes ones.
+   * Fixes what a batch size and the training flag decide: {@code NUMEL} becomes a constant,
+   * outside training a dropout mask becomes ones, and {@code IN_TRAINING} becomes the branch the
+   * entry takes.
    */
   public static Graph specialize(Graph g, int batch, boolean training) {
     return Rewriter.rewrite(g, (b, n, in) -> {
@@ -61,6 +62,9 @@ public final class Passes {
           count = dims[n.attrs().axis()];
         }
         return b.constant(g.dtype().round(count));
+      }
+      if (n.op() == Op.IN_TRAINING) {
+        return in.get(training ? 0 : 1);
       }
       if (n.op() == Op.DROPOUT_MASK && !training) {
         return b.broadcastTo(b.constant(1), n.shape());
