@@ -119,7 +119,7 @@ final class Exprs {
       case BROADCAST_TO -> a;
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
-          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY -> throw new IllegalStateException("not an elementwise op: " + x);
+          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> throw new IllegalStateException("not an elementwise op: " + x);
     };
   }
 

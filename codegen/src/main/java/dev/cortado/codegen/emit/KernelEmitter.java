@@ -29,6 +29,7 @@ final class KernelEmitter {
   private final boolean f32;
   private final RowKernels rows;
   private final Reductions reductions;
+  private final RecurrentKernels recurrent;
 
   /** The least work of a kernel {@link #split} cuts for threads. */
   private final long splitFrom;
@@ -42,6 +43,7 @@ final class KernelEmitter {
     this.f32 = exprs.f32();
     this.rows = new RowKernels(exprs, scratch);
     this.reductions = new Reductions(exprs, scratch);
+    this.recurrent = new RecurrentKernels(exprs, scratch);
   }
 
   BlockStmt emit(Plan.Kernel k) {
@@ -61,6 +63,7 @@ final class KernelEmitter {
       case XENT -> rows.crossEntropy(k, body);
       case ARGMAX -> rows.argmax(k.root(), body);
       case TRANSPOSE -> rows.transpose(k.root(), body);
+      case RECURRENT -> recurrent.emit(k.root(), body);
       default -> throw new IllegalStateException(k.toString());
     }
     return b;

@@ -22,7 +22,7 @@ public final class Plan {
   static final int MAX_INLINE_TREE = 40;
 
   /** What a kernel computes. */
-  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE }
+  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, RECURRENT }
 
   /**
    * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
@@ -245,6 +245,7 @@ public final class Plan {
       case SOFTMAX_CROSS_ENTROPY -> Kind.XENT;
       case ARGMAX_MASK -> Kind.ARGMAX;
       case TRANSPOSE -> Kind.TRANSPOSE;
+      case GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> Kind.RECURRENT;
       default -> Kind.MAP;
     };
   }
