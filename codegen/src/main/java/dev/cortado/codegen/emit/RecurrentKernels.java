@@ -51,6 +51,11 @@ final class RecurrentKernels {
       v.put("{U" + k + "}", "" + k * u);
     }
     v.put("{G}", "" + g);
+    int[] counts = {xs[2], u, g, xs[0]};
+    String[] holes = {"{F_4}", "{U_4}", "{G_4}", "{B_4}"};
+    for (int k = 0; k < 4; k++) {
+      v.put(holes[k], "" + (counts[k] - counts[k] % 4));
+    }
     v.put("{X}", x.array(r.input(0)));
     v.put("{W}", x.array(r.input(1)));
     v.put("{RW}", x.array(r.input(2)));

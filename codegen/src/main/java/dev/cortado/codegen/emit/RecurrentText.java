@@ -25,22 +25,35 @@ final class RecurrentText {
           int p0 = (b0 * {T} + t0) * {F};
       """;
 
-  private static final String X_PROJECTION = """
-          for (int i0 = 0; i0 < {F}; i0++) {
-            {TY} s0 = {X}[p0 + i0];
-            {TY}[] w0 = {WR}[i0];
-            for (int j0 = 0; j0 < {G}; j0++) a0[j0] += s0 * w0[j0];
-          }
-      """;
+  /**
+   * {@code ACC[j] += Σ_q SCALAR(q)·ROW(q)[j]} for q in {@code [0, count)}, j in {@code [0, len)},
+   * four q at a time (one load and store of ACC per four products), then the rest one by one;
+   * {@code #} in {@code row} and {@code scalar} stands for q, {@code v} is q's loop variable.
+   * Sizes are holes: {@code count} names one of {F}, {U}, {G}, {B}, whose multiple of four
+   * below is the hole with {@code _4} appended.
+   */
+  static String sum4(String v, String acc, String len, String count, String row, String scalar) {
+    String count4 = count.replace("}", "_4}");
+    StringBuilder s = new StringBuilder();
+    s.append("for (int V = 0; V < C4; V += 4) {\n");
+    for (int q = 0; q < 4; q++) {
+      String at = q == 0 ? "V" : "V + " + q;
+      s.append("  {TY} s").append(q).append(" = ").append(scalar.replace("#", at)).append(";\n");
+      s.append("  {TY}[] w").append(q).append(" = ").append(row.replace("#", at)).append(";\n");
+    }
+    s.append("  for (int j0 = 0; j0 < LEN; j0++) ACC[j0] += s0 * w0[j0] + s1 * w1[j0] + s2 * w2[j0] + s3 * w3[j0];\n}\n");
+    s.append("for (int V = C4; V < C; V++) {\n");
+    s.append("  {TY} s0 = ").append(scalar.replace("#", "V")).append(";\n");
+    s.append("  {TY}[] w0 = ").append(row.replace("#", "V")).append(";\n");
+    s.append("  for (int j0 = 0; j0 < LEN; j0++) ACC[j0] += s0 * w0[j0];\n}\n");
+    return s.toString().replace("C4", count4).replace("V", v).replace("LEN", len).replace("ACC", acc)
+        .replace(" C;", " " + count + ";");
+  }
+
+  private static final String X_PROJECTION = sum4("i0", "a0", "{G}", "{F}", "{WR}[#]", "{X}[p0 + #]");
 
   private static String hProjection(String into) {
-    return """
-          for (int i0 = 0; i0 < {U}; i0++) {
-            {TY} s0 = a2[i0];
-            {TY}[] w0 = {UR}[i0];
-            for (int j0 = 0; j0 < {G}; j0++) INTO[j0] += s0 * w0[j0];
-          }
-      """.replace("INTO", into);
+    return sum4("i0", into, "{G}", "{U}", "{UR}[#]", "a2[#]");
   }
 
   private static String gru(boolean keep) {
@@ -171,49 +184,36 @@ final class RecurrentText {
     s.append(gru ? GRU_GATES_BACK : LSTM_GATES_BACK);
     s.append("""
             }
-            for (int j0 = 0; j0 < {G}; j0++) {
-              {TY} s0 = DCV[j0];
-              {TY}[] w0 = {UT}[j0];
-              for (int i0 = 0; i0 < {U}; i0++) a4[i0] += s0 * w0[i0];
-            }
-        """.replace("DCV", dc));
+        """);
+    s.append(sum4("i0", "a4", "{U}", "{G}", "{UT}[#]", "DCV[#]".replace("DCV", dc)));
     if (dx) {
-      s.append("""
-              {TY}[] w1 = {DXR};
-              java.util.Arrays.fill(w1, 0);
-              for (int j0 = 0; j0 < {G}; j0++) {
-                {TY} s0 = a0[j0];
-                {TY}[] w0 = {WT}[j0];
-                for (int i0 = 0; i0 < {F}; i0++) w1[i0] += s0 * w0[i0];
-              }
-              System.arraycopy(w1, 0, {OUT}, p0, {F});
-            }
-          }
-          """);
+      s.append("java.util.Arrays.fill({DXR}, 0);\n");
+      s.append(sum4("i0", "{DXR}", "{F}", "{G}", "{WT}[#]", "a0[#]"));
+      s.append("System.arraycopy({DXR}, 0, {OUT}, p0, {F});\n  }\n}\n");
     } else {
+      String rows = gru ? "{C}" : "{A}";
+      s.append("  }\n");
+      s.append("for (int i0 = 0; i0 < {F}; i0++) {\n  {TY}[] a6 = {DW}[i0];\n");
+      s.append(sum4("b0", "a6", "{G}", "{B}", "{A}[#]", "{X}[(# * {T} + t0) * {F} + i0]"));
+      s.append("}\nfor (int i0 = 0; i0 < {U}; i0++) {\n  {TY}[] a6 = {DU}[i0];\n");
+      s.append(sum4("b0", "a6", "{G}", "{B}", rows + "[#]", "{KEEP}[t0 * {B} + #][" + (gru ? "{U4}" : "{U6}") + " + i0]"));
+      s.append("}\n");
       s.append("""
-              for (int i0 = 0; i0 < {F}; i0++) {
-                {TY} s0 = {X}[p0 + i0];
-                {TY}[] w0 = {DW}[i0];
-                for (int j0 = 0; j0 < {G}; j0++) w0[j0] += s0 * a0[j0];
-              }
-              for (int i0 = 0; i0 < {U}; i0++) {
-                {TY} s0 = a3[HP + i0];
-                {TY}[] w0 = {DU}[i0];
-                for (int j0 = 0; j0 < {G}; j0++) w0[j0] += s0 * DCV[j0];
-              }
-              {TY}[] w0 = {DB}[0];
-              {TY}[] w1 = {DB}[1];
-              for (int j0 = 0; j0 < {G}; j0++) {
-                w0[j0] += a0[j0];
-                w1[j0] += DCV[j0];
-              }
+          for (int b0 = 0; b0 < {B}; b0++) {
+            {TY}[] a6 = {A}[b0];
+            {TY}[] a7 = ROWS[b0];
+            {TY}[] w0 = {DB}[0];
+            {TY}[] w1 = {DB}[1];
+            for (int j0 = 0; j0 < {G}; j0++) {
+              w0[j0] += a6[j0];
+              w1[j0] += a7[j0];
             }
           }
-          for (int i0 = 0; i0 < {F}; i0++) System.arraycopy({DW}[i0], 0, {OUT}, i0 * {G}, {G});
-          for (int i0 = 0; i0 < {U}; i0++) System.arraycopy({DU}[i0], 0, {OUT}, ({F} + i0) * {G}, {G});
-          System.arraycopy({DB}[0], 0, {OUT}, ({F} + {U}) * {G}, {G});
-          """.replace("DCV", dc).replace("HP", gru ? "{U4}" : "{U6}"));
+        }
+        for (int i0 = 0; i0 < {F}; i0++) System.arraycopy({DW}[i0], 0, {OUT}, i0 * {G}, {G});
+        for (int i0 = 0; i0 < {U}; i0++) System.arraycopy({DU}[i0], 0, {OUT}, ({F} + i0) * {G}, {G});
+        System.arraycopy({DB}[0], 0, {OUT}, ({F} + {U}) * {G}, {G});
+        """.replace("ROWS", rows));
       if (gru) {
         s.append("System.arraycopy({DB}[1], 0, {OUT}, ({F} + {U} + 1) * {G}, {G});\n");
       }
