@@ -25,6 +25,32 @@ final class RecurrentKernels {
     this.scratch = scratch;
   }
 
+  /**
+   * For a gradient node ({@code later} false): the forward node of the same layer computed by an
+   * earlier kernel, whose kept activations it reads instead of recomputing them. For a forward
+   * node ({@code later} true): a gradient node of the same layer computed by a later kernel,
+   * which will read them. Null when there is none.
+   */
+  private Node partner(Node r, boolean later) {
+    java.util.List<dev.cortado.codegen.lower.Plan.Kernel> ks = x.plan().kernels;
+    int at = -1;
+    for (int k = 0; k < ks.size() && at < 0; k++) {
+      at = ks.get(k).root() == r ? k : -1;
+    }
+    Op want = later ? (r.op() == Op.GRU ? Op.GRU_GRAD : Op.LSTM_GRAD) : (r.op() == Op.GRU_GRAD ? Op.GRU : Op.LSTM);
+    for (int k = later ? at + 1 : 0; k < (later ? ks.size() : at); k++) {
+      Node n = ks.get(k).root();
+      boolean same = n.op() == want && n.attrs().value() == r.attrs().value();
+      for (int i = 0; i < 4 && same; i++) {
+        same = n.input(i) == r.input(i);
+      }
+      if (same) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   void emit(Node r, Exprs.Body body) {
     if (r.op() == Op.RNN_ROWS) {
       int cols = x.dims(r.input(0))[1];
@@ -68,16 +94,23 @@ final class RecurrentKernels {
     v.put("{H}", scratch.rows("rnn_h", xs[0], u));
     v.put("{CELL}", scratch.rows("rnn_cell", xs[0], u));
     boolean seq = r.attrs().value() != 0;
+    Node forward = grad ? partner(r, false) : r;
+    boolean shared = forward != null && (grad || partner(r, true) != null);
+    String keep = shared ? scratch.rows("rnn_keep_" + forward.id(), xs[0] * xs[1], keepWidth)
+        : scratch.rows("rnn_keep", xs[0] * xs[1], keepWidth);
+    v.put("{KEEP}", keep);
     StringBuilder src = new StringBuilder("{\n");
-    src.append(RecurrentText.PROLOGUE);
+    if (!grad || !shared) {
+      src.append(RecurrentText.PROLOGUE);
+      src.append(gru ? (grad || shared ? RecurrentText.GRU_STEP_KEEP : RecurrentText.GRU_STEP)
+          : (grad || shared ? RecurrentText.LSTM_STEP_KEEP : RecurrentText.LSTM_STEP));
+    }
     if (grad) {
-      v.put("{KEEP}", scratch.rows("rnn_keep", xs[0] * xs[1], keepWidth));
       v.put("{GY}", x.array(r.input(4)));
       v.put("{DH}", scratch.rows("rnn_dh", xs[0], u));
       v.put("{DC}", scratch.rows("rnn_dcell", xs[0], u));
       v.put("{UT}", scratch.rows("rnn_recurrent_t", g, u));
       v.put("{UP}", seq ? "{GY}[(b0 * {T} + t0) * {U} + j0]" : "(t0 == {T1} ? {GY}[b0 * {U} + j0] : 0)");
-      src.append(gru ? RecurrentText.GRU_STEP_KEEP : RecurrentText.LSTM_STEP_KEEP);
       boolean dx = r.attrs().axis() == 0;
       if (dx) {
         v.put("{WT}", scratch.rows("rnn_kernel_t", g, xs[2]));
@@ -87,12 +120,11 @@ final class RecurrentKernels {
         v.put("{DU}", scratch.rows("rnn_drecurrent", u, g));
         v.put("{DB}", scratch.rows("rnn_dbias", 2, g));
       }
-      src.append(RecurrentText.backward(gru, dx));
+      String back = RecurrentText.backward(gru, dx);
+      src.append(shared ? back.substring(RecurrentText.CLOSE_FORWARD.length()) : back);
     } else {
-      v.put("{KEEP}", "");
-      src.append(gru ? RecurrentText.GRU_STEP : RecurrentText.LSTM_STEP);
       src.append(seq ? RecurrentText.OUT_SEQ : RecurrentText.OUT_LAST);
-      src.append("  }\n}\n");
+      src.append(RecurrentText.CLOSE_FORWARD);
     }
     src.append("}\n");
     String text = src.toString();

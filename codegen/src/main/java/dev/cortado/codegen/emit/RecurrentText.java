@@ -64,7 +64,7 @@ final class RecurrentText {
           for (int j0 = 0; j0 < {U}; j0++) {
             {TY} s1 = {L}(1.0 / (1.0 + Math.exp(-(a0[j0] + a1[j0]))));
             {TY} s2 = {L}(1.0 / (1.0 + Math.exp(-(a0[{U} + j0] + a1[{U} + j0]))));
-            {TY} s3 = {L}Math.tanh(a0[{U2} + j0] + s2 * a1[{U2} + j0]);
+            {TY} s3 = {L}(1.0 - 2.0 / (Math.exp(2.0 * (a0[{U2} + j0] + s2 * a1[{U2} + j0])) + 1.0));
       """ + (keep ? """
             a3[j0] = s1;
             a3[{U} + j0] = s2;
@@ -85,7 +85,7 @@ final class RecurrentText {
           for (int j0 = 0; j0 < {U}; j0++) {
             {TY} s1 = {L}(1.0 / (1.0 + Math.exp(-a0[j0])));
             {TY} s2 = {L}(1.0 / (1.0 + Math.exp(-a0[{U} + j0])));
-            {TY} s3 = {L}Math.tanh(a0[{U2} + j0]);
+            {TY} s3 = {L}(1.0 - 2.0 / (Math.exp(2.0 * a0[{U2} + j0]) + 1.0));
             {TY} s4 = {L}(1.0 / (1.0 + Math.exp(-a0[{U3} + j0])));
             {TY} s5 = s2 * a4[j0] + s1 * s3;
       """ + (keep ? """
@@ -98,7 +98,7 @@ final class RecurrentText {
             a3[{U6} + j0] = a2[j0];
       """ : "") + """
             a4[j0] = s5;
-            a2[j0] = s4 * {L}Math.tanh(s5);
+            a2[j0] = s4 * {L}(1.0 - 2.0 / (Math.exp(2.0 * s5) + 1.0));
           }
       """;
   }
@@ -107,6 +107,9 @@ final class RecurrentText {
   static final String GRU_STEP_KEEP = gru(true);
   static final String LSTM_STEP = lstm(false);
   static final String LSTM_STEP_KEEP = lstm(true);
+
+  /** Closes the loops over batch rows and time that {@link #PROLOGUE} opens. */
+  static final String CLOSE_FORWARD = "    }\n  }\n";
 
   static final String OUT_SEQ = "      System.arraycopy(a2, 0, {OUT}, (b0 * {T} + t0) * {U}, {U});\n";
   static final String OUT_LAST = "      if (t0 == {T1}) System.arraycopy(a2, 0, {OUT}, b0 * {U}, {U});\n";
@@ -132,7 +135,7 @@ final class RecurrentText {
             {TY} s2 = a3[{U} + j0];
             {TY} s3 = a3[{U2} + j0];
             {TY} s4 = a3[{U3} + j0];
-            {TY} s5 = {L}Math.tanh(a3[{U5} + j0]);
+            {TY} s5 = {L}(1.0 - 2.0 / (Math.exp(2.0 * a3[{U5} + j0]) + 1.0));
             {TY} s6 = a5[j0] + s0 * s4 * (1 - s5 * s5);
             a0[j0] = s6 * s3 * s1 * (1 - s1);
             a0[{U} + j0] = s6 * a3[{U4} + j0] * s2 * (1 - s2);
@@ -145,7 +148,7 @@ final class RecurrentText {
   /** Closes the forward loops, then backpropagation through time writing dx or the packed parameter gradients. */
   static String backward(boolean gru, boolean dx) {
     String dc = gru ? "a1" : "a0";
-    StringBuilder s = new StringBuilder("    }\n  }\n");
+    StringBuilder s = new StringBuilder(CLOSE_FORWARD);
     s.append("""
         for (int b0 = 0; b0 < {B}; b0++) {
           java.util.Arrays.fill({DH}[b0], 0);
