@@ -16,8 +16,8 @@ final class Recurrent {
 
   /** The output shape of a recurrent layer, after checking every operand. */
   static Shape shape(String op, Shape x, Shape k, Shape rk, Shape bias, int gates, boolean gru, boolean seq) {
-    if (x.rank() != 3 || x.dim(0) != Shape.BATCH) {
-      throw new IllegalArgumentException(op + " needs an input [BATCH, steps, features], got " + x);
+    if (x.rank() != 3) {
+      throw new IllegalArgumentException(op + " needs an input [batch, steps, features], got " + x);
     }
     if (rk.rank() != 2 || rk.dim(1) != gates * rk.dim(0)) {
       throw new IllegalArgumentException(op + " needs a recurrent kernel [units, " + gates + "·units], got " + rk);
@@ -30,7 +30,7 @@ final class Recurrent {
     if (!bias.equals(b)) {
       throw new IllegalArgumentException(op + " needs a bias " + b + ", got " + bias);
     }
-    return seq ? Shape.of(Shape.BATCH, x.dim(1), u) : Shape.of(Shape.BATCH, u);
+    return seq ? Shape.of(x.dim(0), x.dim(1), u) : Shape.of(x.dim(0), u);
   }
 
   /** The shape of a gradient op: {@code dx} for part 0, the packed parameter gradients for part 1. */
