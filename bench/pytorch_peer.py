@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch peer of the Cortado benchmark: the models of BenchModel.java and CnnModel.java, float32, CPU.
 
+Also the two recurrent models of RecurrentBench.java (--models gru,lstm): x [32, 32 steps, 16],
+nn.GRU or nn.LSTM of 64 units (batch_first, the last state), a dense layer of 10, softmax
+cross-entropy, Adam lr 1e-3. Their FLOPs count the gate products: forward x@W and h@U at every
+step, and twice that backward (weight and state gradients; the data needs none).
+
 Prints the same markdown table as dev.cortado.bench.BenchTable: per model the median
 microseconds per training step and GFLOP/s, one column pair per thread count.
 
@@ -25,7 +30,7 @@ With --clock cpu a single-threaded run is timed with the thread's CPU time (time
 which leaves out the time the process waited for a core on a loaded machine, as BenchTable's
 --clock cpu does; runs with more threads are always timed with wall time.
 
-Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist,cnn_digits,lenet]
+Usage: python3 bench/pytorch_peer.py [--threads 1,2] [--models tiny,small,mnist,cnn_digits,lenet,gru,lstm]
        [--clock wall|cpu] [--blas-threads N] [--warmup-s 1.5] [--measure-s 1.0] [--rounds 10]
 """
 import argparse
@@ -47,7 +52,13 @@ MODELS = [
     ("cnn_digits", 32, [8, 1], "ce", ("adamw", dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                                                     weight_decay=1e-2))),
     ("lenet", 64, [28, 1], "ce", ("sgd", dict(lr=0.01, momentum=0.9, weight_decay=5e-4))),
+    # recurrent: sizes are [features, units, classes] over STEPS steps
+    ("gru", 32, [16, 64, 10], "ce", ("adam", dict(lr=1e-3))),
+    ("lstm", 32, [16, 64, 10], "ce", ("adam", dict(lr=1e-3))),
 ]
+RECURRENT = {"gru": 3, "lstm": 4}
+STEPS = 32
+
 CNNS = ("cnn_digits", "lenet")
 
 
@@ -76,6 +87,11 @@ def cnn_module(label):
 def flops_per_step(batch, sizes, label=None):
     if label in CNNS:
         return cnn_flops(label, batch)
+    if label in RECURRENT:
+        f, u, c = sizes
+        gates = RECURRENT[label] * u
+        forward = 2 * batch * STEPS * (f + u) * gates
+        return forward + 2 * batch * STEPS * (f + 2 * u) * gates + 3 * 2 * batch * u * c
     total = 0
     for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
         mm = 2 * batch * fan_in * fan_out
@@ -86,6 +102,9 @@ def flops_per_step(batch, sizes, label=None):
 def description(label, batch, sizes):
     if label in CNNS:
         return "%s [%d, %d, %d, %d]" % (label, batch, sizes[0], sizes[0], sizes[1])
+    if label in RECURRENT:
+        return "%s [%d, %d steps, %d] %s %d, dense %d" % (label, batch, STEPS, sizes[0], label.upper(),
+                                                       sizes[1], sizes[2])
     return "%s %s b%d" % (label, "-".join(str(s) for s in sizes), batch)
 
 
@@ -107,6 +126,9 @@ def time_model(spec, warmup_s, measure_s, rounds, clock):
         model = torch.nn.Sequential(*layers)
     if label in CNNS:
         pass
+    elif label in RECURRENT:
+        model = Recurrent(torch, label, sizes)
+        x = torch.randn(batch, STEPS, sizes[0])
     elif label == "mnist":
         x = torch.rand(batch, sizes[0])
     else:
@@ -117,7 +139,7 @@ def time_model(spec, warmup_s, measure_s, rounds, clock):
     else:
         y = torch.randn(batch, sizes[-1])
         loss_fn = F.mse_loss
-    opt_class = torch.optim.SGD if opt_name == "sgd" else torch.optim.AdamW
+    opt_class = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}.get(opt_name, torch.optim.AdamW)
     opt = opt_class(model.parameters(), **opt_args)
 
     def step():
@@ -146,6 +168,21 @@ def time_model(spec, warmup_s, measure_s, rounds, clock):
     if not torch.isfinite(loss):
         raise RuntimeError("%s: non-finite loss %s" % (label, loss.item()))
     return statistics.median(per_round)
+
+
+def Recurrent(torch, label, sizes):
+    """nn.GRU or nn.LSTM (batch_first) over the steps, its last state into a dense layer."""
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            cell = torch.nn.GRU if label == "gru" else torch.nn.LSTM
+            self.rnn = cell(sizes[0], sizes[1], batch_first=True)
+            self.out = torch.nn.Linear(sizes[1], sizes[2])
+
+        def forward(self, x):
+            h, _ = self.rnn(x)
+            return self.out(h[:, -1, :])
+    return Model()
 
 
 def worker(args):
@@ -187,7 +224,7 @@ def main():
     args.models = [m.strip() for m in args.models.split(",")]
     unknown = [m for m in args.models if m not in [s[0] for s in MODELS]]
     if unknown:
-        parser.error("unknown model(s) %s, expected tiny, small, mnist, cnn_digits or lenet"
+        parser.error("unknown model(s) %s, expected tiny, small, mnist, cnn_digits, lenet, gru or lstm"
                      % unknown)
     if args.worker is not None:
         worker(args)

@@ -241,6 +241,109 @@ public enum Op {
     }
   },
 
+  // ---------------------------------------------------------------- recurrent layers
+
+  /**
+   * A GRU over every step of x {@code [B, T, F]} (inputs x, kernel, recurrent kernel, bias
+   * {@code [2, 3u]}): {@code z = σ(a_z + c_z)}, {@code r = σ(a_r + c_r)},
+   * {@code n = tanh(a_n + r ⊙ c_n)}, {@code h = z ⊙ h + (1 - z) ⊙ n} with {@code a = x_t·kernel +
+   * bias[0]}, {@code c = h·recurrent + bias[1]}, h starting at 0; every h {@code [B, T, u]} when
+   * the attribute value is 1, else the last {@code [B, u]}. VJP by {@link #GRU_GRAD}.
+   */
+  GRU(4) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Recurrent.shape("gru", in.get(0).shape(), in.get(1).shape(), in.get(2).shape(), in.get(3).shape(), 3,
+          true, a.value() != 0);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      int[] s = x.get(0).shape();
+      int u = x.get(2).shape()[0];
+      double[] all = Recurrent.gru(x.get(0).data(), s[0], s[1], s[2], x.get(1).data(), x.get(2).data(),
+          x.get(3).data(), u, null);
+      return Recurrent.output(all, s[0], s[1], u, a.value() != 0);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return recurrentGrads(b, y, g, need, GRU_GRAD);
+    }
+  },
+  /**
+   * An LSTM over every step (inputs x, kernel, recurrent kernel, bias {@code [4u]}), gate blocks
+   * i, f, g, o of {@code a = x_t·kernel + h·recurrent + bias}: {@code c = σ(a_f) ⊙ c + σ(a_i) ⊙
+   * tanh(a_g)}, {@code h = σ(a_o) ⊙ tanh(c)}, h and c starting at 0; output as {@link #GRU}.
+   * VJP by {@link #LSTM_GRAD}.
+   */
+  LSTM(4) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Recurrent.shape("lstm", in.get(0).shape(), in.get(1).shape(), in.get(2).shape(), in.get(3).shape(), 4,
+          false, a.value() != 0);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      int[] s = x.get(0).shape();
+      int u = x.get(2).shape()[0];
+      double[] all = Recurrent.lstm(x.get(0).data(), s[0], s[1], s[2], x.get(1).data(), x.get(2).data(),
+          x.get(3).data(), u, null);
+      return Recurrent.output(all, s[0], s[1], u, a.value() != 0);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return recurrentGrads(b, y, g, need, LSTM_GRAD);
+    }
+  },
+  /**
+   * Backpropagation through time of a GRU (inputs x, kernel, recurrent kernel, bias, the
+   * output's gradient; attribute value as the GRU's): dx for axis 0, else the parameter
+   * gradients packed as {@code [F + u + 2, 3u]} (kernel, recurrent kernel, bias rows). No gradient.
+   */
+  GRU_GRAD(5) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Recurrent.gradShape(in.get(0).shape(), in.get(1).shape(), in.get(2).shape(), 2, a.axis());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Recurrent.gradient(true, x.get(0), x.get(1), x.get(2), x.get(3), x.get(4), a.value() != 0, a.axis());
+    }
+  },
+  /** Backpropagation through time of an LSTM, as {@link #GRU_GRAD}; packed {@code [F + u + 1, 4u]}. No gradient. */
+  LSTM_GRAD(5) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Recurrent.gradShape(in.get(0).shape(), in.get(1).shape(), in.get(2).shape(), 1, a.axis());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Recurrent.gradient(false, x.get(0), x.get(1), x.get(2), x.get(3), x.get(4), a.value() != 0, a.axis());
+    }
+  },
+  /** Rows {@code [axis, axis + n)} of a 2-D tensor, in the attribute's shape of n rows' elements. No gradient. */
+  RNN_ROWS(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      Shape m = in.get(0).shape();
+      if (m.rank() != 2 || m.hasBatch() || a.axis() < 0 || a.shape().fixedSize() % m.dim(1) != 0
+          || a.axis() + a.shape().fixedSize() / m.dim(1) > m.dim(0)) {
+        throw new IllegalArgumentException("rows from " + a.axis() + " in the shape " + a.shape() + " do not fit in " + m);
+      }
+      return a.shape();
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Recurrent.rows(x.get(0), a.axis(), a.shape().dims());
+    }
+  },
+
   // ---------------------------------------------------------------- structure
 
   /**
@@ -665,6 +768,29 @@ public enum Op {
     Node[] out = new Node[rules.length];
     for (int i = 0; i < rules.length; i++) {
       out[i] = need[i] ? rules[i].get() : null;
+    }
+    return Arrays.asList(out);
+  }
+
+  /** The gradients of a recurrent layer's inputs: dx by its own BPTT, the parameters cut from one packed BPTT. */
+  private static List<Node> recurrentGrads(GraphBuilder b, Node y, Node g, boolean[] need, Op grad) {
+    Node[] in = {y.input(0), y.input(1), y.input(2), y.input(3), g};
+    double seq = y.attrs().value();
+    Node[] out = new Node[4];
+    if (need[0]) {
+      out[0] = b.apply(grad, new Attrs(0, seq, null, false, false, 0), in);
+    }
+    if (need[1] || need[2] || need[3]) {
+      Node packed = b.apply(grad, new Attrs(1, seq, null, false, false, 0), in);
+      int f = y.input(1).shape().dim(0);
+      int u = y.input(2).shape().dim(0);
+      Shape[] shapes = {y.input(1).shape(), y.input(2).shape(), y.input(3).shape()};
+      int[] from = {0, f, f + u};
+      for (int i = 0; i < 3; i++) {
+        if (need[i + 1]) {
+          out[i + 1] = b.apply(RNN_ROWS, new Attrs(from[i], 0, shapes[i], false, false, 0), packed);
+        }
+      }
     }
     return Arrays.asList(out);
   }

@@ -108,6 +108,13 @@ class VjpCheckTest {
         (b, x) -> b.apply(Op.PERMUTE, Attrs.ints(null, 2, 0, 1), x.get(0))));
     cs.add(new Case("max axis 3 of rank 5 (a pooling window)", Op.MAX, new int[][] {{2, 2, 2, 4, 3}}, -2, 2,
         (b, x) -> b.reduce(Op.MAX, x.get(0), 3)));
+    for (int seq = 0; seq < 2; seq++) {
+      Attrs a = Attrs.value(seq);
+      cs.add(new Case("gru seq=" + seq, Op.GRU, new int[][] {{2, 3, 4}, {4, 9}, {3, 9}, {2, 9}}, -1, 1,
+          (b, x) -> b.apply(Op.GRU, a, x.get(0), x.get(1), x.get(2), x.get(3))));
+      cs.add(new Case("lstm seq=" + seq, Op.LSTM, new int[][] {{2, 3, 4}, {4, 12}, {3, 12}, {12}}, -1, 1,
+          (b, x) -> b.apply(Op.LSTM, a, x.get(0), x.get(1), x.get(2), x.get(3))));
+    }
     cs.add(new Case("softmax_cross_entropy", Op.SOFTMAX_CROSS_ENTROPY, new int[][] {{3, 4}, {3, 4}}, -2, 2,
         (b, x) -> b.apply(Op.SOFTMAX_CROSS_ENTROPY, Attrs.NONE, x.get(0), x.get(1))));
     return cs.stream();
@@ -115,7 +122,7 @@ class VjpCheckTest {
 
   /** Ops that have no gradient by design; every other op must have a case above. */
   static final Set<Op> NO_GRADIENT = EnumSet.of(Op.INPUT, Op.VARIABLE, Op.HYPER, Op.CONSTANT, Op.STEP, Op.SIGN,
-      Op.GREATER_EQUAL, Op.ARGMAX_MASK, Op.NUMEL, Op.DROPOUT_MASK,
+      Op.GREATER_EQUAL, Op.ARGMAX_MASK, Op.NUMEL, Op.DROPOUT_MASK, Op.GRU_GRAD, Op.LSTM_GRAD, Op.RNN_ROWS,
       // its value depends on the mode (central differences here run outside training); its rule
       // (the identity on the training branch) is checked by the batchNorm golden case
       Op.IN_TRAINING);

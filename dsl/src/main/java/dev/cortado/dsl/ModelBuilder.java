@@ -408,6 +408,30 @@ public final class ModelBuilder {
     stateUpdates.put(v.name(), value);
   }
 
+  /** A GRU over {@code x [BATCH, steps, features]}, returning the last h {@code [BATCH, units]}; see {@link RecurrentLayer}. */
+  public Tensor gru(String layerName, Tensor x, int units) {
+    return gru(layerName, x, units, g -> {});
+  }
+
+  /** A GRU configured by {@code options}, e.g. {@code g -> g.returnSequences(true).recurrentRegularizer(l2(1e-4))}. */
+  public Tensor gru(String layerName, Tensor x, int units, java.util.function.Consumer<RecurrentLayer> options) {
+    RecurrentLayer r = new RecurrentLayer();
+    options.accept(r);
+    return r.build(this, layerName, x, units, true);
+  }
+
+  /** An LSTM over {@code x [BATCH, steps, features]}, returning the last h {@code [BATCH, units]}; see {@link RecurrentLayer}. */
+  public Tensor lstm(String layerName, Tensor x, int units) {
+    return lstm(layerName, x, units, l -> {});
+  }
+
+  /** An LSTM configured by {@code options}, e.g. {@code l -> l.returnSequences(true)}. */
+  public Tensor lstm(String layerName, Tensor x, int units, java.util.function.Consumer<RecurrentLayer> options) {
+    RecurrentLayer r = new RecurrentLayer();
+    options.accept(r);
+    return r.build(this, layerName, x, units, false);
+  }
+
   /** Inverted dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by 1/(1-rate). */
   Tensor dropout(Tensor x, double rate) {
     if (!(rate >= 0 && rate < 1)) {

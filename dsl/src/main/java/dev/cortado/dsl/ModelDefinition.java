@@ -137,6 +137,22 @@ public abstract class ModelDefinition {
     return m().batchNorm(name, x, options);
   }
 
+  protected final Tensor gru(String name, Tensor x, int units) {
+    return m().gru(name, x, units);
+  }
+
+  protected final Tensor gru(String name, Tensor x, int units, Consumer<RecurrentLayer> options) {
+    return m().gru(name, x, units, options);
+  }
+
+  protected final Tensor lstm(String name, Tensor x, int units) {
+    return m().lstm(name, x, units);
+  }
+
+  protected final Tensor lstm(String name, Tensor x, int units, Consumer<RecurrentLayer> options) {
+    return m().lstm(name, x, units, options);
+  }
+
   protected final void output(String name, Tensor t) {
     m().output(name, t);
   }

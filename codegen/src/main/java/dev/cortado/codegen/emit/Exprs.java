@@ -120,7 +120,8 @@ final class Exprs {
       case BROADCAST_TO -> a;
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
-          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE -> throw new IllegalStateException("not an elementwise op: " + x);
+          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE,
+          GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> throw new IllegalStateException("not an elementwise op: " + x);
     };
     return readsCount(x) && !isCount(x) && !(r instanceof com.github.javaparser.ast.expr.CastExpr)
         ? J.cast(J.type(true), r) : r;

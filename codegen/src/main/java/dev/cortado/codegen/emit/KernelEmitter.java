@@ -31,6 +31,7 @@ final class KernelEmitter {
   private final RowKernels rows;
   private final Reductions reductions;
   private final WindowKernels windows;
+  private final RecurrentKernels recurrent;
 
   /** The least work of a kernel {@link #split} cuts for threads. */
   private final long splitFrom;
@@ -45,6 +46,7 @@ final class KernelEmitter {
     this.rows = new RowKernels(exprs, scratch);
     this.reductions = new Reductions(exprs, scratch);
     this.windows = new WindowKernels(exprs, scratch);
+    this.recurrent = new RecurrentKernels(exprs, scratch);
   }
 
   BlockStmt emit(Plan.Kernel k) {
@@ -65,6 +67,7 @@ final class KernelEmitter {
       case ARGMAX -> rows.argmax(k.root(), body);
       case TRANSPOSE -> rows.transpose(k.root(), body);
       case WINDOW -> windows.emit(k.root(), body);
+      case RECURRENT -> recurrent.emit(k.root(), body);
       default -> throw new IllegalStateException(k.toString());
     }
     return b;

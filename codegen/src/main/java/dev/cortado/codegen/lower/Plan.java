@@ -22,7 +22,7 @@ public final class Plan {
   static final int MAX_INLINE_TREE = 40;
 
   /** What a kernel computes. */
-  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW }
+  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW, RECURRENT }
 
   /**
    * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
@@ -272,6 +272,7 @@ public final class Plan {
       case ARGMAX_MASK -> Kind.ARGMAX;
       case TRANSPOSE -> Kind.TRANSPOSE;
       case PATCHES, PATCHES_ADJOINT, PERMUTE -> Kind.WINDOW;
+      case GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> Kind.RECURRENT;
       default -> Kind.MAP;
     };
   }

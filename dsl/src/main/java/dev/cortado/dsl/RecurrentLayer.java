@@ -1,0 +1,167 @@
+package dev.cortado.dsl;
+
+import dev.cortado.ir.Attrs;
+import dev.cortado.ir.Node;
+import dev.cortado.op.Op;
+import java.util.Objects;
+
+/**
+ * The options of a recurrent layer ({@code gru} or {@code lstm}) over {@code x [BATCH, steps,
+ * features]}, named as Keras names them. The layer creates {@code <name>/kernel [features,
+ * G]}, {@code <name>/recurrent_kernel [units, G]} and {@code <name>/bias} in a scope of its name,
+ * ordinary variables in every collection. A GRU has {@code G = 3·units}, gate blocks z, r, n and
+ * {@code bias [2, G]} (input row, recurrent row): {@code z = σ(x·Wz + bz0 + h·Uz + bz1)},
+ * {@code r = σ(x·Wr + br0 + h·Ur + br1)}, {@code n = tanh(x·Wn + bn0 + r ⊙ (h·Un + bn1))},
+ * {@code h' = z ⊙ h + (1 - z) ⊙ n} (Keras's {@code reset_after=True}, PyTorch's {@code nn.GRU}).
+ * An LSTM has {@code G = 4·units}, blocks i, f, g, o of {@code a = x·W + h·U + bias} and
+ * {@code bias [G]}: {@code c' = σ(a_f) ⊙ c + σ(a_i) ⊙ tanh(a_g)}, {@code h' = σ(a_o) ⊙ tanh(c')}.
+ * h (and c) start at zero. The output is the last h {@code [BATCH, units]}, or every h
+ * {@code [BATCH, steps, units]} with {@link #returnSequences}.
+ */
+public final class RecurrentLayer {
+  boolean returnSequences;
+  Initializer kernelInitializer = Initializers.glorotUniform();
+  Initializer recurrentInitializer = Initializers.orthogonal();
+  Initializer biasInitializer;
+  boolean unitForgetBias = true;
+  Regularizer kernelRegularizer;
+  Regularizer recurrentRegularizer;
+  Regularizer biasRegularizer;
+  Constraint kernelConstraint;
+  Constraint recurrentConstraint;
+  Constraint biasConstraint;
+  double dropout;
+  boolean trainable = true;
+
+  RecurrentLayer() {}
+
+  /** True returns every step's h {@code [BATCH, steps, units]}; false (the default) the last h. */
+  public RecurrentLayer returnSequences(boolean r) {
+    this.returnSequences = r;
+    return this;
+  }
+
+  public RecurrentLayer kernelInitializer(Initializer i) {
+    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
+    return this;
+  }
+
+  public RecurrentLayer recurrentInitializer(Initializer i) {
+    this.recurrentInitializer = Objects.requireNonNull(i, "recurrentInitializer");
+    return this;
+  }
+
+  /** The bias initializer (default zeros; an LSTM then sets its forget block to one, see {@link #unitForgetBias}). */
+  public RecurrentLayer biasInitializer(Initializer i) {
+    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
+    return this;
+  }
+
+  /** For an LSTM with the default bias initializer: the forget block starts at one (default true, as Keras). */
+  public RecurrentLayer unitForgetBias(boolean u) {
+    this.unitForgetBias = u;
+    return this;
+  }
+
+  public RecurrentLayer kernelRegularizer(Regularizer r) {
+    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
+    return this;
+  }
+
+  public RecurrentLayer recurrentRegularizer(Regularizer r) {
+    this.recurrentRegularizer = Objects.requireNonNull(r, "recurrentRegularizer");
+    return this;
+  }
+
+  public RecurrentLayer biasRegularizer(Regularizer r) {
+    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
+    return this;
+  }
+
+  public RecurrentLayer kernelConstraint(Constraint c) {
+    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
+    return this;
+  }
+
+  public RecurrentLayer recurrentConstraint(Constraint c) {
+    this.recurrentConstraint = Objects.requireNonNull(c, "recurrentConstraint");
+    return this;
+  }
+
+  public RecurrentLayer biasConstraint(Constraint c) {
+    this.biasConstraint = Objects.requireNonNull(c, "biasConstraint");
+    return this;
+  }
+
+  /**
+   * Inverted dropout on the inputs in training, rate in {@code [0, 1)}, as Keras's
+   * {@code dropout}; each element of every step gets its own draw.
+   */
+  public RecurrentLayer dropout(double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+    }
+    this.dropout = rate;
+    return this;
+  }
+
+  /** False freezes the layer's variables. */
+  public RecurrentLayer trainable(boolean t) {
+    this.trainable = t;
+    return this;
+  }
+
+  Tensor build(ModelBuilder m, String name, Tensor x, int units, boolean gru) {
+    String kind = gru ? "gru" : "lstm";
+    if (units <= 0) {
+      throw new IllegalArgumentException(kind + " '" + name + "': units must be positive, got " + units);
+    }
+    if (x.shape().rank() != 3 || x.shape().dim(0) != dev.cortado.ir.Shape.BATCH) {
+      throw new IllegalArgumentException(kind + " '" + name + "' needs an input [BATCH, steps, features], got " + x);
+    }
+    int features = x.shape().dim(2);
+    int g = (gru ? 3 : 4) * units;
+    return m.scoped(name, () -> {
+      Variable kernel = m.variable("kernel").shape(features, g).initializer(kernelInitializer).trainable(trainable);
+      Variable recurrent = m.variable("recurrent_kernel").shape(units, g).initializer(recurrentInitializer)
+          .trainable(trainable);
+      Variable bias = (gru ? m.variable("bias").shape(2, g) : m.variable("bias").shape(g))
+          .initializer(biasInitializer != null ? biasInitializer
+              : gru || !unitForgetBias ? Initializers.zeros() : forgetOnes(units))
+          .trainable(trainable);
+      set(kernel, kernelRegularizer, kernelConstraint);
+      set(recurrent, recurrentRegularizer, recurrentConstraint);
+      set(bias, biasRegularizer, biasConstraint);
+      Tensor in = dropout > 0 ? m.dropout(x, dropout) : x;
+      Node y = m.graph().apply(gru ? Op.GRU : Op.LSTM, Attrs.value(returnSequences ? 1 : 0), in.node(),
+          kernel.node(), recurrent.node(), bias.node());
+      return m.wrap(y);
+    });
+  }
+
+  private static void set(Variable v, Regularizer r, Constraint c) {
+    if (r != null) {
+      v.regularizer(r);
+    }
+    if (c != null) {
+      v.constraint(c);
+    }
+  }
+
+  /** Zeros with ones in the forget block {@code [units, 2·units)}, as Keras's {@code unit_forget_bias}. */
+  private static Initializer forgetOnes(int units) {
+    return new Initializer() {
+      @Override
+      public double[] initialize(int[] shape, org.apache.commons.math3.random.RandomGenerator rng) {
+        double[] v = new double[shape[0]];
+        java.util.Arrays.fill(v, units, 2 * units, 1.0);
+        return v;
+      }
+
+      @Override
+      public String toString() {
+        return "zeros, forget block ones";
+      }
+    };
+  }
+}
