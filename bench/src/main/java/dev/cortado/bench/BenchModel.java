@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The three models of the performance comparison (issue 7), each a ReLU MLP in float32 with
+ * The three models of the performance comparison, each a ReLU MLP in float32 with
  * layer sizes, a batch size, a loss and an optimizer; {@code bench/pytorch_peer.py} defines the
  * same three.
  *

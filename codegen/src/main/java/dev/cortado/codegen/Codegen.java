@@ -58,7 +58,7 @@ public final class Codegen {
     /** The most threads a step may be split over. */
     public static final int MAX_THREADS = 64;
     /**
-     * The default least work of a split kernel, 2^19 multiply-adds: on the machine of issue 7
+     * The default least work of a split kernel, 2^19 multiply-adds: on the benchmark machine
      * (Zen 4) 15–30 µs, against a few µs for a hand-over between threads and the cache misses of
      * sharing the result. The small bench model's products (2^18 each) ran 0.85x as fast split
      * with the Vector API kernel, so they are not split.
