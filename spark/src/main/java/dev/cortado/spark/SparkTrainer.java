@@ -35,7 +35,9 @@ import org.apache.spark.storage.StorageLevel;
  * its rows weighted by its share of the batch; the driver adds the partitions' sums <b>in
  * partition order</b> and applies the optimizer's update once ({@link Executable#applyGradients}).
  * As every loss is a mean over the batch's rows, the sum is the gradient of the global batch; it
- * differs from one machine's only in the order of the additions.
+ * differs from one machine's only in the order of the additions. A task hands its rows to the
+ * model in chunks whose sizes are powers of two (11 rows: 8, 2, 1), so that each executor
+ * generates at most {@code log2(batchSize) + 1} classes, whatever the partitions' shares.
  *
  * <p>Why partition order rather than {@code treeAggregate}: Spark merges aggregated results in the
  * order tasks finish, so a retried or slow task would change the rounding; adding the partitions'

@@ -41,9 +41,17 @@ final class Tasks {
     try {
       load(exe, params);
       Gradients g = exe.newGradients();
-      exe.accumulateGradients(batch(features, mine), (double) mine.size() / rowsInBatch, g);
       LinkedHashMap<String, Double> losses = new LinkedHashMap<>();
-      exe.lastLosses().forEach((k, v) -> losses.put(k, v * mine.size() / rowsInBatch));
+      // chunks of powers of two, largest first: a class is generated per batch size, and the
+      // partitions' shares of a batch take every size; these take at most log2(batch) + 1
+      int from = 0;
+      while (from < mine.size()) {
+        int chunk = Integer.highestOneBit(mine.size() - from);
+        List<Example> part = mine.subList(from, from + chunk);
+        exe.accumulateGradients(batch(features, part), (double) chunk / rowsInBatch, g);
+        exe.lastLosses().forEach((k, v) -> losses.merge(k, v * chunk / rowsInBatch, Double::sum));
+        from += chunk;
+      }
       return new PartSum(partition, g, mine.size(), losses);
     } finally {
       source.giveBack(exe);

@@ -38,7 +38,7 @@ class SparkTrainingTest {
   }
 
   private static SparkTrainer.Builder trainer(int epochs) {
-    return SparkTrainer.builder().features(features()).epochs(epochs).batchSize(16).seed(5);
+    return SparkTrainer.builder().features(features()).epochs(epochs).batchSize(24).seed(5);
   }
 
   private static void assertClose(Executable a, Executable b, double relative) {
@@ -69,9 +69,9 @@ class SparkTrainingTest {
     double[][] data = data(100, 1);
     Executable distributed = driver();
     Executable single = driver();
-    // three partitions of 34, 33, 33 rows: global batches of 16 span partitions unevenly
+    // three partitions of 33, 33, 34 rows: global batches of 24 span partitions unevenly
     History h = trainer(3).build().fit(distributed, workers(), frame(spark, data, 3));
-    History reference = Trainer.builder().epochs(3).batchSize(16).seed(5).quiet().build()
+    History reference = Trainer.builder().epochs(3).batchSize(24).seed(5).quiet().build()
         .fit(single, Dataset.regression(data[0], FEATURES, data[1], CLASSES));
     assertClose(single, distributed, 1e-9);
     for (int e = 0; e < 3; e++) {
