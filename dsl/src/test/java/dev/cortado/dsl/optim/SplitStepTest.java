@@ -172,6 +172,31 @@ class SplitStepTest {
   }
 
   @Test
+  void aClassGeneratedAtBuildTimeHasTheHalvesToo() throws Exception {
+    Model model = mlp(DType.F32, false);
+    Optimizer opt = adamW(0.01).clipByGlobalNorm(1.0);
+    String src = model.generateSource("p", "SplitBuilt", opt, 6);
+    assertTrue(src.contains("runGradient") && src.contains("runApply"), "the source has both halves");
+    Class<?> c = dev.cortado.codegen.compile.InMemoryCompiler.compile("p.SplitBuilt", src).type();
+    Executable fused = (Executable) c.getConstructor().newInstance();
+    Executable split = (Executable) c.getConstructor().newInstance();
+    Executable start = model.interpret(opt);
+    for (String p : start.parameterNames()) {
+      fused.setParameter(p, start.parameter(p));
+      split.setParameter(p, start.parameter(p));
+    }
+    SplittableRandom r = new SplittableRandom(3);
+    for (int step = 0; step < 3; step++) {
+      Map<String, double[]> in = batch(r, 6);
+      fused.trainStep(in);
+      Gradients g = split.newGradients();
+      split.accumulateGradients(in, 1.0, g);
+      split.applyGradients(g);
+      sameEverything(fused, split);
+    }
+  }
+
+  @Test
   void gradientBuffersAreNeitherParametersNorSavedState() {
     Executable exe = mlp(DType.F32, true).compile(adam(0.01));
     assertTrue(exe.parameterNames().stream().noneMatch(n -> n.startsWith("state/")), exe.parameterNames().toString());
