@@ -34,7 +34,7 @@ import org.apache.spark.sql.types.StructType;
 public final class SparkDigits {
   private SparkDigits() {}
 
-  static final int BATCH = 128;
+  static final int BATCH_SIZE = 128;
 
   public static Model model() {
     return Model.define("digits", m -> {
@@ -95,7 +95,7 @@ public final class SparkDigits {
       int epochs = 10;
       long t0 = System.nanoTime();
       History h = SparkTrainer.builder().features(Features.of().input("x", "pixels").input("y", "target"))
-          .epochs(epochs).batchSize(BATCH).seed(42).validation(frame(spark, test, partitions)).build()
+          .epochs(epochs).batchSize(BATCH_SIZE).seed(42).validation(frame(spark, test, partitions)).build()
           .fit(driver, workers, frame(spark, train, partitions));
       double seconds = (System.nanoTime() - t0) / 1e9;
       for (int e = 0; e < h.epochs(); e++) {
@@ -116,7 +116,7 @@ public final class SparkDigits {
       }
       System.out.printf("test accuracy %.4f on %d rows scored as a DataFrame (%d partitions, %s)%n",
           (double) correct / out.size(), out.size(), partitions, master);
-      int steps = h.epochs() * ((train.rows() + BATCH - 1) / BATCH);
+      int steps = h.epochs() * ((train.rows() + BATCH_SIZE - 1) / BATCH_SIZE);
       if (overhead) {
         overhead(driver, train, seconds, steps, partitions);
       }
@@ -128,8 +128,8 @@ public final class SparkDigits {
   /** The single-machine step against the distributed one, and the bytes one step ships. */
   static void overhead(Executable trained, Dataset train, double sparkSeconds, int steps, int partitions) {
     Executable one = model().compile(optimizer());
-    Map<String, double[]> batch = Map.of("x", Arrays.copyOf(train.features(), BATCH * 64),
-        "y", Arrays.copyOf(train.targets(), BATCH * 10));
+    Map<String, double[]> batch = Map.of("x", Arrays.copyOf(train.features(), BATCH_SIZE * 64),
+        "y", Arrays.copyOf(train.targets(), BATCH_SIZE * 10));
     long until = System.nanoTime() + 3_000_000_000L;
     while (System.nanoTime() < until) {
       one.trainStep(batch);
@@ -144,7 +144,7 @@ public final class SparkDigits {
     for (String p : trained.parameterNames()) {
       params += trained.parameter(p).length;
     }
-    System.out.printf("single-machine step (batch %d, F64): %.1f us%n", BATCH, single);
+    System.out.printf("single-machine step (batch %d, F64): %.1f us%n", BATCH_SIZE, single);
     System.out.printf("distributed step on %d partitions, whole fit incl. validation: %.1f ms (%d steps)%n",
         partitions, sparkSeconds * 1e3 / steps, steps);
     System.out.printf("parameters: %d values; per step: broadcast %d bytes, gradients back %d bytes (%d partitions)%n",
