@@ -25,6 +25,8 @@ public final class ModelSpec {
   final Map<String, int[]> variables;
   final List<String> parameterNames;
   final List<String> stateNames;
+  /** The gradient buffers of the split step ({@link #gradientBuffer}), in parameter order. */
+  final List<String> gradientNames;
   /** The scalar state variables that count steps, kept in a {@code double[]} whatever the dtype. */
   final java.util.Set<String> counters;
   final Map<String, Double> hypers;
@@ -49,6 +51,7 @@ public final class ModelSpec {
     variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
     parameterNames = List.copyOf(b.parameterNames);
     stateNames = List.copyOf(b.stateNames);
+    gradientNames = List.copyOf(b.gradientNames);
     counters = java.util.Set.copyOf(b.counters);
     hypers = Collections.unmodifiableMap(new LinkedHashMap<>(b.hypers));
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.outputs));
@@ -123,6 +126,35 @@ public final class ModelSpec {
     return stateNames;
   }
 
+  /**
+   * The prefix of a gradient buffer's name: {@code "state/gradient/fc1/kernel"} holds the gradient
+   * of {@code fc1/kernel} between the two halves of a split step. A parameter's name cannot begin
+   * with {@code "state/"}, so no buffer shares a name with a parameter.
+   */
+  public static final String GRADIENT_PREFIX = "state/gradient/";
+
+  /** The name of the gradient buffer of trainable parameter {@code parameter}. */
+  public static String gradientBuffer(String parameter) {
+    return GRADIENT_PREFIX + parameter;
+  }
+
+  /**
+   * The trainable parameters that have gradient buffers (every trainable parameter of a model
+   * built for training, in declaration order); empty for inference.
+   */
+  public List<String> trainableNames() {
+    List<String> out = new ArrayList<>(gradientNames.size());
+    for (String g : gradientNames) {
+      out.add(g.substring(GRADIENT_PREFIX.length()));
+    }
+    return out;
+  }
+
+  /** Whether this model's class has the split step's entry points (it has gradient buffers). */
+  public boolean splits() {
+    return !gradientNames.isEmpty();
+  }
+
   /** True for a state variable that counts steps: exact to 2^53 in a {@code double[]}, in F32 models too. */
   public boolean isCounter(String name) {
     return counters.contains(name);
@@ -186,6 +218,7 @@ public final class ModelSpec {
     private final Map<String, int[]> variables = new LinkedHashMap<>();
     private final List<String> parameterNames = new ArrayList<>();
     private final List<String> stateNames = new ArrayList<>();
+    private final List<String> gradientNames = new ArrayList<>();
     private final java.util.Set<String> counters = new java.util.HashSet<>();
     private final Map<String, Double> hypers = new LinkedHashMap<>();
     private final Map<String, int[]> outputs = new LinkedHashMap<>();
@@ -220,6 +253,16 @@ public final class ModelSpec {
     public Builder state(String n, int... shape) {
       put(variables, n, shape.clone(), "variable");
       stateNames.add(n);
+      return this;
+    }
+
+    /** The gradient buffer {@code n} ({@link #gradientBuffer}) of a trainable parameter. */
+    public Builder gradient(String n, int... shape) {
+      if (!n.startsWith(GRADIENT_PREFIX)) {
+        throw new IllegalArgumentException("gradient buffer '" + n + "' must be named " + GRADIENT_PREFIX + "<parameter>");
+      }
+      put(variables, n, shape.clone(), "variable");
+      gradientNames.add(n);
       return this;
     }
 

@@ -49,11 +49,18 @@ public final class ClassEmitter {
    * splitFrom} units of work are split over that many threads ({@link KernelEmitter#split}).
    */
   public record Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
-      String packageName, String className, MatmulKernel matmul, int threads, long splitFrom) {
+      Plan gradient, Plan apply, String packageName, String className, MatmulKernel matmul, int threads,
+      long splitFrom) {
     public Input {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, got " + threads);
       }
+    }
+
+    /** Without the split step's halves. */
+    public Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
+        String packageName, String className, MatmulKernel matmul, int threads, long splitFrom) {
+      this(model, spec, batch, train, predict, evaluate, null, null, packageName, className, matmul, threads, splitFrom);
     }
 
     /** One thread. */
@@ -125,10 +132,16 @@ public final class ClassEmitter {
     List<BlockStmt> train = kernels(in.train(), "train");
     List<BlockStmt> predict = kernels(in.predict(), "predict");
     List<BlockStmt> evaluate = kernels(in.evaluate(), "evaluate");
+    List<BlockStmt> gradient = kernels(in.gradient(), "gradient");
+    List<BlockStmt> apply = kernels(in.apply(), "apply");
     int shared = sharedForward(predict, evaluate);
     entry("runTrain", "losses", in.train(), "train", train, 0);
     entry("runPredict", "out", in.predict(), "predict", predict, shared);
     entry("runEvaluate", "losses", in.evaluate(), "evaluate", evaluate, shared);
+    if (in.gradient() != null && in.apply() != null) {
+      entry("runGradient", "losses", in.gradient(), "gradient", gradient, 0);
+      entry("runApply", "losses", in.apply(), "apply", apply, 0);
+    }
     if (parts != null) {
       parts.finish();
     }
@@ -153,7 +166,7 @@ public final class ClassEmitter {
 
   private List<Plan> plans() {
     List<Plan> ps = new ArrayList<>();
-    for (Plan p : new Plan[] {in.train(), in.predict(), in.evaluate()}) {
+    for (Plan p : new Plan[] {in.train(), in.predict(), in.evaluate(), in.gradient(), in.apply()}) {
       if (p != null) {
         ps.add(p);
       }
@@ -181,7 +194,9 @@ public final class ClassEmitter {
       if (sp.isCounter(v.getKey())) {
         calls.add(J.call(J.call("b", "counter", new StringLiteralExpr(escape(v.getKey())))));
       } else {
-        calls.add(J.call(withShape(sp.stateNames().contains(v.getKey()) ? "state" : "parameter", v.getKey(), v.getValue())));
+        calls.add(J.call(withShape(sp.stateNames().contains(v.getKey()) ? "state"
+            : v.getKey().startsWith(ModelSpec.GRADIENT_PREFIX) && !sp.parameterNames().contains(v.getKey()) ? "gradient"
+            : "parameter", v.getKey(), v.getValue())));
       }
     }
     for (Map.Entry<String, Double> h : sp.hyperDefaults().entrySet()) {
@@ -387,8 +402,8 @@ public final class ClassEmitter {
     if (p == null) {
       return;
     }
-    List<String> needed = p == in.train() ? in.spec().trainInputs()
-        : p == in.predict() ? in.spec().predictInputs() : in.spec().evaluateInputs();
+    List<String> needed = p == in.train() || p == in.gradient() ? in.spec().trainInputs()
+        : p == in.apply() ? List.of() : p == in.predict() ? in.spec().predictInputs() : in.spec().evaluateInputs();
     int k = 0;
     for (Map.Entry<String, String> e : storage.inputFields.entrySet()) {
       if (needed.contains(e.getKey())) {

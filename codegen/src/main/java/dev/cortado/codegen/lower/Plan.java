@@ -162,7 +162,7 @@ public final class Plan {
     } else {
       r.addAll(graph.losses().values());
     }
-    if (entry == Entry.TRAIN) {
+    if (entry.trains()) {
       r.addAll(graph.updates().values());
     }
     return r;
@@ -300,7 +300,7 @@ public final class Plan {
     Map<Node, Integer> updateCount = new LinkedHashMap<>();
     graph.updates().values().forEach(u -> updateCount.merge(u, 1, Integer::sum));
     List<Node> rootList = rootNodes();
-    if (entry == Entry.TRAIN) {
+    if (entry.trains()) {
       graph.updates().forEach((var, u) -> {
         Node v = graph.variables().get(var).node();
         int k = pos[u.id()];

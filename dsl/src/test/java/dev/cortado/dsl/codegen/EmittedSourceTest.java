@@ -77,6 +77,10 @@ class EmittedSourceTest {
 
             private double[] b;
 
+            private double[] state_gradient_w;
+
+            private double[] state_gradient_b;
+
             private double[] optimizer_step;
 
             private double[] update_optimizer_mul;
@@ -101,6 +105,8 @@ class EmittedSourceTest {
 
             private double[] matmul;
 
+            private double[] next_state_gradient_b;
+
             /**
              * A model with every variable at zero and no compiler behind other batch sizes.
              */
@@ -115,7 +121,9 @@ class EmittedSourceTest {
                 super(state, 2);
                 this.w = f64(0);
                 this.b = f64(1);
-                this.optimizer_step = f64(2);
+                this.state_gradient_w = f64(2);
+                this.state_gradient_b = f64(3);
+                this.optimizer_step = f64(4);
                 this.update_optimizer_mul = new double[1];
                 this.w_regularizer_sum = new double[1];
                 this.regularization_w = new double[1];
@@ -127,6 +135,7 @@ class EmittedSourceTest {
                 this.grad_matmul = new double[6];
                 this.pred = new double[6];
                 this.matmul = new double[6];
+                this.next_state_gradient_b = new double[3];
             }
 
             private static ModelSpec modelSpec() {
@@ -135,6 +144,8 @@ class EmittedSourceTest {
                 b.input("y", (-1), 3);
                 b.parameter("w", 2, 3);
                 b.parameter("b", 3);
+                b.gradient("state/gradient/w", 2, 3);
+                b.gradient("state/gradient/b", 3);
                 b.counter("optimizer/step");
                 b.hyper("lr_multiplier", 1.0);
                 b.output("pred", (-1), 3);
@@ -150,15 +161,15 @@ class EmittedSourceTest {
                 this.x = ((double[]) in[0]);
                 this.y = ((double[]) in[1]);
                 this.hyper_lr_multiplier = hypers()[0];
-                train_update_optimizer_add_28();
-                train_update_w_sub_30();
+                train_update_optimizer_add_30();
+                train_update_w_sub_32();
                 losses[0] = loss[0];
                 losses[1] = data_loss[0];
                 losses[2] = regularization_w[0];
             }
 
-            private void train_update_optimizer_add_28() {
-                //map update/optimizer/add_28, update/optimizer/mul_25
+            private void train_update_optimizer_add_30() {
+                //map update/optimizer/add_30, update/optimizer/mul_27
                 {
                     optimizer_step[0] = (optimizer_step[0] + 1.0);
                     update_optimizer_mul[0] = (0.1 * hyper_lr_multiplier);
@@ -234,15 +245,15 @@ class EmittedSourceTest {
                 }
             }
 
-            private void train_update_w_sub_30() {
-                //map update/w/sub_30
+            private void train_update_w_sub_32() {
+                //map update/w/sub_32
                 {
                     double s0 = update_optimizer_mul[0];
                     for (int i0 = 0; i0 < 6; i0++) {
                         w[i0] = (w[i0] - ((grad_matmul[i0] + (0.005 * (w[i0] * 2.0))) * s0));
                     }
                 }
-                //map update/b/sub_32
+                //map update/b/sub_34
                 {
                     b[0] = (b[0] - (g_b[0] * update_optimizer_mul[0]));
                     b[1] = (b[1] - (g_b[1] * update_optimizer_mul[0]));
@@ -326,6 +337,123 @@ class EmittedSourceTest {
                 //map add_13
                 {
                     loss[0] = (data_loss[0] + regularization_w[0]);
+                }
+            }
+
+            @Override
+            protected void runGradient(Object[] in, double[] losses) {
+                this.x = ((double[]) in[0]);
+                this.y = ((double[]) in[1]);
+                this.hyper_lr_multiplier = hypers()[0];
+                gradient_w_regularizer_sum_4();
+                System.arraycopy(next_state_gradient_b, 0, state_gradient_b, 0, 3);
+                losses[0] = loss[0];
+                losses[1] = data_loss[0];
+                losses[2] = regularization_w[0];
+            }
+
+            private void gradient_w_regularizer_sum_4() {
+                //reduce w/regularizer/sum_4
+                {
+                    double acc0 = 0.0;
+                    acc0 = (acc0 + (w[0] * w[0]));
+                    acc0 = (acc0 + (w[1] * w[1]));
+                    acc0 = (acc0 + (w[2] * w[2]));
+                    acc0 = (acc0 + (w[3] * w[3]));
+                    acc0 = (acc0 + (w[4] * w[4]));
+                    acc0 = (acc0 + (w[5] * w[5]));
+                    w_regularizer_sum[0] = acc0;
+                }
+                //map w/regularizer/mul_6
+                {
+                    regularization_w[0] = (w_regularizer_sum[0] * 0.005);
+                }
+                //map sub_10 carrying matmul_7
+                {
+                    sub[0] = ((((x[0] * w[0]) + (x[1] * w[3])) + b[0]) - y[0]);
+                    sub[1] = ((((x[0] * w[1]) + (x[1] * w[4])) + b[1]) - y[1]);
+                    sub[2] = ((((x[0] * w[2]) + (x[1] * w[5])) + b[2]) - y[2]);
+                    sub[3] = ((((x[2] * w[0]) + (x[3] * w[3])) + b[0]) - y[3]);
+                    sub[4] = ((((x[2] * w[1]) + (x[3] * w[4])) + b[1]) - y[4]);
+                    sub[5] = ((((x[2] * w[2]) + (x[3] * w[5])) + b[2]) - y[5]);
+                }
+                //reduce mean_12
+                {
+                    double acc0 = 0.0;
+                    acc0 = (acc0 + (sub[0] * sub[0]));
+                    acc0 = (acc0 + (sub[1] * sub[1]));
+                    acc0 = (acc0 + (sub[2] * sub[2]));
+                    acc0 = (acc0 + (sub[3] * sub[3]));
+                    acc0 = (acc0 + (sub[4] * sub[4]));
+                    acc0 = (acc0 + (sub[5] * sub[5]));
+                    data_loss[0] = (acc0 / 6.0);
+                }
+                //map add_13
+                {
+                    loss[0] = (data_loss[0] + regularization_w[0]);
+                }
+                //map grad/mul_17
+                {
+                    for (int i0 = 0; i0 < 6; i0++) {
+                        grad_mul[i0] = (0.16666666666666666 * (sub[i0] * 2.0));
+                    }
+                }
+                //reduce grad/sum_to_18
+                {
+                    double acc0 = 0.0;
+                    acc0 = (acc0 + grad_mul[0]);
+                    acc0 = (acc0 + grad_mul[3]);
+                    next_state_gradient_b[0] = acc0;
+                    double acc1 = 0.0;
+                    acc1 = (acc1 + grad_mul[1]);
+                    acc1 = (acc1 + grad_mul[4]);
+                    next_state_gradient_b[1] = acc1;
+                    double acc2 = 0.0;
+                    acc2 = (acc2 + grad_mul[2]);
+                    acc2 = (acc2 + grad_mul[5]);
+                    next_state_gradient_b[2] = acc2;
+                }
+                //matmul grad/matmul_19
+                {
+                    grad_matmul[0] = ((x[0] * grad_mul[0]) + (x[2] * grad_mul[3]));
+                    grad_matmul[1] = ((x[0] * grad_mul[1]) + (x[2] * grad_mul[4]));
+                    grad_matmul[2] = ((x[0] * grad_mul[2]) + (x[2] * grad_mul[5]));
+                    grad_matmul[3] = ((x[1] * grad_mul[0]) + (x[3] * grad_mul[3]));
+                    grad_matmul[4] = ((x[1] * grad_mul[1]) + (x[3] * grad_mul[4]));
+                    grad_matmul[5] = ((x[1] * grad_mul[2]) + (x[3] * grad_mul[5]));
+                }
+                //map grad/add_22
+                {
+                    for (int i0 = 0; i0 < 6; i0++) {
+                        state_gradient_w[i0] = (grad_matmul[i0] + (0.005 * (w[i0] * 2.0)));
+                    }
+                }
+            }
+
+            @Override
+            protected void runApply(Object[] in, double[] losses) {
+                this.hyper_lr_multiplier = hypers()[0];
+                apply_update_optimizer_add_11();
+            }
+
+            private void apply_update_optimizer_add_11() {
+                //map update/optimizer/add_11, update/optimizer/mul_9
+                {
+                    optimizer_step[0] = (optimizer_step[0] + 1.0);
+                    update_optimizer_mul[0] = (0.1 * hyper_lr_multiplier);
+                }
+                //map update/w/sub_13
+                {
+                    double s0 = update_optimizer_mul[0];
+                    for (int i0 = 0; i0 < 6; i0++) {
+                        w[i0] = (w[i0] - (state_gradient_w[i0] * s0));
+                    }
+                }
+                //map update/b/sub_15
+                {
+                    b[0] = (b[0] - (state_gradient_b[0] * update_optimizer_mul[0]));
+                    b[1] = (b[1] - (state_gradient_b[1] * update_optimizer_mul[0]));
+                    b[2] = (b[2] - (state_gradient_b[2] * update_optimizer_mul[0]));
                 }
             }
         }""";
