@@ -29,6 +29,13 @@ class SamplesTest {
   }
 
   @Test
+  void attentionOverTheDigitsRowsReachesTheAdvertisedAccuracy() throws Exception {
+    AttentionDigits.Result r = AttentionDigits.run(42, 60, false);
+    System.out.printf("attention digits: test accuracy %.4f after %d epochs%n", r.testAccuracy(), r.epochs());
+    assertTrue(r.testAccuracy() >= 0.95, "test accuracy " + r.testAccuracy());
+  }
+
+  @Test
   void irisIsLearned() throws Exception {
     double acc = IrisClassifier.run(false);
     assertTrue(acc >= 0.9, "iris accuracy " + acc);

@@ -24,7 +24,7 @@ public record LayersCase(String name, Map<?, ?> json) {
   /** The steps {@link #model} builds. */
   static final Set<String> BUILT = Set.of("dense", "conv2d", "conv1d", "maxPool2d", "avgPool2d", "maxPool1d",
       "avgPool1d", "globalAvgPool", "flatten", "meanAxis1", "activation", "embedding", "selfAttention", "layerNorm",
-      "batchNorm");
+      "batchNorm", "gru", "lstm");
 
   @Override
   public String toString() {
@@ -147,6 +147,8 @@ public record LayersCase(String name, Map<?, ?> json) {
         }
       });
       case "selfAttention" -> selfAttention(m, name, h);
+      case "gru" -> m.gru(name, h, num(s.get("units")), g -> g.returnSequences(Boolean.TRUE.equals(s.get("returnSequences"))));
+      case "lstm" -> m.lstm(name, h, num(s.get("units")), g -> g.returnSequences(Boolean.TRUE.equals(s.get("returnSequences"))));
       case "layerNorm" -> m.layerNorm(name, h, n -> n.eps(dbl(s.get("eps"))));
       case "batchNorm" -> m.batchNorm(name, h, n -> n.eps(dbl(s.get("eps"))).momentum(dbl(s.get("momentum"))));
       default -> throw new IllegalArgumentException("step '" + op + "' is not built by this harness");
