@@ -235,6 +235,7 @@ public final class Codegen {
   public static ModelSpec spec(Graph model, String description) {
     ModelSpec.Builder b = ModelSpec.builder(model.name(), description, model.dtype() == DType.F32);
     model.inputs().forEach((n, node) -> b.input(n, node.shape().dims()));
+    model.idInputs().forEach(b::ids);
     java.util.Set<String> counters = dev.cortado.ir.Counters.names(model);
     for (VariableInfo v : model.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER) {

@@ -343,6 +343,15 @@ public final class Cortado {
     return Pooling.globalAvgPool(x);
   }
 
+  /**
+   * The tensors joined along {@code axis} (-1 is the last), as numpy's {@code concatenate}: every
+   * other dimension equal; the axis counts the batch as 0 and cannot be the batch axis. Each part
+   * is placed in zeros at its offset and the parts are added, so the gradient of each is its slice.
+   */
+  public static Tensor concat(int axis, Tensor... parts) {
+    return Pooling.concat(axis, parts);
+  }
+
   /** {@code [BATCH, d1, d2, ...] → [BATCH, d1·d2·...]}, row-major (channels fastest). */
   public static Tensor flatten(Tensor x) {
     return Pooling.flatten(x);

@@ -537,8 +537,10 @@ public abstract class CompiledModel implements Executable {
   }
 
   private <T> int batchOf(Map<String, T> inputs, List<String> needed, java.util.function.ToIntFunction<T> len) {
-    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
+    int b = InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
         state.spec.maxBatch, state.spec.largest);
+    InputCheck.requireIds(state.spec.ids, inputs, needed);
+    return b;
   }
 
   private Object[] convert(Map<String, double[]> inputs, List<String> needed, Object[] in) {

@@ -22,6 +22,8 @@ public final class ModelSpec {
   final String description;
   final boolean f32;
   final Map<String, int[]> inputs;
+  /** The inputs read as ids of an embedding, with the rows of its table. */
+  final Map<String, Integer> ids;
   final Map<String, int[]> variables;
   final List<String> parameterNames;
   final List<String> stateNames;
@@ -48,6 +50,7 @@ public final class ModelSpec {
     description = b.description;
     f32 = b.f32;
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.inputs));
+    ids = Collections.unmodifiableMap(new LinkedHashMap<>(b.ids));
     variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
     parameterNames = List.copyOf(b.parameterNames);
     stateNames = List.copyOf(b.stateNames);
@@ -111,6 +114,11 @@ public final class ModelSpec {
 
   public List<String> outputNames() {
     return new ArrayList<>(outputs.keySet());
+  }
+
+  /** The inputs read as ids of an embedding, each with its table's row count (ids lie in {@code [0, rows)}). */
+  public Map<String, Integer> idInputs() {
+    return ids;
   }
 
   /** Input shapes ({@code -1} = batch) by name, in declaration order. */
@@ -215,6 +223,7 @@ public final class ModelSpec {
     private final String description;
     private final boolean f32;
     private final Map<String, int[]> inputs = new LinkedHashMap<>();
+    private final Map<String, Integer> ids = new LinkedHashMap<>();
     private final Map<String, int[]> variables = new LinkedHashMap<>();
     private final List<String> parameterNames = new ArrayList<>();
     private final List<String> stateNames = new ArrayList<>();
@@ -239,6 +248,14 @@ public final class ModelSpec {
     /** An input; {@code -1} in the shape is the batch dimension. */
     public Builder input(String n, int... shape) {
       put(inputs, n, shape.clone(), "input");
+      return this;
+    }
+
+    /** Declares input {@code n} as ids of an embedding table of {@code rows} rows. */
+    public Builder ids(String n, int rows) {
+      if (rows < 1 || ids.put(n, rows) != null) {
+        throw new IllegalArgumentException("ids input '" + n + "' is declared twice or with " + rows + " rows");
+      }
       return this;
     }
 
@@ -329,6 +346,11 @@ public final class ModelSpec {
     }
 
     public ModelSpec build() {
+      for (String n : ids.keySet()) {
+        if (!inputs.containsKey(n)) {
+          throw new IllegalArgumentException("ids of undeclared input '" + n + "'");
+        }
+      }
       for (List<String> needed : List.of(trainInputs, predictInputs, evaluateInputs)) {
         for (String n : needed) {
           if (!inputs.containsKey(n)) {

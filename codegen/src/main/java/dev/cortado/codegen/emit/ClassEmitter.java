@@ -190,6 +190,9 @@ public final class ClassEmitter {
     for (Map.Entry<String, int[]> i : sp.inputShapes().entrySet()) {
       calls.add(J.call(withShape("input", i.getKey(), i.getValue())));
     }
+    for (Map.Entry<String, Integer> i : sp.idInputs().entrySet()) {
+      calls.add(J.call(J.call("b", "ids", new StringLiteralExpr(escape(i.getKey())), J.intLit(i.getValue()))));
+    }
     for (Map.Entry<String, int[]> v : sp.variableShapes().entrySet()) {
       if (sp.isCounter(v.getKey())) {
         calls.add(J.call(J.call("b", "counter", new StringLiteralExpr(escape(v.getKey())))));

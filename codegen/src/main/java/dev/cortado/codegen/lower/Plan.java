@@ -22,7 +22,7 @@ public final class Plan {
   static final int MAX_INLINE_TREE = 40;
 
   /** What a kernel computes. */
-  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW, RECURRENT }
+  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW, RECURRENT, SEQUENCE }
 
   /**
    * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
@@ -273,6 +273,7 @@ public final class Plan {
       case TRANSPOSE -> Kind.TRANSPOSE;
       case PATCHES, PATCHES_ADJOINT, PERMUTE -> Kind.WINDOW;
       case GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> Kind.RECURRENT;
+      case GATHER, SCATTER_ADD, SLICE, PAD, BATCH_MATMUL -> Kind.SEQUENCE;
       default -> Kind.MAP;
     };
   }
