@@ -6,15 +6,18 @@ import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.type.ArrayType;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
+import com.github.javaparser.ast.type.PrimitiveType;
 
 /**
  * F32 matmuls on the incubating Vector API ({@code jdk.incubator.vector}), for a JVM started with
- * {@code --add-modules jdk.incubator.vector}: register blocks of 4 result rows × 2 vectors held in
- * registers over the whole sum, so each pair of vector loads of op(B) feeds 8 fmas (what C2's
- * auto-vectorised loops cannot do: they load and store the accumulator for every 4 terms). The
- * bench measured 84–89 GFLOP/s for this block on a 64×784×256 product against 33–38 for
- * {@link BlockedMatmul}'s loops.
+ * {@code --add-modules jdk.incubator.vector}: register blocks of 24 accumulator vectors held in
+ * registers over the whole sum (6 result rows × 4 vectors, 8 × 3 or 12 × 2, as the row's vectors
+ * divide), so each group of vector loads of op(B) feeds 24 fmas, with one scalar broadcast per
+ * row (what C2's auto-vectorised loops cannot do: they load and store the accumulator for every
+ * 4 terms). 24 accumulators, the loaded vectors and a broadcast fit AVX-512's 32 registers.
  *
  * <p>Each element is {@code fma(a_p, b_p, …)} from zero, p ascending, exactly as {@link
  * BlockedMatmul} computes it, so both kernels give the same floats. op(B) stored as it is used
@@ -30,8 +33,8 @@ import com.github.javaparser.ast.type.ClassOrInterfaceType;
 public final class VectorMatmul implements MatmulKernel {
   private static final String PKG = "jdk.incubator.vector.";
   private static final String FV = "FloatVector";
-  /** Result rows per register block. */
-  static final int ROWS = 4;
+  /** Accumulator vectors per register block: 24 of the 32 vector registers of AVX-512. */
+  static final int ACCUMULATORS = 24;
 
   private final BlockedMatmul fallback = new BlockedMatmul();
   private final int lanes;
@@ -110,7 +113,30 @@ public final class VectorMatmul implements MatmulKernel {
   }
 
   /**
-   * Cut over result rows in blocks of {@value #ROWS} when computed by rows; what this kernel
+   * Vectors per row of a register block for rows of {@code len} floats: the most, up to 4, that
+   * divide the row's vectors evenly.
+   */
+  int blockVectors(int len) {
+    int vectors = len / lanes;
+    for (int v = 4; v > 1; v--) {
+      if (vectors % v == 0) {
+        return v;
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * Result rows per register block: {@value #ACCUMULATORS} accumulators over the block's vectors
+   * (6 rows × 4 vectors, 8 × 3, 12 × 2), 8 rows of one vector.
+   */
+  int blockRows(int len) {
+    int v = blockVectors(len);
+    return v == 1 ? 8 : ACCUMULATORS / v;
+  }
+
+  /**
+   * Cut over result rows in blocks of {@link #blockRows} when computed by rows; what this kernel
    * leaves to {@link BlockedMatmul} is split as that kernel splits it.
    */
   @Override
@@ -125,12 +151,12 @@ public final class VectorMatmul implements MatmulKernel {
     RowForm f = new RowForm(c, false);
     String rs = copied(f);
     return Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)),
-        f.outer(), ROWS, (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, into));
+        f.outer(), blockRows(f.len()), (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, into));
   }
 
   /**
-   * Result rows {@code [from, to)} ({@code from} a multiple of {@value #ROWS}): register blocks of
-   * {@value #ROWS} rows, single rows past the last full block, then each row's remaining products
+   * Result rows {@code [from, to)} ({@code from} a multiple of {@link #blockRows}): register blocks
+   * of that many rows, single rows past the last full block, then each row's remaining products
    * and epilogue.
    */
   private void rows(RowForm f, String rs, Expression from, Expression to, BlockStmt into) {
@@ -138,19 +164,17 @@ public final class VectorMatmul implements MatmulKernel {
     int len = f.len();
     String accs = c.scratch().rows("acc", f.outer(), len);
     c.scratch().importType(PKG + "FloatVector");
-    c.scratch().importType(PKG + "VectorSpecies");
-    into.addStatement(J.declare(new ClassOrInterfaceType(null, "VectorSpecies<Float>"), "species",
-        J.field(FV, "SPECIES_" + lanes * 32)));
-    int full = f.outer() / ROWS * ROWS;
+    int rows = blockRows(len);
+    int full = f.outer() / rows * rows;
     if (full > 0) {
-      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), ROWS, block(f, rs, accs, ROWS, len)));
+      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows, block(f, rs, accs, rows, len)));
     }
     if (full < f.outer()) {
       into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, block(f, rs, accs, 1, len)));
     }
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
-    last.addStatement(J.declare(new com.github.javaparser.ast.type.ArrayType(J.type(true)), row,
+    last.addStatement(J.declare(new ArrayType(J.type(true)), row,
         J.at(accs, J.name(f.ov()))));
     BlockedMatmul.finish(f, rs, row, c.k(), last);
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
@@ -166,19 +190,43 @@ public final class VectorMatmul implements MatmulKernel {
   }
 
   /**
-   * {@code rows} result rows from {@code o}: for each pair of vectors (one at the end of an odd
-   * count), accumulators over the whole sum, then stored into the accumulator rows.
+   * {@code rows} result rows from {@code o}: a call of a helper method (one per distinct block,
+   * shared by the products that have the same one) that computes them. C2 compiles a helper called
+   * once per block as a whole method; the same loops inline in a step's method, entered once per
+   * step, were compiled only by on-stack replacement, which left the Vector API's vectors boxed
+   * (conv2 of LeNet took seconds per product).
    */
   private BlockStmt block(RowForm f, String rs, String accs, int rows, int len) {
     Call c = f.c();
-    int vecs = len % (2 * lanes) == 0 ? 2 : 1;
+    boolean columns = f.columns();
+    Call h = new Call(columns ? "rhs" : "lhs", columns ? "lhs" : "rhs", c.out(), c.m(), c.n(), c.k(), c.transA(),
+        c.transB(), c.f32(), c.epilogue(), c.fresh(), c.scratch());
+    BlockStmt body = blockBody(new RowForm(h, columns), rs == null ? null : "rhs", "acc", rows, len);
+    ArrayType row = new ArrayType(J.type(true));
+    NodeList<Parameter> params = new NodeList<>(new Parameter(row.clone(), "lhs"),
+        new Parameter(rs == null ? row.clone() : new ArrayType(row.clone()), "rhs"),
+        new Parameter(new ArrayType(row.clone()), "acc"), new Parameter(PrimitiveType.intType(), f.ov()));
+    String name = c.scratch().method("vectorBlock" + rows + "x" + blockVectors(len), params, body);
+    BlockStmt call = new BlockStmt();
+    call.addStatement(J.call(J.call(null, name, J.name(columns ? c.b() : c.a()),
+        J.name(rs != null ? rs : columns ? c.a() : c.b()), J.name(accs), J.name(f.ov()))));
+    return call;
+  }
+
+  /**
+   * The body of {@link #block}: for each group of {@link #blockVectors} vectors, accumulators over
+   * the whole sum, then stored into the accumulator rows.
+   */
+  private BlockStmt blockBody(RowForm f, String rs, String accs, int rows, int len) {
+    Call c = f.c();
+    int vecs = blockVectors(len);
     String v = f.vv();
     BlockStmt perV = new BlockStmt();
     String[][] acc = new String[rows][vecs];
     for (int r = 0; r < rows; r++) {
       for (int q = 0; q < vecs; q++) {
         acc[r][q] = "c" + r + q;
-        perV.addStatement(J.declare(vector(), acc[r][q], J.call(FV, "zero", J.name("species"))));
+        perV.addStatement(J.declare(vector(), acc[r][q], J.call(FV, "zero", species())));
       }
     }
     BlockStmt perP = new BlockStmt();
@@ -192,13 +240,13 @@ public final class VectorMatmul implements MatmulKernel {
         array = J.name(f.columns() ? c.a() : c.b());
         offset = offset.plus(p.times(len));
       }
-      perP.addStatement(J.declare(vector(), "b" + q, J.call(FV, "fromArray", J.name("species"), array,
+      perP.addStatement(J.declare(vector(), "b" + q, J.call(FV, "fromArray", species(), array,
           offset.toExpr())));
     }
     for (int r = 0; r < rows; r++) {
       String a = "a" + r;
       Expression scalar = f.left(Lin.var(f.ov()).plus(Lin.of(r)), p);
-      perP.addStatement(J.declare(vector(), a, J.call(FV, "broadcast", J.name("species"), scalar)));
+      perP.addStatement(J.declare(vector(), a, J.call(FV, "broadcast", species(), scalar)));
       for (int q = 0; q < vecs; q++) {
         perP.addStatement(J.assign(J.name(acc[r][q]),
             new MethodCallExpr(J.name("b" + q), "fma", new NodeList<>(J.name(a), J.name(acc[r][q])))));
@@ -215,6 +263,17 @@ public final class VectorMatmul implements MatmulKernel {
     BlockStmt perO = new BlockStmt();
     perO.addStatement(J.loop(v, J.intLit(0), J.intLit(len), vecs * lanes, perV));
     return perO;
+  }
+
+  /**
+   * The species, read from its static final field at every use. Held in a local, the species
+   * reaches a call inside the loops through a loop phi that C2 does not yet know to be constant
+   * when it parses the call, and JDK 17 then fails to intrinsify {@code broadcast} and {@code
+   * zero} ({@code broadcastCoerced}): every vector becomes an object and a product ran at a
+   * fraction of one GFLOP/s.
+   */
+  private Expression species() {
+    return J.field(FV, "SPECIES_" + lanes * 32);
   }
 
   private static ClassOrInterfaceType vector() {
