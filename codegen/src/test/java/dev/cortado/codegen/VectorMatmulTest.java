@@ -89,7 +89,7 @@ class VectorMatmulTest {
   void f32GivesTheBlockedKernelsFloatsExactly(int m, int n, int k, boolean ta, boolean tb, String form) {
     Case c = Case.of(m, n, k, ta, tb, DType.F32, form);
     assertTrue(c.source().contains("FloatVector.fromArray("), "vector kernel used for " + form);
-    assertEquals(form.contains("copied"), c.source().contains("scratch_rows_"), "operand copied for " + form);
+    assertEquals(form.contains("copied"), c.source().contains("scratch_row_"), "operand copied for " + form);
     Map<String, double[]> want = c.run(new Codegen.Options(new BlockedMatmul(), null));
     // and split by blocks of result rows over 2 and 3 threads (a tail row on the last thread)
     for (int threads = 1; threads <= 3; threads++) {
