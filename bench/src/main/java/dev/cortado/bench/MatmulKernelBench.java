@@ -11,7 +11,6 @@ import dev.cortado.ir.Node;
 import dev.cortado.ir.Shape;
 import dev.cortado.ir.VariableInfo;
 import dev.cortado.runtime.Executable;
-import java.util.Collection;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +25,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * JMH: each matmul kernel of the code generator alone, on the three products of a dense layer,
@@ -40,9 +35,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * this JVM's preferred species), {@code blocked1} and {@code blocked4} ({@link BlockedMatmul} with
  * one or four result rows per pass). The forks add {@code --add-modules jdk.incubator.vector}.
  *
- * <p>{@code java -cp bench/target/benchmarks.jar dev.cortado.bench.MatmulKernelBench} runs every
- * cell and prints GFLOP/s ({@code 2·m·k·n} per product) as a markdown table; {@code java -jar
- * bench/target/benchmarks.jar MatmulKernelBench} gives JMH's own µs per product.
+ * <p>{@code java -jar bench/target/benchmarks.jar MatmulKernelBench} gives JMH's µs per product
+ * (wall time); {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
+ * dev.cortado.bench.MatmulKernelBench} times every cell in thread CPU time and prints GFLOP/s
+ * ({@code 2·m·k·n} per product) as a markdown table.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -134,34 +130,42 @@ public class MatmulKernelBench {
     return exe.predictFloats(input);
   }
 
-  /** Runs every cell (or those of {@code -p product=...,...} style arguments: {@code args} are product names) and prints GFLOP/s. */
-  public static void main(String[] args) throws RunnerException {
-    OptionsBuilder o = new OptionsBuilder();
-    o.include(MatmulKernelBench.class.getSimpleName() + ".product");
-    if (args.length > 0) {
-      o.param("product", args);
+  /**
+   * Times every cell with {@link StepTimer} (thread CPU time by default: the machines here are
+   * shared, and wall time then measures the queue for a core) and prints GFLOP/s as a markdown
+   * table. Arguments: product names (default: all), {@code --clock wall}.
+   */
+  public static void main(String[] args) {
+    boolean cpu = true;
+    java.util.List<Product> products = new java.util.ArrayList<>();
+    for (String arg : args) {
+      if (arg.equals("--clock=wall") || arg.equals("wall")) {
+        cpu = false;
+      } else if (!arg.equals("--clock")) {
+        products.add(Product.valueOf(arg.toUpperCase(java.util.Locale.ROOT)));
+      }
     }
-    Collection<RunResult> results = new Runner(o.build()).run();
-    System.out.printf("%n%s %s, %s%n%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
-        "GFLOP/s = 2·m·k·n / time of one product (JMH average)");
-    System.out.println("| product | vector | blocked1 | blocked4 |");
-    System.out.println("| --- | ---: | ---: | ---: |");
-    for (Product p : Product.values()) {
-      StringBuilder row = new StringBuilder("| " + p.name().toLowerCase(java.util.Locale.ROOT) + " " + p.label() + " |");
-      boolean any = false;
-      for (String k : new String[] {"vector", "blocked1", "blocked4"}) {
-        double us = Double.NaN;
-        for (RunResult rr : results) {
-          if (rr.getParams().getParam("product").equals(p.name()) && rr.getParams().getParam("kernel").equals(k)) {
-            us = rr.getPrimaryResult().getScore();
-          }
-        }
-        any |= !Double.isNaN(us);
-        row.append(Double.isNaN(us) ? " |" : String.format(" %.1f |", p.flops() / (us * 1e3)));
+    if (products.isEmpty()) {
+      products = java.util.List.of(Product.values());
+    }
+    StepTimer timer = new StepTimer(cpu, 2000, 10000, 2000, 7);
+    System.out.printf("%s %s, %s, GFLOP/s = 2·m·k·n / median time of one product%n%n",
+        System.getProperty("java.vm.name"), System.getProperty("java.version"), timer.clockName());
+    String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked4"}
+        : new String[] {"blocked1", "blocked4"};
+    System.out.println("| product | " + String.join(" | ", kernels) + " |");
+    System.out.println("| --- |" + " ---: |".repeat(kernels.length));
+    for (Product p : products) {
+      StringBuilder row = new StringBuilder("| " + p.label() + " |");
+      for (String k : kernels) {
+        MatmulKernelBench b = new MatmulKernelBench();
+        b.product = p.name();
+        b.kernel = k;
+        b.setup();
+        double us = timer.medianMicros(() -> b.product().size());
+        row.append(String.format(" %.1f |", p.flops() / (us * 1e3)));
       }
-      if (any) {
-        System.out.println(row);
-      }
+      System.out.println(row);
     }
   }
 }
