@@ -49,9 +49,9 @@ final class VectorApiHint {
   }
 
   static String message() {
-    return "Cortado: this JVM was started without the Vector API module, so float32 matrix products run on the"
-        + " auto-vectorised loops (on an AVX-512 core, 30-60 GFLOP/s against 130-200 for the Vector API's"
-        + " register blocks: medium models' training steps 1.5-3x slower). Start Java with"
-        + " --add-modules jdk.incubator.vector (for Maven: MAVEN_OPTS or Surefire's argLine) to use them.";
+    return "Cortado: this JVM was started without the Vector API module, so float32 matrix products run on"
+        + " auto-vectorised loops. Started with --add-modules jdk.incubator.vector (MAVEN_OPTS for mvn exec:java,"
+        + " Surefire's argLine for tests) they run on register-blocked vector kernels: a 784-256-128-10 MLP's"
+        + " training step at batch 64 was about 2.8x faster on Java 17 and 1.3x on Java 25 (one AVX-512 core).";
   }
 }
