@@ -388,6 +388,7 @@ public final class Codegen {
     if (o.cache() == null) {
       InMemoryCompiler.warmUpInBackground(); // with a cache, only a miss needs javac
     }
+    VectorApiHint.atCompile(model, o);
     ModelSpec spec = spec(model, description);
     ModelState.Specializer make = new BatchClasses(model, description, o);
     Executable exe = CompiledModel.lazy(spec, make);
