@@ -144,6 +144,10 @@ public final class ClassEmitter {
     }
     constructors();
     fieldsFirst();
+    if (storage.constants.keySet().stream().noneMatch(k -> k.startsWith("seed "))) {
+      // only dropout draws from Rng: no unused import
+      cls.findCompilationUnit().ifPresent(cu -> cu.getImports().removeIf(i -> i.getNameAsString().endsWith(".Rng")));
+    }
   }
 
   /** Orders the members as a reader expects them: fields, constructors, methods. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * What each kernel of a plan works on, in the model's words, to name the methods that hold
  * kernels: {@code fc1_forward} (a value under scope {@code fc1}), {@code fc2_backward} (a gradient
  * on the way to {@code fc2}'s variables' gradients), {@code update_fc1_kernel} (the new value of
- * variable {@code fc1/kernel}), {@code forward} and {@code loss} (values outside any scope, that
+ * variable {@code fc1/kernel}), {@code w_regularizer} (the penalty on {@code w}), {@code forward} and
+ * {@code loss} (values outside any scope, that
  * reach an output or only losses), {@code backward}. The text is a model name: it reaches the
  * source only through {@link Namer}, that is {@link JavaText#identifier}.
  */
@@ -67,6 +68,9 @@ final class Topics {
       return layer.isEmpty() ? "backward" : layer + "_backward";
     }
     String scope = scope(name);
+    if (scope.endsWith("/regularizer")) {
+      return scope; // a variable's penalty: w_regularizer
+    }
     if (!scope.isEmpty()) {
       return scope + "_forward";
     }
