@@ -139,8 +139,11 @@ public final class ClassEmitter {
       parts.finish();
     }
     for (Storage.Constant c : storage.constants.values()) {
-      cls.addFieldWithInitializer(c.type(), c.name(), c.value(), Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC,
-          Modifier.Keyword.FINAL).setLineComment(c.comment());
+      com.github.javaparser.ast.body.FieldDeclaration f = cls.addFieldWithInitializer(c.type(), c.name(), c.value(),
+          Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC, Modifier.Keyword.FINAL);
+      if (c.comment() != null) {
+        f.setLineComment(c.comment());
+      }
     }
     constructors();
     fieldsFirst();

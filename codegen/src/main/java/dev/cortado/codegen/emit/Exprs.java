@@ -158,13 +158,10 @@ final class Exprs {
    * interpreter gives 0, as {@code Math.max(x, 0)} does for RELU: only a diverged step sees it.
    */
   private Expression unitStep(Expression x) {
-    String why = " x * %s * %s is x * 2^%d, at least 2 for every positive %s (the smallest is 2^-%d),"
-        + " so min(max(x * 2^%d, 0), 1) is (x > 0 ? 1 : 0) without a branch; two factors because 2^%d is not a %s.";
+    String why = " 2^%d (over two factors): x * 2^%d >= 2 for every %s x > 0, so min(max(., 0), 1) is x > 0 ? 1 : 0";
     Expression big = f32
-        ? J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(126, true, why.formatted("TWO_POW_126", "TWO_POW_24", 150, "float", 149, 150, 150, "float"))),
-            power(24, true, " 2^24: see TWO_POW_126."))
-        : J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(1023, false, why.formatted("TWO_POW_1023", "TWO_POW_52", 1075, "double", 1074, 1075, 1075, "double"))),
-            power(52, false, " 2^52: see TWO_POW_1023."));
+        ? J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(126, true, why.formatted(150, 150, "float"))), power(24, true, null))
+        : J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(1023, false, why.formatted(1075, 1075, "double"))), power(52, false, null));
     return J.call("Math", "min", J.call("Math", "max", big, zero()), one());
   }
 
@@ -186,8 +183,7 @@ final class Exprs {
     String what = JavaText.literal(x.name());
     Expression seed = storage.constant("seed " + x.name() + " " + x.attrs().seed(), label + "_seed",
         com.github.javaparser.ast.type.PrimitiveType.longType(), J.longLit(x.attrs().seed()),
-        " The seed of dropout " + what + " (rate " + rate + "): element i of step s is kept, and scaled by 1 / (1 - "
-            + rate + "), when Rng.uniform(seed, s, i) >= " + rate + ", as the interpreter draws it.");
+        " dropout " + what + " keeps element i of step s, times 1 / (1 - " + rate + "), if Rng.uniform(seed, s, i) >= " + rate);
     Expression u = J.call("Rng", "uniform", seed, J.cast(com.github.javaparser.ast.type.PrimitiveType.longType(), step),
         it.flatIndex().toExpr());
     return J.cond(J.bin(GREATER_EQUALS, u, J.dlit(rate)), J.lit(1.0 / (1.0 - rate), f32), zero());

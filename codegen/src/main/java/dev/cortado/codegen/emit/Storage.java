@@ -194,7 +194,7 @@ final class Storage {
    * The name of a constant field holding {@code value}, declared once per {@code key}: a number
    * whose meaning its digits do not show ({@code 2^126}, a dropout seed) reads better by name, and
    * javac inlines it, so the bytecode is the same as with the literal. {@code label} goes through
-   * the {@link Namer}; {@code comment} must be safe in a comment ({@link JavaText#literal} for model text).
+   * the {@link Namer}; {@code comment} (null: none) must be safe in a comment ({@link JavaText#literal} for model text).
    */
   com.github.javaparser.ast.expr.Expression constant(String key, String label,
       com.github.javaparser.ast.type.Type type, com.github.javaparser.ast.expr.Expression value, String comment) {

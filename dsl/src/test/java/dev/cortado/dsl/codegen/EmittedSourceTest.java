@@ -120,13 +120,12 @@ class EmittedSourceTest {
 
             private double[] out_matmul;
 
-            // The seed of dropout dropout_mask_8 (rate 0.5): element i of step s is kept, and scaled by 1 / (1 - 0.5), when Rng.uniform(seed, s, i) >= 0.5, as the interpreter draws it.
+            // dropout dropout_mask_8 keeps element i of step s, times 1 / (1 - 0.5), if Rng.uniform(seed, s, i) >= 0.5
             private static final long dropout_mask_seed = -1478875546547173750L;
 
-            // x * TWO_POW_1023 * TWO_POW_52 is x * 2^1075, at least 2 for every positive double (the smallest is 2^-1074), so min(max(x * 2^1075, 0), 1) is (x > 0 ? 1 : 0) without a branch; two factors because 2^1075 is not a double.
+            // 2^1075 (over two factors): x * 2^1075 >= 2 for every double x > 0, so min(max(., 0), 1) is x > 0 ? 1 : 0
             private static final double TWO_POW_1023 = 8.98846567431158E307;
 
-            // 2^52: see TWO_POW_1023.
             private static final double TWO_POW_52 = 4.503599627370496E15;
 
             /**
