@@ -327,10 +327,10 @@ public final class ClassEmitter {
         if (block.isEmpty() && !pieces.isEmpty() && pieces.get(pieces.size() - 1).serial() != null) {
           // nothing left to do (a softmax the cross-entropy before it wrote): say so on that block
           BlockStmt before = pieces.get(pieces.size() - 1).serial();
-          before.setLineComment(before.getComment().orElseThrow().getContent() + ", and " + comment.trim());
+          before.setLineComment(before.getComment().orElseThrow().getContent() + ", and " + comment);
           continue;
         }
-        block.setLineComment(comment);
+        block.setLineComment(" " + comment);
         topicOf.put(block, topic);
         pieces.add(serial(block, comment));
         continue;
@@ -352,7 +352,7 @@ public final class ClassEmitter {
         } else {
           BlockStmt block = new BlockStmt();
           ph.body().emit(J.intLit(0), J.intLit(ph.extent()), scratch, block);
-          block.setLineComment(comment);
+          block.setLineComment(" " + comment);
           topicOf.put(block, topic);
           pieces.add(serial(block, comment));
         }
@@ -374,7 +374,7 @@ public final class ClassEmitter {
       block.addStatement(parts.add(prefix, g.phases().stream().map(PartGroups.Piece::phase).toList(), comments, beside));
       List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(comments));
       g.beside().forEach(b -> all.add("beside: " + b.comment()));
-      block.setLineComment(" " + String.join("; ", all.stream().map(String::trim).toList()));
+      block.setLineComment(" " + String.join("; ", all));
       topicOf.put(block, phaseTopics.get(g.phases().get(0).phase()));
       blocks.add(block);
     }
@@ -386,7 +386,7 @@ public final class ClassEmitter {
   }
 
   private static String comment(Plan.Kernel kernel) {
-    return " " + kernel.kind().name().toLowerCase() + " "
+    return kernel.kind().name().toLowerCase() + " "
         + String.join(", ", kernel.roots().stream().map(n -> JavaText.literal(n.name())).toList())
         + (kernel.carried() == null ? "" : " carrying " + JavaText.literal(kernel.carried().name()));
   }
