@@ -46,7 +46,7 @@ final class KernelEmitter {
     this.rows = new RowKernels(exprs, scratch);
     this.reductions = new Reductions(exprs, scratch);
     this.windows = new WindowKernels(exprs, scratch);
-    this.recurrent = new RecurrentKernels(exprs, scratch);
+    this.recurrent = new RecurrentKernels(exprs, scratch, matmul);
   }
 
   BlockStmt emit(Plan.Kernel k) {

@@ -78,6 +78,14 @@ public interface MatmulKernel {
     /** A field holding one array of {@code n} elements of the model's type. */
     String row(int n);
 
+    /**
+     * A field holding one array of {@code n} elements of the model's type, one per {@code role}
+     * and size: a matrix that kernels pass to a matmul whole, never shared with {@link #row}.
+     */
+    default String flat(String role, int n) {
+      throw new UnsupportedOperationException("no flat working array for " + role);
+    }
+
     /** A field holding one {@code double[n]}, whatever the model's type. */
     String doubles(int n);
   }
