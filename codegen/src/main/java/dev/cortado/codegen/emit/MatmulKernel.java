@@ -193,6 +193,16 @@ public interface MatmulKernel {
     return null;
   }
 
+  /**
+   * Floats per Vector API vector that the kernels emitted beside this one may use for their
+   * elementwise work (the recurrent gates), 0 when they must stay scalar: a kernel that needs
+   * {@code jdk.incubator.vector} answers its lanes, and so does its {@link #quickStart}, so that
+   * the swap between them changes no result.
+   */
+  default int vectorLanes() {
+    return 0;
+  }
+
   /** What decides the code this kernel writes, for the source cache: its class, and its settings if any. */
   default String key() {
     return getClass().getName();

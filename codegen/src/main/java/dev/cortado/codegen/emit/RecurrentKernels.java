@@ -134,7 +134,10 @@ final class RecurrentKernels {
       v.put("{DCELL}", scratch.flat("rnn_dcell", batch * u));
       v.put("{UP}", seq ? "{GY}[p4 + j0]" : "(t0 == {T1} ? {GY}[p2 + j0] : 0)");
       boolean dx = r.attrs().axis() == 0;
-      products.put("RBACK", new Product(dct, rw, dhm, batch, u, g, false, true));
+      String rwt = scratch.flat("rnn_recurrent_t", g * u);
+      v.put("{RWT}", rwt);
+      v.put("{RW}", rw);
+      products.put("RBACK", new Product(dct, rwt, dhm, batch, u, g, false, false));
       if (dx) {
         products.put("DXPROD", new Product(da, w, x.array(r), bt, f, g, false, true));
       } else {
@@ -154,6 +157,10 @@ final class RecurrentKernels {
       }
     }
     BlockStmt blk = StaticJavaParser.parseBlock(text);
+    int lanes = matmul.vectorLanes();
+    if (x.f32() && lanes > 0 && u % lanes == 0) {
+      new RecurrentVectors(lanes).rewrite(blk, u, scratch);
+    }
     for (MethodCallExpr marker : blk.findAll(MethodCallExpr.class)) {
       Product p = products.get(marker.getNameAsString());
       if (p != null && marker.getScope().isEmpty()) {

@@ -128,13 +128,15 @@ final class RecurrentText {
    * Backpropagation through time over the kept activations: per step (last first) the gate
    * gradients of the whole batch into {@code DA} (input projection) and {@code DCT} (this step's
    * recurrent projection, kept for every step in {@code DCA} for a GRU), then {@code DHM =
-   * DCT·recurrentᵀ} in one product; after the loop, whole products over every step: {@code dx =
+   * DCT·recurrentᵀ} in one product (on {@code RWT}, the recurrent kernel transposed once before
+   * the loop); after the loop, whole products over every step: {@code dx =
    * DA·kernelᵀ}, or {@code dKernel = xᵀ·DA} and {@code dRecurrent = HSᵀ·DC} and the bias sums.
    */
   static String backward(boolean gru, boolean dx) {
     StringBuilder s = new StringBuilder();
     s.append(gru ? "java.util.Arrays.fill({DH}, 0);\n" : "java.util.Arrays.fill({DCELL}, 0);\n");
     s.append("java.util.Arrays.fill({DHM}, 0);\n");
+    s.append("for (int i0 = 0; i0 < {U}; i0++) {\n  for (int j0 = 0; j0 < {G}; j0++) {RWT}[j0 * {U} + i0] = {RW}[i0 * {G} + j0];\n}\n");
     s.append("for (int t0 = {T1}; t0 >= 0; t0--) {\n  for (int b0 = 0; b0 < {B}; b0++) {\n");
     s.append(OFFSETS);
     s.append("    for (int j0 = 0; j0 < {U}; j0++) {\n");
