@@ -11,6 +11,11 @@ import java.util.Map;
 final class ClassFiles {
   private ClassFiles() {}
 
+  /** The {@code constant_pool_count} of a class file: one more than its entries (at most 65,535). */
+  static int constantPoolCount(byte[] classFile) {
+    return ((classFile[8] & 0xff) << 8) | (classFile[9] & 0xff);
+  }
+
   /** Method name plus descriptor to the length of its Code attribute's bytecode. */
   static Map<String, Integer> codeLengths(byte[] classFile) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile))) {

@@ -18,7 +18,7 @@ import javax.tools.SimpleJavaFileObject;
 final class RuntimeClasses {
   static final String PACKAGE = "dev.cortado.runtime";
   private static final List<String> NAMES = List.of("Executable", "CompiledModel", "ModelSpec", "ModelSpec$Builder",
-      "ModelState", "ModelState$Specializer", "Rng");
+      "ModelState", "ModelState$Specializer", "Rng", "Gates");
 
   private RuntimeClasses() {}
 

@@ -48,7 +48,7 @@ final class KernelEmitter {
     this.rows = new RowKernels(exprs, scratch);
     this.reductions = new Reductions(exprs, scratch);
     this.windows = new WindowKernels(exprs, scratch);
-    this.recurrent = new RecurrentKernels(exprs, scratch);
+    this.recurrent = new RecurrentKernels(exprs, scratch, matmul);
     this.sequences = new SequenceKernels(exprs, scratch);
   }
 

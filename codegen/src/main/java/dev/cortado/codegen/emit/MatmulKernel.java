@@ -90,6 +90,14 @@ public interface MatmulKernel {
     /** A field holding one array of {@code n} elements of the model's type. */
     String row(int n);
 
+    /**
+     * A field holding one array of {@code n} elements of the model's type, one per {@code role}
+     * and size: a matrix that kernels pass to a matmul whole, never shared with {@link #row}.
+     */
+    default String flat(String role, int n) {
+      throw new UnsupportedOperationException("no flat working array for " + role);
+    }
+
     /** A field holding one {@code double[n]}, whatever the model's type. */
     String doubles(int n);
   }
@@ -195,6 +203,16 @@ public interface MatmulKernel {
    */
   default MatmulKernel quickStart() {
     return null;
+  }
+
+  /**
+   * Floats per Vector API vector that the kernels emitted beside this one may use for their
+   * elementwise work (the recurrent gates), 0 when they must stay scalar: a kernel that needs
+   * {@code jdk.incubator.vector} answers its lanes, and so does its {@link #quickStart}, so that
+   * the swap between them changes no result.
+   */
+  default int vectorLanes() {
+    return 0;
   }
 
   /** What decides the code this kernel writes, for the source cache: its class, and its settings if any. */

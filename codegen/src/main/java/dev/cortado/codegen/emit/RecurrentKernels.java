@@ -1,6 +1,7 @@
 package dev.cortado.codegen.emit;
 
 import com.github.javaparser.StaticJavaParser;
+import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import dev.cortado.ir.Node;
 import dev.cortado.op.Op;
@@ -8,21 +9,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * GRU and LSTM kernels: a loop over time around fixed-size loops over one batch row, with every
- * size a literal. Weights are copied once per step into row arrays (and transposed for the
- * backward products), so each inner loop indexes all its arrays at the bare loop index and C2
- * vectorises it; the step's gate rows and states are reused at every time step, and a step
- * allocates nothing. The gradient kernels recompute the forward pass, keeping per time step only
- * the gate activations and the previous state, then run backpropagation through time. Locals use
- * the names the {@link Namer} never gives a field ({@code a0}, {@code s0}, {@code t0}, ...).
+ * GRU and LSTM kernels: a loop over time (never unrolled, so a method's size does not grow with
+ * the sequence) whose every size is a literal, with the matrix products done by the model's
+ * matmul kernel on whole matrices: the input projection of every step in one product {@code [B·T,
+ * F]·[F, G]} before the loop, the recurrent projection of the whole batch per step {@code [B,
+ * u]·[u, G]}, and in the gradient {@code [B, G]·[G, u]} per step, then the weight gradients
+ * {@code xᵀ·dA} and {@code hᵀ·dC} and the input gradient {@code dA·kernelᵀ} as single products over
+ * every step. The gates are one pass per step over the batch, with {@code Gates}'s sigmoid and
+ * tanh; the step's buffers are reused at every time step and a step allocates nothing. A gradient
+ * kernel reads the activations its forward kernel kept when one is planned before it, and
+ * recomputes the forward pass otherwise. Locals use the names the {@link Namer} never gives a field
+ * ({@code s0}, {@code t0}, ...).
  */
 final class RecurrentKernels {
   private final Exprs x;
   private final MatmulKernel.Scratch scratch;
+  private final MatmulKernel matmul;
 
-  RecurrentKernels(Exprs x, MatmulKernel.Scratch scratch) {
+  RecurrentKernels(Exprs x, MatmulKernel.Scratch scratch, MatmulKernel matmul) {
     this.x = x;
     this.scratch = scratch;
+    this.matmul = matmul;
   }
 
   /**
@@ -62,69 +69,85 @@ final class RecurrentKernels {
     boolean gru = r.op() == Op.GRU || r.op() == Op.GRU_GRAD;
     boolean grad = r.op() == Op.GRU_GRAD || r.op() == Op.LSTM_GRAD;
     int[] xs = x.dims(r.input(0));
+    int batch = xs[0];
+    int steps = xs[1];
+    int f = xs[2];
     int u = x.dims(r.input(2))[0];
     int g = (gru ? 3 : 4) * u;
-    int keepWidth = (gru ? 5 : 7) * u;
+    int bt = batch * steps;
     Map<String, String> v = new LinkedHashMap<>();
     v.put("{TY}", x.f32() ? "float" : "double");
-    v.put("{L}", x.f32() ? "(float) " : "");
-    v.put("{B}", "" + xs[0]);
-    v.put("{T}", "" + xs[1]);
-    v.put("{T1}", "" + (xs[1] - 1));
-    v.put("{F}", "" + xs[2]);
+    v.put("{SIG}", "dev.cortado.runtime.Gates.sigmoid");
+    v.put("{TANH}", "dev.cortado.runtime.Gates.tanh");
+    v.put("{B}", "" + batch);
+    v.put("{T}", "" + steps);
+    v.put("{T1}", "" + (steps - 1));
+    v.put("{BT}", "" + bt);
+    v.put("{F}", "" + f);
     v.put("{U}", "" + u);
-    for (int k = 2; k <= 6; k++) {
+    for (int k = 2; k <= 5; k++) {
       v.put("{U" + k + "}", "" + k * u);
     }
     v.put("{G}", "" + g);
-    int[] counts = {xs[2], u, g, xs[0]};
-    String[] holes = {"{F_4}", "{U_4}", "{G_4}", "{B_4}"};
-    for (int k = 0; k < 4; k++) {
-      v.put(holes[k], "" + (counts[k] - counts[k] % 4));
-    }
-    v.put("{X}", x.array(r.input(0)));
-    v.put("{W}", x.array(r.input(1)));
-    v.put("{RW}", x.array(r.input(2)));
+    int kw = (gru ? 4 : 6) * u;
+    v.put("{KW}", "" + kw);
+    String xa = x.array(r.input(0));
+    String w = x.array(r.input(1));
+    String rw = x.array(r.input(2));
     v.put("{BIAS}", x.array(r.input(3)));
     v.put("{OUT}", x.array(r));
-    v.put("{WR}", scratch.rows("rnn_kernel", xs[2], g));
-    v.put("{UR}", scratch.rows("rnn_recurrent", u, g));
-    v.put("{A}", scratch.rows("rnn_a", xs[0], g));
-    v.put("{C}", scratch.rows("rnn_c", xs[0], g));
-    v.put("{H}", scratch.rows("rnn_h", xs[0], u));
-    v.put("{CELL}", scratch.rows("rnn_cell", xs[0], u));
+    String hf = scratch.flat("rnn_h", batch * u);
+    String cf = scratch.flat("rnn_step", batch * g);
+    String xp = scratch.flat("rnn_projection", bt * g);
+    v.put("{HF}", hf);
+    v.put("{CF}", cf);
+    v.put("{XP}", xp);
+    v.put("{CELL}", scratch.flat("rnn_cell", batch * u));
     boolean seq = r.attrs().value() != 0;
     Node forward = grad ? partner(r, false) : r;
     boolean shared = forward != null && (grad || partner(r, true) != null);
-    String keep = shared ? scratch.rows("rnn_keep_" + forward.id(), xs[0] * xs[1], keepWidth)
-        : scratch.rows("rnn_keep", xs[0] * xs[1], keepWidth);
-    v.put("{KEEP}", keep);
+    String suffix = shared ? "_" + forward.id() : "";
+    String hs = scratch.flat("rnn_previous_h" + suffix, bt * u);
+    v.put("{KEEP}", scratch.flat("rnn_keep" + suffix, bt * kw));
+    v.put("{HS}", hs);
+    Map<String, Product> products = new LinkedHashMap<>();
+    products.put("XPROJ", new Product(xa, w, xp, bt, g, f, false, false));
+    products.put("RPROD", new Product(hf, rw, cf, batch, g, u, false, false));
     StringBuilder src = new StringBuilder("{\n");
     if (!grad || !shared) {
-      src.append(RecurrentText.PROLOGUE);
-      src.append(gru ? (grad || shared ? RecurrentText.GRU_STEP_KEEP : RecurrentText.GRU_STEP)
-          : (grad || shared ? RecurrentText.LSTM_STEP_KEEP : RecurrentText.LSTM_STEP));
+      src.append(RecurrentText.forward(gru, grad || shared, seq && !grad));
+      if (!grad && !seq) {
+        src.append(RecurrentText.OUT_LAST);
+      }
     }
     if (grad) {
+      String da = scratch.flat("rnn_dprojection", bt * g);
+      String dca = gru ? scratch.flat("rnn_drecurrent_steps", bt * g) : da;
+      String dct = scratch.flat("rnn_dstep", batch * g);
+      String dhm = scratch.flat("rnn_dh_recurrent", batch * u);
       v.put("{GY}", x.array(r.input(4)));
-      v.put("{DH}", scratch.rows("rnn_dh", xs[0], u));
-      v.put("{DC}", scratch.rows("rnn_dcell", xs[0], u));
-      v.put("{UT}", scratch.rows("rnn_recurrent_t", g, u));
-      v.put("{UP}", seq ? "{GY}[(b0 * {T} + t0) * {U} + j0]" : "(t0 == {T1} ? {GY}[b0 * {U} + j0] : 0)");
+      v.put("{DA}", da);
+      v.put("{DCA}", dca);
+      v.put("{DCT}", dct);
+      v.put("{DH}", scratch.flat("rnn_dh", batch * u));
+      v.put("{DHM}", dhm);
+      v.put("{DCELL}", scratch.flat("rnn_dcell", batch * u));
+      v.put("{UP}", seq ? "{GY}[p4 + j0]" : "(t0 == {T1} ? {GY}[p2 + j0] : 0)");
       boolean dx = r.attrs().axis() == 0;
+      String rwt = scratch.flat("rnn_recurrent_t", g * u);
+      v.put("{RWT}", rwt);
+      v.put("{RW}", rw);
+      products.put("RBACK", new Product(dct, rwt, dhm, batch, u, g, false, false));
       if (dx) {
-        v.put("{WT}", scratch.rows("rnn_kernel_t", g, xs[2]));
-        v.put("{DXR}", scratch.row(xs[2]));
+        products.put("DXPROD", new Product(da, w, x.array(r), bt, f, g, false, true));
       } else {
-        v.put("{DW}", scratch.rows("rnn_dkernel", xs[2], g));
-        v.put("{DU}", scratch.rows("rnn_drecurrent", u, g));
-        v.put("{DB}", scratch.rows("rnn_dbias", 2, g));
+        String du = scratch.flat("rnn_drecurrent", u * g);
+        v.put("{DU}", du);
+        v.put("{DB}", scratch.flat("rnn_dbias", 2 * g));
+        products.put("DWPROD", new Product(xa, da, x.array(r), f, g, bt, true, false));
+        products.put("DUPROD", new Product(hs, dca, du, u, g, bt, true, false));
       }
-      String back = RecurrentText.backward(gru, dx);
-      src.append(shared ? back.substring(RecurrentText.CLOSE_FORWARD.length()) : back);
-    } else {
-      src.append(seq ? RecurrentText.OUT_SEQ : RecurrentText.OUT_LAST);
-      src.append(RecurrentText.CLOSE_FORWARD);
+      src.append(RecurrentText.backward(gru, dx));
     }
     src.append("}\n");
     String text = src.toString();
@@ -134,6 +157,42 @@ final class RecurrentKernels {
       }
     }
     BlockStmt blk = StaticJavaParser.parseBlock(text);
+    int lanes = matmul.vectorLanes();
+    if (x.f32() && lanes > 0 && u % lanes == 0) {
+      new RecurrentVectors(lanes).rewrite(blk, u, scratch);
+    }
+    for (MethodCallExpr marker : blk.findAll(MethodCallExpr.class)) {
+      Product p = products.get(marker.getNameAsString());
+      if (p != null && marker.getScope().isEmpty()) {
+        BlockStmt into = new BlockStmt();
+        matmul.emit(p.call(x.f32(), body, scratch), into);
+        marker.getParentNode().orElseThrow().replace(into);
+      }
+    }
     blk.getStatements().forEach(s -> body.block.addStatement(s.clone()));
   }
+
+  /** One matrix product of a recurrent kernel: {@code out [m, n] = op(a)·op(b)}, op(a) of [m, k]. */
+  private record Product(String a, String b, String out, int m, int n, int k, boolean transA, boolean transB) {
+    MatmulKernel.Call call(boolean f32, Exprs.Body body, MatmulKernel.Scratch scratch) {
+      return new MatmulKernel.Call(a, b, out, m, n, k, transA, transB, f32, IDENTITY, body::fresh, scratch);
+    }
+  }
+
+  /** The epilogue of a product stored as it is. */
+  private static final MatmulKernel.Epilogue IDENTITY = new MatmulKernel.Epilogue() {
+    @Override
+    public com.github.javaparser.ast.expr.Expression apply(com.github.javaparser.ast.expr.Expression acc, Lin i,
+        Lin j, BlockStmt where) {
+      return acc;
+    }
+
+    @Override
+    public boolean isIdentity() {
+      return true;
+    }
+
+    @Override
+    public void after(Lin i, Lin j, BlockStmt where) {}
+  };
 }

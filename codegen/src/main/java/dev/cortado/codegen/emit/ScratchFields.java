@@ -59,6 +59,12 @@ final class ScratchFields implements MatmulKernel.Scratch {
   }
 
   @Override
+  public String flat(String role, int n) {
+    return field(role + "_" + n, new ArrayType(J.type(f32)),
+        new ArrayCreationExpr(J.type(f32), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
+  }
+
+  @Override
   public String doubles(int n) {
     return field("doubles_" + n, new ArrayType(J.doubleType()),
         new ArrayCreationExpr(J.doubleType(), new NodeList<>(new ArrayCreationLevel(J.intLit(n))), null));
@@ -113,6 +119,11 @@ final class ScratchFields implements MatmulKernel.Scratch {
       @Override
       public String doubles(int n) {
         return own(shared.doubles(n));
+      }
+
+      @Override
+      public String flat(String role, int n) {
+        return own(shared.flat(role, n));
       }
 
       @Override

@@ -75,11 +75,43 @@ public final class VectorMatmul implements MatmulKernel {
   /**
    * The blocked kernel, one result row per pass: the same sums in the same order. Vector API code
    * runs slowly until C2 has compiled it (in the interpreter every vector is an object), which
-   * made the MNIST-sized model's first step 0.3 s slower on JDK 17.
+   * made the MNIST-sized model's first step 0.3 s slower on JDK 17. Recurrent gates stay on
+   * vectors there too ({@link #vectorLanes}), so a recurrent model's first steps are slower but
+   * give the results of this kernel's class.
    */
   @Override
   public MatmulKernel quickStart() {
-    return new BlockedMatmul(1);
+    return new QuickStart(lanes);
+  }
+
+  @Override
+  public int vectorLanes() {
+    return lanes;
+  }
+
+  /** {@link BlockedMatmul} with one row per pass, beside gates on vectors of {@code lanes} floats. */
+  private record QuickStart(int lanes) implements MatmulKernel {
+    private static final BlockedMatmul ROWS = new BlockedMatmul(1);
+
+    @Override
+    public void emit(Call call, BlockStmt into) {
+      ROWS.emit(call, into);
+    }
+
+    @Override
+    public Split split(Call call) {
+      return ROWS.split(call);
+    }
+
+    @Override
+    public int vectorLanes() {
+      return lanes;
+    }
+
+    @Override
+    public String key() {
+      return ROWS.key() + "/gates" + lanes;
+    }
   }
 
   @Override
