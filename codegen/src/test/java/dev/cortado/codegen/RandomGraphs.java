@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  * variables, constants, run-time scalars and other values, matmuls with every transpose flag,
  * reductions kept and broadcast back, softmax, reshapes, transposes, dropout, the
  * training/inference switch, image batches (convolutions as patches times a kernel, poolings,
- * permutations, dense layers on the last axis); frozen variables the step writes; a loss of a mean
+ * permutations, dense layers on the last axis), sequence batches through a GRU or an LSTM
+ * (returning the last state or every state); frozen variables the step writes; a loss of a mean
  * square (plus cross-entropy and regularization terms), trained by a random optimizer (the
  * library's, or a hand-built rule with its own state and scalars).
  */
@@ -207,6 +208,26 @@ final class RandomGraphs {
       return b.reshape(y, Shape.of(Shape.BATCH, (int) ys.fixedSize()));
     }
 
+    /**
+     * {@code a} made into a sequence batch {@code [B, T, F]} by a dense layer and a reshape, then a
+     * GRU or an LSTM of a few units returning its last state or every state, flattened back to
+     * {@code [B, rest]}.
+     */
+    Node recurrent(Node a) {
+      int steps = 1 + r.nextInt(4);
+      int f = 1 + r.nextInt(3);
+      int u = 1 + r.nextInt(4);
+      boolean gru = r.nextBoolean();
+      boolean sequences = r.nextBoolean();
+      Node x = b.reshape(dense(a, steps * f), Shape.of(Shape.BATCH, steps, f));
+      int g = (gru ? 3 : 4) * u;
+      Node k = variable(Shape.of(f, g));
+      Node rk = variable(Shape.of(u, g));
+      Node bias = variable(gru ? Shape.of(2, g) : Shape.of(g));
+      Node y = b.apply(gru ? Op.GRU : Op.LSTM, Attrs.value(sequences ? 1 : 0), x, k, rk, bias);
+      return sequences ? b.reshape(y, Shape.of(Shape.BATCH, steps * u)) : y;
+    }
+
     /** A shape that broadcasts against {@code s}: a suffix of it without the batch, some dims 1. */
     Shape partnerShape(Shape s) {
       int keep = r.nextInt(s.rank() + 1);
@@ -241,7 +262,7 @@ final class RandomGraphs {
     Node step(Node a, List<Node> pool) {
       int rank = a.shape().rank();
       if (rank == 2 && a.shape().dim(0) == Shape.BATCH && a.shape().dim(1) != Shape.BATCH && r.nextInt(5) == 0) {
-        return image(a);
+        return r.nextInt(3) == 0 ? recurrent(a) : image(a);
       }
       switch (r.nextInt(12)) {
         case 0:
