@@ -235,10 +235,13 @@ public final class Codegen {
   public static ModelSpec spec(Graph model, String description) {
     ModelSpec.Builder b = ModelSpec.builder(model.name(), description, model.dtype() == DType.F32);
     model.inputs().forEach((n, node) -> b.input(n, node.shape().dims()));
+    model.idInputs().forEach(b::ids);
     java.util.Set<String> counters = dev.cortado.ir.Counters.names(model);
     for (VariableInfo v : model.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER) {
         b.parameter(v.name(), v.shape().dims());
+      } else if (v.role() == VariableInfo.Role.GRADIENT) {
+        b.gradient(v.name(), v.shape().dims());
       } else if (counters.contains(v.name())) {
         b.counter(v.name());
       } else {
@@ -282,6 +285,10 @@ public final class Codegen {
     if (!model.updates().isEmpty()) {
       e.add(Entry.TRAIN);
     }
+    if (dev.cortado.ir.StepSplit.splits(model)) {
+      e.add(Entry.GRADIENT);
+      e.add(Entry.APPLY);
+    }
     e.add(Entry.PREDICT);
     if (!model.losses().isEmpty()) {
       e.add(Entry.EVALUATE);
@@ -293,7 +300,7 @@ public final class Codegen {
   public static Graph optimize(Graph model, Entry entry, int batch, Dump dump) {
     Graph g = Passes.extract(model, entry);
     dump.ir(batch, entry, "extract", g);
-    for (Passes.Named p : Passes.standard(batch, entry == Entry.TRAIN)) {
+    for (Passes.Named p : Passes.standard(batch, entry.trains())) {
       g = p.pass().apply(g);
       dump.ir(batch, entry, p.name(), g);
     }
@@ -317,7 +324,8 @@ public final class Codegen {
   public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
       Options o) {
     return JavaText.ascii(Printer.print(ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
-        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), pkg, cls, o.matmul(), o.threads(), o.splitFrom()))));
+        plans.get(Entry.PREDICT), plans.get(Entry.EVALUATE), plans.get(Entry.GRADIENT), plans.get(Entry.APPLY), pkg, cls,
+        o.matmul(), o.threads(), o.splitFrom()))));
   }
 
   /**
@@ -380,13 +388,14 @@ public final class Codegen {
     if (o.cache() == null) {
       InMemoryCompiler.warmUpInBackground(); // with a cache, only a miss needs javac
     }
+    VectorApiHint.atCompile(model, o);
     ModelSpec spec = spec(model, description);
     ModelState.Specializer make = new BatchClasses(model, description, o);
     Executable exe = CompiledModel.lazy(spec, make);
     for (VariableInfo v : model.variables().values()) {
       if (v.role() == VariableInfo.Role.PARAMETER) {
         exe.setParameter(v.name(), v.initial());
-      } else {
+      } else if (v.role() == VariableInfo.Role.STATE) {
         exe.setState(v.name(), v.initial());
       }
     }

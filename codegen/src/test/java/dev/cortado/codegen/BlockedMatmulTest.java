@@ -204,6 +204,6 @@ class BlockedMatmulTest {
     String src = Codegen.generateSource(g, form, 1, "p", "C", new Codegen.Options(new BlockedMatmul(1), null));
     assertTrue(src.contains("Math.fma("), "float kernels use fma");
     assertEquals(form.contains("blocked"), src.contains("p0 += "), "blocked over the sum");
-    assertEquals(form.contains("partial"), src.contains("Math.min((p0"), "a partial last block");
+    assertEquals(form.contains("partial"), src.contains("Math.min(p0"), "a partial last block");
   }
 }

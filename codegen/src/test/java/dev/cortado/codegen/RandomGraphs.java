@@ -26,8 +26,9 @@ import java.util.SplittableRandom;
  * variables, constants, run-time scalars and other values, matmuls with every transpose flag,
  * reductions kept and broadcast back, softmax, reshapes, transposes, dropout, the
  * training/inference switch, image batches (convolutions as patches times a kernel, poolings,
- * permutations, dense layers on the last axis), sequence batches through a GRU or an LSTM
- * (returning the last state or every state); frozen variables the step writes; a loss of a mean
+ * permutations, dense layers on the last axis), sequence batches (batched products, softmax, slices,
+ * pads, embeddings of an ids input; a GRU or an LSTM returning the last state or every state);
+ * frozen variables the step writes; a loss of a mean
  * square (plus cross-entropy and regularization terms), trained by a random optimizer (the
  * library's, or a hand-built rule with its own state and scalars).
  */
@@ -41,13 +42,16 @@ final class RandomGraphs {
       graph.inputs().forEach((n, node) -> {
         double[] v = new double[node.shape().size(b)];
         for (int i = 0; i < v.length; i++) {
-          v[i] = n.equals("y") ? r.nextDouble() : r.nextDouble(-1.5, 1.5);
+          v[i] = n.equals("y") ? r.nextDouble() : n.equals("ids") ? r.nextInt(VOCAB) : r.nextDouble(-1.5, 1.5);
         }
         in.put(n, v);
       });
       return in;
     }
   }
+
+  /** The rows of every embedding table; the {@code ids} input holds whole numbers below it. */
+  static final int VOCAB = 5;
 
   static Generated generate(long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -137,6 +141,7 @@ final class RandomGraphs {
     final SplittableRandom r;
     final List<Node> vars = new ArrayList<>();
     Node step;
+    Node ids;
 
     Gen(GraphBuilder b, SplittableRandom r) {
       this.b = b;
@@ -228,6 +233,51 @@ final class RandomGraphs {
       return sequences ? b.reshape(y, Shape.of(Shape.BATCH, steps * u)) : y;
     }
 
+    /**
+     * {@code a} made into a sequence batch {@code [B, T, D]} by a dense layer and a reshape, then
+     * one-head attention (batched products of it with itself, a softmax between), a batched product
+     * with transposes, a slice along a random axis padded back, or an embedding of the {@code ids}
+     * input concatenated before it along the steps (two pads added); flattened back to {@code [B, rest]}.
+     */
+    Node sequence(Node a) {
+      int t = 1 + r.nextInt(3);
+      int d = 1 + r.nextInt(3);
+      Node s = b.reshape(dense(a, t * d), Shape.of(Shape.BATCH, t, d));
+      Node y;
+      switch (r.nextInt(4)) {
+        case 0 -> {
+          Node scores = bmm(s, s, false, true);
+          Node w = b.unary(r.nextBoolean() ? Op.SOFTMAX : Op.LOG_SOFTMAX, scores);
+          y = bmm(w, s, r.nextBoolean(), false);
+        }
+        case 1 -> {
+          boolean ta = r.nextBoolean();
+          y = bmm(s, s, ta, !ta);
+        }
+        case 2 -> {
+          int axis = 1 + r.nextInt(2);
+          int n = s.shape().dim(axis);
+          int from = r.nextInt(n);
+          int to = from + 1 + r.nextInt(n - from);
+          Node cut = b.apply(Op.SLICE, Attrs.ints(null, axis, from, to), s);
+          y = r.nextBoolean() ? cut : b.apply(Op.PAD, Attrs.ints(null, axis, from, n), cut);
+        }
+        default -> {
+          if (ids == null) {
+            ids = b.input("ids", Shape.of(Shape.BATCH, 2));
+          }
+          Node e = b.apply(Op.GATHER, Attrs.NONE, ids, variable(Shape.of(VOCAB, d)));
+          y = b.add(b.apply(Op.PAD, Attrs.ints(null, 1, 0, t + 2), e), b.apply(Op.PAD, Attrs.ints(null, 1, 2, t + 2), s));
+        }
+      }
+      Shape ys = y.shape();
+      return b.reshape(y, Shape.of(Shape.BATCH, (int) ys.fixedSize()));
+    }
+
+    Node bmm(Node x, Node y, boolean ta, boolean tb) {
+      return b.apply(Op.BATCH_MATMUL, Attrs.matmul(ta, tb), x, y);
+    }
+
     /** A shape that broadcasts against {@code s}: a suffix of it without the batch, some dims 1. */
     Shape partnerShape(Shape s) {
       int keep = r.nextInt(s.rank() + 1);
@@ -263,6 +313,9 @@ final class RandomGraphs {
       int rank = a.shape().rank();
       if (rank == 2 && a.shape().dim(0) == Shape.BATCH && a.shape().dim(1) != Shape.BATCH && r.nextInt(5) == 0) {
         return r.nextInt(3) == 0 ? recurrent(a) : image(a);
+      }
+      if (rank == 2 && a.shape().dim(0) == Shape.BATCH && a.shape().dim(1) != Shape.BATCH && r.nextInt(5) == 0) {
+        return sequence(a);
       }
       switch (r.nextInt(12)) {
         case 0:

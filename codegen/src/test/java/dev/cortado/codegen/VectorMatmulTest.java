@@ -35,6 +35,11 @@ class VectorMatmulTest {
       64, 3, 20, true, false, columns read in place
       64, 3, 20, false, true, columns over op(A) copied
       64, 5, 9, false, false, columns copied with a tail column
+      14, 64, 11, false, false, blocks of 6 rows by 4 vectors with tail rows
+      14, 64, 11, true, true, blocks of 6 rows by 4 vectors over op(B) copied
+      19, 48, 6, true, false, blocks of 8 rows by 3 vectors with tail rows
+      27, 32, 5, false, true, blocks of 12 rows by 2 vectors over op(B) copied
+      17, 16, 9, false, false, blocks of 8 rows of one vector
       """;
 
   @Test
@@ -84,7 +89,7 @@ class VectorMatmulTest {
   void f32GivesTheBlockedKernelsFloatsExactly(int m, int n, int k, boolean ta, boolean tb, String form) {
     Case c = Case.of(m, n, k, ta, tb, DType.F32, form);
     assertTrue(c.source().contains("FloatVector.fromArray("), "vector kernel used for " + form);
-    assertEquals(form.contains("copied"), c.source().contains("scratch_rows_"), "operand copied for " + form);
+    assertEquals(form.contains("copied"), c.source().contains("scratch_row_"), "operand copied for " + form);
     Map<String, double[]> want = c.run(new Codegen.Options(new BlockedMatmul(), null));
     // and split by blocks of result rows over 2 and 3 threads (a tail row on the last thread)
     for (int threads = 1; threads <= 3; threads++) {

@@ -28,7 +28,9 @@ final class Feed {
       }
     }
     String what = largest == null ? null : "tensor '" + largest.name() + "' " + largest.shape();
-    return InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length, maxBatch, what);
+    int batch = InputCheck.batchSize(g.name(), declared, inputs, needed, v -> v.length, maxBatch, what);
+    InputCheck.requireIds(g.idInputs(), inputs, needed);
+    return batch;
   }
 
   /**

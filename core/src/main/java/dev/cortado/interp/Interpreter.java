@@ -69,6 +69,12 @@ public final class Interpreter implements Executable {
   }
 
   private List<NDArray> run(Snapshot snap, Map<String, double[]> inputs, List<Node> targets, boolean training) {
+    return run(snap, inputs, targets, training, Map.of());
+  }
+
+  /** As {@link #run(Snapshot, Map, List, boolean)}, taking the values of the nodes in {@code given} as they are. */
+  private List<NDArray> run(Snapshot snap, Map<String, double[]> inputs, List<Node> targets, boolean training,
+      Map<Node, NDArray> given) {
     NDArray[] memo = new NDArray[graph.nodes().size()];
     boolean[] want = new boolean[memo.length];
     int max = -1;
@@ -78,13 +84,18 @@ public final class Interpreter implements Executable {
       if (!want[n.id()]) {
         want[n.id()] = true;
         max = Math.max(max, n.id());
-        todo.addAll(n.inputs());
+        if (given.containsKey(n)) {
+          memo[n.id()] = given.get(n);
+        } else {
+          todo.addAll(n.inputs());
+        }
       }
     }
-    int batch = Feed.batchSize(graph, inputs, Feed.inputsNeeded(graph, want), want);
+    java.util.Set<String> needed = Feed.inputsNeeded(graph, want);
+    int batch = needed.isEmpty() && inputs.isEmpty() ? 1 : Feed.batchSize(graph, inputs, needed, want);
     EvalContext ctx = new Ctx(snap, inputs, batch, training);
     for (int i = 0; i <= max; i++) {
-      if (!want[i]) {
+      if (!want[i] || memo[i] != null) {
         continue;
       }
       Node n = graph.nodes().get(i);
@@ -180,6 +191,136 @@ public final class Interpreter implements Executable {
       return losses.get(Graph.LOSS);
     } finally {
       writes.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ the split step
+
+  @Override
+  public dev.cortado.runtime.Gradients newGradients() {
+    requireSplit();
+    List<String> names = new ArrayList<>(graph.gradients().keySet());
+    List<Integer> sizes = new ArrayList<>();
+    for (String n : names) {
+      sizes.add(graph.variables().get(n).shape().size(1));
+    }
+    return new dev.cortado.runtime.Gradients(names, sizes);
+  }
+
+  @Override
+  public double accumulateGradients(Map<String, double[]> inputs, double weight, dev.cortado.runtime.Gradients into) {
+    requireSplit();
+    requireOwn(into, weight);
+    List<Node> targets = new ArrayList<>(graph.losses().values());
+    targets.addAll(graph.gradients().values());
+    List<String> written = new ArrayList<>();
+    graph.updates().forEach((name, u) -> {
+      if (dev.cortado.ir.StepSplit.writtenByGradientHalf(graph, name)) {
+        written.add(name);
+        targets.add(u);
+      }
+    });
+    writes.lock();
+    try {
+      Snapshot snap = current;
+      List<NDArray> results = run(snap, inputs, targets, true);
+      Map<String, Double> losses = new LinkedHashMap<>();
+      int i = 0;
+      for (String k : graph.losses().keySet()) {
+        losses.put(k, results.get(i++).get(0));
+      }
+      for (String p : graph.gradients().keySet()) {
+        double[] g = results.get(i++).data();
+        double[] sum = into.get(p);
+        for (int j = 0; j < sum.length; j++) {
+          sum[j] += weight * g[j];
+        }
+      }
+      Map<String, double[]> values = new LinkedHashMap<>(snap.values());
+      for (String k : written) {
+        values.put(k, results.get(i++).data().clone());
+      }
+      into.addRows(rows(inputs));
+      current = snap.with(values, null, java.util.Collections.unmodifiableMap(losses));
+      return losses.get(Graph.LOSS);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /** The batch size of a step's inputs (they were checked by the step). */
+  private long rows(Map<String, double[]> inputs) {
+    for (Map.Entry<String, Node> e : graph.inputs().entrySet()) {
+      double[] v = inputs.get(e.getKey());
+      if (v != null && e.getValue().shape().hasBatch()) {
+        return v.length / e.getValue().shape().size(1);
+      }
+    }
+    return 1;
+  }
+
+  @Override
+  public void applyGradients(dev.cortado.runtime.Gradients gradients) {
+    requireSplit();
+    requireOwn(gradients, 1);
+    Map<Node, NDArray> given = new java.util.HashMap<>();
+    for (Map.Entry<String, Node> e : graph.gradients().entrySet()) {
+      double[] g = gradients.get(e.getKey());
+      for (int j = 0; j < g.length; j++) {
+        if (!Double.isFinite(g[j])) {
+          throw new IllegalArgumentException("gradient of '" + e.getKey() + "' at index " + j + " is " + g[j]
+              + ": it must be finite; nothing was updated");
+        }
+      }
+      given.put(e.getValue(), new NDArray(e.getValue().shape().dims(), round(g.clone())));
+    }
+    List<Node> targets = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    graph.updates().forEach((name, u) -> {
+      if (!dev.cortado.ir.StepSplit.writtenByGradientHalf(graph, name)) {
+        names.add(name);
+        targets.add(u);
+      }
+    });
+    writes.lock();
+    try {
+      Snapshot snap = current;
+      List<NDArray> results = run(snap, Map.of(), targets, true, given);
+      Map<String, double[]> values = new LinkedHashMap<>(snap.values());
+      for (int i = 0; i < names.size(); i++) {
+        values.put(names.get(i), results.get(i).data().clone());
+      }
+      current = snap.with(values, null, null);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  private void requireSplit() {
+    if (graph.updates().isEmpty()) {
+      throw new IllegalStateException("model '" + graph.name()
+          + "' was built for inference only: pass an optimizer to interpret(...) or compile(...) to train it");
+    }
+    if (graph.gradients().isEmpty()) {
+      throw new IllegalStateException("model '" + graph.name() + "' has no trainable parameter to take gradients of");
+    }
+  }
+
+  private void requireOwn(dev.cortado.runtime.Gradients g, double weight) {
+    java.util.Objects.requireNonNull(g, "gradients");
+    List<String> own = new ArrayList<>(graph.gradients().keySet());
+    if (!g.names().equals(own)) {
+      throw new IllegalArgumentException("gradients for " + g.names() + " are not those of model '" + graph.name()
+          + "', whose trainable parameters are " + own);
+    }
+    for (String p : own) {
+      int n = graph.variables().get(p).shape().size(1);
+      if (g.get(p).length != n) {
+        throw new IllegalArgumentException("gradient of '" + p + "' has " + g.get(p).length + " values, expected " + n);
+      }
+    }
+    if (!Double.isFinite(weight)) {
+      throw new IllegalArgumentException("weight " + weight + " of a gradient accumulation must be finite");
     }
   }
 

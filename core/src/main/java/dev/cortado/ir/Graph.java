@@ -54,6 +54,21 @@ public final class Graph {
     return name;
   }
 
+  /**
+   * The inputs read as ids by a table lookup ({@code GATHER} straight from the input), each with
+   * the row count of the smallest table it indexes: every value fed there must be a whole number
+   * in {@code [0, rows)}, which callers check before a step runs.
+   */
+  public Map<String, Integer> idInputs() {
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    for (Node n : nodes) {
+      if (n.op() == dev.cortado.op.Op.GATHER && n.input(0).op() == dev.cortado.op.Op.INPUT) {
+        ids.merge(n.input(0).name(), n.input(1).shape().dim(0), Math::min);
+      }
+    }
+    return Collections.unmodifiableMap(ids);
+  }
+
   public DType dtype() {
     return dtype;
   }

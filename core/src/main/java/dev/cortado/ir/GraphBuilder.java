@@ -94,7 +94,7 @@ public final class GraphBuilder {
   private Node addVariable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial,
       Role purpose) {
     requireFreeName(varName, "variable");
-    if (role != VariableInfo.Role.STATE) {
+    if (role == VariableInfo.Role.PARAMETER) {
       requireUnreserved(varName);
     }
     shape.requireFits("variable '" + varName + "'");

@@ -13,7 +13,12 @@ public record VariableInfo(String name, Node node, Role role, boolean trainable,
     /** A model parameter, declared with {@code variable(name)}. */
     PARAMETER,
     /** Optimizer state, created by the optimizer's graph builder. */
-    STATE
+    STATE,
+    /**
+     * The gradient buffer of a trainable parameter, which the split step's halves hand over
+     * through: written by the gradient half, read by the apply half, never saved in a checkpoint.
+     */
+    GRADIENT
   }
 
   /** A variable without a {@link dev.cortado.ir.Role}. */

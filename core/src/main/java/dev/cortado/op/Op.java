@@ -680,7 +680,122 @@ public enum Op {
     List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
       return grads(need, () -> b.apply(PERMUTE, Attrs.ints(null, Windows.inverse(y.attrs().ints())), g));
     }
+  },
+
+  // ---------------------------------------------------------------- lookups, slices, batched products
+
+  /**
+   * Rows of a table by id: {@code out[p, :] = table[ids[p], :]} (inputs ids, table {@code [vocab,
+   * dim]}; output {@code ids.shape + [dim]}); an id that is not a whole number in {@code [0, vocab)}
+   * is an IllegalArgumentException. VJP: the table gets {@link #SCATTER_ADD} of g (dense); ids none.
+   */
+  GATHER(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Sequences.gather(in.get(0).shape(), in.get(1).shape());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Sequences.gather(x.get(0), x.get(1));
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node ids = y.input(0);
+      return grads(need, () -> null, () -> b.apply(SCATTER_ADD, Attrs.shape(y.input(1).shape()), ids, g));
+    }
+  },
+  /**
+   * A zero table of the attribute's shape {@code [vocab, dim]} with each row {@code g[p, :]} added
+   * into row {@code ids[p]}, positions in order (inputs ids, g). VJP: g gets {@link #GATHER} of the
+   * upstream gradient; ids none.
+   */
+  SCATTER_ADD(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Sequences.scatterAdd(in.get(0).shape(), in.get(1).shape(), a.shape());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Sequences.scatterAdd(x.get(0), x.get(1), a.shape().dims());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      return grads(need, () -> null, () -> b.apply(GATHER, Attrs.NONE, y.input(0), g));
+    }
+  },
+  /** x cut along an axis: ints {@code {axis, from, to}} keep indices {@code [from, to)} there. VJP: {@link #PAD}. */
+  SLICE(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Sequences.slice(in.get(0).shape(), a);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Sequences.copyAlong(x.get(0), n.shape().resolve(c.batch()), a.ints(0), a.ints(1), true);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      int[] w = y.attrs().ints();
+      return grads(need, () -> b.apply(PAD, Attrs.ints(null, w[0], w[1], y.input(0).shape().dim(w[0])), g));
+    }
+  },
+  /**
+   * x placed in zeros along an axis: ints {@code {axis, from, size}} give that axis {@code size}
+   * indices, x's at {@code [from, from + n)} (the adjoint of {@link #SLICE}). VJP: the slice.
+   */
+  PAD(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Sequences.pad(in.get(0).shape(), a);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Sequences.copyAlong(x.get(0), n.shape().resolve(c.batch()), a.ints(0), a.ints(1), false);
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      int[] w = y.attrs().ints();
+      return grads(need, () -> b.apply(SLICE, Attrs.ints(null, w[0], w[1], w[1] + y.input(0).shape().dim(w[0])), g));
+    }
+  },
+  /**
+   * {@code op(A[s])·op(B[s])} for every s along axis 0: {@code [B, n, k]·[B, k, m] → [B, n, m]},
+   * op transposing the last two axes where the attribute says so. VJP as {@link #MATMUL}'s, batched.
+   */
+  BATCH_MATMUL(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return Sequences.batchMatmul(in.get(0).shape(), in.get(1).shape(), a.transA(), a.transB());
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return Sequences.batchMatmul(x.get(0), x.get(1), a.transA(), a.transB());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node p = y.input(0);
+      Node q = y.input(1);
+      boolean ta = y.attrs().transA();
+      boolean tb = y.attrs().transB();
+      return grads(need,
+          () -> ta ? bmm(b, q, g, tb, true) : bmm(b, g, q, false, !tb),
+          () -> tb ? bmm(b, g, p, true, ta) : bmm(b, p, g, !ta, false));
+    }
   };
+
+  private static Node bmm(GraphBuilder b, Node x, Node y, boolean ta, boolean tb) {
+    return b.apply(BATCH_MATMUL, Attrs.matmul(ta, tb), x, y);
+  }
 
   // ================================================================= machinery
 

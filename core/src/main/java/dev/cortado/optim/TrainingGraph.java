@@ -61,6 +61,11 @@ public final class TrainingGraph {
       b.gradient(v.name(), g);
       params.add(new UpdateContext.Param(v.name(), wrt.get(i), g, v.purpose()));
     }
+    // the split step's hand-over between its halves (StepSplit); never read by the fused step
+    for (VariableInfo v : infos) {
+      b.variable(dev.cortado.runtime.ModelSpec.gradientBuffer(v.name()), v.shape(), VariableInfo.Role.GRADIENT, false,
+          new double[v.shape().size(1)]);
+    }
     String old = b.labelPrefix("update/");
     optimizer.buildUpdates(new UpdateContext(b, params));
     projections.forEach((name, proj) -> {

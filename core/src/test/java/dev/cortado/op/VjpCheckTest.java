@@ -115,6 +115,28 @@ class VjpCheckTest {
       cs.add(new Case("lstm seq=" + seq, Op.LSTM, new int[][] {{2, 3, 4}, {4, 12}, {3, 12}, {12}}, -1, 1,
           (b, x) -> b.apply(Op.LSTM, a, x.get(0), x.get(1), x.get(2), x.get(3))));
     }
+    // lookups: ids (repeated, one row never picked) held in a frozen variable, the table or rows differentiated
+    double[] ids = {2, 0, 2, 4, 1, 2};
+    java.util.function.Function<GraphBuilder, Node> idsOf = b -> b.variable("ids", Shape.of(2, 3),
+        VariableInfo.Role.PARAMETER, false, ids);
+    cs.add(new Case("gather", Op.GATHER, new int[][] {{6, 4}}, -2, 2,
+        (b, x) -> b.apply(Op.GATHER, Attrs.NONE, idsOf.apply(b), x.get(0))));
+    cs.add(new Case("scatter_add", Op.SCATTER_ADD, new int[][] {{2, 3, 4}}, -2, 2,
+        (b, x) -> b.apply(Op.SCATTER_ADD, Attrs.shape(Shape.of(6, 4)), idsOf.apply(b), x.get(0))));
+    cs.add(new Case("slice axis 1", Op.SLICE, new int[][] {{3, 5, 2}}, -2, 2,
+        (b, x) -> b.apply(Op.SLICE, Attrs.ints(null, 1, 1, 4), x.get(0))));
+    cs.add(new Case("slice last axis", Op.SLICE, new int[][] {{3, 5}}, -2, 2,
+        (b, x) -> b.apply(Op.SLICE, Attrs.ints(null, 1, 3, 5), x.get(0))));
+    cs.add(new Case("pad axis 0", Op.PAD, new int[][] {{2, 3}}, -2, 2,
+        (b, x) -> b.apply(Op.PAD, Attrs.ints(null, 0, 1, 4), x.get(0))));
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        int[] a = ta ? new int[] {2, 4, 3} : new int[] {2, 3, 4};
+        int[] c = tb ? new int[] {2, 5, 4} : new int[] {2, 4, 5};
+        cs.add(new Case("batch_matmul ta=" + ta + " tb=" + tb, Op.BATCH_MATMUL, new int[][] {a, c}, -2, 2,
+            (b, x) -> b.apply(Op.BATCH_MATMUL, Attrs.matmul(ta, tb), x.get(0), x.get(1))));
+      }
+    }
     cs.add(new Case("softmax_cross_entropy", Op.SOFTMAX_CROSS_ENTROPY, new int[][] {{3, 4}, {3, 4}}, -2, 2,
         (b, x) -> b.apply(Op.SOFTMAX_CROSS_ENTROPY, Attrs.NONE, x.get(0), x.get(1))));
     return cs.stream();

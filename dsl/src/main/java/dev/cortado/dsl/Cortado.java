@@ -33,11 +33,17 @@ public final class Cortado {
   /** Every variable, trainable or frozen, in declaration order. */
   public static final String GLOBAL_VARIABLES = "variables";
 
+  /** {@code f(x) = x}: no activation. */
   public static final Activation LINEAR = Activation.LINEAR;
+  /** {@code f(x) = max(x, 0)}; its derivative at 0 is 0, as in PyTorch and TensorFlow. */
   public static final Activation RELU = Activation.RELU;
+  /** {@code f(x) = tanh(x)}, with derivative {@code 1 - tanh²(x)}. */
   public static final Activation TANH = Activation.TANH;
+  /** {@code f(x) = 1 / (1 + e^-x)}, with derivative {@code σ(x)·(1 - σ(x))}. */
   public static final Activation SIGMOID = Activation.SIGMOID;
+  /** {@code f(x) = ln(1 + e^x)}, computed without overflow; its derivative is {@code σ(x)}. */
   public static final Activation SOFTPLUS = Activation.SOFTPLUS;
+  /** {@code f(x)_j = e^(x_j - max x) / Σ_k e^(x_k - max x)} along the last axis (each row sums to 1). */
   public static final Activation SOFTMAX = Activation.SOFTMAX;
 
   // ---------------------------------------------------------------- regularizers
@@ -62,54 +68,86 @@ public final class Cortado {
 
   // ---------------------------------------------------------------- initializers
 
+  /** Every value 0 (Keras's {@code Zeros}); the default for the biases of dense and convolution layers. */
   public static Initializer zeros() {
     return Initializers.zeros();
   }
 
+  /** Every value 1 (Keras's {@code Ones}). */
   public static Initializer ones() {
     return Initializers.ones();
   }
 
+  /** Every value {@code v} (Keras's {@code Constant(v)}). */
   public static Initializer constant(double v) {
     return Initializers.constant(v);
   }
 
+  /** Uniform in {@code [min, max]}, {@code w ~ U(min, max)} (Keras's {@code RandomUniform(min, max)}), drawn from the model's seed. */
   public static Initializer uniform(double min, double max) {
     return Initializers.uniform(min, max);
   }
 
+  /** Normal {@code N(mean, stddev²)} (Keras's {@code RandomNormal}), drawn from the model's seed. */
   public static Initializer normal(double mean, double stddev) {
     return Initializers.normal(mean, stddev);
   }
 
+  /**
+   * {@code N(mean, stddev²)} with every value outside {@code [mean - 2·stddev, mean + 2·stddev]}
+   * drawn again (Keras's {@code TruncatedNormal}, TensorFlow's {@code truncated_normal}).
+   */
   public static Initializer truncatedNormal(double mean, double stddev) {
     return Initializers.truncatedNormal(mean, stddev);
   }
 
+  /**
+   * Glorot (Xavier) uniform, the default kernel initializer of dense and convolution layers: uniform in {@code [-l, l]} with
+   * {@code l = sqrt(6 / (fanIn + fanOut))}, so the values have variance {@code 2 / (fanIn + fanOut)}.
+   */
   public static Initializer glorotUniform() {
     return Initializers.glorotUniform();
   }
 
+  /**
+   * Glorot (Xavier) normal: truncated normal centred on 0, {@code stddev = sqrt(2 / (fanIn + fanOut))}
+   * divided by the truncation's 0.8796 so the values have variance {@code 2 / (fanIn + fanOut)}.
+   */
   public static Initializer glorotNormal() {
     return Initializers.glorotNormal();
   }
 
+  /**
+   * He normal, for ReLU layers: truncated normal centred on 0, {@code stddev = sqrt(2 / fanIn)}
+   * divided by the truncation's 0.8796 so the values have variance {@code 2 / fanIn} (as Keras).
+   */
   public static Initializer heNormal() {
     return Initializers.heNormal();
   }
 
+  /** He uniform, for ReLU layers: uniform in {@code [-l, l]} with {@code l = sqrt(6 / fanIn)} (variance {@code 2 / fanIn}). */
   public static Initializer heUniform() {
     return Initializers.heUniform();
   }
 
+  /**
+   * LeCun normal: truncated normal centred on 0, {@code stddev = sqrt(1 / fanIn)} divided by the
+   * truncation's 0.8796 so the values have variance {@code 1 / fanIn} (as Keras).
+   */
   public static Initializer lecunNormal() {
     return Initializers.lecunNormal();
   }
 
+  /** LeCun uniform: uniform in {@code [-l, l]} with {@code l = sqrt(3 / fanIn)} (variance {@code 1 / fanIn}). */
   public static Initializer lecunUniform() {
     return Initializers.lecunUniform();
   }
 
+  /**
+   * Orthogonal with gain 1 (Keras's {@code Orthogonal}): the shape viewed as {@code rows × cols} (cols
+   * the last dimension) gets orthonormal rows or columns, whichever are fewer, from the QR
+   * decomposition of a standard normal matrix.
+   */
   public static Initializer orthogonal() {
     return Initializers.orthogonal();
   }
@@ -254,6 +292,7 @@ public final class Cortado {
     return sum;
   }
 
+  /** {@code terms[0] + terms[1] + ...}, as {@link #addN(List)}; the sum of nothing is 0. */
   public static Tensor addN(Tensor... terms) {
     return addN(Arrays.asList(terms));
   }
@@ -325,6 +364,7 @@ public final class Cortado {
     return maxPool1d(x, size, size);
   }
 
+  /** Max pooling of {@code [BATCH, T, C]} over windows of {@code size} steps moved by {@code stride}; the gradient goes to each window's first maximum. */
   public static Tensor maxPool1d(Tensor x, int size, int stride) {
     return Pooling.pool1d("maxPool1d", x, size, stride, true);
   }
@@ -334,6 +374,7 @@ public final class Cortado {
     return avgPool1d(x, size, size);
   }
 
+  /** Average pooling of {@code [BATCH, T, C]} over windows of {@code size} steps moved by {@code stride}: {@code y = Σ x / size}. */
   public static Tensor avgPool1d(Tensor x, int size, int stride) {
     return Pooling.pool1d("avgPool1d", x, size, stride, false);
   }
@@ -341,6 +382,15 @@ public final class Cortado {
   /** The mean over every axis between the batch and the channels: {@code [BATCH, ..., C] → [BATCH, C]}. */
   public static Tensor globalAvgPool(Tensor x) {
     return Pooling.globalAvgPool(x);
+  }
+
+  /**
+   * The tensors joined along {@code axis} (-1 is the last), as numpy's {@code concatenate}: every
+   * other dimension equal; the axis counts the batch as 0 and cannot be the batch axis. Each part
+   * is placed in zeros at its offset and the parts are added, so the gradient of each is its slice.
+   */
+  public static Tensor concat(int axis, Tensor... parts) {
+    return Pooling.concat(axis, parts);
   }
 
   /** {@code [BATCH, d1, d2, ...] → [BATCH, d1·d2·...]}, row-major (channels fastest). */

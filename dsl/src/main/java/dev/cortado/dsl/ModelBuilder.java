@@ -376,6 +376,19 @@ public final class ModelBuilder {
     return c.build1d(this, layerName, x, filters, kernelSize);
   }
 
+  /** An embedding of {@code ids} (a model input of whole numbers in {@code [0, vocab)}); see {@link Embedding}. */
+  public Tensor embedding(String layerName, Tensor ids, int vocab, int dim) {
+    return embedding(layerName, ids, vocab, dim, e -> {});
+  }
+
+  /** An embedding configured by {@code options}, e.g. {@code e -> e.embeddingsRegularizer(l2(1e-4))}. */
+  public Tensor embedding(String layerName, Tensor ids, int vocab, int dim,
+      java.util.function.Consumer<Embedding> options) {
+    Embedding e = new Embedding();
+    options.accept(e);
+    return e.build(this, layerName, ids, vocab, dim);
+  }
+
   /** A layer normalization over the last axis with eps 1e-5; see {@link LayerNorm}. */
   public Tensor layerNorm(String layerName, Tensor x) {
     return layerNorm(layerName, x, n -> {});

@@ -121,6 +121,14 @@ public abstract class ModelDefinition {
     return m().conv1d(name, x, filters, kernelSize, options);
   }
 
+  protected final Tensor embedding(String name, Tensor ids, int vocab, int dim) {
+    return m().embedding(name, ids, vocab, dim);
+  }
+
+  protected final Tensor embedding(String name, Tensor ids, int vocab, int dim, Consumer<Embedding> options) {
+    return m().embedding(name, ids, vocab, dim, options);
+  }
+
   protected final Tensor layerNorm(String name, Tensor x) {
     return m().layerNorm(name, x);
   }

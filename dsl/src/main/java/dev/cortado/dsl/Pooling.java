@@ -69,6 +69,43 @@ final class Pooling {
     return x.reshape(s.dim(0), inner, s.dim(s.rank() - 1)).mean(1);
   }
 
+  /** Sum of each part padded with zeros to the joined size at its offset along the axis. */
+  static Tensor concat(int axis, Tensor... parts) {
+    if (parts == null || parts.length == 0) {
+      throw new IllegalArgumentException("concat needs at least one tensor");
+    }
+    Shape first = java.util.Objects.requireNonNull(parts[0], "concat: part 0").shape();
+    int a = axis < 0 ? axis + first.rank() : axis;
+    if (a < 0 || a >= first.rank() || first.dim(a) == Shape.BATCH) {
+      throw new IllegalArgumentException("concat along axis " + axis + " of " + parts[0]
+          + ": the axis must be in range and not the batch axis");
+    }
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      Shape s = java.util.Objects.requireNonNull(parts[i], "concat: part " + i).shape();
+      boolean fits = s.rank() == first.rank();
+      for (int d = 0; fits && d < s.rank(); d++) {
+        fits = d == a || s.dim(d) == first.dim(d);
+      }
+      if (!fits) {
+        throw new IllegalArgumentException("concat along axis " + a + ": part " + i + " " + parts[i]
+            + " does not match part 0 " + parts[0] + " on the other axes");
+      }
+      total += s.dim(a);
+    }
+    if (parts.length == 1) {
+      return parts[0];
+    }
+    Tensor sum = null;
+    int at = 0;
+    for (Tensor p : parts) {
+      Tensor placed = p.op(dev.cortado.op.Op.PAD, dev.cortado.ir.Attrs.ints(null, a, at, total), p);
+      at += p.shape().dim(a);
+      sum = sum == null ? placed : sum.add(placed);
+    }
+    return sum;
+  }
+
   /** {@code [B, product of the rest]}, row-major. */
   static Tensor flatten(Tensor x) {
     Shape s = x.shape();

@@ -122,10 +122,26 @@ public class Tensor {
 
   /**
    * The matrix product {@code this · y}: {@code [m,k]·[k,n] → [m,n]}; a tensor of higher rank is
-   * multiplied along its last axis, {@code [..., k]·[k,n] → [..., n]}.
+   * multiplied along its last axis, {@code [..., k]·[k,n] → [..., n]}; two tensors of rank 3 are a
+   * batched product, {@code [B, n, k]·[B, k, m] → [B, n, m]} (one product per index of axis 0).
    */
   public Tensor matmul(Tensor y) {
+    if (shape().rank() == 3 && y.shape().rank() == 3) {
+      return op(Op.BATCH_MATMUL, Attrs.matmul(false, false), this, y);
+    }
     return op(Op.MATMUL, Attrs.matmul(false, false), this, y);
+  }
+
+  /**
+   * The indices {@code [from, to)} of one axis, as numpy's {@code x[..., from:to, ...]}; the axis
+   * counts the batch as 0 (and the batch axis itself cannot be cut), -1 is the last.
+   */
+  public Tensor slice(int axis, int from, int to) {
+    int a = axis < 0 ? axis + shape().rank() : axis;
+    if (a < 0 || a >= shape().rank()) {
+      throw new IllegalArgumentException("slice of " + this + ": axis " + axis + " is out of range");
+    }
+    return op(Op.SLICE, Attrs.ints(null, a, from, to), this);
   }
 
   /** The transpose of a 2-D tensor. */
@@ -233,9 +249,45 @@ public class Tensor {
     return op(Op.SOFTMAX, Attrs.NONE, this);
   }
 
+  /**
+   * {@code e^x / Σe^x} along {@code axis} (-1 is the last): the last axis directly, another by
+   * moving it last, taking the softmax there and moving it back.
+   */
+  public Tensor softmax(int axis) {
+    return alongAxis(axis, Op.SOFTMAX, "softmax");
+  }
+
   /** {@code x - ln Σe^x} along the last axis. */
   public Tensor logSoftmax() {
     return op(Op.LOG_SOFTMAX, Attrs.NONE, this);
+  }
+
+  /** {@code x - ln Σe^x} along {@code axis} (-1 is the last), as {@link #softmax(int)}. */
+  public Tensor logSoftmax(int axis) {
+    return alongAxis(axis, Op.LOG_SOFTMAX, "logSoftmax");
+  }
+
+  private Tensor alongAxis(int axis, Op op, String what) {
+    int r = shape().rank();
+    int a = axis < 0 ? axis + r : axis;
+    if (a < 0 || a >= r || shape().dim(a) == Shape.BATCH) {
+      throw new IllegalArgumentException(what + "(" + axis + ") of " + this + ": the axis must be in range and not"
+          + " the batch axis");
+    }
+    if (a == r - 1) {
+      return op(op, Attrs.NONE, this);
+    }
+    int[] perm = new int[r];
+    for (int i = 0; i < r; i++) {
+      perm[i] = i;
+    }
+    perm[a] = r - 1;
+    perm[r - 1] = a;   // a swap is its own inverse
+    return op(Op.PERMUTE, Attrs.ints(null, perm), this).op(op, Attrs.NONE).op(Op.PERMUTE, Attrs.ints(null, perm));
+  }
+
+  private Tensor op(Op o, Attrs a) {
+    return op(o, a, this);
   }
 
   @Override

@@ -103,6 +103,22 @@ public abstract class CompiledModel implements Executable {
   protected abstract void runEvaluate(Object[] in, double[] losses);
 
   /**
+   * The gradient half of the split step: as {@link #runTrain}, but the gradient of each trainable
+   * parameter goes to its gradient buffer ({@link ModelSpec#gradientBuffer}) and no parameter,
+   * optimizer state or step count changes. A class without the split step does not override it.
+   */
+  protected void runGradient(Object[] in, double[] losses) {
+    throw new UnsupportedOperationException("class " + getClass().getName() + " of model '" + state.spec.name
+        + "' was generated without the split step: regenerate it");
+  }
+
+  /** The apply half of the split step: the optimizer's update from the gradient buffers. */
+  protected void runApply(Object[] in, double[] losses) {
+    throw new UnsupportedOperationException("class " + getClass().getName() + " of model '" + state.spec.name
+        + "' was generated without the split step: regenerate it");
+  }
+
+  /**
    * Chunk {@code chunk} of part {@code part} of an entry point split over threads, run by thread
    * {@code thread} (0 is the caller's; it picks the thread's private working arrays): a class
    * generated for several threads computes that chunk's range of the part's loop here. A class
@@ -291,6 +307,142 @@ public abstract class CompiledModel implements Executable {
     return m;
   }
 
+  // ------------------------------------------------------------------ the split step
+
+  @Override
+  public final Gradients newGradients() {
+    requireSplit();
+    List<String> names = state.spec.trainableNames();
+    List<Integer> sizes = new ArrayList<>();
+    for (String n : names) {
+      sizes.add(ModelSpec.size(state.spec.variables.get(n), 1));
+    }
+    return new Gradients(names, sizes);
+  }
+
+  @Override
+  public final double accumulateGradients(Map<String, double[]> inputs, double weight, Gradients into) {
+    requireSplit();
+    requireOwn(into, weight);
+    int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
+    long stamp = state.lock.writeLock();
+    try {
+      return gradient(convert(inputs, state.spec.trainInputs, state.stepInputs), b, weight, into);
+    } finally {
+      state.lock.unlockWrite(stamp);
+    }
+  }
+
+  @Override
+  public final double accumulateGradientsFloats(Map<String, float[]> inputs, double weight, Gradients into) {
+    requireSplit();
+    requireOwn(into, weight);
+    int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
+    long stamp = state.lock.writeLock();
+    try {
+      return gradient(convertFloats(inputs, state.spec.trainInputs, state.stepInputs), b, weight, into);
+    } finally {
+      state.lock.unlockWrite(stamp);
+    }
+  }
+
+  private double gradient(Object[] in, int b, double weight, Gradients into) {
+    double[] losses = state.stepLosses;
+    try {
+      CompiledModel t = target(b);
+      CompiledModel m = t.acquire();
+      try {
+        m.runGradient(in, losses);
+      } finally {
+        t.release(m);
+      }
+    } finally {
+      java.util.Arrays.fill(in, null);
+    }
+    for (String p : state.spec.trainableNames()) {
+      double[] sum = into.get(p);
+      Object buf = state.variables[index(ModelSpec.gradientBuffer(p))];
+      if (buf instanceof float[] f) {
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += weight * f[i];
+        }
+      } else {
+        double[] d = (double[]) buf;
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += weight * d[i];
+        }
+      }
+    }
+    into.addRows(b);
+    if (state.lastLosses == null) {
+      state.lastLosses = new double[losses.length];
+    }
+    System.arraycopy(losses, 0, state.lastLosses, 0, losses.length);
+    return losses[state.lossIndex];
+  }
+
+  @Override
+  public final void applyGradients(Gradients gradients) {
+    requireSplit();
+    requireOwn(gradients, 1);
+    for (String p : state.spec.trainableNames()) {
+      double[] g = gradients.get(p);
+      for (int i = 0; i < g.length; i++) {
+        if (!Double.isFinite(g[i])) {
+          throw new IllegalArgumentException("gradient of '" + p + "' at index " + i + " is " + g[i]
+              + ": it must be finite; nothing was updated");
+        }
+      }
+    }
+    long stamp = state.lock.writeLock();
+    try {
+      for (String p : state.spec.trainableNames()) {
+        double[] g = gradients.get(p);
+        Object buf = state.variables[index(ModelSpec.gradientBuffer(p))];
+        if (buf instanceof float[] f) {
+          for (int i = 0; i < g.length; i++) {
+            f[i] = (float) g[i];
+          }
+        } else {
+          System.arraycopy(g, 0, (double[]) buf, 0, g.length);
+        }
+      }
+      CompiledModel t = state.lastUsed != null ? state.lastUsed : batch > 0 ? this : target(1);
+      CompiledModel m = t.acquire();
+      try {
+        m.runApply(new Object[state.spec.inputs.size()], new double[state.spec.losses.size()]);
+      } finally {
+        t.release(m);
+      }
+    } finally {
+      state.lock.unlockWrite(stamp);
+    }
+  }
+
+  private void requireSplit() {
+    requireTraining();
+    if (!state.spec.splits()) {
+      throw new IllegalStateException("model '" + state.spec.name + "' has no trainable parameter to take gradients of");
+    }
+  }
+
+  private void requireOwn(Gradients g, double weight) {
+    java.util.Objects.requireNonNull(g, "gradients");
+    if (!g.names().equals(state.spec.trainableNames())) {
+      throw new IllegalArgumentException("gradients for " + g.names() + " are not those of model '" + state.spec.name
+          + "', whose trainable parameters are " + state.spec.trainableNames());
+    }
+    for (String p : g.names()) {
+      int n = ModelSpec.size(state.spec.variables.get(p), 1);
+      if (g.get(p).length != n) {
+        throw new IllegalArgumentException("gradient of '" + p + "' has " + g.get(p).length + " values, expected " + n);
+      }
+    }
+    if (!Double.isFinite(weight)) {
+      throw new IllegalArgumentException("weight " + weight + " of a gradient accumulation must be finite");
+    }
+  }
+
   @Override
   public final Map<String, double[]> predict(Map<String, double[]> inputs) {
     int b = batchOf(inputs, state.spec.predictInputs, v -> v.length);
@@ -385,8 +537,10 @@ public abstract class CompiledModel implements Executable {
   }
 
   private <T> int batchOf(Map<String, T> inputs, List<String> needed, java.util.function.ToIntFunction<T> len) {
-    return InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
+    int b = InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
         state.spec.maxBatch, state.spec.largest);
+    InputCheck.requireIds(state.spec.ids, inputs, needed);
+    return b;
   }
 
   private Object[] convert(Map<String, double[]> inputs, List<String> needed, Object[] in) {

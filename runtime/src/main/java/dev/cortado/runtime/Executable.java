@@ -55,6 +55,56 @@ public interface Executable {
   /** As {@link #trainStep}, with float inputs (no conversion for F32 models). */
   double trainStepFloats(Map<String, float[]> inputs);
 
+  /**
+   * Zero gradient sums for every trainable parameter, to pass to {@link #accumulateGradients}.
+   *
+   * @throws IllegalStateException if the model was built for inference only
+   */
+  default Gradients newGradients() {
+    throw new UnsupportedOperationException(getClass().getName() + " has no split step");
+  }
+
+  /**
+   * The first half of {@link #trainStep}: computes the gradients of the total loss for one batch,
+   * exactly as a step on that batch would (dropout masks included), and adds {@code weight} times
+   * them into {@code into}; updates no parameter and no optimizer state. State the forward pass
+   * itself writes (batch normalization's moving statistics) is written as by a step, and {@link
+   * #lastLosses} are this batch's.
+   *
+   * <p>Gradient accumulation: for a large batch cut into micro-batches of {@code n_i} rows out of
+   * {@code N}, add each with {@code weight = n_i / N}, then call {@link #applyGradients} once. As
+   * every loss here is a mean over the rows of the batch, this gives the gradient of the large
+   * batch (to rounding); regularization terms count once, as the weights sum to 1. With one
+   * micro-batch and weight 1, accumulating into zero sums and applying gives the same bits as
+   * {@link #trainStep}.
+   *
+   * @return the total loss of this batch (unweighted)
+   * @throws IllegalArgumentException for bad inputs (as {@link #trainStep}) or gradients of another
+   *     model; nothing is changed then
+   */
+  default double accumulateGradients(Map<String, double[]> inputs, double weight, Gradients into) {
+    throw new UnsupportedOperationException(getClass().getName() + " has no split step");
+  }
+
+  /** As {@link #accumulateGradients}, with float inputs (no conversion for F32 models). */
+  default double accumulateGradientsFloats(Map<String, float[]> inputs, double weight, Gradients into) {
+    Map<String, double[]> d = new java.util.LinkedHashMap<>();
+    inputs.forEach((k, v) -> d.put(k, v == null ? null : Conversions.toDoubles(v, v.length)));
+    return accumulateGradients(d, weight, into);
+  }
+
+  /**
+   * The second half of {@link #trainStep}: the optimizer's update (clipping, weight decay,
+   * constraints, the schedule's multiplier, moments and step counts) from the given gradients of
+   * the total loss, rounded to the model's dtype, as a step would apply its own.
+   *
+   * @throws IllegalArgumentException if {@code gradients} are not this model's or hold a value
+   *     that is not finite; nothing is changed then
+   */
+  default void applyGradients(Gradients gradients) {
+    throw new UnsupportedOperationException(getClass().getName() + " has no split step");
+  }
+
   /** Computes the named outputs for a batch, with dropout off and no update. */
   Map<String, double[]> predict(Map<String, double[]> inputs);
 

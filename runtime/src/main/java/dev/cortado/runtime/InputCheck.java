@@ -73,6 +73,29 @@ public final class InputCheck {
     return batch < 0 ? 1 : batch;
   }
 
+  /**
+   * Checks every needed id input ({@code ids}: input name to table rows): each value must be a
+   * whole number in {@code [0, rows)}. The message names the input, the position (row and
+   * element) and the value. Call it after {@link #batchSize}, which checked presence and lengths.
+   */
+  public static <T> void requireIds(Map<String, Integer> ids, Map<String, T> given, Collection<String> needed) {
+    for (Map.Entry<String, Integer> e : ids.entrySet()) {
+      if (!needed.contains(e.getKey())) {
+        continue;
+      }
+      Object v = given.get(e.getKey());
+      int rows = e.getValue();
+      int n = v instanceof double[] d ? d.length : ((float[]) v).length;
+      for (int i = 0; i < n; i++) {
+        double x = v instanceof double[] d ? d[i] : ((float[]) v)[i];
+        if (!(x >= 0 && x < rows && x == Math.rint(x))) {
+          throw new IllegalArgumentException("input '" + e.getKey() + "' holds " + x + " at position " + i
+              + ": ids of an embedding must be whole numbers in [0, " + rows + ")");
+        }
+      }
+    }
+  }
+
   private static void requireFinite(String name, int[] shape, Object v) {
     int at = v instanceof double[] d ? firstNonFinite(d) : v instanceof float[] f ? firstNonFinite(f) : -1;
     if (at >= 0) {

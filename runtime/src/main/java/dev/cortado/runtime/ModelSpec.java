@@ -22,9 +22,13 @@ public final class ModelSpec {
   final String description;
   final boolean f32;
   final Map<String, int[]> inputs;
+  /** The inputs read as ids of an embedding, with the rows of its table. */
+  final Map<String, Integer> ids;
   final Map<String, int[]> variables;
   final List<String> parameterNames;
   final List<String> stateNames;
+  /** The gradient buffers of the split step ({@link #gradientBuffer}), in parameter order. */
+  final List<String> gradientNames;
   /** The scalar state variables that count steps, kept in a {@code double[]} whatever the dtype. */
   final java.util.Set<String> counters;
   final Map<String, Double> hypers;
@@ -46,9 +50,11 @@ public final class ModelSpec {
     description = b.description;
     f32 = b.f32;
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.inputs));
+    ids = Collections.unmodifiableMap(new LinkedHashMap<>(b.ids));
     variables = Collections.unmodifiableMap(new LinkedHashMap<>(b.variables));
     parameterNames = List.copyOf(b.parameterNames);
     stateNames = List.copyOf(b.stateNames);
+    gradientNames = List.copyOf(b.gradientNames);
     counters = java.util.Set.copyOf(b.counters);
     hypers = Collections.unmodifiableMap(new LinkedHashMap<>(b.hypers));
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.outputs));
@@ -110,6 +116,11 @@ public final class ModelSpec {
     return new ArrayList<>(outputs.keySet());
   }
 
+  /** The inputs read as ids of an embedding, each with its table's row count (ids lie in {@code [0, rows)}). */
+  public Map<String, Integer> idInputs() {
+    return ids;
+  }
+
   /** Input shapes ({@code -1} = batch) by name, in declaration order. */
   public Map<String, int[]> inputShapes() {
     return inputs;
@@ -121,6 +132,35 @@ public final class ModelSpec {
 
   public List<String> stateNames() {
     return stateNames;
+  }
+
+  /**
+   * The prefix of a gradient buffer's name: {@code "state/gradient/fc1/kernel"} holds the gradient
+   * of {@code fc1/kernel} between the two halves of a split step. A parameter's name cannot begin
+   * with {@code "state/"}, so no buffer shares a name with a parameter.
+   */
+  public static final String GRADIENT_PREFIX = "state/gradient/";
+
+  /** The name of the gradient buffer of trainable parameter {@code parameter}. */
+  public static String gradientBuffer(String parameter) {
+    return GRADIENT_PREFIX + parameter;
+  }
+
+  /**
+   * The trainable parameters that have gradient buffers (every trainable parameter of a model
+   * built for training, in declaration order); empty for inference.
+   */
+  public List<String> trainableNames() {
+    List<String> out = new ArrayList<>(gradientNames.size());
+    for (String g : gradientNames) {
+      out.add(g.substring(GRADIENT_PREFIX.length()));
+    }
+    return out;
+  }
+
+  /** Whether this model's class has the split step's entry points (it has gradient buffers). */
+  public boolean splits() {
+    return !gradientNames.isEmpty();
   }
 
   /** True for a state variable that counts steps: exact to 2^53 in a {@code double[]}, in F32 models too. */
@@ -183,9 +223,11 @@ public final class ModelSpec {
     private final String description;
     private final boolean f32;
     private final Map<String, int[]> inputs = new LinkedHashMap<>();
+    private final Map<String, Integer> ids = new LinkedHashMap<>();
     private final Map<String, int[]> variables = new LinkedHashMap<>();
     private final List<String> parameterNames = new ArrayList<>();
     private final List<String> stateNames = new ArrayList<>();
+    private final List<String> gradientNames = new ArrayList<>();
     private final java.util.Set<String> counters = new java.util.HashSet<>();
     private final Map<String, Double> hypers = new LinkedHashMap<>();
     private final Map<String, int[]> outputs = new LinkedHashMap<>();
@@ -209,6 +251,14 @@ public final class ModelSpec {
       return this;
     }
 
+    /** Declares input {@code n} as ids of an embedding table of {@code rows} rows. */
+    public Builder ids(String n, int rows) {
+      if (rows < 1 || ids.put(n, rows) != null) {
+        throw new IllegalArgumentException("ids input '" + n + "' is declared twice or with " + rows + " rows");
+      }
+      return this;
+    }
+
     /** A model parameter (trainable or frozen). */
     public Builder parameter(String n, int... shape) {
       put(variables, n, shape.clone(), "variable");
@@ -220,6 +270,16 @@ public final class ModelSpec {
     public Builder state(String n, int... shape) {
       put(variables, n, shape.clone(), "variable");
       stateNames.add(n);
+      return this;
+    }
+
+    /** The gradient buffer {@code n} ({@link #gradientBuffer}) of a trainable parameter. */
+    public Builder gradient(String n, int... shape) {
+      if (!n.startsWith(GRADIENT_PREFIX)) {
+        throw new IllegalArgumentException("gradient buffer '" + n + "' must be named " + GRADIENT_PREFIX + "<parameter>");
+      }
+      put(variables, n, shape.clone(), "variable");
+      gradientNames.add(n);
       return this;
     }
 
@@ -286,6 +346,11 @@ public final class ModelSpec {
     }
 
     public ModelSpec build() {
+      for (String n : ids.keySet()) {
+        if (!inputs.containsKey(n)) {
+          throw new IllegalArgumentException("ids of undeclared input '" + n + "'");
+        }
+      }
       for (List<String> needed : List.of(trainInputs, predictInputs, evaluateInputs)) {
         for (String n : needed) {
           if (!inputs.containsKey(n)) {

@@ -54,6 +54,8 @@ final class StepThreads {
   static final long LEAST_SPIN_NANOS = SPIN_NANOS >> 6;
   /** How long a worker stays parked with nothing to do before it ends. */
   static final long IDLE_NANOS = 1_000_000_000L;
+  /** How long {@link #close} waits for each worker to end. */
+  static final long CLOSE_WAIT_MILLIS = 30_000;
   /** Spins of the caller waiting for claimed chunks before it starts yielding the core. */
   private static final int CALLER_SPINS = 1 << 12;
   /** Every this many runs, a part runs the way that has been slower, to keep its average current. */
@@ -265,7 +267,11 @@ final class StepThreads {
     }
   }
 
-  /** Ends the workers now and waits (up to a second each) for them to finish; a later {@link #run} starts them again. */
+  /**
+   * Ends the workers now and waits for them to finish (up to {@link #CLOSE_WAIT_MILLIS} each, a
+   * bound no healthy worker nears: it only has to see the stop flag, and on a machine shared
+   * with other work that can take a while); a later {@link #run} starts them again.
+   */
   void close() {
     for (Worker w : workers) {
       w.stop();
@@ -366,7 +372,7 @@ final class StepThreads {
       }
       LockSupport.unpark(t);
       try {
-        t.join(1000);
+        t.join(CLOSE_WAIT_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -29,6 +29,18 @@ class SamplesTest {
   }
 
   @Test
+  void attentionOverTheDigitsRowsReachesTheAdvertisedAccuracy() throws Exception {
+    AttentionDigits.Result r = AttentionDigits.run(42, 60, false);
+    assertTrue(r.testAccuracy() >= 0.96, "test accuracy " + r.testAccuracy() + " after " + r.epochs() + " epochs");
+  }
+
+  @Test
+  void gruDigitsReadRowByRowReachTheAdvertisedAccuracy() throws Exception {
+    GruDigits.Result r = GruDigits.run(60, false);
+    assertTrue(r.testAccuracy() >= 0.97, "test accuracy " + r.testAccuracy() + " after " + r.epochs() + " epochs");
+  }
+
+  @Test
   void irisIsLearned() throws Exception {
     double acc = IrisClassifier.run(false);
     assertTrue(acc >= 0.9, "iris accuracy " + acc);

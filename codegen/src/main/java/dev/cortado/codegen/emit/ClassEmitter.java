@@ -49,11 +49,18 @@ public final class ClassEmitter {
    * splitFrom} units of work are split over that many threads ({@link KernelEmitter#split}).
    */
   public record Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
-      String packageName, String className, MatmulKernel matmul, int threads, long splitFrom) {
+      Plan gradient, Plan apply, String packageName, String className, MatmulKernel matmul, int threads,
+      long splitFrom) {
     public Input {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, got " + threads);
       }
+    }
+
+    /** Without the split step's halves. */
+    public Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
+        String packageName, String className, MatmulKernel matmul, int threads, long splitFrom) {
+      this(model, spec, batch, train, predict, evaluate, null, null, packageName, className, matmul, threads, splitFrom);
     }
 
     /** One thread. */
@@ -121,19 +128,42 @@ public final class ClassEmitter {
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
     storage.variableFields.forEach((v, n) -> cls.addField(arrayType(storage.counters.contains(v)), n,
         Modifier.Keyword.PRIVATE));
-    storage.buffers.forEach(b -> cls.addField(arrayType(b.count()), b.name(), Modifier.Keyword.PRIVATE));
+    storage.nameBuffers();
+    for (Storage.Buffer b : storage.buffers) {
+      com.github.javaparser.ast.body.FieldDeclaration f = cls.addField(arrayType(b.count()), b.name(), Modifier.Keyword.PRIVATE);
+      if (b.holds().size() > 1) {
+        f.setLineComment(" reused: " + String.join(", then ", b.holds().stream().map(JavaText::literal).toList()));
+      }
+    }
     List<BlockStmt> train = kernels(in.train(), "train");
     List<BlockStmt> predict = kernels(in.predict(), "predict");
     List<BlockStmt> evaluate = kernels(in.evaluate(), "evaluate");
+    List<BlockStmt> gradient = kernels(in.gradient(), "gradient");
+    List<BlockStmt> apply = kernels(in.apply(), "apply");
     int shared = sharedForward(predict, evaluate);
     entry("runTrain", "losses", in.train(), "train", train, 0);
     entry("runPredict", "out", in.predict(), "predict", predict, shared);
     entry("runEvaluate", "losses", in.evaluate(), "evaluate", evaluate, shared);
+    if (in.gradient() != null && in.apply() != null) {
+      entry("runGradient", "losses", in.gradient(), "gradient", gradient, 0);
+      entry("runApply", "losses", in.apply(), "apply", apply, 0);
+    }
     if (parts != null) {
       parts.finish();
     }
+    for (Storage.Constant c : storage.constants.values()) {
+      com.github.javaparser.ast.body.FieldDeclaration f = cls.addFieldWithInitializer(c.type(), c.name(), c.value(),
+          Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC, Modifier.Keyword.FINAL);
+      if (c.comment() != null) {
+        f.setLineComment(c.comment());
+      }
+    }
     constructors();
     fieldsFirst();
+    if (storage.constants.keySet().stream().noneMatch(k -> k.startsWith("seed "))) {
+      // only dropout draws from Rng: no unused import
+      cls.findCompilationUnit().ifPresent(cu -> cu.getImports().removeIf(i -> i.getNameAsString().endsWith(".Rng")));
+    }
   }
 
   /** Orders the members as a reader expects them: fields, constructors, methods. */
@@ -153,7 +183,7 @@ public final class ClassEmitter {
 
   private List<Plan> plans() {
     List<Plan> ps = new ArrayList<>();
-    for (Plan p : new Plan[] {in.train(), in.predict(), in.evaluate()}) {
+    for (Plan p : new Plan[] {in.train(), in.predict(), in.evaluate(), in.gradient(), in.apply()}) {
       if (p != null) {
         ps.add(p);
       }
@@ -177,11 +207,16 @@ public final class ClassEmitter {
     for (Map.Entry<String, int[]> i : sp.inputShapes().entrySet()) {
       calls.add(J.call(withShape("input", i.getKey(), i.getValue())));
     }
+    for (Map.Entry<String, Integer> i : sp.idInputs().entrySet()) {
+      calls.add(J.call(J.call("b", "ids", new StringLiteralExpr(escape(i.getKey())), J.intLit(i.getValue()))));
+    }
     for (Map.Entry<String, int[]> v : sp.variableShapes().entrySet()) {
       if (sp.isCounter(v.getKey())) {
         calls.add(J.call(J.call("b", "counter", new StringLiteralExpr(escape(v.getKey())))));
       } else {
-        calls.add(J.call(withShape(sp.stateNames().contains(v.getKey()) ? "state" : "parameter", v.getKey(), v.getValue())));
+        calls.add(J.call(withShape(sp.stateNames().contains(v.getKey()) ? "state"
+            : v.getKey().startsWith(ModelSpec.GRADIENT_PREFIX) && !sp.parameterNames().contains(v.getKey()) ? "gradient"
+            : "parameter", v.getKey(), v.getValue())));
       }
     }
     for (Map.Entry<String, Double> h : sp.hyperDefaults().entrySet()) {
@@ -274,6 +309,9 @@ public final class ClassEmitter {
     chunked(body, init, "allocate", null);
   }
 
+  /** What each kernel block works on ({@link Topics}), which names the method that holds it. */
+  private final Map<BlockStmt, String> topicOf = new java.util.IdentityHashMap<>();
+
   /** Predict's calls of the kernels that evaluate shares (its first ones). */
   private List<Statement> forwardCalls = List.of();
 
@@ -290,6 +328,8 @@ public final class ClassEmitter {
       return blocks;
     }
     KernelEmitter ke = new KernelEmitter(new Exprs(p, storage, f32), in.matmul(), scratch, in.splitFrom());
+    Topics topics = new Topics(p);
+    Map<KernelEmitter.Phase, String> phaseTopics = new java.util.IdentityHashMap<>();
     List<List<KernelEmitter.Phase>> split = new ArrayList<>();
     for (Plan.Kernel kernel : p.kernels) {
       split.add(parts == null ? null : ke.split(kernel));
@@ -298,10 +338,18 @@ public final class ClassEmitter {
     for (int k = 0; k < p.kernels.size(); k++) {
       Plan.Kernel kernel = p.kernels.get(k);
       String comment = comment(kernel);
+      String topic = topics.of(kernel);
       List<KernelEmitter.Phase> phases = split.get(k);
       if (phases == null) {
         BlockStmt block = ke.emit(kernel);
-        block.setLineComment(comment);
+        if (block.isEmpty() && !pieces.isEmpty() && pieces.get(pieces.size() - 1).serial() != null) {
+          // nothing left to do (a softmax the cross-entropy before it wrote): say so on that block
+          BlockStmt before = pieces.get(pieces.size() - 1).serial();
+          before.setLineComment(before.getComment().orElseThrow().getContent() + ", and " + comment);
+          continue;
+        }
+        block.setLineComment(" " + comment);
+        topicOf.put(block, topic);
         pieces.add(serial(block, comment));
         continue;
       }
@@ -314,6 +362,7 @@ public final class ClassEmitter {
         comment += ", then " + comment(p.kernels.get(++k));
       }
       for (KernelEmitter.Phase ph : phases) {
+        phaseTopics.put(ph, topic);
         if (ph.parallel()) {
           BlockStmt probe = new BlockStmt();
           ph.body().emit(J.name("lo"), J.name("hi"), scratch, probe);
@@ -321,7 +370,8 @@ public final class ClassEmitter {
         } else {
           BlockStmt block = new BlockStmt();
           ph.body().emit(J.intLit(0), J.intLit(ph.extent()), scratch, block);
-          block.setLineComment(comment);
+          block.setLineComment(" " + comment);
+          topicOf.put(block, topic);
           pieces.add(serial(block, comment));
         }
       }
@@ -342,7 +392,8 @@ public final class ClassEmitter {
       block.addStatement(parts.add(prefix, g.phases().stream().map(PartGroups.Piece::phase).toList(), comments, beside));
       List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(comments));
       g.beside().forEach(b -> all.add("beside: " + b.comment()));
-      block.setLineComment(String.join("; ", all));
+      block.setLineComment(" " + String.join("; ", all));
+      topicOf.put(block, phaseTopics.get(g.phases().get(0).phase()));
       blocks.add(block);
     }
     return blocks;
@@ -387,8 +438,8 @@ public final class ClassEmitter {
     if (p == null) {
       return;
     }
-    List<String> needed = p == in.train() ? in.spec().trainInputs()
-        : p == in.predict() ? in.spec().predictInputs() : in.spec().evaluateInputs();
+    List<String> needed = p == in.train() || p == in.gradient() ? in.spec().trainInputs()
+        : p == in.apply() ? List.of() : p == in.predict() ? in.spec().predictInputs() : in.spec().evaluateInputs();
     int k = 0;
     for (Map.Entry<String, String> e : storage.inputFields.entrySet()) {
       if (needed.contains(e.getKey())) {
@@ -448,7 +499,8 @@ public final class ClassEmitter {
     int size = 0;
     for (BlockStmt block : blocks) {
       int n = block.findAll(com.github.javaparser.ast.Node.class).size();
-      if (!pending.isEmpty() && size + n > METHOD_BUDGET) {
+      boolean otherTopic = !pending.isEmpty() && !topicOf.get(pending.get(0)).equals(topicOf.get(block));
+      if (!pending.isEmpty() && (size + n > METHOD_BUDGET || otherTopic)) {
         calls.add(kernelMethod(prefix, pending));
         pending = new ArrayList<>();
         size = 0;
@@ -462,9 +514,15 @@ public final class ClassEmitter {
     return calls;
   }
 
+  /**
+   * A method running {@code blocks}, named after what they work on ({@link Topics}): {@code
+   * fc1_forward}, {@code fc2_backward}, {@code update_fc1_kernel} in training, {@code predict_fc1}
+   * and {@code evaluate_loss} in the other entry points.
+   */
   private Statement kernelMethod(String prefix, List<BlockStmt> blocks) {
-    String name = storage.namer.name(prefix + "_" + blocks.get(0).getComment().map(c -> c.getContent().trim()
-        .replaceFirst("^[a-z]+ ", "").replaceFirst(" carrying .*", "").replaceFirst(",.*", "")).orElse("kernel"));
+    String topic = topicOf.get(blocks.get(0));
+    String name = storage.namer.name(prefix.equals("train") ? (topic.equals("loss") ? "compute_loss" : topic)
+        : prefix + "_" + topic.replaceFirst("_forward$", ""));
     MethodDeclaration m = cls.addMethod(name, Modifier.Keyword.PRIVATE);
     BlockStmt body = m.getBody().orElseThrow();
     blocks.forEach(body::addStatement);

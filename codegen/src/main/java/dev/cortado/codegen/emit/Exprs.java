@@ -121,7 +121,7 @@ final class Exprs {
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
           SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE,
-          GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> throw new IllegalStateException("not an elementwise op: " + x);
+          GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS, GATHER, SCATTER_ADD, SLICE, PAD, BATCH_MATMUL -> throw new IllegalStateException("not an elementwise op: " + x);
     };
     return readsCount(x) && !isCount(x) && !(r instanceof com.github.javaparser.ast.expr.CastExpr)
         ? J.cast(J.type(true), r) : r;
@@ -158,9 +158,16 @@ final class Exprs {
    * interpreter gives 0, as {@code Math.max(x, 0)} does for RELU: only a diverged step sees it.
    */
   private Expression unitStep(Expression x) {
-    Expression big = f32 ? J.bin(MULTIPLY, J.bin(MULTIPLY, x, J.lit(0x1p126, true)), J.lit(0x1p24, true))
-        : J.bin(MULTIPLY, J.bin(MULTIPLY, x, J.dlit(0x1p1023)), J.dlit(0x1p52));
+    String why = " 2^%d (over two factors): x * 2^%d >= 2 for every %s x > 0, so min(max(., 0), 1) is x > 0 ? 1 : 0";
+    Expression big = f32
+        ? J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(126, true, why.formatted(150, 150, "float"))), power(24, true, null))
+        : J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(1023, false, why.formatted(1075, 1075, "double"))), power(52, false, null));
     return J.call("Math", "min", J.call("Math", "max", big, zero()), one());
+  }
+
+  /** 2^k as a named constant of the model's type. */
+  private Expression power(int k, boolean f32, String comment) {
+    return storage.constant("2^" + k + (f32 ? "f" : "d"), "TWO_POW_" + k, J.type(f32), J.lit(Math.scalb(1.0, k), f32), comment);
   }
 
   /** The stored value of {@code x} at this iteration point. */
@@ -172,7 +179,12 @@ final class Exprs {
   /** The mask at this point: {@code Rng.uniform(seed, step, index)} against the rate, as the interpreter draws it. */
   private Expression dropout(Node x, Expression step, Iter it) {
     double rate = x.attrs().value();
-    Expression u = J.call("Rng", "uniform", J.longLit(x.attrs().seed()), J.cast(com.github.javaparser.ast.type.PrimitiveType.longType(), step),
+    String label = x.name().replaceAll("_[0-9]+$", "");
+    String what = JavaText.literal(x.name());
+    Expression seed = storage.constant("seed " + x.name() + " " + x.attrs().seed(), label + "_seed",
+        com.github.javaparser.ast.type.PrimitiveType.longType(), J.longLit(x.attrs().seed()),
+        " dropout " + what + " keeps element i of step s, times 1 / (1 - " + rate + "), if Rng.uniform(seed, s, i) >= " + rate);
+    Expression u = J.call("Rng", "uniform", seed, J.cast(com.github.javaparser.ast.type.PrimitiveType.longType(), step),
         it.flatIndex().toExpr());
     return J.cond(J.bin(GREATER_EQUALS, u, J.dlit(rate)), J.lit(1.0 / (1.0 - rate), f32), zero());
   }

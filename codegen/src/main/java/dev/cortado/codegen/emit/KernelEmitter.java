@@ -17,7 +17,8 @@ import java.util.Map;
  * scalar statements. Elementwise maps and matrix products (with what rides on them, and their
  * split for threads) are emitted here; reductions by {@link Reductions}, the kernels along the last
  * axis (softmax, cross-entropy, argmax) and transposes by {@link RowKernels}; patches of images and
- * permutations of axes by {@link WindowKernels}.
+ * permutations of axes by {@link WindowKernels}; lookups, slices and batched products by
+ * {@link SequenceKernels}.
  */
 final class KernelEmitter {
   static final int UNROLL = 4;
@@ -32,6 +33,7 @@ final class KernelEmitter {
   private final Reductions reductions;
   private final WindowKernels windows;
   private final RecurrentKernels recurrent;
+  private final SequenceKernels sequences;
 
   /** The least work of a kernel {@link #split} cuts for threads. */
   private final long splitFrom;
@@ -47,6 +49,7 @@ final class KernelEmitter {
     this.reductions = new Reductions(exprs, scratch);
     this.windows = new WindowKernels(exprs, scratch);
     this.recurrent = new RecurrentKernels(exprs, scratch, matmul);
+    this.sequences = new SequenceKernels(exprs, scratch);
   }
 
   BlockStmt emit(Plan.Kernel k) {
@@ -68,6 +71,7 @@ final class KernelEmitter {
       case TRANSPOSE -> rows.transpose(k.root(), body);
       case WINDOW -> windows.emit(k.root(), body);
       case RECURRENT -> recurrent.emit(k.root(), body);
+      case SEQUENCE -> sequences.emit(k.root(), body);
       default -> throw new IllegalStateException(k.toString());
     }
     return b;

@@ -1,5 +1,7 @@
 package dev.cortado.codegen.emit;
 
+import com.github.javaparser.ast.NodeList;
+import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.stmt.BlockStmt;
 
@@ -73,6 +75,16 @@ public interface MatmulKernel {
     /** Imports {@code qualifiedName} into the generated class, so code can name it simply. */
     default void importType(String qualifiedName) {
       throw new UnsupportedOperationException("cannot import " + qualifiedName);
+    }
+
+    /**
+     * A private static method of the generated class with these parameters and body, named after
+     * {@code role}; an identical method (same parameters and body) is added once and shared. A hot
+     * loop nest in a method of its own, called many times, is compiled by C2 as a whole method
+     * rather than only by on-stack replacement, whose entry sees the loop's locals untyped.
+     */
+    default String method(String role, NodeList<Parameter> params, BlockStmt body) {
+      throw new UnsupportedOperationException("cannot add method " + role);
     }
 
     /** A field holding one array of {@code n} elements of the model's type. */

@@ -70,7 +70,7 @@ final class Parts {
         J.bin(BinaryExpr.Operator.PLUS, J.name("chunk"), J.intLit(1)))));
     BlockStmt work = new BlockStmt();
     phase.body().emit(J.name("lo"), J.name("hi"), scratch.perThread(threads, body), work);
-    work.setLineComment(comment + ": [lo, hi) of " + e);
+    work.setLineComment(" " + comment + ": [lo, hi) of " + e);
     body.addStatement(work);
     int id = bodies.indexOf(body);
     if (id < 0) {

@@ -5,6 +5,7 @@ import com.github.javaparser.ast.Modifier;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.expr.AnnotationExpr;
+import com.github.javaparser.ast.expr.EnclosedExpr;
 import com.github.javaparser.ast.body.FieldDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.VariableDeclarationExpr;
@@ -19,12 +20,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * JavaParser's default pretty printer, minus work that the emitted ASTs never need: it looks for
- * orphan comments before every node by copying and sorting the parent's children (the emitter
- * attaches every comment to a node, so there are none), it looks every option up in a set on
- * every node, and for every declaration it works out the type its variables have in common by
- * printing their types at each array level, twice (the emitter declares one variable at a
- * time, whose type that is). The text is {@code cu.toString()}'s, character for character.
+ * JavaParser's default pretty printer, minus work that the emitted ASTs never need, and printing
+ * only the parentheses Java needs.
+ *
+ * <p>The emitter wraps every compound expression in an {@link EnclosedExpr} (JavaParser's printer
+ * never adds parentheses, so the tree must say where they go). This printer prints an enclosed
+ * expression without its parentheses wherever Java's precedence and left-to-right associativity
+ * give the same tree: {@code (a * b) + c} prints as {@code a * b + c} and {@code (a + b) - c} as
+ * {@code a + b - c}, while {@code a - (b - c)}, {@code a + (b + c)} (floating-point addition is
+ * not associative), {@code (a + b) * c} and {@code -(-x)} keep theirs. See {@link Precedence}.
+ *
+ * <p>It also skips what the emitted ASTs never need: the search for orphan comments before every
+ * node, by copying and sorting the parent's children (the emitter attaches every comment to a
+ * node, so there are none), the look-up of every option in a set on every node, and, for every
+ * declaration, the type its variables have in common, printed at each array level, twice (the
+ * emitter declares one variable at a time, whose type that is). Apart from the parentheses, the
+ * text is {@code cu.toString()}'s, character for character.
  */
 public final class Printer extends DefaultPrettyPrinterVisitor {
   private final Map<ConfigOption, Optional<ConfigurationOption>> options = new EnumMap<>(ConfigOption.class);
@@ -38,6 +49,15 @@ public final class Printer extends DefaultPrettyPrinterVisitor {
     Printer p = new Printer();
     cu.accept(p, null);
     return p.toString();
+  }
+
+  @Override
+  public void visit(EnclosedExpr n, Void arg) {
+    if (n.getComment().isPresent() || Precedence.needsParentheses(n)) {
+      super.visit(n, arg);
+    } else {
+      n.getInner().accept(this, arg);
+    }
   }
 
   @Override

@@ -4,6 +4,8 @@ import com.github.javaparser.ast.ArrayCreationLevel;
 import com.github.javaparser.ast.Modifier;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.expr.ArrayCreationExpr;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.stmt.BlockStmt;
@@ -31,6 +33,8 @@ final class ScratchFields implements MatmulKernel.Scratch {
   private final Map<String, Type> types = new HashMap<>();
   private final Map<String, String> byShape = new HashMap<>();
   private final Map<String, String> holders = new LinkedHashMap<>();
+  /** Helper methods by their parameters and body. */
+  private final Map<String, String> methods = new HashMap<>();
   /** The local a part method reads its thread's array of a field into: one name per field, so equal parts print equally. */
   private final Map<String, String> localNames = new HashMap<>();
   private int threads = 1;
@@ -69,6 +73,17 @@ final class ScratchFields implements MatmulKernel.Scratch {
   @Override
   public void importType(String qualifiedName) {
     ClassEmitter.addImport(cls.findCompilationUnit().orElseThrow(), qualifiedName);
+  }
+
+  @Override
+  public String method(String role, NodeList<Parameter> params, BlockStmt body) {
+    return methods.computeIfAbsent(params + "\n" + body, k -> {
+      String name = namer.name(role);
+      MethodDeclaration m = cls.addMethod(name, Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC);
+      m.setParameters(params);
+      m.setBody(body);
+      return name;
+    });
   }
 
   private String field(String key, Type type, Expression alloc) {
@@ -114,6 +129,11 @@ final class ScratchFields implements MatmulKernel.Scratch {
       @Override
       public void importType(String qualifiedName) {
         shared.importType(qualifiedName);
+      }
+
+      @Override
+      public String method(String role, NodeList<Parameter> params, BlockStmt body) {
+        return shared.method(role, params, body);
       }
 
       private String own(String field) {

@@ -17,8 +17,10 @@ import java.util.Set;
  * The fields of a generated class and the buffer plan: one field per input, variable and
  * run-time scalar, named from the model; one array per buffer, each buffer reused by values of
  * the same length whose lifetimes do not overlap, within an entry point and across entry points
- * (which never run at the same time). A buffer is named after the first value it holds
- * ({@code g_fc1_kernel} for a gradient, {@code next_w} for an update that is not done in place).
+ * (which never run at the same time). A buffer that only ever holds one value is named after it
+ * ({@code g_fc1_kernel} for a gradient, {@code next_w} for an update that is not done in place,
+ * {@code fc1_relu} for an activation); one reused for values of different names gets a neutral
+ * name ({@code buf1}, {@code buf2}, ...) and a comment listing what it holds, in order.
  */
 final class Storage {
   /** Values of at least this many elements share buffers; smaller ones keep their own. */
@@ -26,8 +28,48 @@ final class Storage {
 
   private static final java.util.regex.Pattern NUMERIC_SUFFIX = java.util.regex.Pattern.compile("_[0-9]+$");
 
-  /** A buffer field; {@code count}: a {@code double[]} holding an exact count (see {@link Counters}). */
-  record Buffer(String name, int length, String owner, boolean count) {}
+  /**
+   * A buffer field; {@code count}: a {@code double[]} holding an exact count (see {@link Counters});
+   * {@code holds}: the labels of the values it holds, in the order they are first put in it.
+   */
+  static final class Buffer {
+    private String name;
+    private final int length;
+    private final String owner;
+    private final boolean count;
+    private final List<String> holds = new ArrayList<>();
+
+    Buffer(int length, String owner, boolean count) {
+      this.length = length;
+      this.owner = owner;
+      this.count = count;
+      holds.add(owner);
+    }
+
+    String name() {
+      if (name == null) {
+        throw new IllegalStateException("buffers are named once every plan is in: call Storage.nameBuffers");
+      }
+      return name;
+    }
+
+    int length() {
+      return length;
+    }
+
+    String owner() {
+      return owner;
+    }
+
+    boolean count() {
+      return count;
+    }
+
+    /** The labels of what it holds, in order, each once: more than one for a reused buffer. */
+    List<String> holds() {
+      return holds;
+    }
+  }
 
   final Namer namer = new Namer();
   final Map<String, String> inputFields = new LinkedHashMap<>();
@@ -35,6 +77,8 @@ final class Storage {
   final Map<String, String> hyperFields = new LinkedHashMap<>();
   final List<Buffer> buffers = new ArrayList<>();
   private final Map<Node, String> arrays = new IdentityHashMap<>();
+  private final Map<Node, Buffer> bufferOf = new IdentityHashMap<>();
+  private int neutral;
   /** The model's counters: kept in {@code double[]} fields whatever the dtype. */
   final Set<String> counters;
   /** The nodes, of every planned entry point, that hold an exact count. */
@@ -103,11 +147,26 @@ final class Storage {
       }
     }
     if (b == null) {
-      b = new Buffer(namer.name(owner), length, owner, isCount(root));
+      b = new Buffer(length, owner, isCount(root));
       buffers.add(b);
+    } else if (!b.holds.contains(owner)) {
+      b.holds.add(owner);
     }
     active.put(root, b);
-    arrays.put(root, b.name());
+    bufferOf.put(root, b);
+  }
+
+  /**
+   * Names the buffers once every plan is in: after what it holds when that is one value, else
+   * {@code buf<k>}. Call after the last {@link #plan} and before the first {@link #array}.
+   */
+  void nameBuffers() {
+    for (Buffer b : buffers) {
+      if (b.name == null) {
+        b.name = b.holds.size() == 1 ? namer.name(b.owner) : namer.name("buf" + ++neutral);
+      }
+    }
+    bufferOf.forEach((n, b) -> arrays.put(n, b.name));
   }
 
   private static Map<Node, String> hints(Graph g) {
@@ -122,6 +181,25 @@ final class Storage {
   /** A node's label without its numeric suffix: {@code fc1/matmul_12} gives {@code fc1/matmul}. */
   private static String label(Node n) {
     return NUMERIC_SUFFIX.matcher(n.name()).replaceAll("");
+  }
+
+  /** A named constant of the class: a {@code private static final} field with a comment saying what it is. */
+  record Constant(String name, com.github.javaparser.ast.type.Type type,
+      com.github.javaparser.ast.expr.Expression value, String comment) {}
+
+  /** The class's named constants, by the key they were asked for with. */
+  final Map<String, Constant> constants = new LinkedHashMap<>();
+
+  /**
+   * The name of a constant field holding {@code value}, declared once per {@code key}: a number
+   * whose meaning its digits do not show ({@code 2^126}, a dropout seed) reads better by name, and
+   * javac inlines it, so the bytecode is the same as with the literal. {@code label} goes through
+   * the {@link Namer}; {@code comment} (null: none) must be safe in a comment ({@link JavaText#literal} for model text).
+   */
+  com.github.javaparser.ast.expr.Expression constant(String key, String label,
+      com.github.javaparser.ast.type.Type type, com.github.javaparser.ast.expr.Expression value, String comment) {
+    Constant c = constants.computeIfAbsent(key, k -> new Constant(namer.name(label), type, value, comment));
+    return new com.github.javaparser.ast.expr.NameExpr(c.name());
   }
 
   /** The array field holding the value of storage owner {@code home}. */

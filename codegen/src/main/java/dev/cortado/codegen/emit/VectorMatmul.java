@@ -1,26 +1,31 @@
 package dev.cortado.codegen.emit;
 
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.Statement;
+import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.type.ArrayType;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
+import com.github.javaparser.ast.type.PrimitiveType;
 
 /**
  * F32 matmuls on the incubating Vector API ({@code jdk.incubator.vector}), for a JVM started with
- * {@code --add-modules jdk.incubator.vector}: register blocks of 4 result rows × 2 vectors held in
- * registers over the whole sum, so each pair of vector loads of op(B) feeds 8 fmas (what C2's
- * auto-vectorised loops cannot do: they load and store the accumulator for every 4 terms). The
- * bench measured 84–89 GFLOP/s for this block on a 64×784×256 product against 33–38 for
- * {@link BlockedMatmul}'s loops.
+ * {@code --add-modules jdk.incubator.vector}: register blocks of 24 accumulator vectors held in
+ * registers over the whole sum (6 result rows × 4 vectors, 8 × 3 or 12 × 2, as the row's vectors
+ * divide), so each group of vector loads of op(B) feeds 24 fmas, with one scalar broadcast per
+ * row (what C2's auto-vectorised loops cannot do: they load and store the accumulator for every
+ * 4 terms). 24 accumulators, the loaded vectors and a broadcast fit AVX-512's 32 registers.
  *
  * <p>Each element is {@code fma(a_p, b_p, …)} from zero, p ascending, exactly as {@link
  * BlockedMatmul} computes it, so both kernels give the same floats. op(B) stored as it is used
  * is read in place (vector loads take an offset without the aliasing doubts that keep C2 from
- * vectorising {@code b[o + j]}); otherwise it is copied into rows first, as in {@link
- * BlockedMatmul}. Finished rows go through the same epilogue code. F64 products, vector lengths
+ * vectorising {@code b[o + j]}); otherwise it is copied first into one array, row p at
+ * {@code p·len}. Finished rows go through the same epilogue code. F64 products, vector lengths
  * not a multiple of the species length and products of at most {@link LoopMatmul#UNROLL}
  * multiply-adds are left to {@link BlockedMatmul}.
  *
@@ -30,8 +35,8 @@ import com.github.javaparser.ast.type.ClassOrInterfaceType;
 public final class VectorMatmul implements MatmulKernel {
   private static final String PKG = "jdk.incubator.vector.";
   private static final String FV = "FloatVector";
-  /** Result rows per register block. */
-  static final int ROWS = 4;
+  /** Accumulator vectors per register block: 24 of the 32 vector registers of AVX-512. */
+  static final int ACCUMULATORS = 24;
 
   private final BlockedMatmul fallback = new BlockedMatmul();
   private final int lanes;
@@ -124,7 +129,7 @@ public final class VectorMatmul implements MatmulKernel {
     RowForm f = new RowForm(c, columns);
     String rs = copied(f);
     if (rs != null) {
-      into.addStatement(f.copyRight(rs));
+      into.addStatement(copy(f, rs, J.intLit(0), J.intLit(c.k())));
     }
     rows(f, rs, J.intLit(0), J.intLit(f.outer()), into);
   }
@@ -134,15 +139,54 @@ public final class VectorMatmul implements MatmulKernel {
     return c.f32() && len % lanes == 0 && (long) c.m() * c.n() * c.k() > LoopMatmul.UNROLL;
   }
 
-  /** The working rows op(B) is copied into, or null when it is read in place. */
+  /**
+   * The working array op(B) (by rows) or op(A)ᵀ (by columns) is copied into, {@code k·len}
+   * floats, row p at {@code p·len}; null when the operand is stored that way and read in place.
+   */
   private static String copied(RowForm f) {
     Call c = f.c();
     boolean direct = f.columns() ? c.transA() : !c.transB();
-    return direct ? null : c.scratch().rows("rows", c.k(), f.len());
+    return direct ? null : c.scratch().row(c.k() * f.len());
+  }
+
+  /** Copies rows {@code p} in {@code [from, to)} of the operand {@link #copied} names. */
+  private static Statement copy(RowForm f, String rs, Expression from, Expression to) {
+    Call c = f.c();
+    Lin p = Lin.var("p");
+    Lin v = Lin.var(f.vv());
+    BlockStmt body = new BlockStmt();
+    body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()),
+        f.columns() ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v)));
+    BlockStmt row = new BlockStmt();
+    row.addStatement(J.loop(f.vv(), 0, f.len(), body));
+    return J.loop("p", from, to, 1, row);
   }
 
   /**
-   * Cut over result rows in blocks of {@value #ROWS} when computed by rows; what this kernel
+   * Vectors per row of a register block for rows of {@code len} floats: the most, up to 4, that
+   * divide the row's vectors evenly.
+   */
+  int blockVectors(int len) {
+    int vectors = len / lanes;
+    for (int v = 4; v > 1; v--) {
+      if (vectors % v == 0) {
+        return v;
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * Result rows per register block: {@value #ACCUMULATORS} accumulators over the block's vectors
+   * (6 rows × 4 vectors, 8 × 3, 12 × 2), 8 rows of one vector.
+   */
+  int blockRows(int len) {
+    int v = blockVectors(len);
+    return v == 1 ? 8 : ACCUMULATORS / v;
+  }
+
+  /**
+   * Cut over result rows in blocks of {@link #blockRows} when computed by rows; what this kernel
    * leaves to {@link BlockedMatmul} is split as that kernel splits it.
    */
   @Override
@@ -156,34 +200,29 @@ public final class VectorMatmul implements MatmulKernel {
     }
     RowForm f = new RowForm(c, false);
     String rs = copied(f);
-    return Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)),
-        f.outer(), ROWS, (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, into));
+    return Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(copy(f, rs, from, to)),
+        f.outer(), blockRows(f.len()), (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, into));
   }
 
   /**
-   * Result rows {@code [from, to)} ({@code from} a multiple of {@value #ROWS}): register blocks of
-   * {@value #ROWS} rows, single rows past the last full block, then each row's remaining products
-   * and epilogue.
+   * Result rows {@code [from, to)} ({@code from} a multiple of {@link #blockRows}): register blocks
+   * of that many rows, single rows past the last full block, then each row's epilogue.
    */
   private void rows(RowForm f, String rs, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     int len = f.len();
     String accs = c.scratch().rows("acc", f.outer(), len);
-    c.scratch().importType(PKG + "FloatVector");
-    c.scratch().importType(PKG + "VectorSpecies");
-    into.addStatement(J.declare(new ClassOrInterfaceType(null, "VectorSpecies<Float>"), "species",
-        J.field(FV, "SPECIES_" + lanes * 32)));
-    int full = f.outer() / ROWS * ROWS;
+    int rows = blockRows(len);
+    int full = f.outer() / rows * rows;
     if (full > 0) {
-      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), ROWS, block(f, rs, accs, ROWS, len)));
+      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows, blocks(f, rs, accs, rows)));
     }
     if (full < f.outer()) {
-      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, block(f, rs, accs, 1, len)));
+      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, blocks(f, rs, accs, 1)));
     }
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
-    last.addStatement(J.declare(new com.github.javaparser.ast.type.ArrayType(J.type(true)), row,
-        J.at(accs, J.name(f.ov()))));
+    last.addStatement(J.declare(new ArrayType(J.type(true)), row, J.at(accs, J.name(f.ov()))));
     BlockedMatmul.finish(f, rs, row, c.k(), last);
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
   }
@@ -198,55 +237,103 @@ public final class VectorMatmul implements MatmulKernel {
   }
 
   /**
-   * {@code rows} result rows from {@code o}: for each pair of vectors (one at the end of an odd
-   * count), accumulators over the whole sum, then stored into the accumulator rows.
+   * {@code rows} result rows from row {@code o}, every group of {@link #blockVectors} vectors: a
+   * call of the class's register block for that shape. One block method per shape serves every
+   * product of the class (the strides, the summed length and the row length are arguments), so it
+   * is called thousands of times per step and C2 compiles it as a whole method early; the same
+   * loops inline in a step's method, or in a method per product called a few times per step, ran
+   * for many steps only as on-stack-replacement code, whose entry sees the vectors untyped and
+   * keeps them boxed (LeNet's step took over a second).
    */
-  private BlockStmt block(RowForm f, String rs, String accs, int rows, int len) {
+  private BlockStmt blocks(RowForm f, String rs, String accs, int rows) {
     Call c = f.c();
-    int vecs = len % (2 * lanes) == 0 ? 2 : 1;
-    String v = f.vv();
+    int len = f.len();
+    int vecs = blockVectors(len);
+    String lhs;
+    long ls;
+    long lp;
+    if (f.columns()) {
+      lhs = c.b();
+      ls = c.transB() ? c.k() : 1;
+      lp = c.transB() ? 1 : c.n();
+    } else {
+      lhs = c.a();
+      ls = c.transA() ? 1 : c.k();
+      lp = c.transA() ? c.m() : 1;
+    }
+    String rhs = rs != null ? rs : f.columns() ? c.a() : c.b();
+    String name = blockMethod(c.scratch(), rows, vecs);
     BlockStmt perV = new BlockStmt();
+    perV.addStatement(J.call(J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs),
+        J.intLit(len), J.intLit(c.k()), J.name(accs), J.name(f.ov()), J.name(f.vv()))));
+    BlockStmt perO = new BlockStmt();
+    perO.addStatement(J.loop(f.vv(), J.intLit(0), J.intLit(len), vecs * lanes, perV));
+    return perO;
+  }
+
+  /**
+   * The register block of {@code rows} result rows × {@code vecs} vectors: {@code acc[o + r][v +
+   * q·lanes …]} = {@code Σ_p lhs[(o + r)·ls + p·lp] · rhs[p·len + v + q·lanes …]}, each element an
+   * fma chain from zero, p ascending.
+   */
+  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs) {
+    scratch.importType(PKG + FV);
+    BlockStmt body = new BlockStmt();
     String[][] acc = new String[rows][vecs];
     for (int r = 0; r < rows; r++) {
       for (int q = 0; q < vecs; q++) {
         acc[r][q] = "c" + r + q;
-        perV.addStatement(J.declare(vector(), acc[r][q], J.call(FV, "zero", J.name("species"))));
+        body.addStatement(J.declare(vector(), acc[r][q], J.call(FV, "zero", species())));
       }
     }
+    for (int r = 0; r < rows; r++) {
+      body.addStatement(J.declare(PrimitiveType.intType(), "row" + r,
+          J.bin(MULTIPLY, r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r)), J.name("ls"))));
+    }
     BlockStmt perP = new BlockStmt();
-    Lin p = Lin.var("p");
+    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, J.bin(MULTIPLY, J.name("p"),
+        J.name("len")), J.name("v"))));
+    perP.addStatement(J.declare(PrimitiveType.intType(), "col", J.bin(MULTIPLY, J.name("p"), J.name("lp"))));
     for (int q = 0; q < vecs; q++) {
-      Expression array;
-      Lin offset = Lin.var(v).plus(Lin.of((long) q * lanes));
-      if (rs != null) {
-        array = J.at(rs, J.name("p"));
-      } else {
-        array = J.name(f.columns() ? c.a() : c.b());
-        offset = offset.plus(p.times(len));
-      }
-      perP.addStatement(J.declare(vector(), "b" + q, J.call(FV, "fromArray", J.name("species"), array,
-          offset.toExpr())));
+      Expression offset = q == 0 ? J.name("at") : J.bin(PLUS, J.name("at"), J.intLit((long) q * lanes));
+      perP.addStatement(J.declare(vector(), "b" + q, J.call(FV, "fromArray", species(), J.name("rhs"), offset)));
     }
     for (int r = 0; r < rows; r++) {
       String a = "a" + r;
-      Expression scalar = f.left(Lin.var(f.ov()).plus(Lin.of(r)), p);
-      perP.addStatement(J.declare(vector(), a, J.call(FV, "broadcast", J.name("species"), scalar)));
+      Expression scalar = J.at("lhs", J.bin(PLUS, J.name("row" + r), J.name("col")));
+      perP.addStatement(J.declare(vector(), a, J.call(FV, "broadcast", species(), scalar)));
       for (int q = 0; q < vecs; q++) {
         perP.addStatement(J.assign(J.name(acc[r][q]),
             new MethodCallExpr(J.name("b" + q), "fma", new NodeList<>(J.name(a), J.name(acc[r][q])))));
       }
     }
-    perV.addStatement(J.loop("p", 0, c.k(), perP));
+    body.addStatement(J.loop("p", J.intLit(0), J.name("k"), 1, perP));
     for (int r = 0; r < rows; r++) {
+      Expression target = J.at("acc", r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r)));
       for (int q = 0; q < vecs; q++) {
-        Expression target = J.at(accs, Lin.var(f.ov()).plus(Lin.of(r)).toExpr());
-        Expression at = q == 0 ? J.name(v) : J.bin(PLUS, J.name(v), J.intLit((long) q * lanes));
-        perV.addStatement(J.call(new MethodCallExpr(J.name(acc[r][q]), "intoArray", new NodeList<>(target, at))));
+        Expression at = q == 0 ? J.name("v") : J.bin(PLUS, J.name("v"), J.intLit((long) q * lanes));
+        body.addStatement(J.call(new MethodCallExpr(J.name(acc[r][q]), "intoArray",
+            new NodeList<>(target.clone(), at))));
       }
     }
-    BlockStmt perO = new BlockStmt();
-    perO.addStatement(J.loop(v, J.intLit(0), J.intLit(len), vecs * lanes, perV));
-    return perO;
+    ArrayType row = new ArrayType(J.type(true));
+    NodeList<Parameter> params = new NodeList<>(new Parameter(row.clone(), "lhs"),
+        new Parameter(PrimitiveType.intType(), "ls"), new Parameter(PrimitiveType.intType(), "lp"),
+        new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "len"),
+        new Parameter(PrimitiveType.intType(), "k"), new Parameter(new ArrayType(row.clone()), "acc"),
+        new Parameter(PrimitiveType.intType(), "o"), new Parameter(PrimitiveType.intType(), "v"));
+    return scratch.method("vectorBlock" + rows + "x" + vecs, params, body);
+  }
+
+  /**
+   * The species, read from its static final field at every use. Held in a local, the species
+   * reaches a call inside the loops through a loop phi that C2 does not yet know to be constant
+   * when it parses the call, and JDK 17 then fails to intrinsify {@code broadcast} and {@code
+   * zero} ({@code broadcastCoerced}): every vector becomes an object and a product ran at a
+   * fraction of one GFLOP/s.
+   */
+  private Expression species() {
+    return J.field(FV, "SPECIES_" + lanes * 32);
   }
 
   private static ClassOrInterfaceType vector() {

@@ -22,7 +22,7 @@ public final class Plan {
   static final int MAX_INLINE_TREE = 40;
 
   /** What a kernel computes. */
-  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW, RECURRENT }
+  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW, RECURRENT, SEQUENCE }
 
   /**
    * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
@@ -162,7 +162,7 @@ public final class Plan {
     } else {
       r.addAll(graph.losses().values());
     }
-    if (entry == Entry.TRAIN) {
+    if (entry.trains()) {
       r.addAll(graph.updates().values());
     }
     return r;
@@ -273,6 +273,7 @@ public final class Plan {
       case TRANSPOSE -> Kind.TRANSPOSE;
       case PATCHES, PATCHES_ADJOINT, PERMUTE -> Kind.WINDOW;
       case GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> Kind.RECURRENT;
+      case GATHER, SCATTER_ADD, SLICE, PAD, BATCH_MATMUL -> Kind.SEQUENCE;
       default -> Kind.MAP;
     };
   }
@@ -300,7 +301,7 @@ public final class Plan {
     Map<Node, Integer> updateCount = new LinkedHashMap<>();
     graph.updates().values().forEach(u -> updateCount.merge(u, 1, Integer::sum));
     List<Node> rootList = rootNodes();
-    if (entry == Entry.TRAIN) {
+    if (entry.trains()) {
       graph.updates().forEach((var, u) -> {
         Node v = graph.variables().get(var).node();
         int k = pos[u.id()];

@@ -36,12 +36,26 @@ public final class Passes {
     /** Outputs, dropout off. */
     PREDICT,
     /** Losses, dropout off. */
-    EVALUATE
+    EVALUATE,
+    /** The gradient half of a split step ({@link dev.cortado.ir.StepSplit}): losses and gradient buffers, dropout on. */
+    GRADIENT,
+    /** The apply half of a split step: the optimizer's update from the gradient buffers. */
+    APPLY;
+
+    /** Whether this entry writes variables (a step or one of its halves). */
+    public boolean trains() {
+      return this == TRAIN || this == GRADIENT || this == APPLY;
+    }
   }
 
   /** Keeps only what {@code e} computes (dead-code elimination to its roles). */
   public static Graph extract(Graph g, Entry e) {
-    return Rewriter.rewrite(g, (b, n, in) -> null, e == Entry.PREDICT, e != Entry.PREDICT, e == Entry.TRAIN);
+    if (e == Entry.GRADIENT) {
+      g = dev.cortado.ir.StepSplit.gradientHalf(g);
+    } else if (e == Entry.APPLY) {
+      g = dev.cortado.ir.StepSplit.applyHalf(g);
+    }
+    return Rewriter.rewrite(g, (b, n, in) -> null, e == Entry.PREDICT, e != Entry.PREDICT, e.trains());
   }
 
   /**

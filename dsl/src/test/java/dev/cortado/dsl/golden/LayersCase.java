@@ -23,7 +23,8 @@ import java.util.Set;
 public record LayersCase(String name, Map<?, ?> json) {
   /** The steps {@link #model} builds. */
   static final Set<String> BUILT = Set.of("dense", "conv2d", "conv1d", "maxPool2d", "avgPool2d", "maxPool1d",
-      "avgPool1d", "globalAvgPool", "flatten", "meanAxis1", "activation");
+      "avgPool1d", "globalAvgPool", "flatten", "meanAxis1", "activation", "embedding", "selfAttention", "layerNorm",
+      "batchNorm", "gru", "lstm");
 
   @Override
   public String toString() {
@@ -139,8 +140,30 @@ public record LayersCase(String name, Map<?, ?> json) {
       case "flatten" -> flatten(h);
       case "meanAxis1" -> h.mean(1);
       case "activation" -> act.apply(h);
+      case "embedding" -> m.embedding(name, h, num(s.get("vocab")), num(s.get("dim")), e -> {
+        Regularizer r = regularizer((Map<?, ?>) s.get("embeddings_regularizer"));
+        if (r != null) {
+          e.embeddingsRegularizer(r);
+        }
+      });
+      case "selfAttention" -> selfAttention(m, name, h);
+      case "gru" -> m.gru(name, h, num(s.get("units")), g -> g.returnSequences(Boolean.TRUE.equals(s.get("returnSequences"))));
+      case "lstm" -> m.lstm(name, h, num(s.get("units")), g -> g.returnSequences(Boolean.TRUE.equals(s.get("returnSequences"))));
+      case "layerNorm" -> m.layerNorm(name, h, n -> n.eps(dbl(s.get("eps"))));
+      case "batchNorm" -> m.batchNorm(name, h, n -> n.eps(dbl(s.get("eps"))).momentum(dbl(s.get("momentum"))));
       default -> throw new IllegalArgumentException("step '" + op + "' is not built by this harness");
     };
+  }
+
+  /** One head on {@code h [B, T, D]}: {@code softmax(q·kᵀ/√D)·v} with q, k, v dense layers under the step's name. */
+  static Tensor selfAttention(ModelBuilder m, String name, Tensor h) {
+    int d = h.shape().dim(2);
+    return m.scoped(name, () -> {
+      Tensor q = m.dense("q", h, d);
+      Tensor k = m.dense("k", h, d);
+      Tensor v = m.dense("v", h, d);
+      return q.matmul(k.transpose(0, 2, 1)).div(Math.sqrt(d)).softmax(-1).matmul(v);
+    });
   }
 
   private static int stride(Map<?, ?> s) {

@@ -1,0 +1,171 @@
+package dev.cortado.bench;
+
+import dev.cortado.codegen.Codegen;
+import dev.cortado.codegen.emit.BlockedMatmul;
+import dev.cortado.codegen.emit.MatmulKernel;
+import dev.cortado.codegen.emit.VectorMatmul;
+import dev.cortado.ir.DType;
+import dev.cortado.ir.Graph;
+import dev.cortado.ir.GraphBuilder;
+import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
+import dev.cortado.ir.VariableInfo;
+import dev.cortado.runtime.Executable;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH: each matmul kernel of the code generator alone, on the three products of a dense layer,
+ * {@code X·W} (forward), {@code Xᵀ·dY} (weight gradient) and {@code dY·Wᵀ} (input gradient), at the
+ * sizes of the MNIST-sized model's 784→256 and 256→128 layers at batch 64 and of LeNet's second
+ * convolution (patches {@code [4096, 800]}, kernel {@code [800, 64]}). Each invocation is one
+ * compiled single-product graph's {@code predict}. Kernels: {@code vector} ({@link VectorMatmul},
+ * this JVM's preferred species), {@code blocked1} and {@code blocked4} ({@link BlockedMatmul} with
+ * one or four result rows per pass). The forks add {@code --add-modules jdk.incubator.vector}.
+ *
+ * <p>{@code java -jar bench/target/benchmarks.jar MatmulKernelBench} gives JMH's µs per product
+ * (wall time); {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
+ * dev.cortado.bench.MatmulKernelBench} times every cell in thread CPU time and prints GFLOP/s
+ * ({@code 2·m·k·n} per product) as a markdown table.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class MatmulKernelBench {
+  /** A product: {@code op(A) [m, k] · op(B) [k, n]}, op a transpose where the flags say. */
+  enum Product {
+    MNIST_XW(64, 256, 784, false, false),
+    MNIST_XT_DY(784, 256, 64, true, false),
+    MNIST_DY_WT(64, 256, 128, false, true),
+    LENET_XW(4096, 64, 800, false, false),
+    LENET_XT_DY(800, 64, 4096, true, false),
+    LENET_DY_WT(4096, 800, 64, false, true);
+
+    final int m;
+    final int n;
+    final int k;
+    final boolean transA;
+    final boolean transB;
+
+    Product(int m, int n, int k, boolean transA, boolean transB) {
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.transA = transA;
+      this.transB = transB;
+    }
+
+    long flops() {
+      return 2L * m * n * k;
+    }
+
+    String label() {
+      String what = switch (this) {
+        case MNIST_XW, LENET_XW -> "X·W";
+        case MNIST_XT_DY, LENET_XT_DY -> "Xᵀ·dY";
+        case MNIST_DY_WT, LENET_DY_WT -> "dY·Wᵀ";
+      };
+      return what + " [" + m + ", " + k + "]·[" + k + ", " + n + "]";
+    }
+  }
+
+  @Param({"MNIST_XW", "MNIST_XT_DY", "MNIST_DY_WT", "LENET_XW", "LENET_XT_DY", "LENET_DY_WT"})
+  public String product;
+
+  @Param({"vector", "blocked1", "blocked4"})
+  public String kernel;
+
+  private Executable exe;
+  private Map<String, float[]> input;
+
+  /** Compiles the product with the kernel and draws the operands. */
+  @Setup
+  public void setup() {
+    Product p = Product.valueOf(product);
+    SplittableRandom r = new SplittableRandom(42);
+    GraphBuilder b = new GraphBuilder("product_" + product.toLowerCase(java.util.Locale.ROOT), DType.F32);
+    Node a = b.input("a", p.transA ? Shape.of(p.k, p.m) : Shape.of(p.m, p.k));
+    double[] wv = new double[p.k * p.n];
+    for (int i = 0; i < wv.length; i++) {
+      wv[i] = (float) r.nextDouble(-1, 1);
+    }
+    Node w = b.variable("w", p.transB ? Shape.of(p.n, p.k) : Shape.of(p.k, p.n), VariableInfo.Role.PARAMETER, true, wv);
+    b.output("y", b.matmul(a, w, p.transA, p.transB));
+    Graph g = b.build();
+    exe = Codegen.compile(g, product, new Codegen.Options(kernel(kernel), null));
+    float[] av = new float[p.m * p.k];
+    for (int i = 0; i < av.length; i++) {
+      av[i] = (float) r.nextDouble(-1, 1);
+    }
+    input = Map.of("a", av);
+  }
+
+  private static MatmulKernel kernel(String name) {
+    return switch (name) {
+      case "vector" -> VectorMatmul.preferred();
+      case "blocked1" -> new BlockedMatmul(1);
+      case "blocked4" -> new BlockedMatmul(4);
+      default -> throw new IllegalArgumentException("unknown kernel '" + name + "': vector, blocked1 or blocked4");
+    };
+  }
+
+  /** One product. */
+  @Benchmark
+  public Map<String, float[]> product() {
+    return exe.predictFloats(input);
+  }
+
+  /**
+   * Times every cell with {@link StepTimer} (thread CPU time by default: the machines here are
+   * shared, and wall time then measures the queue for a core) and prints GFLOP/s as a markdown
+   * table. Arguments: product names (default: all), {@code --clock wall}.
+   */
+  public static void main(String[] args) {
+    boolean cpu = true;
+    java.util.List<Product> products = new java.util.ArrayList<>();
+    for (String arg : args) {
+      if (arg.equals("--clock=wall") || arg.equals("wall")) {
+        cpu = false;
+      } else if (!arg.equals("--clock")) {
+        products.add(Product.valueOf(arg.toUpperCase(java.util.Locale.ROOT)));
+      }
+    }
+    if (products.isEmpty()) {
+      products = java.util.List.of(Product.values());
+    }
+    StepTimer timer = new StepTimer(cpu, 2000, 10000, 2000, 7);
+    System.out.printf("%s %s, %s, GFLOP/s = 2·m·k·n / median time of one product%n%n",
+        System.getProperty("java.vm.name"), System.getProperty("java.version"), timer.clockName());
+    String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked4"}
+        : new String[] {"blocked1", "blocked4"};
+    System.out.println("| product | " + String.join(" | ", kernels) + " |");
+    System.out.println("| --- |" + " ---: |".repeat(kernels.length));
+    for (Product p : products) {
+      StringBuilder row = new StringBuilder("| " + p.label() + " |");
+      for (String k : kernels) {
+        MatmulKernelBench b = new MatmulKernelBench();
+        b.product = p.name();
+        b.kernel = k;
+        b.setup();
+        double us = timer.medianMicros(() -> b.product().size());
+        row.append(String.format(" %.1f |", p.flops() / (us * 1e3)));
+      }
+      System.out.println(row);
+    }
+  }
+}
