@@ -83,9 +83,13 @@ class RandomGraphTest {
       }
     }
     long split = sources.values().stream().filter(x -> x.contains("parallel(")).count();
+    long recurrent = cases.stream().filter(c -> c.graph().nodes().stream()
+        .anyMatch(n -> n.op() == dev.cortado.op.Op.GRU || n.op() == dev.cortado.op.Op.LSTM)).count();
     System.out.printf("random graphs, %d thread(s): %d compiled and checked, %d of them trained, %d classes with split"
-        + " kernels; javac %.1f s, runs %.1f s, %d source lines%n", threads, cases.size(), trained, split,
+        + " kernels, %d with a recurrent layer; javac %.1f s, runs %.1f s, %d source lines%n", threads, cases.size(),
+        trained, split, recurrent,
         (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, sources.values().stream().mapToLong(x -> x.lines().count()).sum());
+    assertTrue(recurrent >= 5, "only " + recurrent + " random graphs hold a recurrent layer");
     if (threads > 1) {
       assertTrue(split >= sources.size() / 4, "only " + split + " of " + sources.size() + " classes split a kernel");
     }
