@@ -32,11 +32,14 @@ public final class Graph {
   private final Map<String, Node> losses;
   private final Map<String, Node> gradients;
   private final Map<String, Node> updates;
+  /** See {@link #idInputs()}: found once, since the interpreter checks them on every call. */
+  private final Map<String, Integer> idInputs;
 
   Graph(GraphBuilder b) {
     this.name = b.name;
     this.dtype = b.dtype;
     this.nodes = List.copyOf(b.nodes);
+    this.idInputs = findIdInputs(nodes);
     this.inputs = frozen(b.inputs);
     this.variables = frozen(b.variables);
     this.hypers = frozen(b.hypers);
@@ -60,6 +63,10 @@ public final class Graph {
    * in {@code [0, rows)}, which callers check before a step runs.
    */
   public Map<String, Integer> idInputs() {
+    return idInputs;
+  }
+
+  private static Map<String, Integer> findIdInputs(List<Node> nodes) {
     Map<String, Integer> ids = new LinkedHashMap<>();
     for (Node n : nodes) {
       if (n.op() == dev.cortado.op.Op.GATHER && n.input(0).op() == dev.cortado.op.Op.INPUT) {
