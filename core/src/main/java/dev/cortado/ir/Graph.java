@@ -69,7 +69,8 @@ public final class Graph {
   private static Map<String, Integer> findIdInputs(List<Node> nodes) {
     Map<String, Integer> ids = new LinkedHashMap<>();
     for (Node n : nodes) {
-      if (n.op() == dev.cortado.op.Op.GATHER && n.input(0).op() == dev.cortado.op.Op.INPUT) {
+      // a graph is built before it is verified, so a GATHER may still lack its operands here
+      if (n.op() == dev.cortado.op.Op.GATHER && n.inputs().size() == 2 && n.input(0).op() == dev.cortado.op.Op.INPUT) {
         ids.merge(n.input(0).name(), n.input(1).shape().dim(0), Math::min);
       }
     }
