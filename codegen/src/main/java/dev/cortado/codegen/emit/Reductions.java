@@ -11,9 +11,10 @@ import dev.cortado.op.Op;
 import java.util.Map;
 
 /**
- * Reductions: SUM, MEAN and MAX over axes and SUM_TO a broadcast shape. Each result sums in
- * double in the interpreter's order (so both dtypes match it exactly); sums over leading axes (bias
- * gradients) run a row at a time so that C2 vectorises them.
+ * Reductions: SUM, MEAN and MAX over axes and SUM_TO a broadcast shape. Each sum runs in double
+ * in the interpreter's order (so both dtypes match it exactly); a float32 maximum runs in float,
+ * which is exact; sums over leading axes (bias gradients) run a row at a time so that C2
+ * vectorises them.
  */
 final class Reductions {
   private final Exprs x;
@@ -63,11 +64,17 @@ final class Reductions {
       }
     }
     boolean max = r.op() == Op.MAX;
+    // a maximum is exact in any precision: float32 keeps it in float, so C2 vectorises the loop
+    boolean floatMax = max && x.f32() && !x.isCount(in);
     int keptSize = total / count;
     final int n = count;
     Loops.nest(body.block, it, kept, zeros(it.length), keptSize <= KernelEmitter.UNROLL, "i", (blk, idx) -> {
       String acc = body.fresh("acc");
-      blk.addStatement(J.declare(J.doubleType(), acc, max ? J.field("Double", "NEGATIVE_INFINITY") : J.dlit(0)));
+      if (floatMax) {
+        blk.addStatement(J.declare(J.type(true), acc, J.field("Float", "NEGATIVE_INFINITY")));
+      } else {
+        blk.addStatement(J.declare(J.doubleType(), acc, max ? J.field("Double", "NEGATIVE_INFINITY") : J.dlit(0)));
+      }
       Loops.nest(blk, it, red, idx, n <= KernelEmitter.UNROLL_REDUCE, "j", (inner, idx2) -> {
         Expression v = x.value(in, new Iter(it, idx2, flat), body.in(inner), Map.of());
         Expression next = max ? J.call("Math", "max", J.name(acc), v) : J.bin(PLUS, J.name(acc), v);
@@ -80,7 +87,7 @@ final class Reductions {
         o = o.plus(idx[kept[q]].times(stride));
         stride *= it[kept[q]];
       }
-      blk.addStatement(J.assign(J.at(x.array(r), o.toExpr()), x.lib(result)));
+      blk.addStatement(J.assign(J.at(x.array(r), o.toExpr()), floatMax ? result : x.lib(result)));
     });
   }
 

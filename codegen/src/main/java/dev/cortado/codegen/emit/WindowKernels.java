@@ -16,17 +16,16 @@ import dev.cortado.op.Op;
 /**
  * Kernels over windows and axes: the patches of an image batch (im2col: each window's
  * {@code kw·C} pixels of a row copied as one run, so a convolution is then one matmul of the
- * patches with the kernel matrix), their adjoint (the runs added back into the image, in the
- * interpreter's order, in double), and permutations of axes. Loops have literal bounds; a guard
- * is emitted only where padding can put a window outside the image.
+ * patches with the kernel matrix), their adjoint (the runs added back into the image in the
+ * interpreter's order and the image's precision, so a float32 pixel rounds after each of its at
+ * most {@code kh·kw} adds; copied back where the windows tile the image), and permutations of axes.
+ * Loops have literal bounds; a guard is emitted only where padding can put a window outside the image.
  */
 final class WindowKernels {
   private final Exprs x;
-  private final MatmulKernel.Scratch scratch;
 
-  WindowKernels(Exprs x, MatmulKernel.Scratch scratch) {
+  WindowKernels(Exprs x) {
     this.x = x;
-    this.scratch = scratch;
   }
 
   void emit(Node r, Exprs.Body body) {
@@ -63,13 +62,10 @@ final class WindowKernels {
     String patches = x.array(patchNode);
     boolean rowsInside = top == 0 && (oh - 1) * sh + kh <= h;
     boolean colsInside = left == 0 && (ow - 1) * sw + kw <= wd;
-    String acc = image;
-    if (adjoint && x.f32()) {
-      acc = scratch.doubles(Iter.size(img));
-    }
-    if (adjoint || !rowsInside || !colsInside) {
-      body.block.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(adjoint ? acc : patches),
-          adjoint && x.f32() ? J.dlit(0) : x.zero())));
+    // windows that tile the image exactly: the adjoint copies each run back and needs no zeros
+    boolean tiles = rowsInside && colsInside && kh == sh && kw == sw && oh * sh == h && ow * sw == wd;
+    if (adjoint && !tiles || !adjoint && (!rowsInside || !colsInside)) {
+      body.block.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(adjoint ? image : patches), x.zero())));
     }
     BlockStmt inner = new BlockStmt();
     // i0 batch, i1 output row, i2 output column, i3 window row, i4 image row, i5..i6 the run's columns
@@ -96,11 +92,13 @@ final class WindowKernels {
     }
     if (!adjoint) {
       row.addStatement(J.call(J.call("System", "arraycopy", J.name(image), src, J.name(patches), dst, length)));
+    } else if (tiles) {
+      row.addStatement(J.call(J.call("System", "arraycopy", J.name(patches), dst, J.name(image), src, length)));
     } else {
       row.addStatement(J.declare(PrimitiveType.intType(), "i7", src));
       row.addStatement(J.declare(PrimitiveType.intType(), "i8", dst));
       BlockStmt add = new BlockStmt();
-      add.addStatement(J.addAssign(J.at(acc, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
+      add.addStatement(J.addAssign(J.at(image, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
           J.name("i7"), J.name("i9"))), J.at(patches, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
           J.name("i8"), J.name("i9")))));
       row.addStatement(J.loop("i9", J.intLit(0), length, 1, add));
@@ -119,11 +117,6 @@ final class WindowKernels {
       loops = outer;
     }
     body.block.getStatements().addAll(loops.getStatements());
-    if (adjoint && x.f32()) {
-      BlockStmt cast = new BlockStmt();
-      cast.addStatement(J.assign(J.at(image, J.name("i0")), J.cast(J.type(true), J.at(acc, J.name("i0")))));
-      body.block.addStatement(J.loop("i0", 0, Iter.size(img), cast));
-    }
   }
 
   /** {@code a·ca + b·cb + k} as an expression ({@code b} may be null). */
