@@ -157,10 +157,16 @@ final class RowKernels {
     Lin base = (outer == 1 ? Lin.ZERO : Lin.var("o").times((long) mid * inner)).plus(inner == 1 ? Lin.ZERO : Lin.var("c"));
     BlockStmt blk = new BlockStmt();
     blk.addStatement(J.declare(com.github.javaparser.ast.type.PrimitiveType.intType(), "best", base.toExpr()));
+    // the best value in a local: the next comparison then waits on no load through the index just chosen
+    boolean floats = x.f32() && !x.isCount(r.input(0));
+    blk.addStatement(J.declare(J.type(floats), "top", J.at(src, J.name("best"))));
     Lin k = base.plus(Lin.var("m").times(inner));
     BlockStmt scan = new BlockStmt();
-    scan.addStatement(new IfStmt(J.bin(GREATER, J.at(src, k.toExpr()), J.at(src, J.name("best"))),
-        J.assign(J.name("best"), k.toExpr()), null));
+    scan.addStatement(J.declare(J.type(floats), "v", J.at(src, k.toExpr())));
+    BlockStmt take = new BlockStmt();
+    take.addStatement(J.assign(J.name("top"), J.name("v")));
+    take.addStatement(J.assign(J.name("best"), k.toExpr()));
+    scan.addStatement(new IfStmt(J.bin(GREATER, J.name("v"), J.name("top")), take, null));
     blk.addStatement(J.loop("m", 1, mid, scan));
     blk.addStatement(J.assign(J.at(x.array(r), J.name("best")), x.one()));
     Statement s = inner == 1 ? blk : J.loop("c", 0, inner, blk);
