@@ -47,7 +47,7 @@ final class KernelEmitter {
     this.f32 = exprs.f32();
     this.rows = new RowKernels(exprs, scratch);
     this.reductions = new Reductions(exprs, scratch);
-    this.windows = new WindowKernels(exprs);
+    this.windows = new WindowKernels(exprs, scratch, matmul.vectorLanes());
     this.recurrent = new RecurrentKernels(exprs, scratch, matmul);
     this.sequences = new SequenceKernels(exprs, scratch);
   }
