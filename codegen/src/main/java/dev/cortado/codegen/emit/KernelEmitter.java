@@ -45,7 +45,7 @@ final class KernelEmitter {
     this.matmul = matmul;
     this.scratch = scratch;
     this.f32 = exprs.f32();
-    this.rows = new RowKernels(exprs, scratch);
+    this.rows = new RowKernels(exprs, scratch, matmul.vectorLanes());
     this.reductions = new Reductions(exprs, scratch);
     this.windows = new WindowKernels(exprs, scratch, matmul.vectorLanes());
     this.recurrent = new RecurrentKernels(exprs, scratch, matmul);

@@ -25,11 +25,14 @@ final class RowKernels {
   private final Exprs x;
   private final Plan plan;
   private final MatmulKernel.Scratch scratch;
+  /** Floats per vector of the Vector API, 0 where the JVM has no {@code jdk.incubator.vector}. */
+  private final int lanes;
   /** A softmax already written by the cross-entropy kernel before it ({@link #softmaxAfter}). */
   private Node softmaxDone;
 
-  RowKernels(Exprs x, MatmulKernel.Scratch scratch) {
+  RowKernels(Exprs x, MatmulKernel.Scratch scratch, int lanes) {
     this.x = x;
+    this.lanes = lanes;
     this.plan = x.plan();
     this.scratch = scratch;
   }
@@ -153,12 +156,16 @@ final class RowKernels {
     int outer = axis == Attrs.ALL ? 1 : prod(d, 0, axis);
     int mid = axis == Attrs.ALL ? Iter.size(d) : d[axis];
     int inner = axis == Attrs.ALL ? 1 : prod(d, axis + 1, d.length);
+    boolean floats = x.f32() && !x.isCount(r.input(0));
+    if (ArgmaxVectors.handles(floats, lanes, mid, inner)) {
+      ArgmaxVectors.emit(src, x.array(r), outer, mid, inner, lanes, scratch, body.block);
+      return;
+    }
     body.block.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(x.array(r)), x.zero())));
     Lin base = (outer == 1 ? Lin.ZERO : Lin.var("o").times((long) mid * inner)).plus(inner == 1 ? Lin.ZERO : Lin.var("c"));
     BlockStmt blk = new BlockStmt();
     blk.addStatement(J.declare(com.github.javaparser.ast.type.PrimitiveType.intType(), "best", base.toExpr()));
     // the best value in a local: the next comparison then waits on no load through the index just chosen
-    boolean floats = x.f32() && !x.isCount(r.input(0));
     blk.addStatement(J.declare(J.type(floats), "top", J.at(src, J.name("best"))));
     Lin k = base.plus(Lin.var("m").times(inner));
     BlockStmt scan = new BlockStmt();
