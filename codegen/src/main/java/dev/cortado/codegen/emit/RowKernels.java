@@ -157,8 +157,12 @@ final class RowKernels {
     int mid = axis == Attrs.ALL ? Iter.size(d) : d[axis];
     int inner = axis == Attrs.ALL ? 1 : prod(d, axis + 1, d.length);
     boolean floats = x.f32() && !x.isCount(r.input(0));
-    if (ArgmaxVectors.handles(floats, lanes, mid, inner)) {
-      ArgmaxVectors.emit(src, x.array(r), outer, mid, inner, lanes, scratch, body.block);
+    if (WindowVectors.handles(floats, lanes, mid, inner)) {
+      String mask = WindowVectors.maskMethod(lanes, scratch);
+      BlockStmt each = new BlockStmt();
+      each.addStatement(J.call(J.call(null, mask, J.name(src), J.name(x.array(r)),
+          Lin.var("o").times((long) mid * inner).toExpr(), J.intLit(mid), J.intLit(inner))));
+      body.block.addStatement(J.loop("o", 0, outer, each));
       return;
     }
     body.block.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(x.array(r)), x.zero())));

@@ -6,12 +6,9 @@ import static com.github.javaparser.ast.expr.BinaryExpr.Operator.LESS;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MINUS;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 
-import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.expr.Expression;
-import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
-import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.PrimitiveType;
 import dev.cortado.ir.Node;
 import dev.cortado.op.Op;
@@ -105,24 +102,18 @@ final class WindowKernels {
     } else {
       row.addStatement(J.declare(PrimitiveType.intType(), "i7", src));
       row.addStatement(J.declare(PrimitiveType.intType(), "i8", dst));
-      Expression at = J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS, J.name("i7"), J.name("i9"));
-      Expression from = J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS, J.name("i8"), J.name("i9"));
-      BlockStmt add = new BlockStmt();
       // every run starts at a whole pixel and spans whole pixels: with C a multiple of the vector
       // length it is a few whole vectors, too short for C2's unrolled vector loop
-      boolean vectors = x.f32() && lanes > 0 && c % lanes == 0;
-      if (vectors) {
-        scratch.importType("jdk.incubator.vector.FloatVector");
-        Expression species = J.field("FloatVector", "SPECIES_" + lanes * 32);
-        add.addStatement(J.declare(new ClassOrInterfaceType(null, "FloatVector"), "v",
-            J.call("FloatVector", "fromArray", species, J.name(image), at)));
-        Expression sum = new MethodCallExpr(J.name("v"), "add",
-            new NodeList<>(J.call("FloatVector", "fromArray", species.clone(), J.name(patches), from)));
-        add.addStatement(J.call(new MethodCallExpr(sum, "intoArray", new NodeList<>(J.name(image), at.clone()))));
+      if (x.f32() && lanes > 0 && c % lanes == 0) {
+        String add = WindowVectors.addMethod(lanes, scratch);
+        row.addStatement(J.call(J.call(null, add, J.name(image), J.name("i7"), J.name(patches), J.name("i8"), length)));
       } else {
-        add.addStatement(J.addAssign(J.at(image, at), J.at(patches, from)));
+        BlockStmt add = new BlockStmt();
+        add.addStatement(J.addAssign(J.at(image, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
+            J.name("i7"), J.name("i9"))), J.at(patches, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
+            J.name("i8"), J.name("i9")))));
+        row.addStatement(J.loop("i9", J.intLit(0), length, 1, add));
       }
-      row.addStatement(J.loop("i9", J.intLit(0), length, vectors ? lanes : 1, add));
     }
     if (rowsInside) {
       inner.getStatements().addAll(row.getStatements());
