@@ -17,22 +17,19 @@ import java.util.Objects;
  * {@link Padding#VALID}, the kernel to glorotUniform and the bias to zeros. Like {@link Dense}, the
  * layer is a helper over ordinary variables {@code <name>/kernel} and {@code <name>/bias}; it is
  * computed as the matrix product of the input's patches ({@code [BATCH, OH, OW, kh·kw·in]}) with the
- * kernel as a {@code [kh·kw·in, filters]} matrix.
+ * kernel as a {@code [kh·kw·in, filters]} matrix. The bias carries {@link dev.cortado.ir.Role#BIAS}.
  */
-public final class Conv {
+public final class Conv extends AffineLayerOptions<Conv> {
   int[] kernelSize;
   int[] strides;
   Padding padding = Padding.VALID;
-  Activation activation = Activation.LINEAR;
-  Initializer kernelInitializer = Initializers.glorotUniform();
-  Initializer biasInitializer = Initializers.zeros();
-  Regularizer kernelRegularizer;
-  Regularizer biasRegularizer;
-  Constraint kernelConstraint;
-  boolean useBias = true;
-  boolean trainable = true;
 
   Conv() {}
+
+  @Override
+  Conv self() {
+    return this;
+  }
 
   /** A non-square kernel {@code kh × kw} (conv2d), replacing the size given to the layer. */
   public Conv kernelSize(int kh, int kw) {
@@ -57,48 +54,6 @@ public final class Conv {
     return this;
   }
 
-  public Conv activation(Activation a) {
-    this.activation = Objects.requireNonNull(a, "activation");
-    return this;
-  }
-
-  public Conv kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
-    return this;
-  }
-
-  public Conv biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
-    return this;
-  }
-
-  public Conv kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
-    return this;
-  }
-
-  public Conv biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
-    return this;
-  }
-
-  public Conv kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
-    return this;
-  }
-
-  /** False leaves out the bias, as Keras's {@code use_bias=False}. */
-  public Conv useBias(boolean b) {
-    this.useBias = b;
-    return this;
-  }
-
-  /** False freezes the layer's kernel and bias. */
-  public Conv trainable(boolean t) {
-    this.trainable = t;
-    return this;
-  }
-
   /** conv2d on {@code [BATCH, H, W, C]}. */
   Tensor build2d(ModelBuilder m, String name, Tensor x, int filters, int size) {
     int[] k = kernelSize != null ? kernelSize : new int[] {size, size};
@@ -116,7 +71,7 @@ public final class Conv {
       Variable kernel = kernel(m, k[0], k[1], in, filters);
       Tensor patches = x.op(Op.PATCHES, Attrs.ints(null, w), x);
       Tensor h = patches.matmul(kernel.reshape(k[0] * k[1] * in, filters));
-      return activation.apply(bias(m, h, filters));
+      return biasAndActivation(m, h, filters);
     });
   }
 
@@ -147,30 +102,8 @@ public final class Conv {
       Tensor h = patches.matmul(kernel.reshape(size * in, filters));
       Shape hs = h.shape();
       h = h.reshape(hs.dim(0), hs.dim(2), filters);
-      return activation.apply(bias(m, h, filters));
+      return biasAndActivation(m, h, filters);
     });
-  }
-
-  private Variable kernel(ModelBuilder m, int... shape) {
-    Variable kernel = m.variable("kernel").shape(shape).initializer(kernelInitializer).trainable(trainable);
-    if (kernelRegularizer != null) {
-      kernel.regularizer(kernelRegularizer);
-    }
-    if (kernelConstraint != null) {
-      kernel.constraint(kernelConstraint);
-    }
-    return kernel;
-  }
-
-  private Tensor bias(ModelBuilder m, Tensor h, int filters) {
-    if (!useBias) {
-      return h;
-    }
-    Variable bias = m.variable("bias").shape(filters).initializer(biasInitializer).trainable(trainable);
-    if (biasRegularizer != null) {
-      bias.regularizer(biasRegularizer);
-    }
-    return h.add(bias);
   }
 
   private String describe(String layer, String name, Tensor x, int[] k, int[] s) {

@@ -18,22 +18,21 @@ import java.util.Objects;
  * h (and c) start at zero. The output is the last h {@code [BATCH, units]}, or every h
  * {@code [BATCH, steps, units]} with {@link #returnSequences}.
  */
-public final class RecurrentLayer {
+public final class RecurrentLayer extends LayerOptions<RecurrentLayer> {
   boolean returnSequences;
-  Initializer kernelInitializer = Initializers.glorotUniform();
   Initializer recurrentInitializer = Initializers.orthogonal();
-  Initializer biasInitializer;
   boolean unitForgetBias = true;
-  Regularizer kernelRegularizer;
   Regularizer recurrentRegularizer;
-  Regularizer biasRegularizer;
-  Constraint kernelConstraint;
   Constraint recurrentConstraint;
   Constraint biasConstraint;
   double dropout;
-  boolean trainable = true;
 
   RecurrentLayer() {}
+
+  @Override
+  RecurrentLayer self() {
+    return this;
+  }
 
   /** True returns every step's h {@code [BATCH, steps, units]}; false (the default) the last h. */
   public RecurrentLayer returnSequences(boolean r) {
@@ -41,19 +40,8 @@ public final class RecurrentLayer {
     return this;
   }
 
-  public RecurrentLayer kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
-    return this;
-  }
-
   public RecurrentLayer recurrentInitializer(Initializer i) {
     this.recurrentInitializer = Objects.requireNonNull(i, "recurrentInitializer");
-    return this;
-  }
-
-  /** The bias initializer (default zeros; an LSTM then sets its forget block to one, see {@link #unitForgetBias}). */
-  public RecurrentLayer biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
     return this;
   }
 
@@ -63,23 +51,8 @@ public final class RecurrentLayer {
     return this;
   }
 
-  public RecurrentLayer kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
-    return this;
-  }
-
   public RecurrentLayer recurrentRegularizer(Regularizer r) {
     this.recurrentRegularizer = Objects.requireNonNull(r, "recurrentRegularizer");
-    return this;
-  }
-
-  public RecurrentLayer biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
-    return this;
-  }
-
-  public RecurrentLayer kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
     return this;
   }
 
@@ -105,12 +78,6 @@ public final class RecurrentLayer {
     return this;
   }
 
-  /** False freezes the layer's variables. */
-  public RecurrentLayer trainable(boolean t) {
-    this.trainable = t;
-    return this;
-  }
-
   Tensor build(ModelBuilder m, String name, Tensor x, int units, boolean gru) {
     String kind = gru ? "gru" : "lstm";
     if (units <= 0) {
@@ -122,30 +89,20 @@ public final class RecurrentLayer {
     int features = x.shape().dim(2);
     int g = (gru ? 3 : 4) * units;
     return m.scoped(name, () -> {
-      Variable kernel = m.variable("kernel").shape(features, g).initializer(kernelInitializer).trainable(trainable);
+      Variable kernel = kernel(m, features, g);
       Variable recurrent = m.variable("recurrent_kernel").shape(units, g).initializer(recurrentInitializer)
           .trainable(trainable);
       Variable bias = (gru ? m.variable("bias").shape(2, g) : m.variable("bias").shape(g))
           .initializer(biasInitializer != null ? biasInitializer
               : gru || !unitForgetBias ? Initializers.zeros() : forgetOnes(units))
           .trainable(trainable);
-      set(kernel, kernelRegularizer, kernelConstraint);
-      set(recurrent, recurrentRegularizer, recurrentConstraint);
-      set(bias, biasRegularizer, biasConstraint);
+      constrain(recurrent, recurrentRegularizer, recurrentConstraint);
+      constrain(bias, biasRegularizer, biasConstraint);
       Tensor in = dropout > 0 ? m.dropout(x, dropout) : x;
       Node y = m.graph().apply(gru ? Op.GRU : Op.LSTM, Attrs.value(returnSequences ? 1 : 0), in.node(),
           kernel.node(), recurrent.node(), bias.node());
       return m.wrap(y);
     });
-  }
-
-  private static void set(Variable v, Regularizer r, Constraint c) {
-    if (r != null) {
-      v.regularizer(r);
-    }
-    if (c != null) {
-      v.constraint(c);
-    }
   }
 
   /** Zeros with ones in the forget block {@code [units, 2·units)}, as Keras's {@code unit_forget_bias}. */
