@@ -22,7 +22,7 @@ abstract class AffineLayerOptions<T extends AffineLayerOptions<T>> extends Layer
    * @return these options
    */
   public T activation(Activation a) {
-    this.activation = Objects.requireNonNull(a, "activation");
+    this.activation = Objects.requireNonNull(a, nullMessage("activation: a"));
     return self();
   }
 

@@ -31,24 +31,48 @@ public final class Conv extends AffineLayerOptions<Conv> {
     return this;
   }
 
-  /** A non-square kernel {@code kh × kw} (conv2d), replacing the size given to the layer. */
+  /**
+   * A non-square kernel {@code kh × kw} (conv2d), replacing the size given to the layer.
+   *
+   * @param kh the kernel's height, positive
+   * @param kw the kernel's width, positive
+   * @return these options
+   */
   public Conv kernelSize(int kh, int kw) {
     this.kernelSize = new int[] {kh, kw};
     return this;
   }
 
-  /** The same stride along every spatial axis. */
+  /**
+   * The same stride along every spatial axis.
+   *
+   * @param s the stride, positive (default 1)
+   * @return these options
+   */
   public Conv strides(int s) {
     this.strides = new int[] {s, s};
     return this;
   }
 
-  /** Strides {@code sh} down and {@code sw} across (conv2d). */
+  /**
+   * Strides {@code sh} down and {@code sw} across (conv2d).
+   *
+   * @param sh the stride down the height, positive
+   * @param sw the stride across the width, positive
+   * @return these options
+   */
   public Conv strides(int sh, int sw) {
     this.strides = new int[] {sh, sw};
     return this;
   }
 
+  /**
+   * How the input is padded: {@code VALID} (the default, none) or {@code SAME} (TensorFlow's,
+   * {@code ⌈n/stride⌉} positions; PyTorch's {@code padding='same'} for stride 1).
+   *
+   * @param p the padding
+   * @return these options
+   */
   public Conv padding(Padding p) {
     this.padding = Objects.requireNonNull(p, "padding");
     return this;

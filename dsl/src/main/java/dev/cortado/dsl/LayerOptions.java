@@ -29,7 +29,7 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
    * @return these options
    */
   public T kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
+    this.kernelInitializer = Objects.requireNonNull(i, nullMessage("kernelInitializer: i"));
     return self();
   }
 
@@ -41,7 +41,7 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
    * @return these options
    */
   public T biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
+    this.biasInitializer = Objects.requireNonNull(i, nullMessage("biasInitializer: i"));
     return self();
   }
 
@@ -52,7 +52,7 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
    * @return these options
    */
   public T kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
+    this.kernelRegularizer = Objects.requireNonNull(r, nullMessage("kernelRegularizer: r"));
     return self();
   }
 
@@ -63,7 +63,7 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
    * @return these options
    */
   public T biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
+    this.biasRegularizer = Objects.requireNonNull(r, nullMessage("biasRegularizer: r"));
     return self();
   }
 
@@ -74,7 +74,7 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
    * @return these options
    */
   public T kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
+    this.kernelConstraint = Objects.requireNonNull(c, nullMessage("kernelConstraint: c"));
     return self();
   }
 
@@ -87,6 +87,11 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
   public T trainable(boolean t) {
     this.trainable = t;
     return self();
+  }
+
+  /** The message of a null argument: {@code Dense.activation: a}. */
+  final String nullMessage(String what) {
+    return getClass().getSimpleName() + "." + what;
   }
 
   /** Creates {@code kernel} in the current scope with the kernel's options. */

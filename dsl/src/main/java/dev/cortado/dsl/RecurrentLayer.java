@@ -34,33 +34,68 @@ public final class RecurrentLayer extends LayerOptions<RecurrentLayer> {
     return this;
   }
 
-  /** True returns every step's h {@code [BATCH, steps, units]}; false (the default) the last h. */
+  /**
+   * True returns every step's h {@code [BATCH, steps, units]}; false (the default) the last h.
+   *
+   * @param r whether the layer returns every step
+   * @return these options
+   */
   public RecurrentLayer returnSequences(boolean r) {
     this.returnSequences = r;
     return this;
   }
 
+  /**
+   * How the recurrent kernel {@code [units, G]} starts (default {@code orthogonal()}, as Keras).
+   *
+   * @param i the recurrent kernel's initializer
+   * @return these options
+   */
   public RecurrentLayer recurrentInitializer(Initializer i) {
     this.recurrentInitializer = Objects.requireNonNull(i, "recurrentInitializer");
     return this;
   }
 
-  /** For an LSTM with the default bias initializer: the forget block starts at one (default true, as Keras). */
+  /**
+   * For an LSTM with the default bias initializer: the forget block starts at one (default true, as
+   * Keras).
+   *
+   * @param u whether the forget block of the default bias starts at one
+   * @return these options
+   */
   public RecurrentLayer unitForgetBias(boolean u) {
     this.unitForgetBias = u;
     return this;
   }
 
+  /**
+   * A penalty on the recurrent kernel, added to {@code REGULARIZATION_LOSSES} (none by default).
+   *
+   * @param r the regularizer
+   * @return these options
+   */
   public RecurrentLayer recurrentRegularizer(Regularizer r) {
     this.recurrentRegularizer = Objects.requireNonNull(r, "recurrentRegularizer");
     return this;
   }
 
+  /**
+   * A constraint applied to the recurrent kernel after each update (none by default).
+   *
+   * @param c the constraint
+   * @return these options
+   */
   public RecurrentLayer recurrentConstraint(Constraint c) {
     this.recurrentConstraint = Objects.requireNonNull(c, "recurrentConstraint");
     return this;
   }
 
+  /**
+   * A constraint applied to the bias after each update (none by default).
+   *
+   * @param c the constraint
+   * @return these options
+   */
   public RecurrentLayer biasConstraint(Constraint c) {
     this.biasConstraint = Objects.requireNonNull(c, "biasConstraint");
     return this;
@@ -69,6 +104,10 @@ public final class RecurrentLayer extends LayerOptions<RecurrentLayer> {
   /**
    * Inverted dropout on the inputs in training, rate in {@code [0, 1)}, as Keras's
    * {@code dropout}; each element of every step gets its own draw.
+   *
+   * @param rate the probability of zeroing an input element, in [0, 1) (default 0)
+   * @return these options
+   * @throws IllegalArgumentException if {@code rate} is outside [0, 1)
    */
   public RecurrentLayer dropout(double rate) {
     if (!(rate >= 0 && rate < 1)) {
