@@ -68,7 +68,7 @@ abstract class LayerOptions<T extends LayerOptions<T>> {
   }
 
   /**
-   * A constraint applied to the kernel after each update, e.g. {@code maxNorm(3)} (none by default).
+   * A constraint applied to the kernel after each update (none by default), such as {@code maxNorm(3)}.
    *
    * @param c the constraint
    * @return these options
