@@ -16,6 +16,8 @@ public final class Batch {
   private final int[] labels;
 
   /**
+   * A batch of the given rows.
+   *
    * @param rows the dataset rows this batch holds, in batch order
    * @param features the features, {@code rows.length × featureCount}, row-major (copied)
    * @param featureCount the features per row

@@ -36,6 +36,8 @@ public final class ProgressBar implements Callback {
   private int lastLineLength;
 
   /**
+   * A display writing to {@code out}.
+   *
    * @param out where the display goes
    * @param terminal redraw one line (true) or print plain lines (false)
    * @param clock nanoseconds, {@code System::nanoTime} outside tests

@@ -421,6 +421,8 @@ public final class Trainer {
     }
 
     /**
+     * The trainer these settings describe.
+     *
      * @return a new trainer
      * @throws IllegalArgumentException naming the setting that is out of range
      */

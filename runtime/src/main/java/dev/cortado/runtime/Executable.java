@@ -50,9 +50,9 @@ public interface Executable {
    *
    * @param inputs every input the loss reads, by name: flat row-major arrays of a whole number of
    *     rows
+   * @return the total loss computed in this step, before the update
    * @throws IllegalArgumentException naming the input, its expected shape and what it got, for a
    *     missing, unknown or wrongly sized input; the parameters are then unchanged
-   * @return the total loss computed in this step, before the update
    */
   double trainStep(Map<String, double[]> inputs);
 

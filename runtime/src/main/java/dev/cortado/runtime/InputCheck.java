@@ -21,13 +21,13 @@ public final class InputCheck {
    * Returns the batch size the given inputs imply (1 when no needed input has a batch dimension).
    *
    * @param <T> the array type, {@code double[]} or {@code float[]}
-   * @return the batch size, at least 1
-   * @throws IllegalArgumentException naming the input for a missing, unknown or wrongly sized one
    * @param model the model's name, for messages
    * @param declared every input of the model with its shape ({@code -1} = batch), in order
    * @param given the caller's inputs
    * @param needed the inputs this call reads
    * @param length the length of one given array
+   * @return the batch size, at least 1
+   * @throws IllegalArgumentException naming the input for a missing, unknown or wrongly sized one
    */
   public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
       Collection<String> needed, ToIntFunction<T> length) {

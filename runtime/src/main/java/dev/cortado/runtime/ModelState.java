@@ -146,8 +146,8 @@ public final class ModelState {
    * classes.
    *
    * @param millis the longest wait, in milliseconds
-   * @throws InterruptedException if the waiting thread is interrupted
    * @return true when none is still being made (each ready one is put in place by the next step)
+   * @throws InterruptedException if the waiting thread is interrupted
    * @throws IllegalStateException if making one failed (the quick class then stays), with the cause
    */
   public boolean awaitUpgrades(long millis) throws InterruptedException {

@@ -58,6 +58,8 @@ public final class Safetensors {
     private final double[] values;
 
     /**
+     * A tensor of the given values.
+     *
      * @param dtype the element type in the file
      * @param shape the dimensions (copied)
      * @param values the values, row-major (copied)
