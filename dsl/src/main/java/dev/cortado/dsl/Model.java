@@ -264,7 +264,7 @@ public final class Model {
    * The Java source that {@link #compile} compiles, for the optimizer the definition declared
    * (or inference only); the Maven plugin writes exactly this.
    *
-   * @param packageName the package of the class, a Java package name
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
    * @param className the simple name of the class, a Java identifier
    * @return the source of one compilation unit
    * @throws IllegalArgumentException if a name is not a valid Java name
@@ -279,7 +279,7 @@ public final class Model {
    * As {@link #generateSource(String, String)} for the given optimizer ({@code null}: inference
    * only).
    *
-   * @param packageName the package of the class, a Java package name
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
    * @param className the simple name of the class, a Java identifier
    * @param optimizer the optimizer, or null for inference only
    * @return the source of one compilation unit
@@ -297,7 +297,7 @@ public final class Model {
    * uses {@code Codegen.DEFAULT_BATCH} (32). The class starts with every variable at zero: set
    * the initial values with {@code setParameter} or {@code Checkpoint.load}.
    *
-   * @param packageName the package of the class, a Java package name
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
    * @param className the simple name of the class, a Java identifier
    * @param optimizer the optimizer, or null for inference only
    * @param batchSize the batch size the class is specialised to, positive
