@@ -126,7 +126,7 @@ public final class Initializers {
   /**
    * All values {@code 0}. Printed {@code zeros}.
    *
-   * @return the initializer
+   * @return an initializer for any shape (PyTorch's {@code nn.init.zeros_})
    */
   public static Initializer zeros() {
     return new Constant(0.0);
@@ -135,7 +135,7 @@ public final class Initializers {
   /**
    * All values {@code 1}. Printed {@code ones}.
    *
-   * @return the initializer
+   * @return an initializer for any shape (PyTorch's {@code nn.init.ones_})
    */
   public static Initializer ones() {
     return new Constant(1.0);
@@ -158,7 +158,7 @@ public final class Initializers {
   /**
    * {@link #uniform(double, double) uniform(-0.05, 0.05)}, Keras's {@code RandomUniform()} default.
    *
-   * @return the initializer
+   * @return {@code uniform(-0.05, 0.05)}
    */
   public static Initializer uniform() {
     return uniform(-0.05, 0.05);
@@ -170,7 +170,7 @@ public final class Initializers {
    *
    * @param min the lower bound
    * @param max the upper bound
-   * @return the initializer
+   * @return the initializer (PyTorch's {@code nn.init.uniform_(w, min, max)})
    * @throws IllegalArgumentException unless finite {@code min <= max}
    */
   public static Initializer uniform(double min, double max) {
@@ -183,7 +183,7 @@ public final class Initializers {
   /**
    * {@link #normal(double, double) normal(0, 0.05)}, Keras's {@code RandomNormal()} default.
    *
-   * @return the initializer
+   * @return {@code normal(0, 0.05)}
    */
   public static Initializer normal() {
     return normal(0.0, 0.05);
@@ -194,7 +194,7 @@ public final class Initializers {
    *
    * @param mean the mean
    * @param stddev the standard deviation
-   * @return the initializer
+   * @return the initializer (PyTorch's {@code nn.init.normal_(w, mean, stddev)})
    * @throws IllegalArgumentException if {@code mean} is not finite or {@code stddev} is negative or
    *     not finite
    */
@@ -206,7 +206,7 @@ public final class Initializers {
   /**
    * {@link #truncatedNormal(double, double) truncatedNormal(0, 0.05)}, Keras's default.
    *
-   * @return the initializer
+   * @return {@code truncatedNormal(0, 0.05)}
    */
   public static Initializer truncatedNormal() {
     return truncatedNormal(0.0, 0.05);
@@ -221,7 +221,8 @@ public final class Initializers {
    *
    * @param mean the mean
    * @param stddev the standard deviation before truncation
-   * @return the initializer
+   * @return the initializer (the distribution of PyTorch's {@code nn.init.trunc_normal_(w, mean,
+   *     stddev, mean - 2·stddev, mean + 2·stddev)})
    * @throws IllegalArgumentException if {@code mean} is not finite or {@code stddev} is negative or
    *     not finite
    */
@@ -269,7 +270,7 @@ public final class Initializers {
    * {@code stddev = sqrt(2 / (fanIn + fanOut)) / .87962566103423978}, so the values have variance
    * {@code 2 / (fanIn + fanOut)}; {@code varianceScaling(1, FAN_AVG, TRUNCATED_NORMAL)}.
    *
-   * @return the initializer
+   * @return the initializer (PyTorch's {@code xavier_normal_} has the same variance, untruncated)
    */
   public static Initializer glorotNormal() {
     return new VarianceScaling(1.0, FanMode.FAN_AVG, Distribution.TRUNCATED_NORMAL);
@@ -279,7 +280,7 @@ public final class Initializers {
    * He normal: truncated normal centred on 0 with {@code stddev = sqrt(2 / fanIn) / .87962566103423978},
    * so the values have variance {@code 2 / fanIn}; {@code varianceScaling(2, FAN_IN, TRUNCATED_NORMAL)}.
    *
-   * @return the initializer
+   * @return the initializer (PyTorch's {@code kaiming_normal_} has the same variance, untruncated)
    */
   public static Initializer heNormal() {
     return new VarianceScaling(2.0, FanMode.FAN_IN, Distribution.TRUNCATED_NORMAL);
@@ -299,7 +300,7 @@ public final class Initializers {
    * LeCun normal: truncated normal centred on 0 with {@code stddev = sqrt(1 / fanIn) / .87962566103423978},
    * so the values have variance {@code 1 / fanIn}; {@code varianceScaling(1, FAN_IN, TRUNCATED_NORMAL)}.
    *
-   * @return the initializer
+   * @return the initializer, the usual one for SELU layers
    */
   public static Initializer lecunNormal() {
     return new VarianceScaling(1.0, FanMode.FAN_IN, Distribution.TRUNCATED_NORMAL);
@@ -320,7 +321,7 @@ public final class Initializers {
   /**
    * {@link #orthogonal(double) orthogonal(1.0)}.
    *
-   * @return the initializer
+   * @return the initializer (PyTorch's {@code nn.init.orthogonal_})
    */
   public static Initializer orthogonal() {
     return new Orthogonal(1.0);
