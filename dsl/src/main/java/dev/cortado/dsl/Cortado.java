@@ -314,7 +314,8 @@ public final class Cortado {
    *
    * @param stepSize how many steps (or epochs, as the caller counts) between two decays, positive
    * @param gamma the factor of each decay, positive and finite
-   * @return the schedule
+   * @return the schedule, for {@link dev.cortado.train.LearningRateSchedule#perStep} or
+   *     {@link dev.cortado.train.LearningRateSchedule#perEpoch}
    * @throws IllegalArgumentException if {@code stepSize} or {@code gamma} is not positive
    */
   public static Schedule stepLr(long stepSize, double gamma) {
@@ -325,7 +326,8 @@ public final class Cortado {
    * {@code γ^step}, as PyTorch's {@code ExponentialLR}.
    *
    * @param gamma the factor per step, positive and finite
-   * @return the schedule
+   * @return the schedule, for {@link dev.cortado.train.LearningRateSchedule#perStep} or
+   *     {@link dev.cortado.train.LearningRateSchedule#perEpoch}
    * @throws IllegalArgumentException if {@code gamma} is not positive and finite
    */
   public static Schedule exponentialLr(double gamma) {
@@ -353,7 +355,8 @@ public final class Cortado {
    * @param totalSteps the step at which the multiplier reaches {@code minMultiplier}, above {@code
    *     warmupSteps}
    * @param minMultiplier the final multiplier, in [0, 1]
-   * @return the schedule
+   * @return the schedule, for {@link dev.cortado.train.LearningRateSchedule#perStep} or
+   *     {@link dev.cortado.train.LearningRateSchedule#perEpoch}
    * @throws IllegalArgumentException unless {@code 0 ≤ warmupSteps < totalSteps} and {@code
    *     minMultiplier} is in [0, 1]
    */
@@ -366,7 +369,8 @@ public final class Cortado {
    *
    * @param multiplier the multiplier of the base learning rate at each step (from 0); it must give
    *     finite values of at least 0, checked when the schedule is applied
-   * @return the schedule
+   * @return the schedule, for {@link dev.cortado.train.LearningRateSchedule#perStep} or
+   *     {@link dev.cortado.train.LearningRateSchedule#perEpoch}
    */
   public static Schedule lrSchedule(java.util.function.LongToDoubleFunction multiplier) {
     return Schedule.of(multiplier);

@@ -69,7 +69,7 @@ public class Tensor {
    * {@code this + y}.
    *
    * @param y the addend, broadcast against this as numpy does
-   * @return the sum
+   * @return the sum, of the broadcast shape
    */
   public Tensor add(Tensor y) {
     return op(Op.ADD, Attrs.NONE, this, y);
@@ -89,7 +89,7 @@ public class Tensor {
    * {@code this - y}.
    *
    * @param y the subtrahend, broadcast as numpy does
-   * @return the difference
+   * @return the difference, of the broadcast shape
    */
   public Tensor sub(Tensor y) {
     return op(Op.SUB, Attrs.NONE, this, y);
@@ -109,7 +109,7 @@ public class Tensor {
    * {@code this · y}, elementwise.
    *
    * @param y the factor, broadcast as numpy does
-   * @return the product
+   * @return the product, of the broadcast shape
    */
   public Tensor mul(Tensor y) {
     return op(Op.MUL, Attrs.NONE, this, y);
@@ -129,7 +129,7 @@ public class Tensor {
    * {@code this / y}, elementwise.
    *
    * @param y the divisor, broadcast as numpy does
-   * @return the quotient
+   * @return the quotient, of the broadcast shape
    */
   public Tensor div(Tensor y) {
     return op(Op.DIV, Attrs.NONE, this, y);
@@ -149,7 +149,7 @@ public class Tensor {
    * {@code this ^ y}, elementwise.
    *
    * @param y the exponent, broadcast as numpy does
-   * @return the power
+   * @return the power, of the broadcast shape
    */
   public Tensor pow(Tensor y) {
     return op(Op.POW, Attrs.NONE, this, y);
@@ -208,7 +208,7 @@ public class Tensor {
   /**
    * {@code -this}.
    *
-   * @return the negation
+   * @return {@code -x}, of this shape
    */
   public Tensor neg() {
     return op(Op.NEG, Attrs.NONE, this);
@@ -220,7 +220,7 @@ public class Tensor {
    * batched product, {@code [B, n, k]·[B, k, m] → [B, n, m]} (one product per index of axis 0).
    *
    * @param y the right operand
-   * @return the product
+   * @return the product, shaped as above
    * @throws IllegalArgumentException if the inner dimensions differ or the ranks do not fit
    */
   public Tensor matmul(Tensor y) {
