@@ -68,7 +68,7 @@ public final class Passes {
    *
    * @param g the model graph
    * @param e the entry point
-   * @return a graph of the nodes {@code e}'s roots read, with only those roots
+   * @return a graph of only {@code e}'s roots (for a half of a split step, that half's) and what they read
    */
   public static Graph extract(Graph g, Entry e) {
     if (e == Entry.GRADIENT) {
