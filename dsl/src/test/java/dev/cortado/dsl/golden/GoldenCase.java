@@ -124,5 +124,4 @@ public record GoldenCase(String name, Map<?, ?> json) {
     ((Map<?, ?>) expected().get("params")).forEach((k, v) -> out.put((String) k, GoldenJson.flatten(v)));
     return out;
   }
-
 }

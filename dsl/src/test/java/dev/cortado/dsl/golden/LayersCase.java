@@ -180,5 +180,4 @@ public record LayersCase(String name, Map<?, ?> json) {
   Map<?, ?> eval() {
     return (Map<?, ?>) ((Map<?, ?>) json.get("expected")).get("eval");
   }
-
 }
