@@ -21,8 +21,8 @@ import org.apache.maven.project.MavenProject;
 /**
  * Generates the Java source of each configured model definition (a class extending {@code
  * dev.cortado.dsl.ModelDefinition}, found on this plugin's class path, that is, in the jars
- * listed under the plugin's {@code <dependencies>}) into {@link #outputDirectory}, which becomes
- * a compile source root, and the model's initial variables as {@code <Class>.safetensors} into
+ * listed among the plugin's dependencies) into {@link #outputDirectory}, which becomes
+ * a compile source root, and the model's initial variables as ClassName.safetensors into
  * {@link #resourceDirectory}, which becomes a resource root. The source is exactly what {@code
  * model.generateSource(package, class, model.declaredOptimizer(), batchSize)} returns (for the
  * default batch size, {@code model.generateSource(package, class)}): the declared optimizer's
@@ -33,14 +33,14 @@ import org.apache.maven.project.MavenProject;
 public final class GenerateMojo extends AbstractMojo {
 
   /**
-   * The model definitions to generate, at least one: a {@code <definition>} per generated class,
-   * with {@code <className>}, the binary name of a class extending {@code
-   * dev.cortado.dsl.ModelDefinition} in a jar among the plugin's {@code <dependencies>} ({@code
-   * Outer$Inner} for a nested class); {@code <generatedClass>} (optional), the fully qualified
-   * name of the class to generate, which must be in a package (default: the definition's name
-   * followed by {@code Executable}); and {@code <batchSize>} (optional), the one batch size the
-   * generated class runs (default 32). List a definition again with another {@code
-   * <generatedClass>} and {@code <batchSize>} for more batch sizes.
+   * The model definitions to generate, at least one: a {@code definition} element per generated
+   * class, holding {@code className}, the binary name of a class extending {@code
+   * dev.cortado.dsl.ModelDefinition} in a jar among the plugin's dependencies ({@code
+   * Outer$Inner} for a nested class); {@code generatedClass} (optional), the fully qualified name
+   * of the class to generate, which must be in a package (default: the definition's name followed
+   * by {@code Executable}); and {@code batchSize} (optional), the one batch size the generated
+   * class runs (default 32). List a definition again with another {@code generatedClass} and
+   * {@code batchSize} for more batch sizes.
    */
   @Parameter
   private List<Definition> definitions;
@@ -54,8 +54,8 @@ public final class GenerateMojo extends AbstractMojo {
   private File outputDirectory;
 
   /**
-   * The directory the initial-weights checkpoints are written to, as {@code <package
-   * path>/<Class>.safetensors}, so each is a resource beside its class; added to the project's
+   * The directory the initial-weights checkpoints are written to, as
+   * package/path/ClassName.safetensors, so each is a resource beside its class; added to the project's
    * resource directories when {@code initialWeights} is true.
    */
   @Parameter(defaultValue = "${project.build.directory}/generated-resources/cortado",
@@ -63,7 +63,7 @@ public final class GenerateMojo extends AbstractMojo {
   private File resourceDirectory;
 
   /**
-   * Whether to write {@code <Class>.safetensors} with each model's initial variables into
+   * Whether to write ClassName.safetensors with each model's initial variables into
    * {@code resourceDirectory}, so the application can start from the values the definition's
    * seed draws.
    */
