@@ -132,6 +132,9 @@ class ConvLayersTest {
             c -> c.strides(2)), 2, 1), new int[] {11, 2}, 2),
         new Net("globalAvgPool", m -> globalAvgPool(m.conv2d("c", m.input("x", BATCH, 5, 5, 2), 3, 2,
             c -> c.activation(RELU))), new int[] {5, 5, 2}, 2),
+        // 16 channels fill whole vectors: the patch adjoint and the argmax mask on the Vector API where present
+        new Net("two 16-filter convs + maxPool", m -> maxPool2d(m.conv2d("c2", m.conv2d("c1", m.input("x", BATCH, 6, 6, 1),
+            16, 3, c -> c.padding(SAME).activation(RELU)), 16, 3, c -> c.padding(SAME)), 2), new int[] {6, 6, 1}, 2),
         new Net("dense on rank 4 + transpose", m -> m.dense("d", m.input("x", BATCH, 3, 2, 4), 5,
             d -> d.activation(TANH)).transpose(0, 2, 1, 3), new int[] {3, 2, 4}, 2));
   }
@@ -188,5 +191,27 @@ class ConvLayersTest {
     exe.trainStep(Map.of("x", new double[] {3, 3, 3, 3}));
     assertArrayEquals(new double[] {1 - 3}, exe.parameter("w"), 0);
     assertEquals(List.of("w"), exe.parameterNames());
+  }
+
+  @Test
+  void compiledMaxPoolingOverWholeVectorsOfChannelsSendsTheGradientToTheFirstMaximum() {
+    Model model = Model.define("ties16", m -> {
+      m.dtype(F32);
+      Tensor x = m.input("x", BATCH, 2, 2, 16);
+      Variable w = m.variable("w").shape(1).initializer(ones());
+      Tensor h = maxPool2d(x.mul(w), 2);
+      m.output("out", h);
+      m.minimize(h.sum());
+    });
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      String source = Compilation.source(model, sgd(1), "p", "Ties16");
+      assertTrue(source.contains("vectorArgmaxMask("), "the mask is not on the Vector API:\n" + source);
+    }
+    Executable exe = model.compile(sgd(1));
+    double[] x = new double[64];
+    java.util.Arrays.fill(x, 3);
+    exe.trainStep(Map.of("x", x));
+    // each channel's four pixels tie at 3: w's gradient is 16 first maxima of 3 (48), not every tie (192)
+    assertArrayEquals(new double[] {1 - 48}, exe.parameter("w"), 0);
   }
 }
