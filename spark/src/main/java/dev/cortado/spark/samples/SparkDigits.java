@@ -36,6 +36,11 @@ public final class SparkDigits {
 
   static final int BATCH_SIZE = 128;
 
+  /**
+   * The 64-128-10 classifier of the digits, in F64.
+   *
+   * @return the model
+   */
   public static Model model() {
     return Model.define("digits", m -> {
       m.seed(42);
@@ -70,6 +75,12 @@ public final class SparkDigits {
         schema);
   }
 
+  /**
+   * Trains and scores the digits on Spark.
+   *
+   * @param args {@code --master URL} (default {@code local[2]}) and {@code --overhead}
+   * @throws Exception if Spark or a checkpoint fails
+   */
   public static void main(String[] args) throws Exception {
     String master = "local[2]";
     boolean overhead = false;
