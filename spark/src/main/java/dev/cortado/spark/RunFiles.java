@@ -2,7 +2,9 @@ package dev.cortado.spark;
 
 import dev.cortado.runtime.Checkpoint;
 import dev.cortado.runtime.Executable;
+import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.History;
+import dev.cortado.train.TrainingRun;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -93,6 +95,33 @@ final class RunFiles {
       h = h.plus(parse(lines.get(i), p, i + 1));
     }
     return h;
+  }
+
+  /**
+   * Loads the last checkpoint of the directory into {@code driver} and returns the history saved
+   * with it (empty if there is none). Early stopping ({@code stopping}, if not null) sees each
+   * restored epoch again, with the parameters of that epoch's checkpoint where it is still in
+   * the directory, so its best value, best epoch, patience and best weights are those of the
+   * interrupted run.
+   */
+  History restore(Executable driver, EarlyStopping stopping, TrainingRun run) throws IOException {
+    int last = last();
+    if (last == 0) {
+      return History.empty();
+    }
+    History history = history(last);
+    History replayed = History.empty();
+    for (int e = 0; e < last; e++) {
+      Map<String, Double> metrics = history.epoch(e);
+      if (stopping != null) {
+        load(driver, e + 1);
+        stopping.onEpochEnd(run, e, new LinkedHashMap<>(metrics));
+      }
+      replayed = replayed.plus(metrics);
+      run.record(replayed);
+    }
+    load(driver, last);
+    return history;
   }
 
   static String historyName(int epochs) {

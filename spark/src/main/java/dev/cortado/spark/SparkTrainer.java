@@ -63,6 +63,13 @@ import org.apache.spark.storage.StorageLevel;
  * in the directory, with its history and early-stopping state.
  */
 public final class SparkTrainer {
+  /**
+   * The description of each global step's Spark job, followed by the step's number counted from
+   * 0 over the run ({@code "cortado global step 12"}): what Spark's UI shows and a listener reads
+   * from the job's {@code spark.job.description} property.
+   */
+  public static final String STEP_JOB = "cortado global step ";
+
   private final Features features;
   private final int epochs;
   private final int batchSize;
@@ -130,7 +137,7 @@ public final class SparkTrainer {
         stopping.onTrainBegin(run);
       }
       RunFiles files = checkpoints == null ? null : new RunFiles(checkpoints);
-      History history = resume ? restore(driver, files, run) : History.empty();
+      History history = resume ? files.restore(driver, stopping, run) : History.empty();
       for (int epoch = history.epochs(); epoch < epochs && !run.stopRequested(); epoch++) {
         Map<String, Double> metrics = epoch(sc, driver, workers, rows, n, steps, epoch);
         if (val != null) {
@@ -205,32 +212,6 @@ public final class SparkTrainer {
     StructType schema = data.schema();
     Features f = features;
     return data.javaRDD().zipWithIndex().map(t -> new Example(t._2(), f.read(t._1(), schema, sizes, "row " + t._2())));
-  }
-
-  /**
-   * Loads the last checkpoint of the directory into {@code driver} and returns the history saved
-   * with it (empty if there is none). Early stopping sees each restored epoch again, with the
-   * parameters of that epoch's checkpoint where it is still in the directory, so its best value,
-   * best epoch, patience and best weights are those of the interrupted run.
-   */
-  private History restore(Executable driver, RunFiles files, TrainingRun run) throws IOException {
-    int last = files.last();
-    if (last == 0) {
-      return History.empty();
-    }
-    History history = files.history(last);
-    History replayed = History.empty();
-    for (int e = 0; e < last; e++) {
-      Map<String, Double> metrics = history.epoch(e);
-      if (stopping != null) {
-        files.load(driver, e + 1);
-        stopping.onEpochEnd(run, e, new LinkedHashMap<>(metrics));
-      }
-      replayed = replayed.plus(metrics);
-      run.record(replayed);
-    }
-    files.load(driver, last);
-    return history;
   }
 
   /**

@@ -14,6 +14,8 @@ import org.apache.spark.broadcast.Broadcast;
 
 /** The Spark jobs of a training run: one per global step, one per validation. */
 final class Steps {
+  private static final String DESCRIPTION = "spark.job.description";
+
   private Steps() {}
 
   /**
@@ -25,17 +27,24 @@ final class Steps {
       int s, int batchSize, int rowsInBatch, TaskHook hook, Map<String, Double> sums) {
     Map<String, double[]> sent = shipped(driver);
     Broadcast<Map<String, double[]>> params = sc.broadcast(sent);
-    List<PartSum> parts = shards.mapPartitions(it -> {
-      List<PartSum> out = new ArrayList<>(1);
-      while (it.hasNext()) {
-        PartSum sum = Tasks.gradients(it.next(), s, batchSize, rowsInBatch, workers, params.value(), hook, globalStep);
-        if (sum != null) {
-          out.add(sum);
+    String description = sc.getLocalProperty(DESCRIPTION);
+    sc.setJobDescription(SparkTrainer.STEP_JOB + globalStep);
+    List<PartSum> parts;
+    try {
+      parts = shards.mapPartitions(it -> {
+        List<PartSum> out = new ArrayList<>(1);
+        while (it.hasNext()) {
+          PartSum sum = Tasks.gradients(it.next(), s, batchSize, rowsInBatch, workers, params.value(), hook, globalStep);
+          if (sum != null) {
+            out.add(sum);
+          }
         }
-      }
-      return out.iterator();
-    }, true).collect();
-    params.destroy();
+        return out.iterator();
+      }, true).collect();
+    } finally {
+      sc.setJobDescription(description);
+      params.destroy();
+    }
     List<PartSum> ordered = new ArrayList<>(parts);
     ordered.sort(Comparator.comparingInt(PartSum::partition));
     Gradients total = Halves.zero(driver);
