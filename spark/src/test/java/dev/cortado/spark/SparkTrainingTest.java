@@ -137,6 +137,28 @@ class SparkTrainingTest {
   }
 
   @Test
+  void aResumedRunRestoresTheBestWeightsOfAnEpochBeforeTheCut(@TempDir Path dir) throws Exception {
+    double[][] data = data(40, 7);
+    // no epoch after the first improves: the run stops after epoch 3 and puts epoch 1's weights back
+    Executable whole = driver();
+    trainer(5).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9).restoreBestWeights(true))
+        .build().fit(whole, workers(), frame(spark, data, 2));
+    Executable first = driver();
+    trainer(2).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9).restoreBestWeights(true))
+        .checkpoints(dir).build().fit(first, workers(), frame(spark, data, 2));
+    Executable resumed = driver();
+    trainer(5).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9).restoreBestWeights(true))
+        .checkpoints(dir).resume(true).build().fit(resumed, workers(), frame(spark, data, 2));
+    assertSameBits(whole, resumed);
+    // the weights are epoch 1's, which the resumed run never held: it started from epoch 2's
+    Executable afterOne = driver();
+    trainer(1).build().fit(afterOne, workers(), frame(spark, data, 2));
+    for (String p : afterOne.parameterNames()) {
+      assertArrayEquals(afterOne.parameter(p), resumed.parameter(p), 0.0, p);
+    }
+  }
+
+  @Test
   void aResumedRunWithoutEarlyStoppingTrainsTheEpochsLeft(@TempDir Path dir) throws Exception {
     double[][] data = data(40, 6);
     Executable whole = driver();
