@@ -20,17 +20,14 @@ final class Shard implements Serializable {
   private final List<String> inputs;
   private final int[] widths;
   private final double[][] values;
-  /** Row {@code r} of this shard is at position {@code positions[r]} of the epoch's order. */
-  private final int[] positions;
   /** The rows of global batch {@code s} are {@code [starts[s], starts[s + 1])}. */
   private final int[] starts;
 
-  private Shard(int partition, List<String> inputs, int[] widths, double[][] values, int[] positions, int[] starts) {
+  private Shard(int partition, List<String> inputs, int[] widths, double[][] values, int[] starts) {
     this.partition = partition;
     this.inputs = inputs;
     this.widths = widths;
     this.values = values;
-    this.positions = positions;
     this.starts = starts;
   }
 
@@ -72,7 +69,7 @@ final class Shard implements Serializable {
       }
       starts[s] = r;
     }
-    return new Shard(partition, List.copyOf(inputs), widths, values, sorted, starts);
+    return new Shard(partition, List.copyOf(inputs), widths, values, starts);
   }
 
   int partition() {
@@ -82,11 +79,6 @@ final class Shard implements Serializable {
   /** How many of global batch {@code s}'s rows this partition holds. */
   int rowsOf(int s) {
     return starts[s + 1] - starts[s];
-  }
-
-  /** The epoch positions of this partition's rows of global batch {@code s}, in order. */
-  int[] positionsOf(int s) {
-    return Arrays.copyOfRange(positions, starts[s], starts[s + 1]);
   }
 
   /** Rows {@code from} to {@code to} (exclusive) of this partition's share of global batch {@code s}, one flat array per input. */

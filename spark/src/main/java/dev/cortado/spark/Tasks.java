@@ -46,26 +46,33 @@ final class Tasks {
         double share = (double) chunk / rowsInBatch;
         Halves.accumulate(exe, shard.slice(s, from, from + chunk), share, g);
         exe.lastLosses().forEach((k, v) -> losses.merge(k, v * share, Double::sum));
-        for (String name : written) {
-          double[] before = params.get(name);
-          double[] after = exe.parameter(name);
-          double[] sum = null;
-          for (int i = 0; i < after.length; i++) {
-            double d = after[i] - before[i];
-            if (d != 0 || sum != null) {
-              sum = sum != null ? sum : moved.computeIfAbsent(name, k -> new double[after.length]);
-              sum[i] += share * d;
-            }
-          }
-          if (sum != null) {
-            exe.setParameter(name, before);
-          }
-        }
+        gather(exe, written, params, share, moved);
         from += chunk;
       }
       return new PartSum(shard.partition(), g, mine, losses, moved);
     } finally {
       source.giveBack(exe);
+    }
+  }
+
+  /**
+   * Adds {@code share} times what the last chunk moved each of {@code written} by (from its
+   * broadcast value) into {@code moved}, and puts the broadcast value back for the next chunk.
+   * A parameter no chunk has moved gets no entry.
+   */
+  private static void gather(Executable exe, List<String> written, Map<String, double[]> params, double share,
+      Map<String, double[]> moved) {
+    for (String name : written) {
+      double[] before = params.get(name);
+      double[] after = exe.parameter(name);
+      if (java.util.Arrays.equals(before, after)) {
+        continue;
+      }
+      double[] sum = moved.computeIfAbsent(name, k -> new double[after.length]);
+      for (int i = 0; i < after.length; i++) {
+        sum[i] += share * (after[i] - before[i]);
+      }
+      exe.setParameter(name, before);
     }
   }
 
