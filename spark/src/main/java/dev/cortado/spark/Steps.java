@@ -58,6 +58,12 @@ final class Steps {
       p.moved().forEach((k, v) -> {
         double[] m = moved.computeIfAbsent(k, x -> sent.get(k).clone());
         for (int i = 0; i < m.length; i++) {
+          if (!Double.isFinite(v[i])) {
+            throw new IllegalStateException("global step " + globalStep + ": partition " + p.partition() + " moved '" + k
+                + "' by " + v[i] + " at index " + i + " over its " + p.rows() + " rows of the batch; nothing was updated."
+                + " Batch normalization's unbiased variance of a single row is undefined: give every partition more"
+                + " than one row of each batch (fewer partitions or larger batches)");
+          }
           m[i] += v[i];
         }
       });

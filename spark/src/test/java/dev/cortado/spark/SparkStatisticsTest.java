@@ -182,6 +182,19 @@ class SparkStatisticsTest {
     assertTrue(gap > 1e-6, "one machine differs, by " + gap);
   }
 
+  @Test
+  void aPartitionWithOneRowOfABatchFailsTheStepNamingTheStatistic() throws Exception {
+    double[][] data = data(4, 14);
+    Executable exe = model().compile(optimizer());
+    Map<String, double[]> before = new LinkedHashMap<>();
+    exe.parameterNames().forEach(p -> before.put(p, exe.parameter(p)));
+    // four partitions of one row each: every chunk is a single row
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> trainer(1, 4).build().fit(exe, workers(), frame(spark, data, 4)));
+    assertTrue(e.getMessage().contains("'bn/moving_variance'") && e.getMessage().contains("global step 0"), e.getMessage());
+    before.forEach((p, v) -> org.junit.jupiter.api.Assertions.assertArrayEquals(v, exe.parameter(p), 0.0, p));
+  }
+
   /** The rows of global batch [from, from + b) that partition p of an even split holds, in batch order. */
   private static int[] share(int[] order, int from, int b, int p, int rows, int partitions) {
     // sc.parallelize cuts n rows into slices [i·n/P, (i+1)·n/P)
