@@ -48,7 +48,9 @@ import org.apache.spark.storage.StorageLevel;
  * {@code (1 - momentum)·moving + momentum·batch}, this is the update with the row-weighted mean of
  * the chunks' statistics: {@code moving_mean} gets the global batch's mean (to rounding), as on
  * one machine; {@code moving_variance} gets the row-weighted mean of the chunks' unbiased
- * variances, which leaves out the spread between the chunks' means.
+ * variances, which leaves out the spread between the chunks' means. A partition holding a single
+ * row of a batch fails the step before any update, as the unbiased variance of one row is
+ * undefined.
  *
  * <p>What is not as on one machine: batch normalization normalizes each chunk with that chunk's
  * statistics (as PyTorch's {@code DistributedDataParallel} without {@code SyncBatchNorm}), and
