@@ -207,9 +207,22 @@ public final class Model {
    * the initial values with {@code setParameter} or {@code Checkpoint.load}.
    */
   public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize) {
+    return generateSource(packageName, className, optimizer, batchSize, false);
+  }
+
+  /**
+   * As {@link #generateSource(String, String, Optimizer, int)}, with the halves of the split step
+   * in the class when {@code splitStep} is true: the methods {@code Executable.accumulateGradients}
+   * and {@code applyGradients} run (gradient accumulation, the Spark trainer). Without them (the
+   * default of every other {@code generateSource}) the class is about half as long and those two
+   * calls throw an {@code IllegalStateException} saying how to get them. A class compiled at run
+   * time ({@link #compile(Optimizer)}) needs no choice: it gets the halves on their first use.
+   */
+  public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize,
+      boolean splitStep) {
     Objects.requireNonNull(packageName, "Model.generateSource: packageName");
     Objects.requireNonNull(className, "Model.generateSource: className");
-    return Compilation.source(this, optimizer, packageName, className, batchSize);
+    return Compilation.source(this, optimizer, packageName, className, batchSize, splitStep);
   }
 
   /**
