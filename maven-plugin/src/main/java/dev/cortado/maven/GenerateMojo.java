@@ -26,7 +26,8 @@ import org.apache.maven.project.MavenProject;
  * {@link #resourceDirectory}, which becomes a resource root. The source is exactly what {@code
  * model.generateSource(package, class, model.declaredOptimizer(), batchSize)} returns (for the
  * default batch size, {@code model.generateSource(package, class)}): the declared optimizer's
- * training step, or inference only. Skipped when neither the definitions, the configuration nor the plugin
+ * training step, or inference only; with {@link #splitStep}, also the halves of the split step.
+ * Skipped when neither the definitions, the configuration nor the plugin
  * changed since the last run. See docs/maven-plugin.md.
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
@@ -54,6 +55,15 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(defaultValue = "false", property = "cortado.skip")
   private boolean skip;
 
+  /**
+   * Adds the split step's halves to every generated class: the methods {@code
+   * Executable.accumulateGradients} and {@code applyGradients} run (gradient accumulation, the
+   * Spark trainer). Off by default, since they make a class about half as long again; without
+   * them those calls throw an {@code IllegalStateException} naming this parameter.
+   */
+  @Parameter(defaultValue = "false", property = "cortado.splitStep")
+  private boolean splitStep;
+
   /** Regenerates even when the inputs did not change. */
   @Parameter(defaultValue = "false", property = "cortado.force")
   private boolean force;
@@ -74,7 +84,7 @@ public final class GenerateMojo extends AbstractMojo {
         "state-" + project.getArtifactId() + "-" + executionKey() + ".txt");
     Generator generator = new Generator(getClass().getClassLoader(), classPath(),
         outputDirectory.toPath(), initialWeights ? resourceDirectory.toPath() : null, stateFile,
-        Generator.DECLARED, getLog()::info);
+        Generator.DECLARED, getLog()::info, splitStep);
     long start = System.nanoTime();
     Generator.Result result;
     try {

@@ -162,6 +162,7 @@ public final class ClassEmitter {
       }
     }
     constructors();
+    ConstantNotes.annotate(cls, in.model().notes(), f32);
     fieldsFirst();
     if (storage.constants.keySet().stream().noneMatch(k -> k.startsWith("seed "))) {
       // only dropout draws from Rng: no unused import
