@@ -452,7 +452,7 @@ public abstract class CompiledModel implements Executable {
 
   /**
    * The instance for batch size {@code b} with the split step's halves: the usual one if its
-   * class has them, else one of a class with them, compiled now ({@link ModelState#withSplitStep}).
+   * class has them, else one of a class with them, compiled now ({@code ModelState.withSplitStep}).
    */
   private CompiledModel splitTarget(int b) {
     if (state.specializer != null) {
