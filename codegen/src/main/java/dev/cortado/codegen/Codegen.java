@@ -163,7 +163,7 @@ public final class Codegen {
      * runGradient} (the step up to the gradients, written to the gradient buffers) and {@code
      * runApply} (the optimizer's update from those buffers), which {@code accumulateGradients}
      * and {@code applyGradients} run. Off by default: most classes only ever run {@code
-     * trainStep}, and the halves make a class about two thirds longer. A class compiled at run
+     * trainStep}, and the halves make a class half as long again or more. A class compiled at run
      * time gets them on the first call that needs them ({@link ModelState#splitStep()}).
      */
     public Options withSplitStep(boolean on) {

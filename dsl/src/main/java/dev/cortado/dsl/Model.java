@@ -214,7 +214,7 @@ public final class Model {
    * As {@link #generateSource(String, String, Optimizer, int)}, with the halves of the split step
    * in the class when {@code splitStep} is true: the methods {@code Executable.accumulateGradients}
    * and {@code applyGradients} run (gradient accumulation, the Spark trainer). Without them (the
-   * default of every other {@code generateSource}) the class is about 40% shorter and those
+   * default of every other {@code generateSource}) the class is a third shorter or more and those
    * calls throw an {@code IllegalStateException} saying how to get them. A class compiled at run
    * time ({@link #compile(Optimizer)}) needs no choice: it gets the halves on their first use.
    */

@@ -58,7 +58,7 @@ public final class GenerateMojo extends AbstractMojo {
   /**
    * Adds the split step's halves to every generated class: the methods {@code
    * Executable.accumulateGradients} and {@code applyGradients} run (gradient accumulation, the
-   * Spark trainer). Off by default, since they make a class about two thirds longer; without
+   * Spark trainer). Off by default, since they make a class half as long again or more; without
    * them those calls throw an {@code IllegalStateException} naming this parameter.
    */
   @Parameter(defaultValue = "false", property = "cortado.splitStep")

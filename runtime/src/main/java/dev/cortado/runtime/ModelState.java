@@ -138,8 +138,8 @@ public final class ModelState {
   }
 
   /**
-   * Whether {@code accumulateGradients} or {@code applyGradients} has been called on this state:
-   * from then on the specializer makes every class with the split step's halves ({@code
+   * Whether {@code accumulateGradients} or {@code applyGradients} has asked this state's
+   * specializer for the split step: from then on it makes every class with the split step's halves ({@code
    * runGradient}, {@code runApply}), which a class compiled at run time leaves out until then.
    */
   public boolean splitStep() {
