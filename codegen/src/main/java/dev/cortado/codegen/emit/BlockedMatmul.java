@@ -77,7 +77,12 @@ public final class BlockedMatmul implements MatmulKernel {
     this(rowsPerPass(asked), asked == null || asked.isBlank() ? SEVERAL_ROWS_FROM : 0);
   }
 
-  /** The kernel computing up to {@code rowsPerPass} result rows per pass in every product. */
+  /**
+   * The kernel computing up to {@code rowsPerPass} result rows per pass in every product.
+   *
+   * @param rowsPerPass 1, 2 or 4
+   * @throws IllegalArgumentException naming the value otherwise
+   */
   public BlockedMatmul(int rowsPerPass) {
     this(rowsPerPass, 0);
   }
@@ -87,6 +92,8 @@ public final class BlockedMatmul implements MatmulKernel {
    * 2 or 4 for a JIT that vectorises a loop storing to several arrays) in products of at least
    * {@code severalRowsFrom} multiply-adds, one row in smaller ones.
    *
+   * @param rowsPerPass 1, 2 or 4
+   * @param severalRowsFrom the least multiply-adds of a product computed several rows a pass
    * @throws IllegalArgumentException naming the value unless rowsPerPass is 1, 2 or 4 and
    *     severalRowsFrom is not negative
    */
@@ -107,6 +114,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * 17's C2 leaves them scalar). Set it to 1 when generating source on a newer JDK for an
    * application run on an older one.
    *
+   * @return 1, 2 or 4
    * @throws IllegalArgumentException naming the property and its value when it is not 1, 2 or 4
    */
   public static int rowsPerPassForThisJvm() {
@@ -125,7 +133,11 @@ public final class BlockedMatmul implements MatmulKernel {
     };
   }
 
-  /** Result rows computed per pass over op(B)'s rows, at most. */
+  /**
+   * Result rows computed per pass over op(B)'s rows, at most.
+   *
+   * @return 1, 2 or 4
+   */
   public int rowsPerPass() {
     return rowsPerPass;
   }
@@ -133,6 +145,8 @@ public final class BlockedMatmul implements MatmulKernel {
   /**
    * One row per pass when this kernel computes several (the same sums in the same order, in a
    * shorter source that javac compiles sooner); null when it computes one.
+   *
+   * @return the one-row kernel, or null
    */
   @Override
   public MatmulKernel quickStart() {
