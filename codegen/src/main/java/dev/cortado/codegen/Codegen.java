@@ -97,6 +97,7 @@ public final class Codegen {
      * @param splitFrom the least units of work of a split kernel
      * @param cache the directory of the class cache (null: none)
      * @param quickStartFrom the least multiply-adds of a step started on the quick-start kernel
+     * @param splitStep whether each class holds the split step's halves
      * @throws IllegalArgumentException naming {@code threads}, {@code splitFrom} or {@code
      *     quickStartFrom} when out of range
      */
