@@ -22,25 +22,47 @@ public final class TrainingRun {
     this.trainRows = trainRows;
   }
 
+  /**
+   * The executable being trained.
+   *
+   * @return the executable
+   */
   public Executable executable() {
     return executable;
   }
 
-  /** The number of epochs asked for. */
+  /**
+   * The number of epochs asked for.
+   *
+   * @return the epochs
+   */
   public int epochs() {
     return epochs;
   }
 
+  /**
+   * The training steps per epoch.
+   *
+   * @return the batches
+   */
   public int batchesPerEpoch() {
     return batchesPerEpoch;
   }
 
-  /** The rows trained on per epoch (after any validation split). */
+  /**
+   * The rows trained on per epoch (after any validation split).
+   *
+   * @return the rows
+   */
   public int trainRows() {
     return trainRows;
   }
 
-  /** The completed epochs' metrics. */
+  /**
+   * The completed epochs' metrics.
+   *
+   * @return the history so far
+   */
   public History history() {
     return history;
   }
@@ -49,18 +71,31 @@ public final class TrainingRun {
     this.history = newHistory;
   }
 
-  /** Ends the run after the current epoch. */
+  /**
+   * Ends the run after the current epoch.
+   *
+   * @param reason why, recorded in the history; the first reason given wins
+   */
   public void stop(String reason) {
     if (stopReason == null) {
       stopReason = reason;
     }
   }
 
+  /**
+   * Whether a callback asked the run to stop.
+   *
+   * @return true after {@link #stop}
+   */
   public boolean stopRequested() {
     return stopReason != null;
   }
 
-  /** Why the run stopped early, or null. */
+  /**
+   * Why the run stopped early, or null.
+   *
+   * @return the first reason given to {@link #stop}
+   */
   public String stopReason() {
     return stopReason;
   }
