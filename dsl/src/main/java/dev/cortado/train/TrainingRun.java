@@ -15,7 +15,17 @@ public final class TrainingRun {
   private History history = History.empty();
   private String stopReason;
 
-  TrainingRun(Executable executable, int epochs, int batchesPerEpoch, int trainRows) {
+  /**
+   * A run of {@code epochs} epochs of {@code batchesPerEpoch} batches over {@code trainRows}
+   * rows, training {@code executable}: {@link Trainer} makes one per fit, and so does a trainer of
+   * another module (the Spark module's) that drives the same callbacks.
+   *
+   * @param executable the executable being trained
+   * @param epochs the number of epochs asked for
+   * @param batchesPerEpoch the batches (steps) of one epoch
+   * @param trainRows the rows trained on per epoch
+   */
+  public TrainingRun(Executable executable, int epochs, int batchesPerEpoch, int trainRows) {
     this.executable = executable;
     this.epochs = epochs;
     this.batchesPerEpoch = batchesPerEpoch;
@@ -67,7 +77,13 @@ public final class TrainingRun {
     return history;
   }
 
-  void record(History newHistory) {
+  /**
+   * Sets the history of the completed epochs, after each epoch's callbacks (what {@link
+   * #history()} returns from then on).
+   *
+   * @param newHistory the completed epochs' metrics
+   */
+  public void record(History newHistory) {
     this.history = newHistory;
   }
 
