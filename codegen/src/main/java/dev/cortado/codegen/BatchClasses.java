@@ -17,17 +17,22 @@ import java.util.Map;
  * <p>When the options' kernel has a quick-start kernel ({@link Codegen.Options#withQuickStart}),
  * a size missing from the cache first gets that kernel's class, and {@link #upgrades} makes the
  * options' own class later on a background thread ({@link ModelState#upgradeLater}).
+ *
+ * <p>The classes hold the split step's halves once the state asks for them ({@link
+ * ModelState#splitStep()}: the first {@code accumulateGradients} or {@code applyGradients}), and
+ * not before; the cache keeps the two kinds under different keys.
  */
 final class BatchClasses implements ModelState.Specializer {
   private final Graph model;
   private final String description;
-  private final Codegen.Options options;
+  /** The options as compiled with; {@link #options(ModelState)} adds the split step when asked. */
+  private final Codegen.Options base;
   private final ClassCache cache;
 
   BatchClasses(Graph model, String description, Codegen.Options options) {
     this.model = model;
     this.description = description;
-    this.options = options;
+    this.base = options;
     // a dump is written while the source is generated, so dumping bypasses the cache
     this.cache = options.cache() == null || options.dump() != null ? null : new ClassCache(options.cache());
   }
@@ -43,6 +48,7 @@ final class BatchClasses implements ModelState.Specializer {
    */
   @Override
   public Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
+    Codegen.Options options = options(state);
     Map<Integer, CompiledModel> made = new LinkedHashMap<>();
     Map<Integer, String> missing = new LinkedHashMap<>(); // size to cache key of its first class (null: no cache)
     java.util.List<Integer> marked = new java.util.ArrayList<>(); // sizes made with the quick-start kernel
@@ -65,7 +71,7 @@ final class BatchClasses implements ModelState.Specializer {
       }
     }
     if (!missing.isEmpty()) {
-      compile(missing, state, made);
+      compile(options, missing, state, made);
     }
     if (!marked.isEmpty()) {
       state.upgradeLater(this, marked.stream().mapToInt(Integer::intValue).toArray());
@@ -74,7 +80,8 @@ final class BatchClasses implements ModelState.Specializer {
   }
 
   /** The first classes of the sizes in {@code missing} (size to cache key), in one javac run. */
-  private void compile(Map<Integer, String> missing, ModelState state, Map<Integer, CompiledModel> made) {
+  private void compile(Codegen.Options options, Map<Integer, String> missing, ModelState state,
+      Map<Integer, CompiledModel> made) {
     if (cache != null) {
       InMemoryCompiler.warmUpInBackground(); // overlaps javac's warm-up with source generation
     }
@@ -99,6 +106,7 @@ final class BatchClasses implements ModelState.Specializer {
    */
   @Override
   public Map<Integer, Class<? extends CompiledModel>> upgrades(int[] batches, ModelState state) {
+    Codegen.Options options = options(state);
     Map<String, String> sources = new LinkedHashMap<>();
     Map<Integer, String> names = new LinkedHashMap<>();
     for (int b : batches) {
@@ -118,6 +126,11 @@ final class BatchClasses implements ModelState.Specializer {
       out.put(b, c.type().asSubclass(CompiledModel.class));
     });
     return out;
+  }
+
+  /** The options for {@code state}'s classes: with the split step's halves once it asked for them. */
+  private Codegen.Options options(ModelState state) {
+    return state.splitStep() ? base.withSplitStep(true) : base;
   }
 
   private String source(int batch, Codegen.Options o) {

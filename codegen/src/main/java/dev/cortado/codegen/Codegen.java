@@ -54,7 +54,8 @@ public final class Codegen {
    * by index range (8 units an element), the copy of a matmul operand by rows (16 units an
    * element). Every element is still computed by one thread in the one-thread order, so results
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
-   * the calling thread only.
+   * the calling thread only. With {@code splitStep}, the class also holds the halves of the split
+   * step ({@code runGradient}, {@code runApply}: see {@link #withSplitStep}).
    *
    * @param matmul the matrix-product kernel every class is emitted with
    * @param dump the directory each pass's graph, the plan and the source are written to (null: none)
@@ -63,8 +64,10 @@ public final class Codegen {
    * @param cache the directory compiled classes are kept in between runs (null: none)
    * @param quickStartFrom the least multiply-adds of a step started on the quick-start kernel
    *     ({@link Long#MAX_VALUE}: none)
+   * @param splitStep whether each class holds the split step's halves
    */
-  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache, long quickStartFrom) {
+  public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache, long quickStartFrom,
+      boolean splitStep) {
     /** The most threads a step may be split over. */
     public static final int MAX_THREADS = 64;
     /**
@@ -94,6 +97,7 @@ public final class Codegen {
      * @param splitFrom the least units of work of a split kernel
      * @param cache the directory of the class cache (null: none)
      * @param quickStartFrom the least multiply-adds of a step started on the quick-start kernel
+     * @param splitStep whether each class holds the split step's halves
      * @throws IllegalArgumentException naming {@code threads}, {@code splitFrom} or {@code
      *     quickStartFrom} when out of range
      */
@@ -128,7 +132,7 @@ public final class Codegen {
      * @param dump the directory of the dumps (null: none)
      */
     public Options(MatmulKernel matmul, Path dump) {
-      this(matmul, dump, 1, SPLIT_FROM, null, Long.MAX_VALUE);
+      this(matmul, dump, 1, SPLIT_FROM, null, Long.MAX_VALUE, false);
     }
 
     /**
@@ -138,7 +142,7 @@ public final class Codegen {
      * @return the new options
      */
     public Options withThreads(int threads) {
-      return new Options(matmul, dump, threads, splitFrom, cache, quickStartFrom);
+      return new Options(matmul, dump, threads, splitFrom, cache, quickStartFrom, splitStep);
     }
 
     /**
@@ -148,7 +152,7 @@ public final class Codegen {
      * @return the new options
      */
     public Options withSplitFrom(long work) {
-      return new Options(matmul, dump, threads, work, cache, quickStartFrom);
+      return new Options(matmul, dump, threads, work, cache, quickStartFrom, splitStep);
     }
 
     /**
@@ -158,7 +162,7 @@ public final class Codegen {
      * @return the new options
      */
     public Options withMatmul(MatmulKernel kernel) {
-      return new Options(kernel, dump, threads, splitFrom, cache, quickStartFrom);
+      return new Options(kernel, dump, threads, splitFrom, cache, quickStartFrom, splitStep);
     }
 
     /**
@@ -183,7 +187,7 @@ public final class Codegen {
      * @return the new options
      */
     public Options withQuickStartFrom(long multiplyAdds) {
-      return new Options(matmul, dump, threads, splitFrom, cache, multiplyAdds);
+      return new Options(matmul, dump, threads, splitFrom, cache, multiplyAdds, splitStep);
     }
 
     /**
@@ -199,7 +203,7 @@ public final class Codegen {
     public Options firstClass(Graph model, int batch) {
       MatmulKernel quick = quickStartFrom != Long.MAX_VALUE && dump == null ? matmul.quickStart() : null;
       return quick == null || matmulWork(model, batch) < quickStartFrom ? this
-          : new Options(quick, dump, threads, splitFrom, cache, Long.MAX_VALUE);
+          : new Options(quick, dump, threads, splitFrom, cache, Long.MAX_VALUE, splitStep);
     }
 
     /**
@@ -210,7 +214,22 @@ public final class Codegen {
      * @return the new options
      */
     public Options withCache(Path dir) {
-      return new Options(matmul, dump, threads, splitFrom, dir, quickStartFrom);
+      return new Options(matmul, dump, threads, splitFrom, dir, quickStartFrom, splitStep);
+    }
+
+    /**
+     * These options with (or without) the halves of the split step in each class: {@code
+     * runGradient} (the step up to the gradients, written to the gradient buffers) and {@code
+     * runApply} (the optimizer's update from those buffers), which {@code accumulateGradients}
+     * and {@code applyGradients} run. Off by default: most classes only ever run {@code
+     * trainStep}, and the halves make a class half as long again or more. A class compiled at run
+     * time gets them on the first call that needs them ({@link ModelState#splitStep()}).
+     *
+     * @param on whether each class holds the halves
+     * @return the new options
+     */
+    public Options withSplitStep(boolean on) {
+      return new Options(matmul, dump, threads, splitFrom, cache, quickStartFrom, on);
     }
 
     /**
@@ -231,7 +250,7 @@ public final class Codegen {
     public static Options defaults() {
       return new Options(matmulKernel(System.getProperty("cortado.matmul")), path("cortado.dump"),
           threads(System.getProperty("cortado.threads")), SPLIT_FROM, path("cortado.cache"),
-          quickStartFrom(System.getProperty("cortado.quickStart")));
+          quickStartFrom(System.getProperty("cortado.quickStart")), false);
     }
 
     private static long quickStartFrom(String value) {
@@ -351,13 +370,17 @@ public final class Codegen {
         .toArray(String[]::new);
   }
 
-  /** The entry points a model has: train (with updates), predict, evaluate (with losses). */
-  static List<Entry> entries(Graph model) {
+  /**
+   * The entry points of a model's class: train (with updates), the split step's gradient and
+   * apply halves (when asked for and the model has trainable parameters), predict, evaluate (with
+   * losses).
+   */
+  static List<Entry> entries(Graph model, boolean splitStep) {
     List<Entry> e = new ArrayList<>();
     if (!model.updates().isEmpty()) {
       e.add(Entry.TRAIN);
     }
-    if (dev.cortado.ir.StepSplit.splits(model)) {
+    if (splitStep && dev.cortado.ir.StepSplit.splits(model)) {
       e.add(Entry.GRADIENT);
       e.add(Entry.APPLY);
     }
@@ -442,13 +465,15 @@ public final class Codegen {
    * Everything the source of a class depends on, as a SHA-256 in hex ({@link Canonical}): the
    * whole graph (every node's op, inputs, shape, dtype, attributes to the bit, name; every role),
    * the description, the batch size, the package and class names and the options that change
-   * the source (the matmul kernel's key, threads, the least work split). Equal keys, equal
+   * the source (the matmul kernel's key, threads, the least work split, whether the split step's
+   * halves are in the class). Equal keys, equal
    * sources; the in-memory sources and the on-disk {@link dev.cortado.codegen.compile.ClassCache}
    * are keyed by it.
    */
   static String key(Graph model, String description, int batch, String pkg, String cls, Options o) {
-    return new Canonical("cortado-source-key-1").graph(model).text(description).integer(batch).text(pkg).text(cls)
-        .text(o.matmul().key()).integer(o.threads()).integer(o.splitFrom()).hex();
+    return new Canonical("cortado-source-key-2").graph(model).text(description).integer(batch).text(pkg).text(cls)
+        .text(o.matmul().key()).integer(o.threads()).integer(o.splitFrom()).text(o.splitStep() ? "split step" : "step")
+        .hex();
   }
 
   /**
@@ -475,7 +500,7 @@ public final class Codegen {
     }
     Dump dump = new Dump(o.dump(), model.name());
     Map<Entry, Plan> plans = new EnumMap<>(Entry.class);
-    for (Entry e : entries(model)) {
+    for (Entry e : entries(model, o.splitStep())) {
       plans.put(e, schedule(optimize(model, e, batch, dump), e, batch, dump));
     }
     String src = emit(model, spec(model, description), batch, plans, pkg, cls, o);

@@ -67,6 +67,29 @@ class ClassCacheTest {
   }
 
   @Test
+  void theClassWithTheSplitStepIsCachedUnderItsOwnKey(@TempDir Path dir) throws Exception {
+    String description = "split step cache " + System.nanoTime();
+    Codegen.Options o = Codegen.Options.defaults().withCache(dir);
+    dev.cortado.runtime.Executable first = Codegen.compile(MODEL, description, o);
+    first.trainStep(CompiledErrorsTest.GOOD);
+    assertEquals(1, entries(dir).size(), "trainStep alone: the class without the halves");
+    dev.cortado.runtime.Gradients g = first.newGradients();
+    first.accumulateGradients(CompiledErrorsTest.GOOD, 1.0, g);
+    first.applyGradients(g);
+    assertEquals(2, entries(dir).size(), "the class with the halves has an entry of its own");
+
+    int runs = InMemoryCompiler.javacRuns();
+    dev.cortado.runtime.Executable second = Codegen.compile(MODEL, description, o);
+    second.trainStep(CompiledErrorsTest.GOOD);
+    dev.cortado.runtime.Gradients g2 = second.newGradients();
+    second.accumulateGradients(CompiledErrorsTest.GOOD, 1.0, g2);
+    second.applyGradients(g2);
+    assertEquals(runs, InMemoryCompiler.javacRuns(), "both classes come from the cache");
+    assertArrayEquals(first.parameter("w"), second.parameter("w"), 0.0);
+    assertEquals(2, entries(dir).size());
+  }
+
+  @Test
   void aDamagedEntryIsCompiledAgainAndRewritten(@TempDir Path dir) throws Exception {
     String description = "damaged cache " + System.nanoTime();
     Codegen.Options o = Codegen.Options.defaults().withCache(dir);

@@ -65,7 +65,7 @@ class PrinterTest {
   private static void assertSameTree(Graph g, int batch, String what) {
     Dump none = new Dump(null, g.name());
     Map<Entry, Plan> plans = new EnumMap<>(Entry.class);
-    for (Entry e : Codegen.entries(g)) {
+    for (Entry e : Codegen.entries(g, false)) {
       plans.put(e, Codegen.schedule(Codegen.optimize(g, e, batch, none), e, batch, none));
     }
     CompilationUnit cu = ClassEmitter.emit(new ClassEmitter.Input(g, Codegen.spec(g, "printer"), batch,

@@ -51,7 +51,8 @@ class SourceKeyTest {
         Codegen.key(g, "d", 2, "", "pC", o),
         Codegen.key(g, "d", 2, "p", "C", o.withMatmul(new LoopMatmul())),
         Codegen.key(g, "d", 2, "p", "C", o.withThreads(2)),
-        Codegen.key(g, "d", 2, "p", "C", o.withSplitFrom(7)));
+        Codegen.key(g, "d", 2, "p", "C", o.withSplitFrom(7)),
+        Codegen.key(g, "d", 2, "p", "C", o.withSplitStep(true)));
     Set<String> seen = new HashSet<>(Set.of(base));
     for (int i = 0; i < changed.size(); i++) {
       assertTrue(seen.add(changed.get(i)), "change " + i + " kept a key already seen");

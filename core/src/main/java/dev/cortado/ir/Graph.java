@@ -34,6 +34,7 @@ public final class Graph {
   private final Map<String, Node> updates;
   /** See {@link #idInputs()}: found once, since the interpreter checks them on every call. */
   private final Map<String, Integer> idInputs;
+  private final Map<Double, String> notes;
 
   Graph(GraphBuilder b) {
     this.name = b.name;
@@ -47,6 +48,18 @@ public final class Graph {
     this.losses = frozen(b.losses);
     this.gradients = frozen(b.gradients);
     this.updates = frozen(b.updates);
+    this.notes = Collections.unmodifiableMap(new LinkedHashMap<>(b.notes));
+  }
+
+  /**
+   * What some constants of the graph stand for, by value ({@link GraphBuilder#note}): the
+   * optimizer's hyperparameters and the numbers derived from them, which the generated code
+   * explains in a comment where it uses them. Not part of the computation.
+   *
+   * @return the meaning of each noted constant, by value, in the order noted
+   */
+  public Map<Double, String> notes() {
+    return notes;
   }
 
   private static <V> Map<String, V> frozen(Map<String, V> m) {

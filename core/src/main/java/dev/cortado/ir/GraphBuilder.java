@@ -24,6 +24,9 @@ public final class GraphBuilder {
   final Map<String, Node> losses = new LinkedHashMap<>();
   final Map<String, Node> gradients = new LinkedHashMap<>();
   final Map<String, Node> updates = new LinkedHashMap<>();
+  final Map<Double, String> notes = new LinkedHashMap<>();
+  /** Joins two meanings of one constant. */
+  private static final String SAME = "; the same number is ";
   private String labelPrefix = "";
 
   /**
@@ -610,6 +613,19 @@ public final class GraphBuilder {
    */
   public Node broadcastTo(Node a, Shape s) {
     return a.shape().equals(s) ? a : apply(Op.BROADCAST_TO, Attrs.shape(s), a);
+  }
+
+  /**
+   * Says what the constant {@code value} stands for ("beta1, the decay of the first moment"),
+   * for the comments of the generated code ({@link Graph#notes}); a second meaning of the same
+   * value is joined to the first.
+   *
+   * @param value the constant, as the optimizer puts it in the graph
+   * @param meaning what it stands for, in a few words
+   */
+  public void note(double value, String meaning) {
+    java.util.Objects.requireNonNull(meaning, "meaning");
+    notes.merge(value, meaning, (had, more) -> java.util.List.of(had.split(SAME)).contains(more) ? had : had + SAME + more);
   }
 
   /**

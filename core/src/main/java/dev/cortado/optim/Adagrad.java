@@ -110,6 +110,10 @@ public final class Adagrad extends BaseOptimizer<Adagrad> {
   @Override
   protected Node rule(ParamStep s) {
     GraphBuilder b = s.b();
+    b.note(eps, "eps, added to the denominator");
+    if (lrDecay != 0) {
+      b.note(lrDecay, "lr_decay: step t uses lr / (1 + (t - 1) * lr_decay)");
+    }
     Node g = s.gradient();
     Node clr = lrDecay == 0 ? s.lr() : s.shared("clr", () -> {
       Node stepsBefore = b.sub(s.step(), b.constant(1));

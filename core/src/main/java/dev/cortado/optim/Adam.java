@@ -147,6 +147,13 @@ public final class Adam extends BaseOptimizer<Adam> {
   @Override
   protected Node rule(ParamStep s) {
     GraphBuilder b = s.b();
+    b.note(beta1, "beta1, the decay of the first moment exp_avg");
+    b.note(1 - beta1, "1 - beta1");
+    b.note(beta2, "beta2, the decay of the second moment exp_avg_sq");
+    b.note(1 - beta2, "1 - beta2");
+    b.note(eps, "eps, added to the denominator");
+    b.note(Math.log(beta1), "ln(beta1): the bias correction 1 - beta1^t is -expm1(t * ln(beta1))");
+    b.note(Math.log(beta2), "ln(beta2): the bias correction 1 - beta2^t is -expm1(t * ln(beta2))");
     Node g = s.gradient();
     Node expAvg = s.slot("exp_avg", 0);
     Node expAvgSq = s.slot("exp_avg_sq", 0);

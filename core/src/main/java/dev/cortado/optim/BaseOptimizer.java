@@ -387,6 +387,8 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
     String oldPrefix = b.labelPrefix("update/optimizer/");
     try {
       Node mult = ctx.hyper(LR_MULTIPLIER, 1.0);
+      b.note(lr(), "the learning rate lr");
+      noteWeightDecay(b);
       Node lr = b.mul(b.constant(lr()), mult);
       Node stepBefore = ctx.scalarState(STEP, 0);
       Node step = b.add(stepBefore, b.constant(1));
@@ -417,6 +419,16 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
       }
     } finally {
       b.labelPrefix(oldPrefix);
+    }
+  }
+
+  private void noteWeightDecay(GraphBuilder b) {
+    if (weightDecay() > 0) {
+      b.note(weightDecay(), switch (decayMode()) {
+        case COUPLED -> "the weight decay wd: wd * w is added to the gradient";
+        case DECOUPLED -> "the weight decay wd: w is scaled by 1 - lr * wd before the step";
+        case DECOUPLED_UNSCALED -> "the weight decay wd: w is scaled by 1 - wd before the step";
+      });
     }
   }
 

@@ -32,11 +32,14 @@ record Clipping(double value, double norm, double globalNorm) {
     List<Node> out = new ArrayList<>();
     for (Node g : grads) {
       if (value > 0) {
+        b.note(value, "the clip value: each gradient element is clamped to [-" + value + ", " + value + "]");
+        b.note(-value, "minus the clip value");
         g = b.apply(Op.MINIMUM, Attrs.NONE,
             b.apply(Op.MAXIMUM, Attrs.NONE, g, b.constant(-value)), b.constant(value));
       }
       if (norm > 0) {
         Node n = b.unary(Op.SQRT, squaredNorm(b, g));
+        b.note(norm, "the largest norm of one parameter's gradient (clipByNorm)");
         Node limit = b.constant(norm);
         g = b.div(b.mul(g, limit), b.apply(Op.MAXIMUM, Attrs.NONE, n, limit));
       }
@@ -48,6 +51,8 @@ record Clipping(double value, double norm, double globalNorm) {
         Node s = squaredNorm(b, g);
         total = total == null ? s : b.add(total, s);
       }
+      b.note(globalNorm, "the largest norm of all the gradients together (clipByGlobalNorm)");
+      b.note(1e-6, "added to the global norm before dividing by it, as torch.nn.utils.clip_grad_norm_ does");
       Node coef = b.apply(Op.MINIMUM, Attrs.NONE,
           b.div(b.constant(globalNorm), b.add(b.unary(Op.SQRT, total), b.constant(1e-6))),
           b.constant(1.0));

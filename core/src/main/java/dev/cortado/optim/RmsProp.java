@@ -136,6 +136,12 @@ public final class RmsProp extends BaseOptimizer<RmsProp> {
   @Override
   protected Node rule(ParamStep s) {
     GraphBuilder b = s.b();
+    b.note(rho, "rho (PyTorch's alpha), the decay of square_avg");
+    b.note(1 - rho, "1 - rho");
+    b.note(eps, "eps, added to the denominator");
+    if (momentum > 0) {
+      b.note(momentum, "the momentum: momentum_buffer = momentum * momentum_buffer + gradient / denominator");
+    }
     Node g = s.gradient();
     Node squareAvg = s.slot("square_avg", 0);
     Node sq = s.set(squareAvg, s.decaySquare(squareAvg, rho, g, 1 - rho));

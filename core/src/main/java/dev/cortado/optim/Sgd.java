@@ -123,6 +123,10 @@ public final class Sgd extends BaseOptimizer<Sgd> {
     GraphBuilder b = s.b();
     Node d = s.gradient();
     if (momentum != 0) {
+      b.note(momentum, "the momentum: momentum_buffer = momentum * momentum_buffer + gradient");
+      if (dampening != 0) {
+        b.note(dampening, "the dampening: the gradient counts 1 - dampening in momentum_buffer after the first step");
+      }
       Node buf = s.slot("momentum_buffer", 0);
       Node fresh = d;
       if (dampening != 0) {

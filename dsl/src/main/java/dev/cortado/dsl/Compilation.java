@@ -29,12 +29,15 @@ final class Compilation {
   }
 
   static String source(Model m, Optimizer optimizer, String packageName, String className) {
-    return source(m, optimizer, packageName, className, Codegen.DEFAULT_BATCH);
+    return source(m, optimizer, packageName, className, Codegen.DEFAULT_BATCH, false);
   }
 
-  static String source(Model m, Optimizer optimizer, String packageName, String className, int batch) {
+  /** The source of the class for {@code batch}, with the split step's halves if {@code splitStep}. */
+  static String source(Model m, Optimizer optimizer, String packageName, String className, int batch,
+      boolean splitStep) {
     Graph step = stepGraph(m, optimizer);
-    return Codegen.generateSource(step, describe(optimizer), batch, packageName, className, Codegen.Options.defaults());
+    return Codegen.generateSource(step, describe(optimizer), batch, packageName, className,
+        Codegen.Options.defaults().withSplitStep(splitStep));
   }
 
   /** verify → autodiff → optimizer: the graph one step runs (the forward graph for inference). */

@@ -306,9 +306,31 @@ public final class Model {
    *     positive
    */
   public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize) {
+    return generateSource(packageName, className, optimizer, batchSize, false);
+  }
+
+  /**
+   * As {@link #generateSource(String, String, Optimizer, int)}, with the halves of the split step
+   * in the class when {@code splitStep} is true: the methods {@code Executable.accumulateGradients}
+   * and {@code applyGradients} run (gradient accumulation, the Spark trainer). Without them (the
+   * default of every other {@code generateSource}) the class is a third shorter or more and those
+   * calls throw an {@code IllegalStateException} saying how to get them. A class compiled at run
+   * time ({@link #compile(Optimizer)}) needs no choice: it gets the halves on their first use.
+   *
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
+   * @param className the simple name of the class, a Java identifier
+   * @param optimizer the optimizer, or null for inference only
+   * @param batchSize the batch size the class is specialised to, positive
+   * @param splitStep whether the class holds the split step's halves
+   * @return the source of one compilation unit
+   * @throws IllegalArgumentException if a name is not a valid Java name or {@code batchSize} is not
+   *     positive
+   */
+  public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize,
+      boolean splitStep) {
     Objects.requireNonNull(packageName, "Model.generateSource: packageName");
     Objects.requireNonNull(className, "Model.generateSource: className");
-    return Compilation.source(this, optimizer, packageName, className, batchSize);
+    return Compilation.source(this, optimizer, packageName, className, batchSize, splitStep);
   }
 
   /**

@@ -26,7 +26,8 @@ import org.apache.maven.project.MavenProject;
  * {@link #resourceDirectory}, which becomes a resource root. The source is exactly what {@code
  * model.generateSource(package, class, model.declaredOptimizer(), batchSize)} returns (for the
  * default batch size, {@code model.generateSource(package, class)}): the declared optimizer's
- * training step, or inference only. Skipped when neither the definitions, the configuration nor the plugin
+ * training step, or inference only; with {@link #splitStep}, also the halves of the split step.
+ * Skipped when neither the definitions, the configuration nor the plugin
  * changed since the last run. See docs/maven-plugin.md.
  */
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
@@ -75,6 +76,15 @@ public final class GenerateMojo extends AbstractMojo {
   private boolean skip;
 
   /**
+   * Adds the split step's halves to every generated class: the methods {@code
+   * Executable.accumulateGradients} and {@code applyGradients} run (gradient accumulation, the
+   * Spark trainer). Off by default, since they make a class half as long again or more; without
+   * them those calls throw an {@code IllegalStateException} naming this parameter.
+   */
+  @Parameter(defaultValue = "false", property = "cortado.splitStep")
+  private boolean splitStep;
+
+  /**
    * Regenerates even when the definitions, the configuration and the plugin are unchanged since
    * the last run (the goal otherwise skips generation, saying the models are up to date).
    */
@@ -99,7 +109,7 @@ public final class GenerateMojo extends AbstractMojo {
         "state-" + project.getArtifactId() + "-" + executionKey() + ".txt");
     Generator generator = new Generator(getClass().getClassLoader(), classPath(),
         outputDirectory.toPath(), initialWeights ? resourceDirectory.toPath() : null, stateFile,
-        Generator.DECLARED, getLog()::info);
+        Generator.DECLARED, getLog()::info, splitStep);
     long start = System.nanoTime();
     Generator.Result result;
     try {

@@ -19,7 +19,8 @@ import javax.lang.model.SourceVersion;
 
 /**
  * The plugin's work without Maven types: for each {@link Definition}, build the model, write
- * {@code model.generateSource(package, class)} to {@code sourceDir/<package path>/<Class>.java}
+ * {@code model.generateSource(package, class)} (with the split step's halves if asked for) to
+ * {@code sourceDir/<package path>/<Class>.java}
  * and, if {@code weightsDir} is set, the model's initial variables as a safetensors checkpoint
  * to {@code weightsDir/<package path>/<Class>.safetensors} (see {@link Checkpoint}: parameters,
  * optimizer state and run-time scalars as a fresh training run starts with them).
@@ -35,15 +36,16 @@ final class Generator {
   /** Produces the source of one model; in production {@link #DECLARED}. */
   @FunctionalInterface
   interface SourceFactory {
-    String source(Model model, String packageName, String className, int batchSize);
+    /** The source of {@code model}'s class, with the split step's halves if {@code splitStep}. */
+    String source(Model model, String packageName, String className, int batchSize, boolean splitStep);
   }
 
   /**
-   * {@code model.generateSource(package, class, declaredOptimizer, batch)}: for the default
-   * batch size exactly {@code model.generateSource(package, class)}.
+   * {@code model.generateSource(package, class, declaredOptimizer, batch, splitStep)}: for the
+   * default batch size and no split step exactly {@code model.generateSource(package, class)}.
    */
-  static final SourceFactory DECLARED = (model, pkg, cls, batch) ->
-      model.generateSource(pkg, cls, model.declaredOptimizer(), batch);
+  static final SourceFactory DECLARED = (model, pkg, cls, batch, splitStep) ->
+      model.generateSource(pkg, cls, model.declaredOptimizer(), batch, splitStep);
 
   /** What a run did. */
   record Result(boolean upToDate, List<Path> written, List<Path> deleted) {}
@@ -55,9 +57,17 @@ final class Generator {
   private final Path stateFile;
   private final SourceFactory sources;
   private final Consumer<String> log;
+  /** Whether each class gets the split step's halves ({@code accumulateGradients}, {@code applyGradients}). */
+  private final boolean splitStep;
 
+  /** Classes without the split step. */
   Generator(ClassLoader loader, List<Path> classPath, Path sourceDir, Path weightsDir,
       Path stateFile, SourceFactory sources, Consumer<String> log) {
+    this(loader, classPath, sourceDir, weightsDir, stateFile, sources, log, false);
+  }
+
+  Generator(ClassLoader loader, List<Path> classPath, Path sourceDir, Path weightsDir,
+      Path stateFile, SourceFactory sources, Consumer<String> log, boolean splitStep) {
     this.loader = Objects.requireNonNull(loader, "loader");
     this.classPath = List.copyOf(classPath);
     this.sourceDir = Objects.requireNonNull(sourceDir, "sourceDir");
@@ -65,6 +75,7 @@ final class Generator {
     this.stateFile = Objects.requireNonNull(stateFile, "stateFile");
     this.sources = Objects.requireNonNull(sources, "sources");
     this.log = Objects.requireNonNull(log, "log");
+    this.splitStep = splitStep;
   }
 
   Result run(List<Definition> definitions, boolean force) throws GenerationException, IOException {
@@ -112,7 +123,7 @@ final class Generator {
   private String generate(Definition d, Model model) throws GenerationException {
     String source;
     try {
-      source = sources.source(model, d.generatedPackage(), d.generatedSimpleName(), d.batchSize());
+      source = sources.source(model, d.generatedPackage(), d.generatedSimpleName(), d.batchSize(), splitStep);
     } catch (RuntimeException | LinkageError e) {
       throw new GenerationException("cannot generate " + d.generatedClass()
           + " from model definition class '" + d.className().strip() + "': " + e, e);
@@ -122,7 +133,7 @@ final class Generator {
           + " class '" + d.className().strip() + "'");
     }
     log.accept("Generated " + d.generatedClass() + " from " + d.className().strip() + " ("
-        + describe(model) + ", batch " + d.batchSize() + ")");
+        + describe(model) + ", batch " + d.batchSize() + (splitStep ? ", with the split step" : "") + ")");
     return source;
   }
 
@@ -167,6 +178,7 @@ final class Generator {
     // follows the JDK running Maven, or -Dcortado.rowsPerPass) and -Dcortado.threads
     dev.cortado.codegen.Codegen.Options o = dev.cortado.codegen.Codegen.Options.defaults();
     f.text("kernel", o.matmul().key()).text("threads", Integer.toString(o.threads()));
+    f.text("splitStep", Boolean.toString(splitStep));
     f.text("sources", sourceDir.toAbsolutePath().normalize().toString());
     f.text("weights", weightsDir == null ? "" : weightsDir.toAbsolutePath().normalize().toString());
     for (Path entry : classPath) {

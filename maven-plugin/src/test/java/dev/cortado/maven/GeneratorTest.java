@@ -51,9 +51,9 @@ class GeneratorTest {
   /** The real code generator, counting its calls. */
   private Generator generator(Path classPathEntry) {
     return new Generator(getClass().getClassLoader(), List.of(classPathEntry), sources, weights,
-        dir.resolve("state.txt"), (m, pkg, cls, batch) -> {
+        dir.resolve("state.txt"), (m, pkg, cls, batch, split) -> {
           generated++;
-          return Generator.DECLARED.source(m, pkg, cls, batch);
+          return Generator.DECLARED.source(m, pkg, cls, batch, split);
         }, log::add);
   }
 
@@ -160,7 +160,7 @@ class GeneratorTest {
   void aChangedPluginOrCodegenJarRegenerates() throws Exception {
     Path plugin = Files.writeString(dir.resolve("cortado-maven-plugin.jar"), "plugin 1");
     Generator g = new Generator(getClass().getClassLoader(), List.of(definitionsJar, plugin),
-        sources, weights, dir.resolve("state.txt"), (m, p, c, b) -> "// " + c, log::add);
+        sources, weights, dir.resolve("state.txt"), (m, p, c, b, s) -> "// " + c, log::add);
     g.run(List.of(REGRESSION), false);
     assertTrue(g.run(List.of(REGRESSION), false).upToDate());
     Files.writeString(plugin, "plugin 2");
@@ -215,7 +215,7 @@ class GeneratorTest {
   @Test
   void aCodeGeneratorFailureNamesTheDefinition() {
     Generator g = new Generator(getClass().getClassLoader(), List.of(), sources, weights,
-        dir.resolve("state.txt"), (m, p, c, b) -> {
+        dir.resolve("state.txt"), (m, p, c, b, s) -> {
           throw new UnsupportedOperationException("op FOO has no kernel");
         }, log::add);
     GenerationException e = assertThrows(GenerationException.class, () -> g.run(List.of(REGRESSION), false));
@@ -227,7 +227,7 @@ class GeneratorTest {
   @Test
   void withoutAWeightsFolderOnlySourcesAreWritten() throws Exception {
     Generator g = new Generator(getClass().getClassLoader(), List.of(), sources, null,
-        dir.resolve("state.txt"), (m, p, c, b) -> "// " + c, log::add);
+        dir.resolve("state.txt"), (m, p, c, b, s) -> "// " + c, log::add);
     assertEquals(List.of(sources.resolve("com/example/gen/RegressionStep.java")),
         g.run(List.of(REGRESSION), false).written());
     assertFalse(Files.exists(weights));
@@ -261,6 +261,25 @@ class GeneratorTest {
     String src = Files.readString(file);
     assertTrue(src.chars().allMatch(c -> c == '\n' || c >= 0x20 && c < 0x7f), "compiles whatever the build's encoding");
     assertTrue(src.contains("package gen.\\u540d\\u524d;"), src.substring(0, 200));
+  }
+
+  @Test
+  void theSplitStepIsAddedOnlyWhenAskedForAndRegeneratesWhenTurnedOn(@TempDir Path dir) throws Exception {
+    List<Definition> defs = List.of(new Definition(TinyRegression.class.getName(), "gen.Tiny"));
+    Generator without = new Generator(getClass().getClassLoader(), List.of(), dir.resolve("src"), null,
+        dir.resolve("state"), Generator.DECLARED, m -> {});
+    Path file = without.run(defs, false).written().get(0);
+    String plain = Files.readString(file);
+    assertFalse(plain.contains("runGradient") || plain.contains("runApply"), "no halves by default");
+    List<String> log = new java.util.ArrayList<>();
+    Generator with = new Generator(getClass().getClassLoader(), List.of(), dir.resolve("src"), null,
+        dir.resolve("state"), Generator.DECLARED, log::add, true);
+    Generator.Result r = with.run(defs, false);
+    assertFalse(r.upToDate(), "turning the split step on changes what is generated");
+    String split = Files.readString(file);
+    assertTrue(split.contains("protected void runGradient(") && split.contains("protected void runApply("), split);
+    assertTrue(log.get(0).contains("with the split step"), log.toString());
+    assertTrue(with.run(defs, false).upToDate());
   }
 
   private String invalid(Definition... defs) {

@@ -36,7 +36,7 @@ class PluginDescriptorTest {
       assertTrue(description.length() > 40, name + ": a description of more than a few words, got: " + description);
       assertFalse(description.contains("<"), name + ": no angle brackets, which help:describe drops: " + description);
     }
-    assertEquals(List.of("definitions", "force", "initialWeights", "outputDirectory", "resourceDirectory", "skip"),
+    assertEquals(List.of("definitions", "force", "initialWeights", "outputDirectory", "resourceDirectory", "skip", "splitStep"),
         names.stream().sorted().toList());
   }
 

@@ -144,25 +144,56 @@ public abstract class CompiledModel implements Executable {
   /**
    * The gradient half of the split step: as {@link #runTrain}, but the gradient of each trainable
    * parameter goes to its gradient buffer ({@link ModelSpec#gradientBuffer}) and no parameter,
-   * optimizer state or step count changes. A class without the split step does not override it.
+   * optimizer state or step count changes. Only a class generated with the split step overrides
+   * it ({@link #hasSplitStep}); the split-step calls never reach this one.
    *
    * @param in the inputs in {@link ModelSpec#inputNames()} order
    * @param losses receives the losses, in {@link ModelSpec#lossNames()} order
    */
   protected void runGradient(Object[] in, double[] losses) {
-    throw new UnsupportedOperationException("class " + getClass().getName() + " of model '" + state.spec.name
-        + "' was generated without the split step: regenerate it");
+    throw new IllegalStateException("class " + getClass().getName() + " of model '" + state.spec.name
+        + "' was generated without the split step");
   }
 
   /**
-   * The apply half of the split step: the optimizer's update from the gradient buffers.
+   * The apply half of the split step: the optimizer's update from the gradient buffers; see
+   * {@link #runGradient}.
    *
    * @param in the inputs (the apply half reads none)
    * @param losses receives the losses, in {@link ModelSpec#lossNames()} order
    */
   protected void runApply(Object[] in, double[] losses) {
-    throw new UnsupportedOperationException("class " + getClass().getName() + " of model '" + state.spec.name
-        + "' was generated without the split step: regenerate it");
+    throw new IllegalStateException("class " + getClass().getName() + " of model '" + state.spec.name
+        + "' was generated without the split step");
+  }
+
+  /** Whether each class overrides both halves of the split step, found once per class. */
+  private static final ClassValue<Boolean> SPLIT_STEP = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> c) {
+      return declares(c, "runGradient") && declares(c, "runApply");
+    }
+
+    private boolean declares(Class<?> c, String method) {
+      for (Class<?> k = c; k != CompiledModel.class && k != null; k = k.getSuperclass()) {
+        try {
+          k.getDeclaredMethod(method, Object[].class, double[].class);
+          return true;
+        } catch (NoSuchMethodException e) {
+          // not in this class: look in its superclass
+        }
+      }
+      return false;
+    }
+  };
+
+  /**
+   * Whether this class holds the halves of the split step ({@link #runGradient}, {@link
+   * #runApply}): a class compiled at run time gets them on the first split-step call, one
+   * generated at build time when the Maven plugin's {@code splitStep} is set.
+   */
+  final boolean hasSplitStep() {
+    return SPLIT_STEP.get(getClass());
   }
 
   /**
@@ -431,7 +462,7 @@ public abstract class CompiledModel implements Executable {
   private double gradient(Object[] in, int b, double weight, Gradients into) {
     double[] losses = state.stepLosses;
     try {
-      CompiledModel t = target(b);
+      CompiledModel t = splitTarget(b);
       CompiledModel m = t.acquire();
       try {
         m.runGradient(in, losses);
@@ -478,6 +509,8 @@ public abstract class CompiledModel implements Executable {
     }
     long stamp = state.lock.writeLock();
     try {
+      CompiledModel last = state.lastUsed;
+      CompiledModel t = splitTarget(last != null ? last.batch : batch > 0 ? batch : 1); // the update reads no input
       for (String p : state.spec.trainableNames()) {
         double[] g = gradients.get(p);
         Object buf = state.variables[index(ModelSpec.gradientBuffer(p))];
@@ -489,7 +522,6 @@ public abstract class CompiledModel implements Executable {
           System.arraycopy(g, 0, (double[]) buf, 0, g.length);
         }
       }
-      CompiledModel t = state.lastUsed != null ? state.lastUsed : batch > 0 ? this : target(1);
       CompiledModel m = t.acquire();
       try {
         m.runApply(new Object[state.spec.inputs.size()], new double[state.spec.losses.size()]);
@@ -501,10 +533,30 @@ public abstract class CompiledModel implements Executable {
     }
   }
 
+  /**
+   * The instance for batch size {@code b} with the split step's halves: the usual one if its
+   * class has them, else one of a class with them, compiled now ({@code ModelState.withSplitStep}).
+   */
+  private CompiledModel splitTarget(int b) {
+    if (state.specializer != null) {
+      state.splitStep = true; // a size met from now on is made with the halves at once
+    }
+    CompiledModel t = target(b);
+    if (t.hasSplitStep()) {
+      return t;
+    }
+    CompiledModel m = state.withSplitStep(b, t);
+    state.lastUsed = m;
+    return m;
+  }
+
   private void requireSplit() {
     requireTraining();
     if (!state.spec.splits()) {
       throw new IllegalStateException("model '" + state.spec.name + "' has no trainable parameter to take gradients of");
+    }
+    if (batch > 0 && state.specializer == null && !hasSplitStep()) {
+      state.withSplitStep(batch, this); // throws: a class generated without the halves, and no compiler to add them
     }
   }
 

@@ -68,7 +68,9 @@ public interface Executable {
    * Zero gradient sums for every trainable parameter, to pass to {@link #accumulateGradients}.
    *
    * @return new sums, all zero
-   * @throws IllegalStateException if the model was built for inference only
+   * @throws IllegalStateException if the model was built for inference only, or this is a class
+   *     generated at build time without the split step (the message says how to get it); a
+   *     class compiled at run time gets the split step on its first use
    */
   default Gradients newGradients() {
     throw new UnsupportedOperationException(getClass().getName() + " has no split step");
@@ -94,6 +96,9 @@ public interface Executable {
    * @return the total loss of this batch (unweighted)
    * @throws IllegalArgumentException for bad inputs (as {@link #trainStep}) or gradients of another
    *     model; nothing is changed then
+   * @throws IllegalStateException if the model was built for inference only, or this is a class
+   *     generated at build time without the split step (the message says how to get it); a
+   *     class compiled at run time gets the split step on its first use
    */
   default double accumulateGradients(Map<String, double[]> inputs, double weight, Gradients into) {
     throw new UnsupportedOperationException(getClass().getName() + " has no split step");
@@ -121,6 +126,9 @@ public interface Executable {
    * @param gradients the gradients of the total loss, e.g. a weighted sum over several batches
    * @throws IllegalArgumentException if {@code gradients} are not this model's or hold a value
    *     that is not finite; nothing is changed then
+   * @throws IllegalStateException if the model was built for inference only, or this is a class
+   *     generated at build time without the split step (the message says how to get it); a
+   *     class compiled at run time gets the split step on its first use
    */
   default void applyGradients(Gradients gradients) {
     throw new UnsupportedOperationException(getClass().getName() + " has no split step");

@@ -21,7 +21,8 @@ public final class ModelState {
   @FunctionalInterface
   public interface Specializer {
     /**
-     * Makes the instance for one batch size.
+     * Makes the instance for one batch size: with the split step's halves when {@code
+     * state.splitStep()} is true.
      *
      * @param batch the batch size, at least 1
      * @param state the state the instance reads and writes
@@ -84,6 +85,8 @@ public final class ModelState {
   /** Run every part of a split step on the calling thread (a background warm-up's state). */
   boolean serialParts;
   final Upgrades upgrades = new Upgrades(this);
+  /** Whether a split-step call asked for classes with the halves: see {@link #splitStep()}. */
+  volatile boolean splitStep;
 
   /**
    * A fresh state: variables zero, run-time scalars at their defaults, no step taken.
@@ -165,6 +168,52 @@ public final class ModelState {
     CompiledModel m = upgrades.offeredFor(batch);
     m = m != null ? m : byBatch.get(batch);
     return m == null ? null : m.getClass();
+  }
+
+  /**
+   * Whether {@code accumulateGradients} or {@code applyGradients} has asked this state's
+   * specializer for the split step: from then on it makes every class with the split step's
+   * halves ({@code runGradient}, {@code runApply}), which a class compiled at run time leaves out
+   * until then.
+   *
+   * @return true once the split step was asked for
+   */
+  public boolean splitStep() {
+    return splitStep;
+  }
+
+  /**
+   * The instance for {@code batch} with the split step's halves: the one made for it if that has
+   * them, else one the specializer makes now (the step's classes are then made with the halves,
+   * {@link #splitStep()}), which takes the size's place. The variables stay where they are, so
+   * nothing about the model changes but its class.
+   *
+   * @throws IllegalStateException naming the class and how to get the halves when the instance
+   *     lacks them and there is no specializer (a class generated at build time)
+   */
+  synchronized CompiledModel withSplitStep(int batch, CompiledModel lacking) {
+    CompiledModel m = byBatch.get(batch);
+    if (m != null && m.hasSplitStep()) {
+      return m;
+    }
+    if (specializer == null) {
+      throw new IllegalStateException("class " + lacking.getClass().getName() + " of model '" + spec.name
+          + "' was generated without the split step (accumulateGradients, applyGradients): generate it with"
+          + " <splitStep>true</splitStep> in the cortado-maven-plugin's configuration (or"
+          + " model.generateSource(packageName, className, optimizer, batchSize, true)), or compile the model"
+          + " at run time with model.compile(optimizer), which adds the split step on its first use");
+    }
+    splitStep = true;
+    m = specializer.create(batch, this);
+    if (!m.hasSplitStep()) {
+      throw new IllegalStateException("model '" + spec.name + "': the specializer made class " + m.getClass().getName()
+          + " for batch " + batch + " without the split step it was asked for");
+    }
+    CompiledModel old = byBatch.put(batch, m);
+    if (lastUsed == old) {
+      lastUsed = m;
+    }
+    return m;
   }
 
   /**

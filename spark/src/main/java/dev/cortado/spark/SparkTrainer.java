@@ -120,6 +120,7 @@ public final class SparkTrainer {
   public History fit(Executable driver, ModelSource workers, Dataset<Row> train) throws IOException {
     Objects.requireNonNull(driver, "driver");
     Objects.requireNonNull(workers, "workers");
+    driver.newGradients(); // fails before any job when the driver's class lacks the split step (a build-time class)
     int[] sizes = sizes(driver, train.schema());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
     JavaRDD<Example> rows = examples(train, sizes).persist(StorageLevel.MEMORY_ONLY());

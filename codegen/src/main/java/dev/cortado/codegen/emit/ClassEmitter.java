@@ -190,8 +190,11 @@ public final class ClassEmitter {
     }
     storage.inputFields.values().forEach(n -> cls.addField(arrayType(), n, Modifier.Keyword.PRIVATE));
     storage.hyperFields.values().forEach(n -> cls.addField(J.type(f32), n, Modifier.Keyword.PRIVATE));
-    storage.variableFields.forEach((v, n) -> cls.addField(arrayType(storage.counters.contains(v)), n,
-        Modifier.Keyword.PRIVATE));
+    storage.variableFields.forEach((v, n) -> {
+      if (held(v)) {
+        cls.addField(arrayType(storage.counters.contains(v)), n, Modifier.Keyword.PRIVATE);
+      }
+    });
     storage.nameBuffers();
     for (Storage.Buffer b : storage.buffers) {
       com.github.javaparser.ast.body.FieldDeclaration f = cls.addField(arrayType(b.count()), b.name(), Modifier.Keyword.PRIVATE);
@@ -223,11 +226,20 @@ public final class ClassEmitter {
       }
     }
     constructors();
+    ConstantNotes.annotate(cls, in.model().notes(), f32);
     fieldsFirst();
     if (storage.constants.keySet().stream().noneMatch(k -> k.startsWith("seed "))) {
       // only dropout draws from Rng: no unused import
       cls.findCompilationUnit().ifPresent(cu -> cu.getImports().removeIf(i -> i.getNameAsString().endsWith(".Rng")));
     }
+  }
+
+  /**
+   * Whether the class keeps a field for variable {@code name}: every one but the split step's
+   * gradient buffers in a class without the split step, where nothing reads or writes them.
+   */
+  private boolean held(String name) {
+    return in.gradient() != null || in.model().variables().get(name).role() != dev.cortado.ir.VariableInfo.Role.GRADIENT;
   }
 
   /** Orders the members as a reader expects them: fields, constructors, methods. */
@@ -363,7 +375,10 @@ public final class ClassEmitter {
     int i = 0;
     for (Map.Entry<String, String> v : storage.variableFields.entrySet()) {
       boolean f = f32 && !storage.counters.contains(v.getKey());
-      init.add(J.assign(J.field("this", v.getValue()), J.call(null, f ? "f32" : "f64", J.intLit(i++))));
+      if (held(v.getKey())) {
+        init.add(J.assign(J.field("this", v.getValue()), J.call(null, f ? "f32" : "f64", J.intLit(i))));
+      }
+      i++;
     }
     for (Storage.Buffer b : storage.buffers) {
       init.add(J.assign(J.field("this", b.name()),

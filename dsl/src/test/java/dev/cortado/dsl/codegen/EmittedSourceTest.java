@@ -2,6 +2,8 @@ package dev.cortado.dsl.codegen;
 
 import static dev.cortado.dsl.Cortado.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.Tensor;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * tensor is small enough to be unrolled. It shows the methods named after the layers and passes
  * ({@code hidden_forward}, {@code out_backward}, {@code update_hidden_kernel}), the dropout seed and
  * the unit step's factors as named constants with a comment, and only the parentheses Java needs
- * ({@code a - (g + w * 0.01) * lr}).
+ * ({@code a - (g + w * 0.01) * lr}), with a comment on each of the optimizer's numbers where an
+ * update kernel first uses it. The split step's halves are left out unless asked for.
  */
 class EmittedSourceTest {
   static Model tiny() {
@@ -35,6 +38,24 @@ class EmittedSourceTest {
   @Test
   void tinyDenseSource() {
     assertEquals(EXPECTED, tiny().generateSource("demo", "Tiny", sgd(0.1).weightDecay(0.01), 2).stripTrailing());
+  }
+
+  /**
+   * Asked for, the split step's halves are two more entry points: the gradient half runs the
+   * forward and backward kernels into the gradient buffers ({@code state_gradient_*}), the apply
+   * half the update from them; every other line of the class stays as without them.
+   */
+  @Test
+  void theHalvesAreEmittedWhenAskedFor() {
+    String split = tiny().generateSource("demo", "Tiny", sgd(0.1).weightDecay(0.01), 2, true);
+    for (String entry : HALVES.split("\n\n(?=    @Override)")) {
+      assertTrue(split.contains(entry), entry);
+    }
+    assertTrue(split.contains("    private double[] state_gradient_hidden_kernel;\n"), "the gradient buffers are fields");
+    int train = EXPECTED.indexOf("    @Override\n    protected void runTrain(");
+    String runTrain = EXPECTED.substring(train, EXPECTED.indexOf("\n    }\n", train));
+    assertTrue(split.contains(runTrain), "the fused step is the same");
+    assertFalse(EXPECTED.contains("runGradient") || EXPECTED.contains("runApply") || EXPECTED.contains("state_gradient"));
   }
 
   @Test
@@ -86,14 +107,6 @@ class EmittedSourceTest {
 
             private double[] out_bias;
 
-            private double[] state_gradient_hidden_kernel;
-
-            private double[] state_gradient_hidden_bias;
-
-            private double[] state_gradient_out_kernel;
-
-            private double[] state_gradient_out_bias;
-
             private double[] optimizer_step;
 
             private double[] next_global_step;
@@ -128,14 +141,6 @@ class EmittedSourceTest {
 
             private double[] out_matmul;
 
-            private double[] next_state_gradient_out_bias;
-
-            private double[] next_state_gradient_out_kernel;
-
-            private double[] next_state_gradient_hidden_bias;
-
-            private double[] next_state_gradient_hidden_kernel;
-
             // dropout dropout_mask_8 keeps element i of step s, times 1 / (1 - 0.5), if Rng.uniform(seed, s, i) >= 0.5
             private static final long dropout_mask_seed = -1478875546547173750L;
 
@@ -161,10 +166,6 @@ class EmittedSourceTest {
                 this.global_step = f64(2);
                 this.out_kernel = f64(3);
                 this.out_bias = f64(4);
-                this.state_gradient_hidden_kernel = f64(5);
-                this.state_gradient_hidden_bias = f64(6);
-                this.state_gradient_out_kernel = f64(7);
-                this.state_gradient_out_bias = f64(8);
                 this.optimizer_step = f64(9);
                 this.next_global_step = new double[1];
                 this.update_optimizer_mul = new double[1];
@@ -182,10 +183,6 @@ class EmittedSourceTest {
                 this.g_hidden_kernel = new double[6];
                 this.prediction = new double[2];
                 this.out_matmul = new double[2];
-                this.next_state_gradient_out_bias = new double[1];
-                this.next_state_gradient_out_kernel = new double[3];
-                this.next_state_gradient_hidden_bias = new double[3];
-                this.next_state_gradient_hidden_kernel = new double[6];
             }
 
             private static ModelSpec modelSpec() {
@@ -235,6 +232,7 @@ class EmittedSourceTest {
                 {
                     next_global_step[0] = global_step[0] + 1.0;
                     optimizer_step[0] = optimizer_step[0] + 1.0;
+                    // 0.1 is the learning rate lr
                     update_optimizer_mul[0] = 0.1 * hyper_lr_multiplier;
                 }
             }
@@ -302,6 +300,7 @@ class EmittedSourceTest {
             private void update_out_bias() {
                 // map update/out/bias/sub_55
                 {
+                    // 0.01 is the weight decay wd: wd * w is added to the gradient
                     out_bias[0] = out_bias[0] - (g_out_bias[0] + out_bias[0] * 0.01) * update_optimizer_mul[0];
                 }
             }
@@ -356,6 +355,7 @@ class EmittedSourceTest {
                 {
                     double s0 = update_optimizer_mul[0];
                     for (int i0 = 0; i0 < 6; i0++) {
+                        // 0.01 is the weight decay wd: wd * w is added to the gradient
                         hidden_kernel[i0] = hidden_kernel[i0] - (g_hidden_kernel[i0] + hidden_kernel[i0] * 0.01) * s0;
                     }
                 }
@@ -364,6 +364,7 @@ class EmittedSourceTest {
             private void update_hidden_bias() {
                 // map update/hidden/bias/sub_47, update/out/kernel/sub_51
                 {
+                    // 0.01 is the weight decay wd: wd * w is added to the gradient
                     hidden_bias[0] = hidden_bias[0] - (g_hidden_bias[0] + hidden_bias[0] * 0.01) * update_optimizer_mul[0];
                     out_kernel[0] = out_kernel[0] - (g_out_kernel[0] + out_kernel[0] * 0.01) * update_optimizer_mul[0];
                     hidden_bias[1] = hidden_bias[1] - (g_hidden_bias[1] + hidden_bias[1] * 0.01) * update_optimizer_mul[0];
@@ -433,7 +434,10 @@ class EmittedSourceTest {
                     loss[0] = acc0 / 2.0;
                 }
             }
+        }""";
 
+  /** The two entry points of the split step in the tiny model's class, when asked for (each calls methods of its own). */
+  static final String HALVES = """
             @Override
             protected void runGradient(Object[] in, double[] losses) {
                 this.x = (double[]) in[0];
@@ -455,120 +459,6 @@ class EmittedSourceTest {
                 losses[1] = loss[0];
             }
 
-            private void gradient_hidden() {
-                // map hidden/add_5, hidden/relu_6, dropout_mask_8, mul_9 carrying hidden/matmul_3
-                {
-                    hidden_add[0] = x[0] * hidden_kernel[0] + x[1] * hidden_kernel[3] + hidden_bias[0];
-                    hidden_relu[0] = Math.max(hidden_add[0], 0.0);
-                    dropout_mask[0] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 0) >= 0.5 ? 2.0 : 0.0;
-                    mul[0] = hidden_relu[0] * dropout_mask[0];
-                    hidden_add[1] = x[0] * hidden_kernel[1] + x[1] * hidden_kernel[4] + hidden_bias[1];
-                    hidden_relu[1] = Math.max(hidden_add[1], 0.0);
-                    dropout_mask[1] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 1) >= 0.5 ? 2.0 : 0.0;
-                    mul[1] = hidden_relu[1] * dropout_mask[1];
-                    hidden_add[2] = x[0] * hidden_kernel[2] + x[1] * hidden_kernel[5] + hidden_bias[2];
-                    hidden_relu[2] = Math.max(hidden_add[2], 0.0);
-                    dropout_mask[2] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 2) >= 0.5 ? 2.0 : 0.0;
-                    mul[2] = hidden_relu[2] * dropout_mask[2];
-                    hidden_add[3] = x[2] * hidden_kernel[0] + x[3] * hidden_kernel[3] + hidden_bias[0];
-                    hidden_relu[3] = Math.max(hidden_add[3], 0.0);
-                    dropout_mask[3] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 3) >= 0.5 ? 2.0 : 0.0;
-                    mul[3] = hidden_relu[3] * dropout_mask[3];
-                    hidden_add[4] = x[2] * hidden_kernel[1] + x[3] * hidden_kernel[4] + hidden_bias[1];
-                    hidden_relu[4] = Math.max(hidden_add[4], 0.0);
-                    dropout_mask[4] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 4) >= 0.5 ? 2.0 : 0.0;
-                    mul[4] = hidden_relu[4] * dropout_mask[4];
-                    hidden_add[5] = x[2] * hidden_kernel[2] + x[3] * hidden_kernel[5] + hidden_bias[2];
-                    hidden_relu[5] = Math.max(hidden_add[5], 0.0);
-                    dropout_mask[5] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 5) >= 0.5 ? 2.0 : 0.0;
-                    mul[5] = hidden_relu[5] * dropout_mask[5];
-                }
-            }
-
-            private void gradient_loss() {
-                // map sub_14 carrying out/matmul_11
-                {
-                    sub[0] = mul[0] * out_kernel[0] + mul[1] * out_kernel[1] + mul[2] * out_kernel[2] + out_bias[0] - y[0];
-                    sub[1] = mul[3] * out_kernel[0] + mul[4] * out_kernel[1] + mul[5] * out_kernel[2] + out_bias[0] - y[1];
-                }
-                // reduce mean_16
-                {
-                    double acc0 = 0.0;
-                    acc0 = acc0 + sub[0] * sub[0];
-                    acc0 = acc0 + sub[1] * sub[1];
-                    loss[0] = acc0 / 2.0;
-                }
-            }
-
-            private void gradient_out_backward() {
-                // map grad/mul_20
-                {
-                    grad_mul[0] = 0.5 * (sub[0] * 2.0);
-                    grad_mul[1] = 0.5 * (sub[1] * 2.0);
-                }
-            }
-
-            private void gradient_update_state_gradient_out_bias() {
-                // reduce grad/sum_to_21
-                {
-                    double acc0 = 0.0;
-                    acc0 = acc0 + grad_mul[0];
-                    acc0 = acc0 + grad_mul[1];
-                    next_state_gradient_out_bias[0] = acc0;
-                }
-            }
-
-            private void gradient_update_state_gradient_out_kernel() {
-                // matmul grad/matmul_23
-                {
-                    next_state_gradient_out_kernel[0] = mul[0] * grad_mul[0] + mul[3] * grad_mul[1];
-                    next_state_gradient_out_kernel[1] = mul[1] * grad_mul[0] + mul[4] * grad_mul[1];
-                    next_state_gradient_out_kernel[2] = mul[2] * grad_mul[0] + mul[5] * grad_mul[1];
-                }
-            }
-
-            private void gradient_hidden_backward() {
-                // map grad/mul_26 carrying grad/matmul_22
-                {
-                    grad_mul_2[0] = grad_mul[0] * out_kernel[0] * dropout_mask[0] * Math.min(Math.max(hidden_add[0] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[1] = grad_mul[0] * out_kernel[1] * dropout_mask[1] * Math.min(Math.max(hidden_add[1] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[2] = grad_mul[0] * out_kernel[2] * dropout_mask[2] * Math.min(Math.max(hidden_add[2] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[3] = grad_mul[1] * out_kernel[0] * dropout_mask[3] * Math.min(Math.max(hidden_add[3] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[4] = grad_mul[1] * out_kernel[1] * dropout_mask[4] * Math.min(Math.max(hidden_add[4] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[5] = grad_mul[1] * out_kernel[2] * dropout_mask[5] * Math.min(Math.max(hidden_add[5] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                }
-            }
-
-            private void gradient_update_state_gradient_hidden_bias() {
-                // reduce grad/sum_to_27
-                {
-                    double acc0 = 0.0;
-                    acc0 = acc0 + grad_mul_2[0];
-                    acc0 = acc0 + grad_mul_2[3];
-                    next_state_gradient_hidden_bias[0] = acc0;
-                    double acc1 = 0.0;
-                    acc1 = acc1 + grad_mul_2[1];
-                    acc1 = acc1 + grad_mul_2[4];
-                    next_state_gradient_hidden_bias[1] = acc1;
-                    double acc2 = 0.0;
-                    acc2 = acc2 + grad_mul_2[2];
-                    acc2 = acc2 + grad_mul_2[5];
-                    next_state_gradient_hidden_bias[2] = acc2;
-                }
-            }
-
-            private void gradient_update_state_gradient_hidden_kernel() {
-                // matmul grad/matmul_28
-                {
-                    next_state_gradient_hidden_kernel[0] = x[0] * grad_mul_2[0] + x[2] * grad_mul_2[3];
-                    next_state_gradient_hidden_kernel[1] = x[0] * grad_mul_2[1] + x[2] * grad_mul_2[4];
-                    next_state_gradient_hidden_kernel[2] = x[0] * grad_mul_2[2] + x[2] * grad_mul_2[5];
-                    next_state_gradient_hidden_kernel[3] = x[1] * grad_mul_2[0] + x[3] * grad_mul_2[3];
-                    next_state_gradient_hidden_kernel[4] = x[1] * grad_mul_2[1] + x[3] * grad_mul_2[4];
-                    next_state_gradient_hidden_kernel[5] = x[1] * grad_mul_2[2] + x[3] * grad_mul_2[5];
-                }
-            }
-
             @Override
             protected void runApply(Object[] in, double[] losses) {
                 this.hyper_lr_multiplier = hypers()[0];
@@ -576,37 +466,5 @@ class EmittedSourceTest {
                 apply_update_hidden_kernel();
                 apply_update_hidden_bias();
             }
-
-            private void apply_update_global_step() {
-                // map update/add_34, update/optimizer/add_16, update/optimizer/mul_14, update/out/bias/sub_33
-                {
-                    global_step[0] = global_step[0] + 1.0;
-                    optimizer_step[0] = optimizer_step[0] + 1.0;
-                    update_optimizer_mul[0] = 0.1 * hyper_lr_multiplier;
-                    out_bias[0] = out_bias[0] - (state_gradient_out_bias[0] + out_bias[0] * 0.01) * update_optimizer_mul[0];
-                }
-            }
-
-            private void apply_update_hidden_kernel() {
-                // map update/hidden/kernel/sub_21
-                {
-                    double s0 = update_optimizer_mul[0];
-                    for (int i0 = 0; i0 < 6; i0++) {
-                        hidden_kernel[i0] = hidden_kernel[i0] - (state_gradient_hidden_kernel[i0] + hidden_kernel[i0] * 0.01) * s0;
-                    }
-                }
-            }
-
-            private void apply_update_hidden_bias() {
-                // map update/hidden/bias/sub_25, update/out/kernel/sub_29
-                {
-                    hidden_bias[0] = hidden_bias[0] - (state_gradient_hidden_bias[0] + hidden_bias[0] * 0.01) * update_optimizer_mul[0];
-                    out_kernel[0] = out_kernel[0] - (state_gradient_out_kernel[0] + out_kernel[0] * 0.01) * update_optimizer_mul[0];
-                    hidden_bias[1] = hidden_bias[1] - (state_gradient_hidden_bias[1] + hidden_bias[1] * 0.01) * update_optimizer_mul[0];
-                    out_kernel[1] = out_kernel[1] - (state_gradient_out_kernel[1] + out_kernel[1] * 0.01) * update_optimizer_mul[0];
-                    hidden_bias[2] = hidden_bias[2] - (state_gradient_hidden_bias[2] + hidden_bias[2] * 0.01) * update_optimizer_mul[0];
-                    out_kernel[2] = out_kernel[2] - (state_gradient_out_kernel[2] + out_kernel[2] * 0.01) * update_optimizer_mul[0];
-                }
-            }
-        }""";
+        """;
 }

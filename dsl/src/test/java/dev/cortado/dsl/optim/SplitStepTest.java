@@ -172,10 +172,10 @@ class SplitStepTest {
   }
 
   @Test
-  void aClassGeneratedAtBuildTimeHasTheHalvesToo() throws Exception {
+  void aClassGeneratedAtBuildTimeWithTheSplitStepHasTheHalves() throws Exception {
     Model model = mlp(DType.F32, false);
     Optimizer opt = adamW(0.01).clipByGlobalNorm(1.0);
-    String src = model.generateSource("p", "SplitBuilt", opt, 6);
+    String src = model.generateSource("p", "SplitBuilt", opt, 6, true);
     assertTrue(src.contains("runGradient") && src.contains("runApply"), "the source has both halves");
     Class<?> c = dev.cortado.codegen.compile.InMemoryCompiler.compile("p.SplitBuilt", src).type();
     Executable fused = (Executable) c.getConstructor().newInstance();
