@@ -40,7 +40,12 @@ record RowForm(MatmulKernel.Call c, boolean columns) {
     return copyRight(rs, J.intLit(0), J.intLit(c.k()));
   }
 
-  /** As {@link #copyRight(String)}, rows {@code p} in {@code [from, to)} only. */
+  /**
+   * As {@link #copyRight(String)}, rows {@code p} in {@code [from, to)} only. An operand stored
+   * transposed is read along p, {@link #columnsPerPass} columns per pass: read along the row
+   * instead, every load was a stride of k floats apart, and the MNIST-sized 256 × 128 copy took
+   * 22 µs against 4.6 (eight columns) here.
+   */
   ForStmt copyRight(String rs, Expression from, Expression to) {
     boolean contiguous = columns ? c.transA() : !c.transB();
     BlockStmt copy = new BlockStmt();
@@ -48,14 +53,30 @@ record RowForm(MatmulKernel.Call c, boolean columns) {
     if (contiguous) {
       copy.addStatement(J.call(J.call("System", "arraycopy", J.name(columns ? c.a() : c.b()),
           p.times(len()).toExpr(), J.at(rs, J.name("p")), J.intLit(0), J.intLit(len()))));
-    } else {
-      Lin v = Lin.var(vv());
-      Expression src = columns ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v);
-      BlockStmt body = new BlockStmt();
-      body.addStatement(J.assign(new ArrayAccessExpr(J.name("row"), J.name(vv())), src));
-      copy.addStatement(J.declare(new ArrayType(J.type(c.f32())), "row", J.at(rs, J.name("p"))));
-      copy.addStatement(J.loop(vv(), 0, len(), body));
+      return J.loop("p", from, to, 1, copy);
     }
-    return J.loop("p", from, to, 1, copy);
+    int u = columnsPerPass(len());
+    copy.addStatement(J.declare(new ArrayType(J.type(c.f32())), "row", J.at(rs, J.name("p"))));
+    for (int q = 0; q < u; q++) {
+      Lin v = Lin.var(vv()).plus(Lin.of(q));
+      copy.addStatement(J.assign(new ArrayAccessExpr(J.name("row"), v.toExpr()), transposed(v, p)));
+    }
+    BlockStmt pass = new BlockStmt();
+    pass.addStatement(J.loop("p", from, to, 1, copy));
+    return J.loop(vv(), J.intLit(0), J.intLit(len()), u, pass);
+  }
+
+  /** Element (p, v) of op(B) (by rows) or op(A)ᵀ (by columns) where it is stored. */
+  Expression transposed(Lin v, Lin p) {
+    return columns ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v);
+  }
+
+  /** Columns a transposing copy reads per pass over p: the most, up to 8, that divide {@code len}. */
+  static int columnsPerPass(int len) {
+    int u = 8;
+    while (len % u != 0) {
+      u /= 2;
+    }
+    return u;
   }
 }

@@ -149,17 +149,21 @@ public final class VectorMatmul implements MatmulKernel {
     return direct ? null : c.scratch().row(c.k() * f.len());
   }
 
-  /** Copies rows {@code p} in {@code [from, to)} of the operand {@link #copied} names. */
+  /**
+   * Copies rows {@code p} in {@code [from, to)} of the operand {@link #copied} names, read along p
+   * a few columns per pass as {@link RowForm#copyRight} does.
+   */
   private static Statement copy(RowForm f, String rs, Expression from, Expression to) {
-    Call c = f.c();
     Lin p = Lin.var("p");
-    Lin v = Lin.var(f.vv());
+    int u = RowForm.columnsPerPass(f.len());
     BlockStmt body = new BlockStmt();
-    body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()),
-        f.columns() ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v)));
-    BlockStmt row = new BlockStmt();
-    row.addStatement(J.loop(f.vv(), 0, f.len(), body));
-    return J.loop("p", from, to, 1, row);
+    for (int q = 0; q < u; q++) {
+      Lin v = Lin.var(f.vv()).plus(Lin.of(q));
+      body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()), f.transposed(v, p)));
+    }
+    BlockStmt pass = new BlockStmt();
+    pass.addStatement(J.loop("p", from, to, 1, body));
+    return J.loop(f.vv(), J.intLit(0), J.intLit(f.len()), u, pass);
   }
 
   /**
