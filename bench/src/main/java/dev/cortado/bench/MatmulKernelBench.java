@@ -87,7 +87,7 @@ public class MatmulKernelBench {
   @Param({"MNIST_XW", "MNIST_XT_DY", "MNIST_DY_WT", "LENET_XW", "LENET_XT_DY", "LENET_DY_WT"})
   public String product;
 
-  @Param({"vector", "blocked1", "blocked4"})
+  @Param({"vector", "blocked1", "blocked2", "blocked4"})
   public String kernel;
 
   private Executable exe;
@@ -119,8 +119,9 @@ public class MatmulKernelBench {
     return switch (name) {
       case "vector" -> VectorMatmul.preferred();
       case "blocked1" -> new BlockedMatmul(1);
+      case "blocked2" -> new BlockedMatmul(2);
       case "blocked4" -> new BlockedMatmul(4);
-      default -> throw new IllegalArgumentException("unknown kernel '" + name + "': vector, blocked1 or blocked4");
+      default -> throw new IllegalArgumentException("unknown kernel '" + name + "': vector, blocked1, blocked2 or blocked4");
     };
   }
 
@@ -151,8 +152,8 @@ public class MatmulKernelBench {
     StepTimer timer = new StepTimer(cpu, 2000, 10000, 2000, 7);
     System.out.printf("%s %s, %s, GFLOP/s = 2·m·k·n / median time of one product%n%n",
         System.getProperty("java.vm.name"), System.getProperty("java.version"), timer.clockName());
-    String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked4"}
-        : new String[] {"blocked1", "blocked4"};
+    String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked2", "blocked4"}
+        : new String[] {"blocked1", "blocked2", "blocked4"};
     System.out.println("| product | " + String.join(" | ", kernels) + " |");
     System.out.println("| --- |" + " ---: |".repeat(kernels.length));
     for (Product p : products) {

@@ -28,13 +28,15 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * double sum rounded at the end. Products of at most {@link LoopMatmul#UNROLL} multiply-adds are
  * left to {@link LoopMatmul}'s unrolled form.
  *
- * <p>With {@code rowsPerPass} R of 2 or 4 each pass computes R result rows from the same four
- * rows of op(B), read once into locals ({@code b0..b3}) and used by every row's chain: 1/R of the
- * loads per multiply-add. That loop stores to R arrays, which JDK 17's C2 does not vectorise (it
- * runs a third as fast there) and Temurin 25's does (the MNIST-sized weight gradient went from 27
- * GFLOP/s with one row to 50 with two, {@code bench}'s {@code LoopCeilingBench}, and 55 to 67 from
- * two to four in a standalone loop), so the kernel takes 4 on Java 25 and later and 1 before,
- * unless {@code -Dcortado.rowsPerPass} says otherwise. A count of result rows that R does not
+ * <p>With {@code rowsPerPass} R of 2 or 4 each pass computes R result rows from the same rows of
+ * op(B) (four, or two when R is 2: {@link #termsPerPass}), read once into locals ({@code b0…})
+ * and used by every row's chain: 1/R of the loads of op(B) per multiply-add. C2 vectorises such a
+ * loop only when it can unroll it, which it does only for a small body: JDK 17's leaves four rows
+ * of four terms, and two of four, scalar (a sixth of one row's speed) and vectorises two rows of
+ * two terms (the MNIST-sized products at 64–79 GFLOP/s against 48–64 for one row of four,
+ * {@code bench}'s {@code MatmulKernelBench}); Temurin 25's vectorises four rows of four terms
+ * (93–112 GFLOP/s there). So the kernel takes 4 on Java 25 and later and 2 before, unless
+ * {@code -Dcortado.rowsPerPass} says otherwise. A count of result rows that R does not
  * divide takes the largest of 4, 2, 1 that does. The choice made for this JVM leaves products under
  * {@link #SEVERAL_ROWS_FROM} multiply-adds at one row (their time is small, and the longer source
  * costs javac time on a cold start); a count asked for (the property or the constructor) applies to
@@ -42,7 +44,7 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * bit-identical.
  */
 public final class BlockedMatmul implements MatmulKernel {
-  /** Rows of op(B) applied per pass of the vector loop (4 was fastest here; 8 fell to a third). */
+  /** Rows of op(B) applied per pass of the vector loop (4 was fastest for one result row; 8 fell to a third). */
   static final int GROUP = 4;
   /** Bytes of op(B) per block of the sum: L1. */
   static final int BLOCK_BYTES = 32 * 1024;
@@ -103,9 +105,9 @@ public final class BlockedMatmul implements MatmulKernel {
 
   /**
    * {@code -Dcortado.rowsPerPass} (1, 2 or 4) if set, else 4 on Java 25 and later (whose C2
-   * vectorises loops storing to several arrays; measured on Temurin 25.0.3) and 1 before (JDK
-   * 17's C2 leaves them scalar). Set it to 1 when generating source on a newer JDK for an
-   * application run on an older one.
+   * vectorises a loop of four rows of four terms; measured on Temurin 25.0.3) and 2 before (JDK
+   * 17's C2 leaves that loop scalar and vectorises two rows of two terms). Set it to 2 when
+   * generating source on a newer JDK for an application run on an older one.
    *
    * @throws IllegalArgumentException naming the property and its value when it is not 1, 2 or 4
    */
@@ -115,7 +117,7 @@ public final class BlockedMatmul implements MatmulKernel {
 
   private static int rowsPerPass(String v) {
     if (v == null || v.isBlank()) {
-      return Runtime.version().feature() >= 25 ? 4 : 1;
+      return Runtime.version().feature() >= 25 ? 4 : 2;
     }
     return switch (v.trim()) {
       case "1" -> 1;
@@ -189,15 +191,27 @@ public final class BlockedMatmul implements MatmulKernel {
     return r;
   }
 
+  /**
+   * Terms of the sum per pass for {@code r} result rows per pass: {@value #GROUP}, but 2 for two
+   * rows. C2 unrolls a loop (which it must, to vectorise it) only while its body stays small:
+   * JDK 17's left two rows of four terms scalar (17 GFLOP/s on the MNIST-sized forward product
+   * here) and vectorised two rows of two terms (80, against 55 for one row of four: half the loads
+   * of op(B) per multiply-add).
+   */
+  static int termsPerPass(int r) {
+    return r == 2 ? 2 : GROUP;
+  }
+
   /** Result rows {@code [from, to)} of the form, {@code r} per pass, op(B) already copied into {@code rs}. */
   private static void rows(RowForm f, String rs, Expression from, Expression to, int r, BlockStmt into) {
     Call c = f.c();
     int bytes = c.f32() ? 4 : 8;
     int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
-    int k4 = c.k() / GROUP * GROUP;
+    int g = termsPerPass(r);
+    int k4 = c.k() / g * g;
     boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
     if (blocked) {
-      blockedForm(f, rs, block, k4, from, to, r, into);
+      blockedForm(f, rs, block, k4, from, to, r, g, into);
       return;
     }
     // r accumulator rows: the shared working row, or r rows of their own
@@ -209,7 +223,7 @@ public final class BlockedMatmul implements MatmulKernel {
       perPass.addStatement(J.declare(rowType(c), row[q], r == 1 ? J.name(accs) : J.at(accs, J.intLit(q))));
       perPass.addStatement(zero(c, row[q], f));
     }
-    sum(f, rs, row, J.intLit(0), J.intLit(k4), perPass);
+    sum(f, rs, row, J.intLit(0), J.intLit(k4), g, perPass);
     for (int q = 0; q < r; q++) {
       finish(f, rs, row[q], k4, Lin.var(f.ov()).plus(Lin.of(q)), perPass);
     }
@@ -221,7 +235,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
    */
   private static void blockedForm(RowForm f, String rs, int block, int k4, Expression from, Expression to,
-      int r, BlockStmt into) {
+      int r, int g, BlockStmt into) {
     Call c = f.c();
     String accs = c.scratch().rows("acc", f.outer(), f.len());
     String row = c.fresh().apply("acc");
@@ -242,7 +256,7 @@ public final class BlockedMatmul implements MatmulKernel {
       rows[q] = c.fresh().apply("acc");
       perRow.addStatement(J.declare(rowType(c), rows[q], J.at(accs, Lin.var(f.ov()).plus(Lin.of(q)).toExpr())));
     }
-    sum(f, rs, rows, J.name("p0"), J.name("p1"), perRow);
+    sum(f, rs, rows, J.name("p0"), J.name("p1"), g, perRow);
     perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), r, perRow));
     into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
@@ -253,12 +267,13 @@ public final class BlockedMatmul implements MatmulKernel {
   }
 
   /**
-   * {@code for (int p = from; p < to; p += 4)}: four elements of op(A) per result row o, o + 1, …
-   * ({@code row.length} of them), four rows of op(B), one vector loop. One row reads op(B) in its
+   * {@code for (int p = from; p < to; p += terms)}: {@code terms} elements of op(A) per result row
+   * o, o + 1, … ({@code row.length} of them), as many rows of op(B), one vector loop. One row reads op(B) in its
    * chain; several read it once per element into locals {@code b…}, then each result row takes its
    * chain ({@code row[0]} first).
    */
-  private static void sum(RowForm f, String rs, String[] row, Expression from, Expression to, BlockStmt into) {
+  private static void sum(RowForm f, String rs, String[] row, Expression from, Expression to, int terms,
+      BlockStmt into) {
     Call c = f.c();
     if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
       return;
@@ -268,17 +283,17 @@ public final class BlockedMatmul implements MatmulKernel {
     Lin p = Lin.var("p");
     String[][] as = new String[row.length][];
     for (int q = 0; q < row.length; q++) {
-      as[q] = lefts(f, o.plus(Lin.of(q)), p, GROUP, group);
+      as[q] = lefts(f, o.plus(Lin.of(q)), p, terms, group);
     }
-    String[] ws = rights(f, rs, p, GROUP, group);
+    String[] ws = rights(f, rs, p, terms, group);
     if (row.length == 1) {
       group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row[0], f.vv(), axpy(c, row[0], as[0], rowsAt(ws, f.vv()), f.vv()))));
-      into.addStatement(J.loop("p", from, to, GROUP, group));
+      into.addStatement(J.loop("p", from, to, terms, group));
       return;
     }
     BlockStmt body = new BlockStmt();
-    Expression[] bs = new Expression[GROUP];
-    for (int g = 0; g < GROUP; g++) {
+    Expression[] bs = new Expression[terms];
+    for (int g = 0; g < terms; g++) {
       String b = c.fresh().apply("b");
       body.addStatement(J.declare(J.type(c.f32()), b, J.at(ws[g], J.name(f.vv()))));
       bs[g] = J.name(b);
@@ -287,7 +302,7 @@ public final class BlockedMatmul implements MatmulKernel {
       body.addStatement(J.assign(J.at(row[q], J.name(f.vv())), axpy(c, row[q], as[q], bs, f.vv())));
     }
     group.addStatement(J.loop(f.vv(), 0, f.len(), body));
-    into.addStatement(J.loop("p", from, to, GROUP, group));
+    into.addStatement(J.loop("p", from, to, terms, group));
   }
 
   /**
