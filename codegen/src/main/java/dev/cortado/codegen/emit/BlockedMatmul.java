@@ -29,14 +29,13 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * left to {@link LoopMatmul}'s unrolled form.
  *
  * <p>With {@code rowsPerPass} R of 2 or 4 each pass computes R result rows from the same rows of
- * op(B) (four, or two when R is 2: {@link #termsPerPass}), read once into locals ({@code b0…})
- * and used by every row's chain: 1/R of the loads of op(B) per multiply-add. C2 vectorises such a
- * loop only when it can unroll it, which it does only for a small body: JDK 17's leaves four rows
- * of four terms, and two of four, scalar (a sixth of one row's speed) and vectorises two rows of
- * two terms (the MNIST-sized products at 64–79 GFLOP/s against 48–64 for one row of four,
- * {@code bench}'s {@code MatmulKernelBench}); Temurin 25's vectorises four rows of four terms
- * (93–112 GFLOP/s there). So the kernel takes 4 on Java 25 and later and 2 before, unless
- * {@code -Dcortado.rowsPerPass} says otherwise. A count of result rows that R does not
+ * op(B) ({@code termsPerPass} of them), read once into locals ({@code b0…}) and used by every
+ * row's chain: 1/R of the loads of op(B) per multiply-add. C2 vectorises such a loop only when it
+ * unrolls it, which it does only for a small body: JDK 17's leaves four rows of four terms scalar
+ * and vectorises four rows of two; Temurin 25's vectorises four rows of four, faster there than
+ * four of two ({@link #termsPerPassForThisJvm}). So the kernel takes 4 rows on every JVM, of four
+ * terms on Java 25 and later and of two before, unless {@code -Dcortado.rowsPerPass} and {@code
+ * -Dcortado.termsPerPass} say otherwise. A count of result rows that R does not
  * divide takes the largest of 4, 2, 1 that does. The choice made for this JVM leaves products under
  * {@link #SEVERAL_ROWS_FROM} multiply-adds at one row (their time is small, and the longer source
  * costs javac time on a cold start); a count asked for (the property or the constructor) applies to
@@ -54,6 +53,9 @@ public final class BlockedMatmul implements MatmulKernel {
   /** The system property that overrides the result rows per pass the kernel picks for this JVM. */
   public static final String ROWS_PER_PASS_PROPERTY = "cortado.rowsPerPass";
 
+  /** The system property that overrides the terms per pass of several rows the kernel picks for this JVM. */
+  public static final String TERMS_PER_PASS_PROPERTY = "cortado.termsPerPass";
+
   /**
    * Multiply-adds from which the choice made for this JVM takes several rows per pass: the
    * MNIST-sized model's 128×10 layer (82K) stays at one row, its 784×256 and 256×128 ones (2–13M)
@@ -63,6 +65,7 @@ public final class BlockedMatmul implements MatmulKernel {
 
   private final LoopMatmul reference = new LoopMatmul();
   private final int rowsPerPass;
+  private final int termsPerPass;
   private final long severalRowsFrom;
 
   /**
@@ -79,35 +82,51 @@ public final class BlockedMatmul implements MatmulKernel {
     this(rowsPerPass(asked), asked == null || asked.isBlank() ? SEVERAL_ROWS_FROM : 0);
   }
 
-  /** The kernel computing up to {@code rowsPerPass} result rows per pass in every product. */
+  /**
+   * The kernel computing up to {@code rowsPerPass} result rows per pass in every product, with the
+   * terms per pass that suit this JVM ({@link #termsPerPassForThisJvm()}).
+   */
   public BlockedMatmul(int rowsPerPass) {
     this(rowsPerPass, 0);
   }
 
   /**
-   * The kernel computing up to {@code rowsPerPass} result rows per pass over op(B)'s rows (1, or
-   * 2 or 4 for a JIT that vectorises a loop storing to several arrays) in products of at least
-   * {@code severalRowsFrom} multiply-adds, one row in smaller ones.
+   * As {@link #BlockedMatmul(int, int, long)} with the terms per pass that suit this JVM
+   * ({@link #termsPerPassForThisJvm()}).
    *
-   * @throws IllegalArgumentException naming the value unless rowsPerPass is 1, 2 or 4 and
-   *     severalRowsFrom is not negative
+   * @throws IllegalArgumentException as that constructor does
    */
   public BlockedMatmul(int rowsPerPass, long severalRowsFrom) {
+    this(rowsPerPass, termsPerPassForThisJvm(), severalRowsFrom);
+  }
+
+  /**
+   * The kernel computing up to {@code rowsPerPass} result rows per pass over op(B)'s rows (1, or
+   * 2 or 4 for a JIT that vectorises a loop storing to several arrays) in products of at least
+   * {@code severalRowsFrom} multiply-adds, one row in smaller ones; a pass of several rows sums
+   * {@code termsPerPass} terms (2 or 4; a pass of one row sums {@value #GROUP}).
+   *
+   * @throws IllegalArgumentException naming the value unless rowsPerPass is 1, 2 or 4,
+   *     termsPerPass 2 or 4 and severalRowsFrom not negative
+   */
+  public BlockedMatmul(int rowsPerPass, int termsPerPass, long severalRowsFrom) {
     if (rowsPerPass != 1 && rowsPerPass != 2 && rowsPerPass != 4) {
       throw new IllegalArgumentException("rowsPerPass must be 1, 2 or 4, got " + rowsPerPass);
+    }
+    if (termsPerPass != 2 && termsPerPass != 4) {
+      throw new IllegalArgumentException("termsPerPass must be 2 or 4, got " + termsPerPass);
     }
     if (severalRowsFrom < 0) {
       throw new IllegalArgumentException("severalRowsFrom must not be negative, got " + severalRowsFrom);
     }
     this.rowsPerPass = rowsPerPass;
+    this.termsPerPass = termsPerPass;
     this.severalRowsFrom = severalRowsFrom;
   }
 
   /**
-   * {@code -Dcortado.rowsPerPass} (1, 2 or 4) if set, else 4 on Java 25 and later (whose C2
-   * vectorises a loop of four rows of four terms; measured on Temurin 25.0.3) and 2 before (JDK
-   * 17's C2 leaves that loop scalar and vectorises two rows of two terms). Set it to 2 when
-   * generating source on a newer JDK for an application run on an older one.
+   * {@code -Dcortado.rowsPerPass} (1, 2 or 4) if set, else 4: on Java 25 and later with four
+   * terms per pass, before with two ({@link #termsPerPassForThisJvm()}).
    *
    * @throws IllegalArgumentException naming the property and its value when it is not 1, 2 or 4
    */
@@ -117,13 +136,35 @@ public final class BlockedMatmul implements MatmulKernel {
 
   private static int rowsPerPass(String v) {
     if (v == null || v.isBlank()) {
-      return Runtime.version().feature() >= 25 ? 4 : 2;
+      return 4;
     }
     return switch (v.trim()) {
       case "1" -> 1;
       case "2" -> 2;
       case "4" -> 4;
       default -> throw new IllegalArgumentException("-D" + ROWS_PER_PASS_PROPERTY + "=" + v + ": expected 1, 2 or 4");
+    };
+  }
+
+  /**
+   * {@code -Dcortado.termsPerPass} (2 or 4) if set, else 4 on Java 25 and later and 2 before: C2
+   * vectorises a loop only when it unrolls it, and it unrolls only a small body. JDK 17's leaves
+   * four rows of four terms scalar (17 GFLOP/s on the MNIST-sized forward product here, against
+   * 55 for one row) and vectorises four rows of two (95); Temurin 25.0.3's vectorises four rows of
+   * four (120, two terms: 90). Set it to 2 when generating source on Java 25 or later for an
+   * application run on an older JDK.
+   *
+   * @throws IllegalArgumentException naming the property and its value when it is not 2 or 4
+   */
+  public static int termsPerPassForThisJvm() {
+    String v = System.getProperty(TERMS_PER_PASS_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return Runtime.version().feature() >= 25 ? 4 : 2;
+    }
+    return switch (v.trim()) {
+      case "2" -> 2;
+      case "4" -> 4;
+      default -> throw new IllegalArgumentException("-D" + TERMS_PER_PASS_PROPERTY + "=" + v + ": expected 2 or 4");
     };
   }
 
@@ -143,7 +184,8 @@ public final class BlockedMatmul implements MatmulKernel {
 
   @Override
   public String key() {
-    return MatmulKernel.super.key() + "/" + rowsPerPass + (rowsPerPass == 1 ? "" : "/" + severalRowsFrom);
+    return MatmulKernel.super.key() + "/" + rowsPerPass
+        + (rowsPerPass == 1 ? "" : "x" + termsPerPass + "/" + severalRowsFrom);
   }
 
   @Override
@@ -155,7 +197,8 @@ public final class BlockedMatmul implements MatmulKernel {
     RowForm f = new RowForm(c, c.n() < LoopMatmul.NARROW && c.m() > c.n());
     String rs = c.scratch().rows("rows", c.k(), f.len());
     into.addStatement(f.copyRight(rs));
-    rows(f, rs, J.intLit(0), J.intLit(f.outer()), perPass(f), into);
+    int r = perPass(f);
+    rows(f, rs, J.intLit(0), J.intLit(f.outer()), r, terms(r), into);
   }
 
   /**
@@ -172,7 +215,7 @@ public final class BlockedMatmul implements MatmulKernel {
     String rs = c.scratch().rows("rows", c.k(), f.len());
     int r = perPass(f);
     return Split.of(c.k(), f.len(), (from, to, into) -> into.addStatement(f.copyRight(rs, from, to)), f.outer(),
-        r, (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, r, into));
+        r, (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, r, terms(r), into));
   }
 
   /**
@@ -191,23 +234,19 @@ public final class BlockedMatmul implements MatmulKernel {
     return r;
   }
 
-  /**
-   * Terms of the sum per pass for {@code r} result rows per pass: {@value #GROUP}, but 2 for two
-   * rows. C2 unrolls a loop (which it must, to vectorise it) only while its body stays small:
-   * JDK 17's left two rows of four terms scalar (17 GFLOP/s on the MNIST-sized forward product
-   * here) and vectorised two rows of two terms (80, against 55 for one row of four: half the loads
-   * of op(B) per multiply-add).
-   */
-  static int termsPerPass(int r) {
-    return r == 2 ? 2 : GROUP;
+  /** Terms of the sum per pass of {@code r} result rows: {@value #GROUP} for one, else {@link #termsPerPass}. */
+  private int terms(int r) {
+    return r == 1 ? GROUP : termsPerPass;
   }
 
-  /** Result rows {@code [from, to)} of the form, {@code r} per pass, op(B) already copied into {@code rs}. */
-  private static void rows(RowForm f, String rs, Expression from, Expression to, int r, BlockStmt into) {
+  /**
+   * Result rows {@code [from, to)} of the form, {@code r} per pass of {@code g} terms, op(B)
+   * already copied into {@code rs}.
+   */
+  private static void rows(RowForm f, String rs, Expression from, Expression to, int r, int g, BlockStmt into) {
     Call c = f.c();
     int bytes = c.f32() ? 4 : 8;
     int block = Math.max(GROUP, BLOCK_BYTES / bytes / f.len() / GROUP * GROUP);
-    int g = termsPerPass(r);
     int k4 = c.k() / g * g;
     boolean blocked = k4 > block && (long) f.outer() * f.len() * bytes <= ACC_LIMIT_BYTES;
     if (blocked) {
