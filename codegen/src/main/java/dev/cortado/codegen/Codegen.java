@@ -55,6 +55,14 @@ public final class Codegen {
    * element). Every element is still computed by one thread in the one-thread order, so results
    * are bit-identical to one thread. Smaller kernels (and models with none large enough) run on
    * the calling thread only.
+   *
+   * @param matmul the matrix-product kernel every class is emitted with
+   * @param dump the directory each pass's graph, the plan and the source are written to (null: none)
+   * @param threads the threads a step is split over, 1 to {@value #MAX_THREADS}
+   * @param splitFrom the least units of work of a kernel that is split over the threads
+   * @param cache the directory compiled classes are kept in between runs (null: none)
+   * @param quickStartFrom the least multiply-adds of a step started on the quick-start kernel
+   *     ({@link Long#MAX_VALUE}: none)
    */
   public record Options(MatmulKernel matmul, Path dump, int threads, long splitFrom, Path cache, long quickStartFrom) {
     /** The most threads a step may be split over. */
@@ -77,6 +85,18 @@ public final class Codegen {
      */
     public static final long QUICK_START_FROM = 1L << 22;
 
+    /**
+     * Checks the counts.
+     *
+     * @param matmul the matrix-product kernel
+     * @param dump the directory of the dumps (null: none)
+     * @param threads the threads a step is split over
+     * @param splitFrom the least units of work of a split kernel
+     * @param cache the directory of the class cache (null: none)
+     * @param quickStartFrom the least multiply-adds of a step started on the quick-start kernel
+     * @throws IllegalArgumentException naming {@code threads}, {@code splitFrom} or {@code
+     *     quickStartFrom} when out of range
+     */
     public Options {
       requireThreads(threads);
       if (splitFrom < 0) {
@@ -90,6 +110,8 @@ public final class Codegen {
     /**
      * {@code threads} if it is a thread count a step can be split over (1 to {@value #MAX_THREADS}).
      *
+     * @param threads the thread count asked for
+     * @return {@code threads}
      * @throws IllegalArgumentException naming the count otherwise
      */
     public static int requireThreads(int threads) {
@@ -99,22 +121,42 @@ public final class Codegen {
       return threads;
     }
 
-    /** One thread, no cache, no quick start. */
+    /**
+     * One thread, no cache, no quick start.
+     *
+     * @param matmul the matrix-product kernel
+     * @param dump the directory of the dumps (null: none)
+     */
     public Options(MatmulKernel matmul, Path dump) {
       this(matmul, dump, 1, SPLIT_FROM, null, Long.MAX_VALUE);
     }
 
-    /** These options with the step split over {@code threads} threads. */
+    /**
+     * These options with the step split over {@code threads} threads.
+     *
+     * @param threads 1 to {@value #MAX_THREADS}
+     * @return the new options
+     */
     public Options withThreads(int threads) {
       return new Options(matmul, dump, threads, splitFrom, cache, quickStartFrom);
     }
 
-    /** These options splitting kernels of at least {@code work} units (0: every kernel that can be split). */
+    /**
+     * These options splitting kernels of at least {@code work} units (0: every kernel that can be split).
+     *
+     * @param work the least units of work of a split kernel
+     * @return the new options
+     */
     public Options withSplitFrom(long work) {
       return new Options(matmul, dump, threads, work, cache, quickStartFrom);
     }
 
-    /** These options with the matmul kernel {@code kernel}. */
+    /**
+     * These options with the matmul kernel {@code kernel}.
+     *
+     * @param kernel the matrix-product kernel
+     * @return the new options
+     */
     public Options withMatmul(MatmulKernel kernel) {
       return new Options(kernel, dump, threads, splitFrom, cache, quickStartFrom);
     }
@@ -126,12 +168,20 @@ public final class Codegen {
      * sooner, and the class of {@link #matmul} replaces it between two steps once it is compiled
      * and warmed up on a background thread. The results are the same floats either way. Ignored
      * while dumping, so that a dump shows the class that runs.
+     *
+     * @param on whether to start large steps on the quick-start kernel
+     * @return the new options
      */
     public Options withQuickStart(boolean on) {
       return withQuickStartFrom(on ? QUICK_START_FROM : Long.MAX_VALUE);
     }
 
-    /** As {@link #withQuickStart}, for steps of at least {@code multiplyAdds} (0: every step). */
+    /**
+     * As {@link #withQuickStart}, for steps of at least {@code multiplyAdds} (0: every step).
+     *
+     * @param multiplyAdds the least multiply-adds of a step started on the quick-start kernel
+     * @return the new options
+     */
     public Options withQuickStartFrom(long multiplyAdds) {
       return new Options(matmul, dump, threads, splitFrom, cache, multiplyAdds);
     }
@@ -141,6 +191,10 @@ public final class Codegen {
      * #matmul}'s quick-start kernel when it has one and the step has at least {@link
      * #quickStartFrom} multiply-adds ({@link #matmulWork}); these options themselves otherwise,
      * and while dumping.
+     *
+     * @param model the model, for its step's work
+     * @param batch the batch size
+     * @return the options of the first class for that batch size
      */
     public Options firstClass(Graph model, int batch) {
       MatmulKernel quick = quickStartFrom != Long.MAX_VALUE && dump == null ? matmul.quickStart() : null;
@@ -151,6 +205,9 @@ public final class Codegen {
     /**
      * These options keeping compiled classes in {@code dir} between runs ({@link
      * dev.cortado.codegen.compile.ClassCache}; null: none).
+     *
+     * @param dir the cache directory, or null
+     * @return the new options
      */
     public Options withCache(Path dir) {
       return new Options(matmul, dump, threads, splitFrom, dir, quickStartFrom);
@@ -167,6 +224,9 @@ public final class Codegen {
      * a kernel that is slow to start (the Vector API's) starts a step of at least {@link
      * #QUICK_START_FROM} multiply-adds with its quick-start kernel unless {@code
      * -Dcortado.quickStart=false} ({@link #withQuickStart}).
+     *
+     * @return the options the system properties ask for
+     * @throws IllegalArgumentException naming the property whose value is not understood
      */
     public static Options defaults() {
       return new Options(matmulKernel(System.getProperty("cortado.matmul")), path("cortado.dump"),
@@ -218,7 +278,13 @@ public final class Codegen {
     }
   }
 
-  /** The multiply-adds of every matrix product of {@code g} at batch size {@code batch}: a step's work. */
+  /**
+   * The multiply-adds of every matrix product of {@code g} at batch size {@code batch}: a step's work.
+   *
+   * @param g the graph
+   * @param batch the batch size
+   * @return the sum of the products' multiply-adds
+   */
   public static long matmulWork(Graph g, int batch) {
     long work = 0;
     for (Node n : g.nodes()) {
@@ -231,7 +297,13 @@ public final class Codegen {
     return work;
   }
 
-  /** The model's interface: inputs, variables, scalars, outputs, losses and what each entry reads. */
+  /**
+   * The model's interface: inputs, variables, scalars, outputs, losses and what each entry reads.
+   *
+   * @param model the model graph
+   * @param description the description the generated class carries
+   * @return the specification a compiled class is checked against
+   */
   public static ModelSpec spec(Graph model, String description) {
     ModelSpec.Builder b = ModelSpec.builder(model.name(), description, model.dtype() == DType.F32);
     model.inputs().forEach((n, node) -> b.input(n, node.shape().dims()));
@@ -296,7 +368,15 @@ public final class Codegen {
     return e;
   }
 
-  /** One entry point's graph at one batch size, through every pass of {@link Passes#standard}. */
+  /**
+   * One entry point's graph at one batch size, through every pass of {@link Passes#standard}.
+   *
+   * @param model the model graph
+   * @param entry the entry point to extract
+   * @param batch the batch size the shapes are resolved for
+   * @param dump where the graph after each pass is written (a no-op dump writes nothing)
+   * @return the optimized entry graph
+   */
   public static Graph optimize(Graph model, Entry entry, int batch, Dump dump) {
     Graph g = Passes.extract(model, entry);
     dump.ir(batch, entry, "extract", g);
@@ -307,20 +387,50 @@ public final class Codegen {
     return g;
   }
 
-  /** Fusion, kernel order and storage for an optimized entry graph. */
+  /**
+   * Fusion, kernel order and storage for an optimized entry graph.
+   *
+   * @param optimized the graph {@link #optimize} returned
+   * @param entry its entry point
+   * @param batch the batch size
+   * @param dump where the plan is written
+   * @return the plan the emitter follows
+   */
   public static Plan schedule(Graph optimized, Entry entry, int batch, Dump dump) {
     Plan p = Plan.of(optimized, entry, batch);
     dump.text(batch, entry, "plan", p);
     return p;
   }
 
-  /** The Java source of the class for one batch size. */
+  /**
+   * The Java source of the class for one batch size, on one thread.
+   *
+   * @param model the model graph
+   * @param spec its {@link #spec}
+   * @param batch the batch size
+   * @param plans the plan of each entry point the model has
+   * @param pkg the package of the class
+   * @param cls the simple name of the class
+   * @param matmul the matrix-product kernel
+   * @return the source, ASCII only
+   */
   public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
       MatmulKernel matmul) {
     return emit(model, spec, batch, plans, pkg, cls, new Options(matmul, null));
   }
 
-  /** As {@link #emit(Graph, ModelSpec, int, Map, String, String, MatmulKernel)}, kernels split as {@code o} says. */
+  /**
+   * As {@link #emit(Graph, ModelSpec, int, Map, String, String, MatmulKernel)}, kernels split as {@code o} says.
+   *
+   * @param model the model graph
+   * @param spec its {@link #spec}
+   * @param batch the batch size
+   * @param plans the plan of each entry point the model has
+   * @param pkg the package of the class
+   * @param cls the simple name of the class
+   * @param o the kernel, threads and least split work
+   * @return the source, ASCII only
+   */
   public static String emit(Graph model, ModelSpec spec, int batch, Map<Entry, Plan> plans, String pkg, String cls,
       Options o) {
     return JavaText.ascii(Printer.print(ClassEmitter.emit(new ClassEmitter.Input(model, spec, batch, plans.get(Entry.TRAIN),
@@ -344,6 +454,15 @@ public final class Codegen {
   /**
    * The source of the class for {@code batch}: every entry point optimized and scheduled, then
    * emitted. Cached per model text, so asking again costs a map look-up.
+   *
+   * @param model the model graph
+   * @param description the description the class carries
+   * @param batch the batch size, at least 1
+   * @param pkg the package of the class
+   * @param cls the simple name of the class
+   * @param o the options
+   * @return the source
+   * @throws IllegalArgumentException if {@code batch} is below 1
    */
   public static String generateSource(Graph model, String description, int batch, String pkg, String cls, Options o) {
     if (batch < 1) {
@@ -365,7 +484,14 @@ public final class Codegen {
     return src;
   }
 
-  /** Compiles (or finds in the cache) the class in {@code source} and makes an instance joined to {@code state}. */
+  /**
+   * Compiles (or finds in the cache) the class in {@code source} and makes an instance joined to {@code state}.
+   *
+   * @param qualifiedName the class's binary name
+   * @param source its source
+   * @param state the values the instance reads and writes
+   * @return the instance
+   */
   public static CompiledModel load(String qualifiedName, String source, ModelState state) {
     return CompiledModel.instantiate(InMemoryCompiler.compile(qualifiedName, source).type(), state);
   }
@@ -383,6 +509,11 @@ public final class Codegen {
    * An executable for {@code model} (a forward graph for inference, or a training graph) whose
    * class for each batch size is generated and compiled on the first call with that size. Every
    * variable starts at its initial value from the graph.
+   *
+   * @param model the model graph
+   * @param description the description the generated classes carry
+   * @param o the options
+   * @return the executable, no class compiled yet
    */
   public static Executable compile(Graph model, String description, Options o) {
     if (o.cache() == null) {

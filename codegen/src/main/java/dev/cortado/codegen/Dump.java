@@ -24,6 +24,9 @@ public final class Dump {
   /**
    * Dumps of {@code model} into {@code root}'s subdirectory named {@link JavaText#identifier} of
    * the model's name (letters, digits and {@code _} only, so never {@code ..} or a path).
+   *
+   * @param root the dump directory, or null for a dump that writes nothing
+   * @param model the model's name
    */
   public Dump(Path root, String model) {
     this.dir = root == null ? null : inside(root.toAbsolutePath().normalize(), JavaText.identifier(model));
@@ -42,7 +45,11 @@ public final class Dump {
     return p;
   }
 
-  /** A dump that writes nothing. */
+  /**
+   * A dump that writes nothing.
+   *
+   * @return the dump
+   */
   public static Dump none() {
     return new Dump(null, "");
   }

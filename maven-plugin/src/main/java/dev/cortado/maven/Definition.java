@@ -37,32 +37,61 @@ public final class Definition {
   /** For Maven, which sets the fields from the XML. */
   public Definition() {}
 
+  /**
+   * A definition generating the default batch size.
+   *
+   * @param className the definition's binary class name
+   * @param generatedClass the generated class's fully qualified name, or null for the default
+   */
   public Definition(String className, String generatedClass) {
     this(className, generatedClass, null);
   }
 
+  /**
+   * A definition.
+   *
+   * @param className the definition's binary class name
+   * @param generatedClass the generated class's fully qualified name, or null for the default
+   * @param batchSize the batch size the class is generated for, or null for {@value #DEFAULT_BATCH}
+   */
   public Definition(String className, String generatedClass, Integer batchSize) {
     this.className = className;
     this.generatedClass = generatedClass;
     this.batchSize = batchSize;
   }
 
-  /** The batch size the class is generated for: the configured one or {@value #DEFAULT_BATCH}. */
+  /**
+   * The batch size the class is generated for: the configured one or {@value #DEFAULT_BATCH}.
+   *
+   * @return the batch size
+   */
   public int batchSize() {
     return batchSize == null ? DEFAULT_BATCH : batchSize;
   }
 
-  /** The definition's binary class name, as written in the configuration (may be null there). */
+  /**
+   * The definition's binary class name, as written in the configuration (may be null there).
+   *
+   * @return the class name, or null
+   */
   public String className() {
     return className;
   }
 
-  /** The configured generated class name, or null for the default. */
+  /**
+   * The configured generated class name, or null for the default.
+   *
+   * @return the configured name, or null
+   */
   public String configuredGeneratedClass() {
     return generatedClass;
   }
 
-  /** The generated class's fully qualified name: the configured one or the default. */
+  /**
+   * The generated class's fully qualified name: the configured one or the default.
+   *
+   * @return the fully qualified name, stripped of surrounding white space
+   */
   public String generatedClass() {
     if (generatedClass != null && !generatedClass.isBlank()) {
       return generatedClass.strip();
@@ -73,14 +102,22 @@ public final class Definition {
         + DEFAULT_SUFFIX;
   }
 
-  /** The package of {@link #generatedClass()}, empty for the default package. */
+  /**
+   * The package of {@link #generatedClass()}, empty for the default package.
+   *
+   * @return the package name
+   */
   public String generatedPackage() {
     String fqn = generatedClass();
     int dot = fqn.lastIndexOf('.');
     return dot < 0 ? "" : fqn.substring(0, dot);
   }
 
-  /** The simple name of {@link #generatedClass()}. */
+  /**
+   * The simple name of {@link #generatedClass()}.
+   *
+   * @return the simple name
+   */
   public String generatedSimpleName() {
     String fqn = generatedClass();
     return fqn.substring(fqn.lastIndexOf('.') + 1);

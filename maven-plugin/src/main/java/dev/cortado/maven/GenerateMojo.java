@@ -21,8 +21,8 @@ import org.apache.maven.project.MavenProject;
 /**
  * Generates the Java source of each configured model definition (a class extending {@code
  * dev.cortado.dsl.ModelDefinition}, found on this plugin's class path, that is, in the jars
- * listed under the plugin's {@code <dependencies>}) into {@link #outputDirectory}, which becomes
- * a compile source root, and the model's initial variables as {@code <Class>.safetensors} into
+ * listed among the plugin's dependencies) into {@link #outputDirectory}, which becomes
+ * a compile source root, and the model's initial variables as ClassName.safetensors into
  * {@link #resourceDirectory}, which becomes a resource root. The source is exactly what {@code
  * model.generateSource(package, class, model.declaredOptimizer(), batchSize)} returns (for the
  * default batch size, {@code model.generateSource(package, class)}): the declared optimizer's
@@ -32,35 +32,60 @@ import org.apache.maven.project.MavenProject;
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class GenerateMojo extends AbstractMojo {
 
-  /** The model definitions to generate, each a {@code <definition>}; see {@link Definition}. */
+  /**
+   * The model definitions to generate, at least one: a {@code definition} element per generated
+   * class, holding {@code className}, the binary name of a class extending {@code
+   * dev.cortado.dsl.ModelDefinition} in a jar among the plugin's dependencies ({@code
+   * Outer$Inner} for a nested class); {@code generatedClass} (optional), the fully qualified name
+   * of the class to generate, which must be in a package (default: the definition's name followed
+   * by {@code Executable}); and {@code batchSize} (optional), the one batch size the generated
+   * class runs (default 32). List a definition again with another {@code generatedClass} and
+   * {@code batchSize} for more batch sizes.
+   */
   @Parameter
   private List<Definition> definitions;
 
-  /** Where the generated sources go; added to the project's compile source roots. */
+  /**
+   * The directory the generated sources are written to, one {@code .java} file per definition
+   * under its package's directories; added to the project's compile source roots.
+   */
   @Parameter(defaultValue = "${project.build.directory}/generated-sources/cortado",
       property = "cortado.outputDirectory", required = true)
   private File outputDirectory;
 
-  /** Where the initial-weights checkpoints go; added to the project's resources. */
+  /**
+   * The directory the initial-weights checkpoints are written to, as
+   * package/path/ClassName.safetensors, so each is a resource beside its class; added to the project's
+   * resource directories when {@code initialWeights} is true.
+   */
   @Parameter(defaultValue = "${project.build.directory}/generated-resources/cortado",
       property = "cortado.resourceDirectory", required = true)
   private File resourceDirectory;
 
-  /** Whether to write {@code <Class>.safetensors} with each model's initial variables. */
+  /**
+   * Whether to write ClassName.safetensors with each model's initial variables into
+   * {@code resourceDirectory}, so the application can start from the values the definition's
+   * seed draws.
+   */
   @Parameter(defaultValue = "true", property = "cortado.initialWeights")
   private boolean initialWeights;
 
-  /** Skips the goal: nothing is generated and no source root is added. */
+  /** Skips the goal: nothing is generated and no source or resource root is added. */
   @Parameter(defaultValue = "false", property = "cortado.skip")
   private boolean skip;
 
-  /** Regenerates even when the inputs did not change. */
+  /**
+   * Regenerates even when the definitions, the configuration and the plugin are unchanged since
+   * the last run (the goal otherwise skips generation, saying the models are up to date).
+   */
   @Parameter(defaultValue = "false", property = "cortado.force")
   private boolean force;
 
+  /** The project being built, whose source and resource roots the goal extends. */
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
 
+  /** This plugin's descriptor, whose artifacts are the class path the definitions are loaded from. */
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   private PluginDescriptor plugin;
 

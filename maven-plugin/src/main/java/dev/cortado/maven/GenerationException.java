@@ -2,16 +2,17 @@ package dev.cortado.maven;
 
 /**
  * A problem with the plugin's configuration or with a model definition; the message names the
- * definition class (or the configuration entry) and what is wrong with it.
+ * definition class (or the configuration entry) and what is wrong with it. The goal reports it
+ * as a build failure with its message.
  */
-public final class GenerationException extends Exception {
+final class GenerationException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  public GenerationException(String message) {
+  GenerationException(String message) {
     super(message);
   }
 
-  public GenerationException(String message, Throwable cause) {
+  GenerationException(String message, Throwable cause) {
     super(message, cause);
   }
 }

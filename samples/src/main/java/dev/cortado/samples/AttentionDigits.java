@@ -2,18 +2,10 @@ package dev.cortado.samples;
 
 import static dev.cortado.dsl.Cortado.*;
 
-import dev.cortado.data.CsvLoader;
-import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
-import dev.cortado.data.Standardizer;
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.ModelBuilder;
 import dev.cortado.dsl.Tensor;
-import dev.cortado.runtime.Executable;
-import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.History;
-import dev.cortado.train.ProgressBar;
-import dev.cortado.train.Trainer;
 import java.io.IOException;
 
 /**
@@ -44,6 +36,12 @@ public final class AttentionDigits {
     });
   }
 
+  /**
+   * The network, its initial values drawn from {@code seed}.
+   *
+   * @param seed the seed of the initial values
+   * @return the model, inputs {@code x [BATCH, 64]} and {@code y [BATCH, 10]}, output {@code logits}
+   */
   public static Model model(long seed) {
     return Model.define("attention_digits", m -> {
       m.seed(seed);
@@ -58,32 +56,28 @@ public final class AttentionDigits {
     });
   }
 
-  /** Trains on 80% of the digits (10% of that for validation) and measures the held-out 20%. */
+  /**
+   * Trains on 80% of the digits (10% of that for validation) and measures the held-out 20%.
+   *
+   * @param seed the seed of the initial values, the shuffling and the validation split
+   * @param maxEpochs the most epochs before early stopping
+   * @param show whether to print the model's summary and a progress bar
+   * @return the test accuracy, the epochs trained and the history
+   * @throws IOException if the bundled digits cannot be read
+   */
   public static Result run(long seed, int maxEpochs, boolean show) throws IOException {
-    Dataset all = CsvLoader.classification().classCount(10).loadResource("data/digits.csv.gz");
-    Split split = Split.stratified(all, 0.2, 42);
-    Standardizer scaler = Standardizer.fit(split.train());
-    Dataset train = scaler.transform(split.train());
-    Dataset test = scaler.transform(split.test());
-
-    Model model = model(seed);
-    if (show) {
-      System.out.print(model.summary());
-    }
-    Executable exe = model.compile(adamW(2e-3).weightDecay(0.01).excludeFromWeightDecay(BIAS, NORMALIZATION));
-    Trainer.Builder trainer = Trainer.builder().epochs(maxEpochs).batchSize(32).seed(seed).validationSplit(0.1)
-        .output("logits").callbacks(new EarlyStopping("val_loss").patience(5).restoreBestWeights(true));
-    if (show) {
-      trainer.progress(ProgressBar.auto());
-    } else {
-      trainer.quiet();
-    }
-    Trainer t = trainer.build();
-    History history = t.fit(exe, train);
-    return new Result(t.evaluate(exe, test).get("accuracy"), history.epochs(), history);
+    Digits.Run run = Digits.train(model(seed), adamW(2e-3).weightDecay(0.01).excludeFromWeightDecay(BIAS, NORMALIZATION),
+        seed, maxEpochs, show);
+    return new Result(run.testAccuracy(), run.history().epochs(), run.history());
   }
 
-  /** {@code --source} prints the Java that {@code compile} generates for a batch of 32 and exits. */
+  /**
+   * Trains with seed 42 for at most 60 epochs and prints the test accuracy; {@code --source}
+   * prints the Java that {@code compile} generates for a batch of 32 instead.
+   *
+   * @param args nothing, or {@code --source}
+   * @throws IOException if the bundled digits cannot be read
+   */
   public static void main(String[] args) throws IOException {
     if (args.length > 0 && args[0].equals("--source")) {
       System.out.println(model(42).generateSource("attention_digits", "AttentionDigitsStep",
@@ -92,8 +86,6 @@ public final class AttentionDigits {
     }
     long start = System.nanoTime();
     Result r = run(42, 60, true);
-    System.out.printf("%nStopped after %d epochs%n", r.epochs());
-    System.out.printf("Test accuracy on the held-out 20%% (360 images): %.4f%n", r.testAccuracy());
-    System.out.printf("Total time %.1f s%n", (System.nanoTime() - start) / 1e9);
+    Digits.printEnd(r.epochs(), r.testAccuracy(), start);
   }
 }

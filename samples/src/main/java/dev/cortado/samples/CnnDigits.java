@@ -2,17 +2,9 @@ package dev.cortado.samples;
 
 import static dev.cortado.dsl.Cortado.*;
 
-import dev.cortado.data.CsvLoader;
-import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
-import dev.cortado.data.Standardizer;
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.Tensor;
-import dev.cortado.runtime.Executable;
-import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.History;
-import dev.cortado.train.ProgressBar;
-import dev.cortado.train.Trainer;
 import java.io.IOException;
 
 /**
@@ -27,7 +19,12 @@ public final class CnnDigits {
   /** What a run ends with. */
   public record Result(double testAccuracy, int epochs, History history) {}
 
-  /** The network, its initial values drawn from {@code seed}. */
+  /**
+   * The network, its initial values drawn from {@code seed}.
+   *
+   * @param seed the seed of the initial values
+   * @return the model, inputs {@code x [BATCH, 8, 8, 1]} and {@code y [BATCH, 10]}, output {@code logits}
+   */
   public static Model model(long seed) {
     return Model.define("cnn_digits", m -> {
       m.seed(seed);
@@ -42,32 +39,27 @@ public final class CnnDigits {
     });
   }
 
-  /** Trains with {@code seed} on 80% of the digits (10% of that for validation) and measures the held-out 20%. */
+  /**
+   * Trains with {@code seed} on 80% of the digits (10% of that for validation) and measures the held-out 20%.
+   *
+   * @param seed the seed of the initial values, the shuffling and the validation split
+   * @param maxEpochs the most epochs before early stopping
+   * @param show whether to print the model's summary and a progress bar
+   * @return the test accuracy, the epochs trained and the history
+   * @throws IOException if the bundled digits cannot be read
+   */
   public static Result run(long seed, int maxEpochs, boolean show) throws IOException {
-    Dataset all = CsvLoader.classification().classCount(10).loadResource("data/digits.csv.gz");
-    Split split = Split.stratified(all, 0.2, 42);
-    Standardizer scaler = Standardizer.fit(split.train());
-    Dataset train = scaler.transform(split.train());
-    Dataset test = scaler.transform(split.test());
-
-    Model model = model(seed);
-    if (show) {
-      System.out.print(model.summary());
-    }
-    Executable exe = model.compile(adamW(1e-3).weightDecay(1e-2).excludeFromWeightDecay("*/bias"));
-    Trainer.Builder trainer = Trainer.builder().epochs(maxEpochs).batchSize(32).seed(seed).validationSplit(0.1)
-        .output("logits").callbacks(new EarlyStopping("val_loss").patience(5).restoreBestWeights(true));
-    if (show) {
-      trainer.progress(ProgressBar.auto());
-    } else {
-      trainer.quiet();
-    }
-    Trainer t = trainer.build();
-    History history = t.fit(exe, train);
-    return new Result(t.evaluate(exe, test).get("accuracy"), history.epochs(), history);
+    Digits.Run run = Digits.train(model(seed), adamW(1e-3).weightDecay(1e-2).excludeFromWeightDecay("*/bias"), seed,
+        maxEpochs, show);
+    return new Result(run.testAccuracy(), run.history().epochs(), run.history());
   }
 
-  /** Trains with seeds 1 to 5 (or the seeds given) and prints each test accuracy and their mean. */
+  /**
+   * Trains with seeds 1 to 5 (or the seeds given) and prints each test accuracy and their mean.
+   *
+   * @param args the seeds, as whole numbers (none: 1 to 5)
+   * @throws IOException if the bundled digits cannot be read
+   */
   public static void main(String[] args) throws IOException {
     long[] seeds = args.length > 0 ? java.util.Arrays.stream(args).mapToLong(Long::parseLong).toArray()
         : new long[] {1, 2, 3, 4, 5};

@@ -2,18 +2,10 @@ package dev.cortado.samples;
 
 import static dev.cortado.dsl.Cortado.*;
 
-import dev.cortado.data.CsvLoader;
-import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
-import dev.cortado.data.Standardizer;
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.Tensor;
-import dev.cortado.runtime.Executable;
-import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.History;
 import dev.cortado.train.LossCurve;
-import dev.cortado.train.ProgressBar;
-import dev.cortado.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -29,6 +21,11 @@ public final class DigitsClassifier {
   /** What a run ends with. */
   public record Result(double testAccuracy, int epochs, History history) {}
 
+  /**
+   * The network, its initial values drawn from seed 42.
+   *
+   * @return the model, inputs {@code x [BATCH, 64]} and {@code y [BATCH, 10]}, output {@code logits}
+   */
   public static Model model() {
     return Model.define("digits", m -> {
       m.seed(42);
@@ -41,41 +38,37 @@ public final class DigitsClassifier {
     });
   }
 
-  /** Trains on 80% of the digits (10% of that for validation) and measures the held-out 20%. */
+  /**
+   * Trains on 80% of the digits (10% of that for validation) and measures the held-out 20%.
+   *
+   * @param maxEpochs the most epochs before early stopping
+   * @param show whether to print the model's summary, a progress bar and the first trained values
+   * @param curve where to write the loss/accuracy curve as a PNG (null: nowhere)
+   * @return the test accuracy, the epochs trained and the history
+   * @throws IOException if the bundled digits cannot be read or the curve cannot be written
+   */
   public static Result run(int maxEpochs, boolean show, Path curve) throws IOException {
-    Dataset all = CsvLoader.classification().classCount(10).loadResource("data/digits.csv.gz");
-    Split split = Split.stratified(all, 0.2, 42);
-    Standardizer scaler = Standardizer.fit(split.train());
-    Dataset train = scaler.transform(split.train());
-    Dataset test = scaler.transform(split.test());
-
     Model model = model();
-    if (show) {
-      System.out.print(model.summary());
-    }
-    Executable exe = model.compile(adamW(1e-3).weightDecay(1e-2).excludeFromWeightDecay("*/bias"));
-    Trainer.Builder trainer = Trainer.builder().epochs(maxEpochs).batchSize(32).seed(42).validationSplit(0.1)
-        .output("logits").callbacks(new EarlyStopping("val_loss").patience(5).restoreBestWeights(true));
-    if (show) {
-      trainer.progress(ProgressBar.auto());
-    } else {
-      trainer.quiet();
-    }
-    Trainer t = trainer.build();
-    History history = t.fit(exe, train);
+    Digits.Run run = Digits.train(model, adamW(1e-3).weightDecay(1e-2).excludeFromWeightDecay("*/bias"), 42,
+        maxEpochs, show);
     if (curve != null) {
-      LossCurve.write(history, curve);
+      LossCurve.write(run.history(), curve);
     }
-    double accuracy = t.evaluate(exe, test).get("accuracy");
     if (show) {
       System.out.println("\nTrainable variables after training (first values):");
-      model.trainableVariables(exe).forEach((name, v) -> System.out.printf("  %-11s %6d values: %s%n", name,
+      model.trainableVariables(run.exe()).forEach((name, v) -> System.out.printf("  %-11s %6d values: %s%n", name,
           v.length, java.util.Arrays.toString(java.util.Arrays.copyOf(v, Math.min(4, v.length)))));
     }
-    return new Result(accuracy, history.epochs(), history);
+    return new Result(run.testAccuracy(), run.history().epochs(), run.history());
   }
 
-  /** {@code --source} prints the Java that {@code compile} generates for a batch of 32 and exits. */
+  /**
+   * Trains for at most 100 epochs, writes {@code digits-curve.png} and prints the test accuracy;
+   * {@code --source} prints the Java that {@code compile} generates for a batch of 32 instead.
+   *
+   * @param args nothing, or {@code --source}
+   * @throws IOException if the bundled digits cannot be read or the curve cannot be written
+   */
   public static void main(String[] args) throws IOException {
     if (args.length > 0 && args[0].equals("--source")) {
       System.out.println(model().generateSource("digits", "DigitsStep", adamW(1e-3).weightDecay(1e-2), 32));
@@ -84,9 +77,8 @@ public final class DigitsClassifier {
     long start = System.nanoTime();
     Path curve = Path.of("digits-curve.png").toAbsolutePath();
     Result r = run(100, true, curve);
-    System.out.printf("%nStopped after %d epochs; loss/accuracy curve written to %s%n", r.epochs(), curve);
-    System.out.printf("Test accuracy on the held-out 20%% (360 images): %.4f%n", r.testAccuracy());
-    System.out.printf("Total time %.1f s%n", (System.nanoTime() - start) / 1e9);
+    System.out.printf("%nLoss/accuracy curve written to %s%n", curve);
+    Digits.printEnd(r.epochs(), r.testAccuracy(), start);
   }
 
 }

@@ -2,17 +2,9 @@ package dev.cortado.samples;
 
 import static dev.cortado.dsl.Cortado.*;
 
-import dev.cortado.data.CsvLoader;
-import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
-import dev.cortado.data.Standardizer;
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.Tensor;
-import dev.cortado.runtime.Executable;
-import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.History;
-import dev.cortado.train.ProgressBar;
-import dev.cortado.train.Trainer;
 import java.io.IOException;
 
 /**
@@ -26,6 +18,12 @@ public final class GruDigits {
   /** What a run ends with. */
   public record Result(double testAccuracy, int epochs, History history) {}
 
+  /**
+   * The network, its initial values drawn from seed 42.
+   *
+   * @return the model, inputs {@code x [BATCH, 64]} (read as 8 rows of 8) and {@code y [BATCH,
+   *     10]}, output {@code logits}
+   */
   public static Model model() {
     return Model.define("gru_digits", m -> {
       m.seed(42);
@@ -39,32 +37,26 @@ public final class GruDigits {
     });
   }
 
-  /** Trains on 80% of the digits (10% of that for validation) and measures the held-out 20%. */
+  /**
+   * Trains on 80% of the digits (10% of that for validation) and measures the held-out 20%.
+   *
+   * @param maxEpochs the most epochs before early stopping
+   * @param show whether to print the model's summary and a progress bar
+   * @return the test accuracy, the epochs trained and the history
+   * @throws IOException if the bundled digits cannot be read
+   */
   public static Result run(int maxEpochs, boolean show) throws IOException {
-    Dataset all = CsvLoader.classification().classCount(10).loadResource("data/digits.csv.gz");
-    Split split = Split.stratified(all, 0.2, 42);
-    Standardizer scaler = Standardizer.fit(split.train());
-    Dataset train = scaler.transform(split.train());
-    Dataset test = scaler.transform(split.test());
-
-    Model model = model();
-    if (show) {
-      System.out.print(model.summary());
-    }
-    Executable exe = model.compile(adam(3e-3));
-    Trainer.Builder trainer = Trainer.builder().epochs(maxEpochs).batchSize(32).seed(42).validationSplit(0.1)
-        .output("logits").callbacks(new EarlyStopping("val_loss").patience(5).restoreBestWeights(true));
-    if (show) {
-      trainer.progress(ProgressBar.auto());
-    } else {
-      trainer.quiet();
-    }
-    Trainer t = trainer.build();
-    History history = t.fit(exe, train);
-    return new Result(t.evaluate(exe, test).get("accuracy"), history.epochs(), history);
+    Digits.Run run = Digits.train(model(), adam(3e-3), 42, maxEpochs, show);
+    return new Result(run.testAccuracy(), run.history().epochs(), run.history());
   }
 
-  /** {@code --source} prints the Java that {@code compile} generates for a batch of 32 and exits. */
+  /**
+   * Trains for at most 60 epochs and prints the test accuracy; {@code --source} prints the Java
+   * that {@code compile} generates for a batch of 32 instead.
+   *
+   * @param args nothing, or {@code --source}
+   * @throws IOException if the bundled digits cannot be read
+   */
   public static void main(String[] args) throws IOException {
     if (args.length > 0 && args[0].equals("--source")) {
       System.out.println(model().generateSource("gru_digits", "GruDigitsStep", adam(3e-3), 32));
@@ -72,8 +64,6 @@ public final class GruDigits {
     }
     long start = System.nanoTime();
     Result r = run(60, true);
-    System.out.printf("%nStopped after %d epochs%n", r.epochs());
-    System.out.printf("Test accuracy on the held-out 20%% (360 images): %.4f%n", r.testAccuracy());
-    System.out.printf("Total time %.1f s%n", (System.nanoTime() - start) / 1e9);
+    Digits.printEnd(r.epochs(), r.testAccuracy(), start);
   }
 }

@@ -84,6 +84,7 @@ public final class ClassCache {
    * A cache in {@code dir} (created when first written) holding at most {@code
    * -Dcortado.cache.maxBytes} bytes of entries (default {@value #DEFAULT_MAX_BYTES}).
    *
+   * @param dir the cache directory
    * @throws IllegalArgumentException naming the property and its value when it is not a size
    */
   public ClassCache(Path dir) {
@@ -94,6 +95,8 @@ public final class ClassCache {
    * A cache in {@code dir} (created when first written) holding at most {@code maxBytes} bytes
    * of entries, besides the one last written.
    *
+   * @param dir the cache directory
+   * @param maxBytes the most bytes of entries kept, at least 1
    * @throws IllegalArgumentException naming {@code maxBytes} when it is below 1
    */
   public ClassCache(Path dir, long maxBytes) {
@@ -109,6 +112,8 @@ public final class ClassCache {
    * KiB, MiB or GiB with a {@code k}, {@code m} or {@code g} suffix; null or blank: {@value
    * #DEFAULT_MAX_BYTES}.
    *
+   * @param value the property's value, or null
+   * @return the size in bytes, at least 1
    * @throws IllegalArgumentException naming the property and the value otherwise
    */
   public static long maxBytes(String value) {
@@ -132,7 +137,11 @@ public final class ClassCache {
         + ": expected a size of at least 1 byte, in bytes or with a k, m or g suffix (e.g. 512m)");
   }
 
-  /** The most bytes of entries this cache keeps, besides the one last written. */
+  /**
+   * The most bytes of entries this cache keeps, besides the one last written.
+   *
+   * @return the limit in bytes
+   */
   public long maxBytes() {
     return maxBytes;
   }
@@ -143,6 +152,9 @@ public final class ClassCache {
    * this user's and writable by no one else (where POSIX permissions exist: see {@link
    * PrivateFiles}), the entry's SHA-256 must match its content and the key it records must be
    * {@code key}; an entry failing the last two is deleted. Each refusal is logged once.
+   *
+   * @param key the source key ({@code Codegen}'s SHA-256 of everything the source depends on)
+   * @return class name to class file bytes, or null
    */
   public Map<String, byte[]> read(String key) {
     Path file = file(key);
@@ -195,6 +207,9 @@ public final class ClassCache {
    * renamed over it. The directory is created owner-only; an existing one that another user owns
    * or can write is not written to. A cache that cannot be written is skipped, never an error
    * for the model being compiled.
+   *
+   * @param key the source key
+   * @param classes class name to class file bytes
    */
   public void write(String key, Map<String, byte[]> classes) {
     try {

@@ -5,6 +5,11 @@ package dev.cortado.codegen.compile;
  * with the offending source line.
  */
 public final class GeneratedCodeException extends IllegalStateException {
+  /**
+   * An exception carrying javac's report.
+   *
+   * @param message each diagnostic with its source line
+   */
   public GeneratedCodeException(String message) {
     super(message);
   }

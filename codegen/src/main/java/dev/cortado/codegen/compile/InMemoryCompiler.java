@@ -45,7 +45,15 @@ public final class InMemoryCompiler {
 
   private InMemoryCompiler() {}
 
-  /** The class {@code className} (fully qualified) from {@code source}, compiled once per JVM. */
+  /**
+   * The class {@code className} (fully qualified) from {@code source}, compiled once per JVM.
+   *
+   * @param className the class's binary name
+   * @param source its source
+   * @return the class and its class files
+   * @throws GeneratedCodeException if javac rejects the source
+   * @throws CompilerUnavailableException if this JVM has no Java compiler
+   */
   public static Compiled compile(String className, String source) {
     return compile(className, source, InMemoryCompiler::systemCompiler);
   }
@@ -58,6 +66,11 @@ public final class InMemoryCompiler {
   /**
    * Compiles many sources in one javac run (much faster than one run each) and caches every
    * class, so a later {@link #compile} of any of them is a look-up.
+   *
+   * @param sources binary class name to source
+   * @return binary class name to the compiled class, in the order of {@code sources}
+   * @throws GeneratedCodeException if javac rejects a source
+   * @throws CompilerUnavailableException if this JVM has no Java compiler
    */
   public static Map<String, Compiled> compileAll(Map<String, String> sources) {
     return compileAll(sources, InMemoryCompiler::systemCompiler);
@@ -100,7 +113,12 @@ public final class InMemoryCompiler {
     return out;
   }
 
-  /** How many times javac has run in this JVM for generated models (not counting the background warm-up), for tests and diagnostics. */
+  /**
+   * How many times javac has run in this JVM for generated models (not counting the background
+   * warm-up), for tests and diagnostics.
+   *
+   * @return the count of javac runs
+   */
   public static int javacRuns() {
     return RUNS.get();
   }
@@ -220,6 +238,9 @@ public final class InMemoryCompiler {
    * Defines class files compiled earlier (a {@link ClassCache} entry) in a class loader of their
    * own, as a compile does.
    *
+   * @param className the binary name of the class wanted
+   * @param classFiles binary class name to class file bytes, the class wanted and its nested ones
+   * @return the class and its class files
    * @throws GeneratedCodeException if {@code className} is not among them; a malformed class
    *     file throws {@link LinkageError} when the class is loaded
    */

@@ -12,6 +12,12 @@ import java.util.Map;
 public final class Lru<K, V> {
   private final Map<K, V> map;
 
+  /**
+   * An empty map.
+   *
+   * @param capacity the most entries kept, at least 1
+   * @throws IllegalArgumentException if {@code capacity} is below 1
+   */
   public Lru(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
@@ -24,16 +30,31 @@ public final class Lru<K, V> {
     };
   }
 
-  /** The value for {@code key} (now the most recently used), or null. */
+  /**
+   * The value for {@code key} (now the most recently used), or null.
+   *
+   * @param key the key
+   * @return its value, or null when absent or evicted
+   */
   public synchronized V get(K key) {
     return map.get(key);
   }
 
-  /** Stores {@code value}, evicting the least recently used entry when full. */
+  /**
+   * Stores {@code value}, evicting the least recently used entry when full.
+   *
+   * @param key the key
+   * @param value its value
+   */
   public synchronized void put(K key, V value) {
     map.put(key, value);
   }
 
+  /**
+   * The number of entries kept.
+   *
+   * @return at most the capacity
+   */
   public synchronized int size() {
     return map.size();
   }

@@ -85,6 +85,9 @@ public final class BlockedMatmul implements MatmulKernel {
   /**
    * The kernel computing up to {@code rowsPerPass} result rows per pass in every product, with the
    * terms per pass that suit this JVM ({@link #termsPerPassForThisJvm()}).
+   *
+   * @param rowsPerPass 1, 2 or 4
+   * @throws IllegalArgumentException naming the value otherwise
    */
   public BlockedMatmul(int rowsPerPass) {
     this(rowsPerPass, 0);
@@ -94,7 +97,10 @@ public final class BlockedMatmul implements MatmulKernel {
    * As {@link #BlockedMatmul(int, int, long)} with the terms per pass that suit this JVM
    * ({@link #termsPerPassForThisJvm()}).
    *
-   * @throws IllegalArgumentException as that constructor does
+   * @param rowsPerPass 1, 2 or 4
+   * @param severalRowsFrom the least multiply-adds of a product computed several rows a pass
+   * @throws IllegalArgumentException naming the value unless rowsPerPass is 1, 2 or 4 and
+   *     severalRowsFrom is not negative
    */
   public BlockedMatmul(int rowsPerPass, long severalRowsFrom) {
     this(rowsPerPass, termsPerPassForThisJvm(), severalRowsFrom);
@@ -106,6 +112,9 @@ public final class BlockedMatmul implements MatmulKernel {
    * {@code severalRowsFrom} multiply-adds, one row in smaller ones; a pass of several rows sums
    * {@code termsPerPass} terms (2 or 4; a pass of one row sums {@value #GROUP}).
    *
+   * @param rowsPerPass 1, 2 or 4
+   * @param termsPerPass 2 or 4
+   * @param severalRowsFrom the least multiply-adds of a product computed several rows a pass
    * @throws IllegalArgumentException naming the value unless rowsPerPass is 1, 2 or 4,
    *     termsPerPass 2 or 4 and severalRowsFrom not negative
    */
@@ -128,6 +137,7 @@ public final class BlockedMatmul implements MatmulKernel {
    * {@code -Dcortado.rowsPerPass} (1, 2 or 4) if set, else 4: on Java 25 and later with four
    * terms per pass, before with two ({@link #termsPerPassForThisJvm()}).
    *
+   * @return 1, 2 or 4
    * @throws IllegalArgumentException naming the property and its value when it is not 1, 2 or 4
    */
   public static int rowsPerPassForThisJvm() {
@@ -149,11 +159,13 @@ public final class BlockedMatmul implements MatmulKernel {
   /**
    * {@code -Dcortado.termsPerPass} (2 or 4) if set, else 4 on Java 25 and later and 2 before: C2
    * vectorises a loop only when it unrolls it, and it unrolls only a small body. JDK 17's leaves
-   * four rows of four terms scalar (17 GFLOP/s on the MNIST-sized forward product here, against
-   * 55 for one row) and vectorises four rows of two (95); Temurin 25.0.3's vectorises four rows of
-   * four (120, two terms: 90). Set it to 2 when generating source on Java 25 or later for an
-   * application run on an older JDK.
+   * four rows of four terms scalar (the MNIST-sized forward product at 16.5 GFLOP/s here, {@code
+   * bench}'s {@code MatmulKernelBench}, against 70 for one row of four terms) and vectorises four
+   * rows of two (93); Temurin 25.0.3's vectorises four rows of four (112), faster there than four
+   * of two. Set it to 2 when generating source on Java 25 or later for an application run on an
+   * older JDK.
    *
+   * @return 2 or 4
    * @throws IllegalArgumentException naming the property and its value when it is not 2 or 4
    */
   public static int termsPerPassForThisJvm() {
@@ -168,7 +180,11 @@ public final class BlockedMatmul implements MatmulKernel {
     };
   }
 
-  /** Result rows computed per pass over op(B)'s rows, at most. */
+  /**
+   * Result rows computed per pass over op(B)'s rows, at most.
+   *
+   * @return 1, 2 or 4
+   */
   public int rowsPerPass() {
     return rowsPerPass;
   }
@@ -176,6 +192,8 @@ public final class BlockedMatmul implements MatmulKernel {
   /**
    * One row per pass when this kernel computes several (the same sums in the same order, in a
    * shorter source that javac compiles sooner); null when it computes one.
+   *
+   * @return the one-row kernel, or null
    */
   @Override
   public MatmulKernel quickStart() {

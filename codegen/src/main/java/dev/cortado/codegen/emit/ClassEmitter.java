@@ -47,23 +47,81 @@ public final class ClassEmitter {
   /**
    * What one class is generated from; with {@code threads} above 1, kernels with at least {@code
    * splitFrom} units of work are split over that many threads ({@link KernelEmitter#split}).
+   *
+   * @param model the model graph
+   * @param spec its interface, written into the class
+   * @param batch the batch size
+   * @param train the plan of the training step (null: none)
+   * @param predict the plan of prediction
+   * @param evaluate the plan of evaluation (null: none)
+   * @param gradient the plan of the split step's first half (null: none)
+   * @param apply the plan of the split step's second half (null: none)
+   * @param packageName the package of the class (null or empty: none)
+   * @param className its simple name
+   * @param matmul the matrix-product kernel
+   * @param threads the threads a step is split over, at least 1
+   * @param splitFrom the least units of work of a split kernel
    */
   public record Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
       Plan gradient, Plan apply, String packageName, String className, MatmulKernel matmul, int threads,
       long splitFrom) {
+    /**
+     * Checks the thread count.
+     *
+     * @param model the model graph
+     * @param spec its interface
+     * @param batch the batch size
+     * @param train the plan of the training step (null: none)
+     * @param predict the plan of prediction
+     * @param evaluate the plan of evaluation (null: none)
+     * @param gradient the plan of the split step's first half (null: none)
+     * @param apply the plan of the split step's second half (null: none)
+     * @param packageName the package of the class
+     * @param className its simple name
+     * @param matmul the matrix-product kernel
+     * @param threads the threads a step is split over
+     * @param splitFrom the least units of work of a split kernel
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
     public Input {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, got " + threads);
       }
     }
 
-    /** Without the split step's halves. */
+    /**
+     * Without the split step's halves.
+     *
+     * @param model the model graph
+     * @param spec its interface
+     * @param batch the batch size
+     * @param train the plan of the training step (null: none)
+     * @param predict the plan of prediction
+     * @param evaluate the plan of evaluation (null: none)
+     * @param packageName the package of the class
+     * @param className its simple name
+     * @param matmul the matrix-product kernel
+     * @param threads the threads a step is split over
+     * @param splitFrom the least units of work of a split kernel
+     */
     public Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
         String packageName, String className, MatmulKernel matmul, int threads, long splitFrom) {
       this(model, spec, batch, train, predict, evaluate, null, null, packageName, className, matmul, threads, splitFrom);
     }
 
-    /** One thread. */
+    /**
+     * Without the split step's halves, on one thread.
+     *
+     * @param model the model graph
+     * @param spec its interface
+     * @param batch the batch size
+     * @param train the plan of the training step (null: none)
+     * @param predict the plan of prediction
+     * @param evaluate the plan of evaluation (null: none)
+     * @param packageName the package of the class
+     * @param className its simple name
+     * @param matmul the matrix-product kernel
+     */
     public Input(Graph model, ModelSpec spec, int batch, Plan train, Plan predict, Plan evaluate,
         String packageName, String className, MatmulKernel matmul) {
       this(model, spec, batch, train, predict, evaluate, packageName, className, matmul, 1, Long.MAX_VALUE);
@@ -87,7 +145,13 @@ public final class ClassEmitter {
     this.parts = in.threads() > 1 ? new Parts(cls, storage.namer, scratch, in.threads()) : null;
   }
 
-  /** The compilation unit of the class, ready to print. */
+  /**
+   * The compilation unit of the class, ready to print.
+   *
+   * @param in what the class is generated from
+   * @return the class's syntax tree
+   * @throws IllegalArgumentException if the class or package name is not a Java name
+   */
   public static CompilationUnit emit(Input in) {
     // names are built as nodes, never from strings: JavaParser parses those, and starting its parser costs a cold JVM ~0.1 s
     CompilationUnit cu = new CompilationUnit();

@@ -42,6 +42,9 @@ public final class JavaText {
    * {@code \} and {@code "} are backslash-escaped and a {@code *} before {@code /} is written
    * {@code \052}; control characters are octal escapes ({@code \012}); every other character is a
    * {@code \}{@code uXXXX} escape of its UTF-16 unit. Safe in comments too (see the class).
+   *
+   * @param text any text
+   * @return the escaped text, printable ASCII only
    */
   public static String literal(String text) {
     StringBuilder sb = new StringBuilder(text.length() + 8);
@@ -63,7 +66,12 @@ public final class JavaText {
     return sb.toString();
   }
 
-  /** {@code "} + {@link #literal}{@code (text)} + {@code "}: a string literal, or a name quoted in a comment. */
+  /**
+   * {@code "} + {@link #literal}{@code (text)} + {@code "}: a string literal, or a name quoted in a comment.
+   *
+   * @param text any text
+   * @return the quoted literal
+   */
   public static String quoted(String text) {
     return '"' + literal(text) + '"';
   }
@@ -75,6 +83,9 @@ public final class JavaText {
    * dropped. A result that is empty, starts with a digit or is a keyword gets a leading {@code
    * v_} ({@code 1x} gives {@code v_1x}, {@code true} gives {@code v_true}); an empty one is {@code
    * v} ({@code _}, {@code /}). Distinct names may give one identifier: {@link Namer} makes them unique.
+   *
+   * @param name any text
+   * @return a valid Java identifier
    */
   public static String identifier(String name) {
     StringBuilder sb = new StringBuilder();
@@ -100,6 +111,9 @@ public final class JavaText {
    * escape, which Java reads as the character itself: the emitter writes user text only through
    * {@link #literal} (ASCII already), so what this changes is a class or package name the user
    * chose outside ASCII, and the file then compiles whatever encoding the build reads it in.
+   *
+   * @param source Java source
+   * @return the same source in ASCII ({@code source} itself when it is ASCII already)
    */
   public static String ascii(String source) {
     for (int i = 0; i < source.length(); i++) {
@@ -122,6 +136,9 @@ public final class JavaText {
   /**
    * {@code name} if it is a Java package name: identifiers separated by single dots, none a keyword.
    *
+   * @param what what the name is, for the message
+   * @param name the name to check
+   * @return {@code name}
    * @throws IllegalArgumentException naming {@code what}, the name and its first bad part
    */
   public static String requireQualifiedName(String what, String name) {
@@ -143,6 +160,9 @@ public final class JavaText {
    * names a type may not have ({@code var}, {@code record}, {@code yield}, {@code sealed},
    * {@code permits}).
    *
+   * @param what what the name is, for the message
+   * @param name the name to check
+   * @return {@code name}
    * @throws IllegalArgumentException naming {@code what} and the name
    */
   public static String requireSimpleName(String what, String name) {

@@ -9,8 +9,17 @@ import java.util.List;
 /**
  * An integer index {@code c + Σ k·var}, folded as it is built, so an unrolled loop yields a
  * literal and a contiguous loop yields the bare loop variable.
+ *
+ * @param terms the variable terms, one a variable, none with coefficient 0
+ * @param constant the constant {@code c}
  */
 public record Lin(List<Term> terms, long constant) {
+  /**
+   * One term {@code coef·var} of an index.
+   *
+   * @param var the name of an int local (a loop variable)
+   * @param coef its coefficient, never 0
+   */
   public record Term(String var, long coef) {}
 
   static final Lin ZERO = new Lin(List.of(), 0);

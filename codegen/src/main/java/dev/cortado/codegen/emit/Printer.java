@@ -44,7 +44,12 @@ public final class Printer extends DefaultPrettyPrinterVisitor {
     super(new DefaultPrinterConfiguration());
   }
 
-  /** The source of {@code cu}, as {@code cu.toString()} prints it. */
+  /**
+   * The source of {@code cu}, as {@code cu.toString()} prints it.
+   *
+   * @param cu the syntax tree
+   * @return its source
+   */
   public static String print(CompilationUnit cu) {
     Printer p = new Printer();
     cu.accept(p, null);

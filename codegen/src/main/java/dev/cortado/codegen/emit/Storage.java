@@ -6,7 +6,6 @@ import dev.cortado.ir.Graph;
 import dev.cortado.ir.Node;
 import dev.cortado.op.Op;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,19 +92,12 @@ final class Storage {
 
   /** Plans the buffers of one entry point; call once per plan, in any order. */
   void plan(Plan p) {
-    Map<Integer, Integer> pos = new HashMap<>();
-    for (int k = 0; k < p.kernels.size(); k++) {
-      pos.put(p.kernels.get(k).root().id(), k);
-    }
     boolean[] exact = Counters.exactNodes(p.graph, counters);
     for (Node n : p.graph.nodes()) {
       if (exact[n.id()]) {
         counts.add(n);
       }
     }
-    int[] posArr = new int[p.graph.nodes().size()];
-    java.util.Arrays.fill(posArr, -1);
-    pos.forEach((id, k) -> posArr[id] = k);
     for (Node n : p.graph.nodes()) {
       if (n.op() == Op.INPUT) {
         arrays.put(n, inputFields.get(n.name()));
@@ -113,7 +105,7 @@ final class Storage {
         arrays.put(n, variableFields.get(n.name()));
       }
     }
-    int[] last = p.lastReads(posArr);
+    int[] last = p.lastReads();
     Map<Node, String> hints = hints(p.graph);
     List<Buffer> free = new ArrayList<>(buffers);
     Map<Node, Buffer> active = new LinkedHashMap<>();

@@ -46,7 +46,12 @@ public final class VectorMatmul implements MatmulKernel {
     this(preferred().lanes);
   }
 
-  /** A kernel for vectors of {@code lanes} floats (4, 8 or 16). */
+  /**
+   * A kernel for vectors of {@code lanes} floats (4, 8 or 16).
+   *
+   * @param lanes 4, 8 or 16
+   * @throws IllegalArgumentException naming the value otherwise
+   */
   public VectorMatmul(int lanes) {
     if (lanes != 4 && lanes != 8 && lanes != 16) {
       throw new IllegalArgumentException("lanes must be 4, 8 or 16 floats, got " + lanes);
@@ -54,12 +59,21 @@ public final class VectorMatmul implements MatmulKernel {
     this.lanes = lanes;
   }
 
-  /** Whether this JVM was started with {@code --add-modules jdk.incubator.vector}. */
+  /**
+   * Whether this JVM was started with {@code --add-modules jdk.incubator.vector}.
+   *
+   * @return whether the Vector API module is present
+   */
   public static boolean available() {
     return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   }
 
-  /** A kernel for this JVM's preferred species; call only when {@link #available()}. */
+  /**
+   * A kernel for this JVM's preferred species; call only when {@link #available()}.
+   *
+   * @return the kernel for the preferred species' lanes
+   * @throws IllegalStateException if the Vector API module is absent
+   */
   public static VectorMatmul preferred() {
     if (!available()) {
       throw new IllegalStateException("the Vector API kernel needs a JVM started with --add-modules jdk.incubator.vector");

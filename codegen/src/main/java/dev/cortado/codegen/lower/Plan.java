@@ -21,19 +21,49 @@ public final class Plan {
   /** An elementwise chain longer than this is cut, so a loop body stays small. */
   static final int MAX_INLINE_TREE = 40;
 
-  /** What a kernel computes. */
-  public enum Kind { MAP, MATMUL, REDUCE, SOFTMAX, XENT, ARGMAX, TRANSPOSE, WINDOW, RECURRENT, SEQUENCE }
+  /** What a kernel computes, by the op of its root. */
+  public enum Kind {
+    /** An elementwise loop over the root's elements (possibly carrying a matmul, with fused roots). */
+    MAP,
+    /** A matrix product on its own, through the {@code MatmulKernel}. */
+    MATMUL,
+    /** A sum, mean or max over axes, or a sum down to a broadcast shape. */
+    REDUCE,
+    /** Softmax or log-softmax along the last axis. */
+    SOFTMAX,
+    /** Softmax cross-entropy of logits against targets. */
+    XENT,
+    /** The mask with 1 at the first maximum along an axis (or overall), 0 elsewhere. */
+    ARGMAX,
+    /** The transpose of a 2-D tensor. */
+    TRANSPOSE,
+    /** Convolution patches, their adjoint, or an axis permutation: strided window copies. */
+    WINDOW,
+    /** A whole GRU or LSTM layer over its sequence, forward or backward, or a copy of rows of a 2-D tensor. */
+    RECURRENT,
+    /** A gather, scatter-add, slice, pad or batched matmul: index-driven loops over the sequence. */
+    SEQUENCE
+  }
 
   /**
    * One kernel: computes {@code root} (and, for MAP with a carried matmul, that matmul first);
    * a MAP kernel may also compute {@code fused} roots of the same size in the same loop.
+   *
+   * @param kind what the kernel computes
+   * @param root the first value it stores
+   * @param carried the matmul a MAP kernel computes first and reads (null: none)
+   * @param fused the further roots a MAP kernel computes in the same loop, in order
    */
   public record Kernel(Kind kind, Node root, Node carried, List<Node> fused) {
     Kernel(Kind kind, Node root, Node carried) {
       this(kind, root, carried, List.of());
     }
 
-    /** Every value this kernel stores, in the order it computes them. */
+    /**
+     * Every value this kernel stores, in the order it computes them.
+     *
+     * @return {@code root}, then the fused roots
+     */
     public List<Node> roots() {
       List<Node> r = new ArrayList<>();
       r.add(root);
@@ -48,20 +78,30 @@ public final class Plan {
     }
   }
 
-  /** A copy at the end of a training step: variable {@code variable} takes the value of {@code from}. */
+  /**
+   * A copy at the end of a training step: variable {@code variable} takes the value of {@code from}.
+   *
+   * @param variable the variable's name
+   * @param from the update whose buffer holds the new value
+   */
   public record Copy(String variable, Node from) {}
 
+  /** The optimized entry graph this plan is for. */
   public final Graph graph;
+  /** The entry point. */
   public final Entry entry;
+  /** The batch size every shape is resolved at. */
   public final int batch;
   final boolean[] inline;
   final Node[] carriedBy;
   final boolean[] absorbed;
+  /** The kernels in the order they run. */
   public final List<Kernel> kernels = new ArrayList<>();
   /** For each node id: the node whose storage holds its value (itself, an alias target, a variable). */
   final Node[] home;
   /** Updates written in place: update node id -> variable name. */
   final Map<Integer, String> inPlace = new LinkedHashMap<>();
+  /** The copies into variables after the last kernel, for updates not written in place. */
   public final List<Copy> copies = new ArrayList<>();
   final int[] uses;
 
@@ -77,7 +117,14 @@ public final class Plan {
     uses = new int[n];
   }
 
-  /** Builds the plan: fusion, kernels in schedule order, in-place updates and aliases. */
+  /**
+   * Builds the plan: fusion, kernels in schedule order, in-place updates and aliases.
+   *
+   * @param g the optimized entry graph
+   * @param entry its entry point
+   * @param batch the batch size
+   * @return the plan
+   */
   public static Plan of(Graph g, Entry entry, int batch) {
     Plan p = new Plan(g, entry, batch);
     List<Node>[] consumers = p.consumers();
@@ -297,7 +344,7 @@ public final class Plan {
         group[roots.get(g).id()] = g;
       }
     }
-    int[] lastRead = lastReads(pos);
+    int[] lastRead = lastReads();
     Map<Node, Integer> updateCount = new LinkedHashMap<>();
     graph.updates().values().forEach(u -> updateCount.merge(u, 1, Integer::sum));
     List<Node> rootList = rootNodes();
@@ -333,8 +380,12 @@ public final class Plan {
     return false;
   }
 
-  /** For each storage owner, the last kernel that reads it (Integer.MAX_VALUE when read at the end). */
-  public int[] lastReads(int[] pos) {
+  /**
+   * For each storage owner, the last kernel that reads it (Integer.MAX_VALUE when read at the end).
+   *
+   * @return by node id: the index in {@link #kernels} of the last reader, -1 when none reads it
+   */
+  public int[] lastReads() {
     int[] last = new int[home.length];
     Arrays.fill(last, -1);
     for (int k = 0; k < kernels.size(); k++) {
@@ -386,20 +437,42 @@ public final class Plan {
     return true;
   }
 
-  /** The values this entry returns (outputs, or losses and updates). */
+  /**
+   * The values this entry returns (outputs, or losses and updates).
+   *
+   * @return the root nodes
+   */
   public List<Node> rootNodesView() {
     return rootNodes();
   }
 
+  /**
+   * True when {@code x} has no storage: its expression is computed inside its consumer's loop.
+   *
+   * @param x a node of {@link #graph}
+   * @return whether it is inline
+   */
   public boolean isInline(Node x) {
     return inline[x.id()];
   }
 
-  /** The node whose storage holds {@code x}'s value. */
+  /**
+   * The node whose storage holds {@code x}'s value.
+   *
+   * @param x a node of {@link #graph}
+   * @return {@code x} itself, the value it aliases, or the variable it is written into
+   */
   public Node home(Node x) {
     return home[x.id()];
   }
 
+  /**
+   * True when {@code update} is written straight into its variable rather than into a buffer
+   * copied at the end.
+   *
+   * @param update an update root
+   * @return whether it is written in place
+   */
   public boolean isInPlace(Node update) {
     return inPlace.containsKey(update.id());
   }

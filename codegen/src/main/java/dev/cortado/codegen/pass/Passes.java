@@ -20,10 +20,21 @@ import java.util.function.UnaryOperator;
 public final class Passes {
   private Passes() {}
 
-  /** A pass with the name its dump file carries. */
+  /**
+   * A pass with the name its dump file carries.
+   *
+   * @param name the pass's name, part of the dump file's name
+   * @param pass the pass: a graph in, a graph computing the same values out
+   */
   public record Named(String name, UnaryOperator<Graph> pass) {}
 
-  /** Checks the graph's invariants and returns it unchanged. */
+  /**
+   * Checks the graph's invariants and returns it unchanged.
+   *
+   * @param g the graph
+   * @return {@code g}
+   * @throws IllegalStateException naming the first node that breaks an invariant
+   */
   public static Graph verify(Graph g) {
     Verifier.verify(g);
     return g;
@@ -42,13 +53,23 @@ public final class Passes {
     /** The apply half of a split step: the optimizer's update from the gradient buffers. */
     APPLY;
 
-    /** Whether this entry writes variables (a step or one of its halves). */
+    /**
+     * Whether this entry writes variables (a step or one of its halves).
+     *
+     * @return true for the training step and both halves of a split step
+     */
     public boolean trains() {
       return this == TRAIN || this == GRADIENT || this == APPLY;
     }
   }
 
-  /** Keeps only what {@code e} computes (dead-code elimination to its roles). */
+  /**
+   * Keeps only what {@code e} computes (dead-code elimination to its roles).
+   *
+   * @param g the model graph
+   * @param e the entry point
+   * @return a graph of only {@code e}'s roots (for a half of a split step, that half's) and what they read
+   */
   public static Graph extract(Graph g, Entry e) {
     if (e == Entry.GRADIENT) {
       g = dev.cortado.ir.StepSplit.gradientHalf(g);
@@ -62,6 +83,11 @@ public final class Passes {
    * Fixes what a batch size and the training flag decide: {@code NUMEL} becomes a constant,
    * outside training a dropout mask becomes ones, and {@code IN_TRAINING} becomes the branch the
    * entry takes.
+   *
+   * @param g the entry graph
+   * @param batch the batch size
+   * @param training whether the entry trains (dropout on)
+   * @return the specialized graph
    */
   public static Graph specialize(Graph g, int batch, boolean training) {
     return Rewriter.rewrite(g, (b, n, in) -> {
@@ -90,6 +116,9 @@ public final class Passes {
   /**
    * Evaluates elementwise ops whose operands are all constants (or broadcast constants), rounding
    * to the dtype; the result is broadcast back where the node's shape needs it.
+   *
+   * @param g the graph
+   * @return the graph with those nodes turned into constants
    */
   public static Graph foldConstants(Graph g) {
     return Rewriter.rewrite(g, (b, n, in) -> {
@@ -110,7 +139,12 @@ public final class Passes {
     return n.op() == Op.CONSTANT ? n.attrs().value() : n.input(0).attrs().value();
   }
 
-  /** Merges nodes with the same op, attributes and operands. */
+  /**
+   * Merges nodes with the same op, attributes and operands.
+   *
+   * @param g the graph
+   * @return the graph with each such set of nodes as one
+   */
   public static Graph eliminateCommonSubexpressions(Graph g) {
     Map<List<Object>, Node> seen = new HashMap<>();
     return Rewriter.rewrite(g, (b, n, in) -> {
@@ -133,6 +167,9 @@ public final class Passes {
    * x/1, x+0, 0+x, x-0 (where the shape stays), -(-x), transpose of transpose, reshape chains and no-op reshapes, broadcasts and
    * sums to the same shape, a broadcast constant in a product, and a transposed matmul operand
    * turned into the matmul's flag.
+   *
+   * @param g the graph
+   * @return the simplified graph
    */
   public static Graph simplify(Graph g) {
     return Rewriter.rewrite(g, Passes::identity);
@@ -197,7 +234,13 @@ public final class Passes {
     return x.shape().equals(n.shape());
   }
 
-  /** The passes run on every entry's graph once the batch size is fixed, in order. */
+  /**
+   * The passes run on every entry's graph once the batch size is fixed, in order.
+   *
+   * @param batch the batch size
+   * @param training whether the entry trains
+   * @return the named passes
+   */
   public static List<Named> standard(int batch, boolean training) {
     return List.of(
         new Named("verify", Passes::verify),

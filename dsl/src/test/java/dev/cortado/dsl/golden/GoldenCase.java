@@ -1,8 +1,8 @@
 package dev.cortado.dsl.golden;
 
 import static dev.cortado.dsl.Cortado.*;
+import static dev.cortado.dsl.golden.CaseJson.*;
 
-import dev.cortado.dsl.Activation;
 import dev.cortado.dsl.Model;
 import dev.cortado.dsl.Regularizer;
 import dev.cortado.dsl.Tensor;
@@ -10,7 +10,6 @@ import dev.cortado.optim.BaseOptimizer;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.runtime.Executable;
 import dev.cortado.runtime.GoldenJson;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +27,7 @@ public record GoldenCase(String name, Map<?, ?> json) {
 
   /** Every case of the file. */
   public static List<GoldenCase> all() {
-    Map<?, ?> root = (Map<?, ?>) GoldenJson.load("training.json");
-    List<GoldenCase> out = new ArrayList<>();
-    for (Object c : (List<?>) root.get("cases")) {
-      Map<?, ?> m = (Map<?, ?>) c;
-      out.add(new GoldenCase((String) m.get("name"), m));
-    }
-    return out;
+    return CaseJson.cases("training.json", GoldenCase::new);
   }
 
   public Map<?, ?> optimizer() {
@@ -69,12 +62,8 @@ public record GoldenCase(String name, Map<?, ?> json) {
     return opt;
   }
 
-  private static double dbl(Map<?, ?> m, String key, double dflt) {
-    return m.containsKey(key) ? dbl(m.get(key)) : dflt;
-  }
-
   public boolean isFloat32() {
-    return "float32".equals(json.get("dtype"));
+    return CaseJson.isFloat32(json);
   }
 
   /** The model: dense layers, each regularizer as declared, the data loss plus the collection's terms. */
@@ -101,32 +90,6 @@ public record GoldenCase(String name, Map<?, ?> json) {
       Tensor dataLoss = "mse".equals(json.get("loss")) ? mse(h, y) : softmaxCrossEntropy(h, y);
       m.minimize(dataLoss.add(addN(m.collection(REGULARIZATION_LOSSES))));
     });
-  }
-
-  private static Regularizer regularizer(Map<?, ?> r) {
-    if (r == null) {
-      return null;
-    }
-    return switch ((String) r.get("type")) {
-      case "l2" -> l2(dbl(r.get("lambda")));
-      case "l1" -> l1(dbl(r.get("lambda")));
-      case "l1l2" -> l1l2(dbl(r.get("l1")), dbl(r.get("l2")));
-      case "sum_pow4" -> {
-        double lambda = dbl(r.get("lambda"));
-        yield w -> w.square().square().sum().mul(lambda);
-      }
-      default -> throw new IllegalArgumentException("unknown regularizer " + r);
-    };
-  }
-
-  private static Activation activation(String a) {
-    return switch (a) {
-      case "linear" -> LINEAR;
-      case "relu" -> RELU;
-      case "tanh" -> TANH;
-      case "sigmoid" -> SIGMOID;
-      default -> throw new IllegalArgumentException("unknown activation " + a);
-    };
   }
 
   /** Sets every parameter to the case's starting value. */
@@ -160,13 +123,5 @@ public record GoldenCase(String name, Map<?, ?> json) {
     Map<String, double[]> out = new LinkedHashMap<>();
     ((Map<?, ?>) expected().get("params")).forEach((k, v) -> out.put((String) k, GoldenJson.flatten(v)));
     return out;
-  }
-
-  static int num(Object o) {
-    return ((Number) o).intValue();
-  }
-
-  static double dbl(Object o) {
-    return ((Number) o).doubleValue();
   }
 }

@@ -1,6 +1,7 @@
 package dev.cortado.dsl.golden;
 
 import static dev.cortado.dsl.Cortado.*;
+import static dev.cortado.dsl.golden.CaseJson.*;
 
 import dev.cortado.dsl.Activation;
 import dev.cortado.dsl.Model;
@@ -10,7 +11,6 @@ import dev.cortado.dsl.Tensor;
 import dev.cortado.optim.BaseOptimizer;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.runtime.GoldenJson;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,13 +33,7 @@ public record LayersCase(String name, Map<?, ?> json) {
 
   /** Every case of the file. */
   public static List<LayersCase> all() {
-    Map<?, ?> root = (Map<?, ?>) GoldenJson.load("layers.json");
-    List<LayersCase> out = new ArrayList<>();
-    for (Object c : (List<?>) root.get("cases")) {
-      Map<?, ?> m = (Map<?, ?>) c;
-      out.add(new LayersCase((String) m.get("name"), m));
-    }
-    return out;
+    return CaseJson.cases("layers.json", LayersCase::new);
   }
 
   /** The op of the first step not built yet, or null when every step is. */
@@ -63,7 +57,7 @@ public record LayersCase(String name, Map<?, ?> json) {
   }
 
   public boolean isFloat32() {
-    return "float32".equals(json.get("dtype"));
+    return CaseJson.isFloat32(json);
   }
 
   /** The case's optimizer, as {@link GoldenCase#trainingOptimizer}, with its {@code exclude} globs. */
@@ -174,49 +168,16 @@ public record LayersCase(String name, Map<?, ?> json) {
     return "same".equals(s.get("padding")) ? SAME : VALID;
   }
 
-  private static Regularizer regularizer(Map<?, ?> r) {
-    if (r == null) {
-      return null;
-    }
-    return switch ((String) r.get("type")) {
-      case "l2" -> l2(dbl(r.get("lambda")));
-      case "l1" -> l1(dbl(r.get("lambda")));
-      case "l1l2" -> l1l2(dbl(r.get("l1")), dbl(r.get("l2")));
-      default -> throw new IllegalArgumentException("unknown regularizer " + r);
-    };
-  }
-
-  private static Activation activation(String a) {
-    if (a == null) {
-      return LINEAR;
-    }
-    return switch (a) {
-      case "linear" -> LINEAR;
-      case "relu" -> RELU;
-      case "tanh" -> TANH;
-      case "sigmoid" -> SIGMOID;
-      default -> throw new IllegalArgumentException("unknown activation " + a);
-    };
-  }
-
   private static int[] shape(Object input) {
     return ints(((Map<?, ?>) input).get("shape"));
   }
 
   private static int[] ints(Object list) {
-    return ((List<?>) list).stream().mapToInt(LayersCase::num).toArray();
+    return ((List<?>) list).stream().mapToInt(CaseJson::num).toArray();
   }
 
   /** The held-out batch of {@code expected.eval}: its input, and the output expected in inference mode. */
   Map<?, ?> eval() {
     return (Map<?, ?>) ((Map<?, ?>) json.get("expected")).get("eval");
-  }
-
-  static int num(Object o) {
-    return ((Number) o).intValue();
-  }
-
-  static double dbl(Object o) {
-    return ((Number) o).doubleValue();
   }
 }

@@ -54,10 +54,10 @@ class RecurrentGoldenTest {
         String name = (String) step.get("name");
         boolean seq = Boolean.TRUE.equals(step.get("returnSequences"));
         h = switch ((String) step.get("op")) {
-          case "gru" -> m.gru(name, h, GoldenCase.num(step.get("units")), g -> g.returnSequences(seq));
-          case "lstm" -> m.lstm(name, h, GoldenCase.num(step.get("units")), l -> l.returnSequences(seq));
+          case "gru" -> m.gru(name, h, CaseJson.num(step.get("units")), g -> g.returnSequences(seq));
+          case "lstm" -> m.lstm(name, h, CaseJson.num(step.get("units")), l -> l.returnSequences(seq));
           case "flatten" -> h.reshape(BATCH, (int) h.shape().fixedSize());
-          case "dense" -> m.dense(name, h, GoldenCase.num(step.get("units")));
+          case "dense" -> m.dense(name, h, CaseJson.num(step.get("units")));
           default -> throw new IllegalArgumentException(c + ": step " + step);
         };
       }
@@ -67,7 +67,7 @@ class RecurrentGoldenTest {
   }
 
   private static int[] dims(Map<?, ?> input) {
-    return ((List<?>) input.get("shape")).stream().mapToInt(GoldenCase::num).toArray();
+    return ((List<?>) input.get("shape")).stream().mapToInt(CaseJson::num).toArray();
   }
 
   @ParameterizedTest(name = "{0}, compiled {1}, float32 {2}")
