@@ -251,7 +251,7 @@ public final class VectorMatmul implements MatmulKernel {
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
     last.addStatement(J.declare(new ArrayType(J.type(true)), row, J.at(target, J.name(f.ov()))));
-    BlockedMatmul.finish(f, rs, row, c.k(), last);
+    BlockedPasses.finish(f, rs, row, c.k(), last);
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
   }
 
