@@ -37,6 +37,8 @@ public final class VectorMatmul implements MatmulKernel {
   private static final String FV = "FloatVector";
   /** Accumulator vectors per register block: 24 of the 32 vector registers of AVX-512. */
   static final int ACCUMULATORS = 24;
+  /** Result elements from which a product stored as it is goes straight into {@code out}. */
+  static final int DIRECT_FROM = 1 << 16;
 
   private final BlockedMatmul fallback = new BlockedMatmul();
   private final int lanes;
@@ -169,7 +171,16 @@ public final class VectorMatmul implements MatmulKernel {
    */
   private static Statement copy(RowForm f, String rs, Expression from, Expression to) {
     Lin p = Lin.var("p");
-    int u = RowForm.columnsPerPass(f.len());
+    int u = RowForm.columnsPerPass(f.c().k(), f.len());
+    if (u == 1) {
+      // p outer: a small copy in the shorter source
+      BlockStmt body = new BlockStmt();
+      Lin v = Lin.var(f.vv());
+      body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()), f.transposed(v, p)));
+      BlockStmt row = new BlockStmt();
+      row.addStatement(J.loop(f.vv(), 0, f.len(), body));
+      return J.loop("p", from, to, 1, row);
+    }
     BlockStmt body = new BlockStmt();
     for (int q = 0; q < u; q++) {
       Lin v = Lin.var(f.vv()).plus(Lin.of(q));
@@ -224,26 +235,27 @@ public final class VectorMatmul implements MatmulKernel {
 
   /**
    * Result rows {@code [from, to)} ({@code from} a multiple of {@link #blockRows}): register blocks
-   * of that many rows, one block of the rows past the last full one, then each row's epilogue. A
-   * product stored as it is (no epilogue, nothing fused after it) is computed by rows straight
-   * into {@code out}: the accumulator rows and their copy cost more than the sums for the
-   * MNIST-sized weight gradient (784 × 256 floats written twice more and read once more per step).
-   * {@code out} never shares a buffer with an operand (a matmul is not planned in place).
+   * of that many rows, single rows past the last full block, then each row's epilogue. A product
+   * of at least {@link #DIRECT_FROM} result elements stored as it is (no epilogue, nothing fused
+   * after it) is computed by rows straight into {@code out}: accumulator rows and their copy cost
+   * more than the sums for the MNIST-sized weight gradient (784 × 256 floats written twice more
+   * and read once more per step); a smaller one keeps the accumulator rows, so that a class with
+   * only small products needs no second set of block methods. {@code out} never shares a buffer
+   * with an operand (a matmul is not planned in place).
    */
   private void rows(RowForm f, String rs, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     int len = f.len();
-    boolean direct = !f.columns() && c.epilogue().isIdentity() && c.epilogue().fusedArrays().isEmpty();
+    boolean direct = !f.columns() && c.epilogue().isIdentity() && c.epilogue().fusedArrays().isEmpty()
+        && (long) f.outer() * len >= DIRECT_FROM;
     String target = direct ? c.out() : c.scratch().rows("acc", f.outer(), len);
     int rows = blockRows(len);
     int full = f.outer() / rows * rows;
     if (full > 0) {
       into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows, blocks(f, rs, target, rows, direct)));
     }
-    int rest = f.outer() - full;
-    if (rest > 0) {
-      // runs once, on the thread whose range holds the last rows: ranges start at multiples of rows
-      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), rest, blocks(f, rs, target, rest, direct)));
+    if (full < f.outer()) {
+      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, blocks(f, rs, target, 1, direct)));
     }
     if (direct) {
       return;
