@@ -21,6 +21,11 @@ public final class Autodiff {
    * Adds to {@code b} the gradient of the scalar {@code loss} with respect to each of {@code wrt}
    * and returns them, keyed by node, in the order given. A variable the loss does not depend on
    * gets a zero gradient of its shape.
+   *
+   * @param b the builder the gradient nodes are added to
+   * @param loss a scalar node
+   * @param wrt the nodes to differentiate with respect to
+   * @return each node of {@code wrt} with its gradient node, of the same shape
    */
   public static Map<Node, Node> gradients(GraphBuilder b, Node loss, List<Node> wrt) {
     if (!loss.shape().isScalar()) {

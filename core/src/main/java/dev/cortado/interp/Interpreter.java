@@ -46,6 +46,11 @@ public final class Interpreter implements Executable {
   /** Held by steps and writes, which publish a new {@link #current}: one at a time. */
   private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
 
+  /**
+   * An interpreter of {@code graph} whose variables start at their initial values.
+   *
+   * @param graph the graph to run
+   */
   public Interpreter(Graph graph) {
     this.graph = graph;
     this.counters = Counters.names(graph);
@@ -59,11 +64,23 @@ public final class Interpreter implements Executable {
     current = new Snapshot(values, hypers, Map.of());
   }
 
+  /**
+   * The graph this interpreter runs.
+   *
+   * @return the graph
+   */
   public Graph graph() {
     return graph;
   }
 
-  /** Evaluates the given nodes for these inputs; {@code training} turns dropout on. */
+  /**
+   * Evaluates the given nodes for these inputs; {@code training} turns dropout on.
+   *
+   * @param inputs the inputs by name, flat row-major
+   * @param targets the nodes to evaluate
+   * @param training whether dropout is on
+   * @return the targets' values, in order
+   */
   public List<NDArray> run(Map<String, double[]> inputs, List<Node> targets, boolean training) {
     return run(current, inputs, targets, training);
   }

@@ -10,51 +10,111 @@ public record Attrs(int axis, double value, Shape shape, boolean transA, boolean
   /** {@link #axis} value meaning "every axis". */
   public static final int ALL = Integer.MIN_VALUE;
 
+  /** No attributes: every field at its default. */
   public static final Attrs NONE = new Attrs(ALL, 0, null, false, false, 0);
 
-  /** Attributes without integer list. */
+  /**
+   * Attributes without integer list.
+   *
+   * @param axis the axis, or {@link #ALL}
+   * @param value the scalar
+   * @param shape the target shape, or null
+   * @param transA whether a matmul's left operand is transposed
+   * @param transB whether a matmul's right operand is transposed
+   * @param seed the seed of a random op
+   */
   public Attrs(int axis, double value, Shape shape, boolean transA, boolean transB, long seed) {
     this(axis, value, shape, transA, transB, seed, null);
   }
 
-  /** The record's component, copied so the attributes stay immutable. */
+  /**
+   * The record's component, copied so the attributes stay immutable.
+   *
+   * @return a copy, or null
+   */
   @Override
   public int[] ints() {
     return ints == null ? null : ints.clone();
   }
 
-  /** Element {@code i} of the integer list. */
+  /**
+   * Element {@code i} of the integer list.
+   *
+   * @param i the index
+   * @return the element
+   */
   public int ints(int i) {
     return ints[i];
   }
 
-  /** An integer list (a window, a permutation) and, optionally, a shape (null for none). */
+  /**
+   * An integer list (a window, a permutation) and, optionally, a shape (null for none).
+   *
+   * @param s the shape, or null
+   * @param ints the list (copied)
+   * @return the attributes
+   */
   public static Attrs ints(Shape s, int... ints) {
     return new Attrs(ALL, 0, s, false, false, 0, ints.clone());
   }
 
+  /**
+   * An axis alone (a reduction's, a softmax's).
+   *
+   * @param axis the axis, or {@link #ALL}
+   * @return the attributes
+   */
   public static Attrs axis(int axis) {
     return new Attrs(axis, 0, null, false, false, 0);
   }
 
+  /**
+   * A scalar alone (a constant's value, a leaky slope).
+   *
+   * @param v the scalar
+   * @return the attributes
+   */
   public static Attrs value(double v) {
     return new Attrs(ALL, v, null, false, false, 0);
   }
 
+  /**
+   * A target shape alone (a reshape's, a broadcast's).
+   *
+   * @param s the shape
+   * @return the attributes
+   */
   public static Attrs shape(Shape s) {
     return new Attrs(ALL, 0, s, false, false, 0);
   }
 
+  /**
+   * A matrix product's transpose flags.
+   *
+   * @param transA whether the left operand is transposed
+   * @param transB whether the right operand is transposed
+   * @return the attributes
+   */
   public static Attrs matmul(boolean transA, boolean transB) {
     return new Attrs(ALL, 0, null, transA, transB, 0);
   }
 
-  /** A dropout mask's attributes: its rate and its seed (the mask takes its shape from its input). */
+  /**
+   * A dropout mask's attributes: its rate and its seed (the mask takes its shape from its input).
+   *
+   * @param rate the probability of zeroing an element
+   * @param seed the mask's seed
+   * @return the attributes
+   */
   public static Attrs dropout(double rate, long seed) {
     return new Attrs(ALL, rate, null, false, false, seed);
   }
 
-  /** A short text for the IR printer, listing only the fields in use. */
+  /**
+   * A short text for the IR printer, listing only the fields in use.
+   *
+   * @return the text, empty for no attribute
+   */
   public String describe() {
     StringBuilder sb = new StringBuilder();
     if (axis != ALL) {

@@ -20,7 +20,11 @@ public final class Canonical {
   private final MessageDigest sha;
   private final byte[] word = new byte[8];
 
-  /** An encoding that starts with {@code kind}, naming what is keyed and the encoding's version. */
+  /**
+   * An encoding that starts with {@code kind}, naming what is keyed and the encoding's version.
+   *
+   * @param kind what is keyed, with a version, e.g. {@code "cortado-source-key-1"}
+   */
   public Canonical(String kind) {
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -30,7 +34,12 @@ public final class Canonical {
     text(kind);
   }
 
-  /** Adds {@code s} (null allowed, distinct from every string). */
+  /**
+   * Adds {@code s} (null allowed, distinct from every string).
+   *
+   * @param s the string, or null
+   * @return this encoding
+   */
   public Canonical text(String s) {
     if (s == null) {
       return integer(-1);
@@ -41,7 +50,12 @@ public final class Canonical {
     return this;
   }
 
-  /** Adds {@code v} as 8 bytes. */
+  /**
+   * Adds {@code v} as 8 bytes.
+   *
+   * @param v the value
+   * @return this encoding
+   */
   public Canonical integer(long v) {
     for (int i = 0; i < 8; i++) {
       word[i] = (byte) (v >>> (56 - 8 * i));
@@ -50,16 +64,32 @@ public final class Canonical {
     return this;
   }
 
-  /** Adds the exact bits of {@code v}. */
+  /**
+   * Adds the exact bits of {@code v}.
+   *
+   * @param v the value
+   * @return this encoding
+   */
   public Canonical real(double v) {
     return integer(Double.doubleToRawLongBits(v));
   }
 
+  /**
+   * Adds {@code b} as one byte.
+   *
+   * @param b the flag
+   * @return this encoding
+   */
   public Canonical flag(boolean b) {
     return integer(b ? 1 : 0);
   }
 
-  /** Adds {@code s}'s rank and dimensions ({@link Shape#BATCH} included); null allowed. */
+  /**
+   * Adds {@code s}'s rank and dimensions ({@link Shape#BATCH} included); null allowed.
+   *
+   * @param s the shape, or null
+   * @return this encoding
+   */
   public Canonical shape(Shape s) {
     if (s == null) {
       return integer(-1);
@@ -71,7 +101,12 @@ public final class Canonical {
     return this;
   }
 
-  /** Adds the length and every element of {@code v}; null (length -1) differs from empty. */
+  /**
+   * Adds the length and every element of {@code v}; null (length -1) differs from empty.
+   *
+   * @param v the array, or null
+   * @return this encoding
+   */
   public Canonical ints(int[] v) {
     if (v == null) {
       return integer(-1);
@@ -83,7 +118,12 @@ public final class Canonical {
     return this;
   }
 
-  /** Adds all of {@code g} (see the class). */
+  /**
+   * Adds all of {@code g} (see the class).
+   *
+   * @param g the graph
+   * @return this encoding
+   */
   public Canonical graph(Graph g) {
     text("graph").text(g.name()).text(g.dtype().name()).integer(g.nodes().size());
     for (Node n : g.nodes()) {
@@ -114,7 +154,11 @@ public final class Canonical {
     return this;
   }
 
-  /** The SHA-256 of everything added, in hex; the encoding cannot be added to afterwards. */
+  /**
+   * The SHA-256 of everything added, in hex; the encoding cannot be added to afterwards.
+   *
+   * @return 64 hex digits
+   */
   public String hex() {
     return HexFormat.of().formatHex(sha.digest());
   }

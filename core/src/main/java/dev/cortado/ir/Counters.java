@@ -16,7 +16,12 @@ import java.util.Set;
 public final class Counters {
   private Counters() {}
 
-  /** The names of the counters among {@code g}'s variables, in declaration order. */
+  /**
+   * The names of the counters among {@code g}'s variables, in declaration order.
+   *
+   * @param g the graph
+   * @return the names, in declaration order
+   */
   public static Set<String> names(Graph g) {
     Set<String> out = new LinkedHashSet<>();
     g.updates().forEach((name, update) -> {
@@ -32,6 +37,10 @@ public final class Counters {
   /**
    * Which nodes of {@code g} (by id) hold an exact count: the variables named in {@code counters},
    * and a whole constant added to such a node.
+   *
+   * @param g the graph
+   * @param counters the counters' names
+   * @return one flag per node id
    */
   public static boolean[] exactNodes(Graph g, Set<String> counters) {
     boolean[] exact = new boolean[g.nodes().size()];

@@ -7,7 +7,12 @@ public enum DType {
   /** 64-bit IEEE double. */
   F64;
 
-  /** Rounds {@code v} to this type's precision. */
+  /**
+   * Rounds {@code v} to this type's precision.
+   *
+   * @param v the value
+   * @return {@code v} for F64, {@code (float) v} widened back for F32
+   */
   public double round(double v) {
     return this == F32 ? (double) (float) v : v;
   }

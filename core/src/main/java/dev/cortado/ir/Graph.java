@@ -53,6 +53,11 @@ public final class Graph {
     return Collections.unmodifiableMap(new LinkedHashMap<>(m));
   }
 
+  /**
+   * The graph's name, the model's.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
@@ -61,6 +66,8 @@ public final class Graph {
    * The inputs read as ids by a table lookup ({@code GATHER} straight from the input), each with
    * the row count of the smallest table it indexes: every value fed there must be a whole number
    * in {@code [0, rows)}, which callers check before a step runs.
+   *
+   * @return an unmodifiable map, input name to rows
    */
   public Map<String, Integer> idInputs() {
     return idInputs;
@@ -77,44 +84,84 @@ public final class Graph {
     return Collections.unmodifiableMap(ids);
   }
 
+  /**
+   * The element type of every node.
+   *
+   * @return the dtype
+   */
   public DType dtype() {
     return dtype;
   }
 
-  /** Every node, in topological order; {@code nodes().get(i).id() == i}. */
+  /**
+   * Every node, in topological order; {@code nodes().get(i).id() == i}.
+   *
+   * @return an unmodifiable list
+   */
   public List<Node> nodes() {
     return nodes;
   }
 
+  /**
+   * The inputs by name, in declaration order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, Node> inputs() {
     return inputs;
   }
 
-  /** Parameters and optimizer state by full name, in declaration order. */
+  /**
+   * Parameters and optimizer state by full name, in declaration order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, VariableInfo> variables() {
     return variables;
   }
 
-  /** Run-time scalars (such as a learning-rate multiplier) by name; each node's value is its default. */
+  /**
+   * Run-time scalars (such as a learning-rate multiplier) by name; each node's value is its
+   * default.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, Node> hypers() {
     return hypers;
   }
 
+  /**
+   * The outputs of {@code predict} by name, in declaration order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, Node> outputs() {
     return outputs;
   }
 
-  /** {@link #LOSS}, {@link #DATA_LOSS} and one scalar per regularization term, in order. */
+  /**
+   * {@link #LOSS}, {@link #DATA_LOSS} and one scalar per regularization term, in order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, Node> losses() {
     return losses;
   }
 
-  /** The gradient of the total loss for each trainable parameter, by the parameter's name. */
+  /**
+   * The gradient of the total loss for each trainable parameter, by the parameter's name.
+   *
+   * @return an unmodifiable map, empty for a forward graph
+   */
   public Map<String, Node> gradients() {
     return gradients;
   }
 
-  /** The new value of each variable after one training step, by the variable's name. */
+  /**
+   * The new value of each variable after one training step, by the variable's name.
+   *
+   * @return an unmodifiable map, empty for a forward graph
+   */
   public Map<String, Node> updates() {
     return updates;
   }

@@ -26,12 +26,23 @@ public final class GraphBuilder {
   final Map<String, Node> updates = new LinkedHashMap<>();
   private String labelPrefix = "";
 
+  /**
+   * An empty graph.
+   *
+   * @param name the graph's name, the model's
+   * @param dtype the element type of every node
+   */
   public GraphBuilder(String name, DType dtype) {
     this.name = name;
     this.dtype = dtype;
   }
 
-  /** A builder holding everything {@code g} holds, to extend it (autodiff, optimizers). */
+  /**
+   * A builder holding everything {@code g} holds, to extend it (autodiff, optimizers).
+   *
+   * @param g the graph to extend
+   * @return a new builder
+   */
   public static GraphBuilder from(Graph g) {
     GraphBuilder b = new GraphBuilder(g.name(), g.dtype());
     b.nodes.addAll(g.nodes());
@@ -45,15 +56,31 @@ public final class GraphBuilder {
     return b;
   }
 
+  /**
+   * The element type of every node.
+   *
+   * @return the dtype
+   */
   public DType dtype() {
     return dtype;
   }
 
+  /**
+   * The graph's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** Sets the prefix of the labels of the nodes added next (such as {@code "fc1/"}); returns the old one. */
+  /**
+   * Sets the prefix of the labels of the nodes added next (such as {@code "fc1/"}); returns the old
+   * one.
+   *
+   * @param prefix the new prefix, empty for none
+   * @return the prefix it replaces
+   */
   public String labelPrefix(String prefix) {
     String old = labelPrefix;
     labelPrefix = prefix;
@@ -62,7 +89,14 @@ public final class GraphBuilder {
 
   // ---- leaves and roles ----
 
-  /** A named input fed at every step. */
+  /**
+   * A named input fed at every step.
+   *
+   * @param inputName the name, unique among inputs, variables and hyperparameters
+   * @param shape the shape, batch first for a batch of rows
+   * @return the input's node
+   * @throws IllegalArgumentException if the name is taken
+   */
   public Node input(String inputName, Shape shape) {
     requireFreeName(inputName, "input");
     shape.requireFits("input '" + inputName + "'");
@@ -71,12 +105,32 @@ public final class GraphBuilder {
     return n;
   }
 
-  /** A persistent variable (parameter or optimizer state) with its starting value. */
+  /**
+   * A persistent variable (parameter or optimizer state) with its starting value.
+   *
+   * @param varName the full name, unique among inputs, variables and hyperparameters
+   * @param shape the batch-free shape
+   * @param role a parameter or a piece of optimizer state
+   * @param trainable whether the optimizer updates it
+   * @param initial the starting values, row-major, or null for zeros
+   * @return the variable's node
+   * @throws IllegalArgumentException if the name is taken
+   */
   public Node variable(String varName, Shape shape, VariableInfo.Role role, boolean trainable, double[] initial) {
     return addVariable(varName, shape, role, trainable, initial.clone(), null);
   }
 
-  /** A model parameter with its {@link Role} (null for none), as a layer declares it. */
+  /**
+   * A model parameter with its {@link Role} (null for none), as a layer declares it.
+   *
+   * @param varName the full name
+   * @param shape the batch-free shape
+   * @param trainable whether the optimizer updates it
+   * @param initial the starting values, row-major, or null for zeros
+   * @param purpose the role, or null
+   * @return the parameter's node
+   * @throws IllegalArgumentException if the name is taken
+   */
   public Node parameter(String varName, Shape shape, boolean trainable, double[] initial, Role purpose) {
     return addVariable(varName, shape, VariableInfo.Role.PARAMETER, trainable, initial.clone(), purpose);
   }
@@ -86,6 +140,9 @@ public final class GraphBuilder {
    * shape, roles and trainability, and the same starting values, shared rather than copied (a
    * variable's values are never written, and a model's are megabytes that every pass would
    * otherwise copy).
+   *
+   * @param like the other graph's variable
+   * @return its node in this graph
    */
   public Node variable(VariableInfo like) {
     return addVariable(like.name(), like.shape(), like.role(), like.trainable(), like.initial(), like.purpose());
@@ -111,7 +168,14 @@ public final class GraphBuilder {
     return n;
   }
 
-  /** A named run-time scalar with a default value (a learning-rate multiplier, say). */
+  /**
+   * A named run-time scalar with a default value (a learning-rate multiplier, say).
+   *
+   * @param hyperName the name, unique among inputs, variables and hyperparameters
+   * @param defaultValue its value until set
+   * @return the scalar's node
+   * @throws IllegalArgumentException if the name is taken
+   */
   public Node hyper(String hyperName, double defaultValue) {
     Node existing = hypers.get(hyperName);
     if (existing != null) {
@@ -151,6 +215,13 @@ public final class GraphBuilder {
     }
   }
 
+  /**
+   * Names a node as an output of {@code predict}.
+   *
+   * @param outName the output's name
+   * @param n the node
+   * @throws IllegalArgumentException if the name is already an output
+   */
   public void output(String outName, Node n) {
     if (outputs.containsKey(outName)) {
       throw new IllegalArgumentException("output '" + outName + "' is defined twice");
@@ -158,7 +229,13 @@ public final class GraphBuilder {
     outputs.put(outName, n);
   }
 
-  /** Records a named scalar loss ({@link Graph#LOSS}, {@link Graph#DATA_LOSS} or a term). */
+  /**
+   * Records a named scalar loss ({@link Graph#LOSS}, {@link Graph#DATA_LOSS} or a term).
+   *
+   * @param lossName the loss's name
+   * @param n a scalar node
+   * @throws IllegalArgumentException if the node is not a scalar or the name is taken
+   */
   public void loss(String lossName, Node n) {
     if (!n.shape().isScalar()) {
       throw new IllegalArgumentException("loss '" + lossName + "' must be a scalar, got shape " + n.shape());
@@ -170,11 +247,23 @@ public final class GraphBuilder {
     losses.put(lossName, n);
   }
 
+  /**
+   * Records the gradient of the total loss with respect to a trainable variable.
+   *
+   * @param varName the variable's full name
+   * @param g the gradient, of the variable's shape
+   */
   public void gradient(String varName, Node g) {
     gradients.put(varName, g);
   }
 
-  /** Records a variable's value after a training step. */
+  /**
+   * Records a variable's value after a training step.
+   *
+   * @param varName the variable's full name
+   * @param newValue its value after the step
+   * @throws IllegalArgumentException if there is no such variable or the shapes differ
+   */
   public void update(String varName, Node newValue) {
     VariableInfo v = variables.get(varName);
     if (v == null) {
@@ -187,30 +276,65 @@ public final class GraphBuilder {
     updates.put(varName, newValue);
   }
 
+  /**
+   * The inputs so far, by name, in declaration order.
+   *
+   * @return the live map
+   */
   public Map<String, Node> inputs() {
     return inputs;
   }
 
+  /**
+   * The variables so far, by full name, in declaration order.
+   *
+   * @return the live map
+   */
   public Map<String, VariableInfo> variables() {
     return variables;
   }
 
+  /**
+   * The losses so far, by name.
+   *
+   * @return the live map
+   */
   public Map<String, Node> losses() {
     return losses;
   }
 
+  /**
+   * The outputs so far, by name.
+   *
+   * @return the live map
+   */
   public Map<String, Node> outputs() {
     return outputs;
   }
 
+  /**
+   * The gradients so far, by variable.
+   *
+   * @return the live map
+   */
   public Map<String, Node> gradients() {
     return gradients;
   }
 
+  /**
+   * Every node so far, each after its inputs.
+   *
+   * @return the live list
+   */
   public List<Node> nodes() {
     return nodes;
   }
 
+  /**
+   * The updates so far, by variable.
+   *
+   * @return the live map
+   */
   public Map<String, Node> updates() {
     return updates;
   }
@@ -220,6 +344,12 @@ public final class GraphBuilder {
   /**
    * Adds {@code op(inputs)} with attributes {@code a}, its shape given by the op's rule. A shape
    * error names the op, the operands' shapes and the variables and inputs behind each operand.
+   *
+   * @param op the op
+   * @param a its attributes ({@link Attrs#NONE} for none)
+   * @param in its operands
+   * @return the new node
+   * @throws ShapeException if the op's shape rule rejects the operands
    */
   public Node apply(Op op, Attrs a, Node... in) {
     if (in.length != op.arity()) {
@@ -257,7 +387,12 @@ public final class GraphBuilder {
     return n;
   }
 
-  /** The names of the inputs and variables a node depends on (at most four), for messages. */
+  /**
+   * The names of the inputs and variables a node depends on (at most four), for messages.
+   *
+   * @param n the node
+   * @return the names, comma-separated
+   */
   public static String describeSources(Node n) {
     Set<String> names = new LinkedHashSet<>();
     collectSources(n, names, new java.util.HashSet<>());
@@ -283,55 +418,145 @@ public final class GraphBuilder {
     }
   }
 
+  /**
+   * A scalar constant.
+   *
+   * @param v the value
+   * @return the node
+   */
   public Node constant(double v) {
     return apply(Op.CONSTANT, Attrs.value(v));
   }
 
+  /**
+   * {@code a + b}, broadcast.
+   *
+   * @param a the augend
+   * @param b the addend
+   * @return the node
+   */
   public Node add(Node a, Node b) {
     return apply(Op.ADD, Attrs.NONE, a, b);
   }
 
+  /**
+   * {@code a - b}, broadcast.
+   *
+   * @param a the minuend
+   * @param b the subtrahend
+   * @return the node
+   */
   public Node sub(Node a, Node b) {
     return apply(Op.SUB, Attrs.NONE, a, b);
   }
 
+  /**
+   * {@code a·b} elementwise, broadcast.
+   *
+   * @param a a factor
+   * @param b the other factor
+   * @return the node
+   */
   public Node mul(Node a, Node b) {
     return apply(Op.MUL, Attrs.NONE, a, b);
   }
 
+  /**
+   * {@code a·c} for a constant c.
+   *
+   * @param a the node
+   * @param c the constant
+   * @return the node
+   */
   public Node mul(Node a, double c) {
     return mul(a, constant(c));
   }
 
+  /**
+   * {@code a / b} elementwise, broadcast.
+   *
+   * @param a the dividend
+   * @param b the divisor
+   * @return the node
+   */
   public Node div(Node a, Node b) {
     return apply(Op.DIV, Attrs.NONE, a, b);
   }
 
+  /**
+   * {@code -a}.
+   *
+   * @param a the node
+   * @return the node
+   */
   public Node neg(Node a) {
     return apply(Op.NEG, Attrs.NONE, a);
   }
 
+  /**
+   * An elementwise op without attributes.
+   *
+   * @param op the op, such as {@code EXP}
+   * @param a its operand
+   * @return the node
+   */
   public Node unary(Op op, Node a) {
     return apply(op, Attrs.NONE, a);
   }
 
+  /**
+   * The matrix product {@code op(a)·op(b)}, op the transpose where asked.
+   *
+   * @param a the left operand
+   * @param b the right operand
+   * @param transA whether {@code a} is transposed
+   * @param transB whether {@code b} is transposed
+   * @return the node
+   */
   public Node matmul(Node a, Node b, boolean transA, boolean transB) {
     return apply(Op.MATMUL, Attrs.matmul(transA, transB), a, b);
   }
 
+  /**
+   * The same values in shape {@code s}; {@code a} itself when it already has it.
+   *
+   * @param a the node
+   * @param s the shape, with as many elements
+   * @return the node
+   */
   public Node reshape(Node a, Shape s) {
     return a.shape().equals(s) ? a : apply(Op.RESHAPE, Attrs.shape(s), a);
   }
 
+  /**
+   * The sum of every element.
+   *
+   * @param a the node
+   * @return a scalar node
+   */
   public Node sum(Node a) {
     return apply(Op.SUM, Attrs.axis(Attrs.ALL), a);
   }
 
+  /**
+   * The sum over one axis, which is removed.
+   *
+   * @param a the node
+   * @param axis the axis, -1 the last
+   * @return the node
+   */
   public Node sum(Node a, int axis) {
     return reduce(Op.SUM, a, axis);
   }
 
-  /** A reduction ({@code SUM}, {@code MEAN}, {@code MAX}) over {@code axis}; -1 is the last axis. */
+  /**
+   * A reduction ({@code SUM}, {@code MEAN}, {@code MAX}) over {@code axis}; -1 is the last axis.
+   *
+   * @param op the reduction
+   * @param a the node
+   * @param axis the axis
+   * @return the node, without {@code axis}
+   */
   public Node reduce(Op op, Node a, int axis) {
     int ax;
     try {
@@ -342,27 +567,57 @@ public final class GraphBuilder {
     return apply(op, Attrs.axis(ax), a);
   }
 
-  /** {@code sum(a, axis)} with the axis kept as size 1, so it broadcasts back against {@code a}. */
+  /**
+   * {@code sum(a, axis)} with the axis kept as size 1, so it broadcasts back against {@code a}.
+   *
+   * @param a the node
+   * @param axis the axis
+   * @return the node, {@code axis} of size 1
+   */
   public Node sumKeep(Node a, int axis) {
     return reshape(sum(a, axis), a.shape().keep(axis));
   }
 
-  /** The element count of {@code a} (axis {@link Attrs#ALL}) or of one axis, known when a step runs. */
+  /**
+   * The element count of {@code a} (axis {@link Attrs#ALL}) or of one axis, known when a step runs.
+   *
+   * @param a the node
+   * @param axis the axis, or {@link Attrs#ALL}
+   * @return a scalar node
+   */
   public Node numel(Node a, int axis) {
     return apply(Op.NUMEL, Attrs.axis(dev.cortado.op.ShapeRules.axis(a.shape(), axis)), a);
   }
 
-  /** Sums {@code g} down to {@code s}, undoing numpy broadcasting; returns {@code g} when it already fits. */
+  /**
+   * Sums {@code g} down to {@code s}, undoing numpy broadcasting; returns {@code g} when it already
+   * fits.
+   *
+   * @param g the gradient
+   * @param s the operand's shape
+   * @return the node
+   */
   public Node sumTo(Node g, Shape s) {
     return g.shape().equals(s) ? g : apply(Op.SUM_TO, Attrs.shape(s), g);
   }
 
-  /** Broadcasts {@code a} up to {@code s} by numpy's rules. */
+  /**
+   * Broadcasts {@code a} up to {@code s} by numpy's rules.
+   *
+   * @param a the node
+   * @param s the shape
+   * @return the node
+   */
   public Node broadcastTo(Node a, Shape s) {
     return a.shape().equals(s) ? a : apply(Op.BROADCAST_TO, Attrs.shape(s), a);
   }
 
-  /** Verifies and freezes the graph. */
+  /**
+   * Verifies and freezes the graph.
+   *
+   * @return the graph
+   * @throws IllegalStateException if the verifier finds a malformed graph
+   */
   public Graph build() {
     Graph g = new Graph(this);
     Verifier.verify(g);

@@ -27,35 +27,75 @@ public final class Node {
     this.name = name;
   }
 
+  /**
+   * The node's position in its graph's {@link Graph#nodes()}.
+   *
+   * @return the id
+   */
   public int id() {
     return id;
   }
 
+  /**
+   * The operation.
+   *
+   * @return the op
+   */
   public Op op() {
     return op;
   }
 
+  /**
+   * The operands, in order.
+   *
+   * @return an unmodifiable list
+   */
   public List<Node> inputs() {
     return inputs;
   }
 
+  /**
+   * One operand.
+   *
+   * @param i its position
+   * @return the operand
+   */
   public Node input(int i) {
     return inputs.get(i);
   }
 
+  /**
+   * The shape its op's rule gave.
+   *
+   * @return the shape
+   */
   public Shape shape() {
     return shape;
   }
 
+  /**
+   * The element type, the graph's.
+   *
+   * @return the dtype
+   */
   public DType dtype() {
     return dtype;
   }
 
+  /**
+   * The attributes besides the operands.
+   *
+   * @return the attributes
+   */
   public Attrs attrs() {
     return attrs;
   }
 
-  /** The node's name: the public name of a leaf, or a readable label such as {@code fc1/matmul}. */
+  /**
+   * The node's name: the public name of a leaf, or a readable label such as {@code fc1/matmul}.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }

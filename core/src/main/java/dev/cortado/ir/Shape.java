@@ -10,6 +10,7 @@ public final class Shape {
   /** The symbolic batch dimension. */
   public static final int BATCH = -1;
 
+  /** The scalar shape {@code []}. */
   public static final Shape SCALAR = new Shape(new int[0]);
 
   /**
@@ -25,7 +26,13 @@ public final class Shape {
     this.dims = dims;
   }
 
-  /** A shape of the given dimensions; each is positive or {@link #BATCH}. */
+  /**
+   * A shape of the given dimensions; each is positive or {@link #BATCH}.
+   *
+   * @param dims the dimensions (copied)
+   * @return the shape
+   * @throws IllegalArgumentException if a dimension is neither positive nor {@link #BATCH}
+   */
   public static Shape of(int... dims) {
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] <= 0 && dims[i] != BATCH) {
@@ -37,22 +44,48 @@ public final class Shape {
     return new Shape(dims.clone());
   }
 
+  /**
+   * The number of dimensions.
+   *
+   * @return the rank, 0 for a scalar
+   */
   public int rank() {
     return dims.length;
   }
 
+  /**
+   * One dimension.
+   *
+   * @param i the axis, from 0
+   * @return its size, or {@link #BATCH}
+   */
   public int dim(int i) {
     return dims[i];
   }
 
+  /**
+   * The dimensions.
+   *
+   * @return a copy
+   */
   public int[] dims() {
     return dims.clone();
   }
 
+  /**
+   * Whether the shape is {@code []}.
+   *
+   * @return true for a scalar
+   */
   public boolean isScalar() {
     return dims.length == 0;
   }
 
+  /**
+   * Whether a dimension is {@link #BATCH}.
+   *
+   * @return true for a batch shape
+   */
   public boolean hasBatch() {
     for (int d : dims) {
       if (d == BATCH) {
@@ -65,6 +98,8 @@ public final class Shape {
   /**
    * The product of the fixed dimensions (the batch dimension counts as 1), saturated at {@link
    * Long#MAX_VALUE} so a product too large for a long still compares as too large.
+   *
+   * @return the product
    */
   public long fixedSize() {
     long n = 1;
@@ -95,6 +130,8 @@ public final class Shape {
   /**
    * The largest batch size at which this shape fits in a Java array ({@link Integer#MAX_VALUE}
    * when it has no batch dimension; 0 when not even one row fits).
+   *
+   * @return the largest batch size
    */
   public int maxBatch() {
     int k = 0;
@@ -130,7 +167,12 @@ public final class Shape {
     return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
   }
 
-  /** The element count once the batch dimension is {@code batch}. */
+  /**
+   * The element count once the batch dimension is {@code batch}.
+   *
+   * @param batch the batch size
+   * @return the element count
+   */
   public int size(int batch) {
     long n = 1;
     for (int d : dims) {
@@ -142,7 +184,12 @@ public final class Shape {
     return (int) n;
   }
 
-  /** The concrete dimensions once the batch dimension is {@code batch}. */
+  /**
+   * The concrete dimensions once the batch dimension is {@code batch}.
+   *
+   * @param batch the batch size
+   * @return a new array
+   */
   public int[] resolve(int batch) {
     int[] r = dims.clone();
     for (int i = 0; i < r.length; i++) {
@@ -153,7 +200,12 @@ public final class Shape {
     return r;
   }
 
-  /** A copy with dimension {@code axis} removed. */
+  /**
+   * A copy with dimension {@code axis} removed.
+   *
+   * @param axis the axis, from 0
+   * @return the new shape
+   */
   public Shape drop(int axis) {
     int[] r = new int[dims.length - 1];
     for (int i = 0, j = 0; i < dims.length; i++) {
@@ -164,7 +216,12 @@ public final class Shape {
     return new Shape(r);
   }
 
-  /** A copy with dimension {@code axis} set to 1 (a reduction that keeps its axis). */
+  /**
+   * A copy with dimension {@code axis} set to 1 (a reduction that keeps its axis).
+   *
+   * @param axis the axis, from 0
+   * @return the new shape
+   */
   public Shape keep(int axis) {
     int[] r = dims.clone();
     r[axis] = 1;

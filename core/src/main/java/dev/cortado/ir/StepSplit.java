@@ -26,19 +26,36 @@ import java.util.Map;
 public final class StepSplit {
   private StepSplit() {}
 
-  /** Whether {@code step} has gradient buffers to split through. */
+  /**
+   * Whether {@code step} has gradient buffers to split through.
+   *
+   * @param step a training-step graph
+   * @return true if it has gradient buffers
+   */
   public static boolean splits(Graph step) {
     return !step.updates().isEmpty() && step.variables().values().stream()
         .anyMatch(v -> v.role() == VariableInfo.Role.GRADIENT);
   }
 
-  /** Whether variable {@code name}'s update belongs to the gradient half (a frozen parameter the forward pass writes). */
+  /**
+   * Whether variable {@code name}'s update belongs to the gradient half (a frozen parameter the
+   * forward pass writes).
+   *
+   * @param step a training-step graph
+   * @param name a variable's full name
+   * @return true for a forward-written frozen variable
+   */
   public static boolean writtenByGradientHalf(Graph step, String name) {
     VariableInfo v = step.variables().get(name);
     return v.role() == VariableInfo.Role.PARAMETER && !v.trainable();
   }
 
-  /** The gradient half of {@code step}: losses, gradient buffers and forward-written state. */
+  /**
+   * The gradient half of {@code step}: losses, gradient buffers and forward-written state.
+   *
+   * @param step a training-step graph that splits
+   * @return the new graph
+   */
   public static Graph gradientHalf(Graph step) {
     GraphBuilder b = GraphBuilder.from(step);
     b.updates.clear();
@@ -55,6 +72,8 @@ public final class StepSplit {
    * The apply half of {@code step}: its updates of parameters and optimizer state, each gradient
    * read from its buffer. It reads no input.
    *
+   * @param step a training-step graph that splits
+   * @return the new graph
    * @throws IllegalStateException if an update reads an input other than through a gradient
    */
   public static Graph applyHalf(Graph step) {

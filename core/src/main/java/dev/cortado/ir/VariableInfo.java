@@ -21,11 +21,30 @@ public record VariableInfo(String name, Node node, Role role, boolean trainable,
     GRADIENT
   }
 
-  /** A variable without a {@link dev.cortado.ir.Role}. */
+  /**
+   * A variable without a {@link dev.cortado.ir.Role}.
+   *
+   * @param name the full name
+   * @param node the variable's node
+   * @param role a parameter, optimizer state or a gradient buffer
+   * @param trainable whether the optimizer updates it
+   * @param initial the starting value, row-major
+   */
   public VariableInfo(String name, Node node, Role role, boolean trainable, double[] initial) {
     this(name, node, role, trainable, initial, null);
   }
 
+  /**
+   * Checks that {@code initial} has one value per element.
+   *
+   * @param name the full name
+   * @param node the variable's node
+   * @param role a parameter, optimizer state or a gradient buffer
+   * @param trainable whether the optimizer updates it
+   * @param initial the starting value, row-major
+   * @param purpose the parameter's role, or null
+   * @throws IllegalArgumentException if the lengths differ
+   */
   public VariableInfo {
     if (initial.length != node.shape().size(1)) {
       throw new IllegalArgumentException(
@@ -34,11 +53,20 @@ public record VariableInfo(String name, Node node, Role role, boolean trainable,
     }
   }
 
-  /** A copy of the starting value. */
+  /**
+   * A copy of the starting value.
+   *
+   * @return a new array
+   */
   public double[] initialValue() {
     return initial.clone();
   }
 
+  /**
+   * The variable's shape, its node's.
+   *
+   * @return the shape
+   */
   public Shape shape() {
     return node.shape();
   }

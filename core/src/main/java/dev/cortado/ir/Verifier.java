@@ -14,6 +14,13 @@ import java.util.Set;
 public final class Verifier {
   private Verifier() {}
 
+  /**
+   * Checks a graph's structure: ids in order, unique names, one dtype, operands before their users,
+   * shapes as the rules give.
+   *
+   * @param g the graph
+   * @throws IllegalStateException naming the node at fault
+   */
   public static void verify(Graph g) {
     List<Node> nodes = g.nodes();
     Set<String> names = new HashSet<>();

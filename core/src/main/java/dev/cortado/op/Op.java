@@ -821,21 +821,42 @@ public enum Op {
     this.binaryFn = f;
   }
 
+  /**
+   * The number of operands.
+   *
+   * @return the arity
+   */
   public int arity() {
     return arity;
   }
 
-  /** True for ops applied element by element (with broadcasting for binary ones). */
+  /**
+   * True for ops applied element by element (with broadcasting for binary ones).
+   *
+   * @return whether the op is elementwise
+   */
   public boolean isElementwise() {
     return unaryFn != null || binaryFn != null || this == LEAKY_RELU || this == STEP;
   }
 
-  /** The lower-case name used in labels and messages: {@code matmul}, {@code softmax_cross_entropy}. */
+  /**
+   * The lower-case name used in labels and messages: {@code matmul}, {@code softmax_cross_entropy}.
+   *
+   * @return the label
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The output shape for these inputs and attributes; throws IllegalArgumentException saying what does not fit. */
+  /**
+   * The output shape for these inputs and attributes; throws IllegalArgumentException saying what
+   * does not fit.
+   *
+   * @param in the operands
+   * @param a the attributes
+   * @return the output shape
+   * @throws IllegalArgumentException if the operands do not fit
+   */
   public Shape shape(List<Node> in, Attrs a) {
     if (arity == 0) {
       return a.shape() == null ? Shape.SCALAR : a.shape();
@@ -846,7 +867,15 @@ public enum Op {
     return in.get(0).shape();
   }
 
-  /** Evaluates the op on concrete inputs (the interpreter's reference semantics). */
+  /**
+   * Evaluates the op on concrete inputs (the interpreter's reference semantics).
+   *
+   * @param x the operands' values
+   * @param a the attributes
+   * @param c the step's leaves, mode and batch size
+   * @param n the node being evaluated
+   * @return the result
+   */
   public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
     if (unaryFn != null) {
       return Kernels.map(x.get(0), unaryFn);
@@ -862,12 +891,26 @@ public enum Op {
   /**
    * The gradient nodes for each input of {@code y} given its upstream gradient {@code g}, built
    * only where {@code need[i]} is set; {@code null} elsewhere and for inputs without a gradient.
+   *
+   * @param b the builder the gradient nodes are added to
+   * @param y the node
+   * @param g the gradient of the loss with respect to {@code y}
+   * @param need which operands need a gradient
+   * @return one entry per operand
    */
   public List<Node> gradients(GraphBuilder b, Node y, Node g, boolean[] need) {
     return vjp(b, y, g, need);
   }
 
-  /** The scalar function of an elementwise op ({@code null} for others); codegen may call it to fold constants. */
+  /**
+   * The scalar function of an elementwise op ({@code null} for others); codegen may call it to fold
+   * constants.
+   *
+   * @param x the first operand
+   * @param y the second operand (ignored by a unary op)
+   * @param a the attributes
+   * @return the result
+   */
   public double apply(double x, double y, Attrs a) {
     if (unaryFn != null) {
       return unaryFn.applyAsDouble(x);

@@ -8,7 +8,7 @@ import dev.cortado.ir.Shape;
  * table lookups by id and their scatter-add adjoint, slices along an axis and their zero-padding
  * adjoint, and batched matrix products {@code [B, n, k]·[B, k, m]}.
  */
-public final class Sequences {
+final class Sequences {
   private Sequences() {}
 
   // ---------------------------------------------------------------- lookups

@@ -7,7 +7,14 @@ import dev.cortado.ir.Shape;
 public final class ShapeRules {
   private ShapeRules() {}
 
-  /** Numpy broadcasting: align from the right; equal sizes, or one side 1. BATCH matches BATCH or 1. */
+  /**
+   * Numpy broadcasting: align from the right; equal sizes, or one side 1. BATCH matches BATCH or 1.
+   *
+   * @param a one shape
+   * @param b the other
+   * @return the broadcast shape
+   * @throws IllegalArgumentException if the shapes do not broadcast
+   */
   public static Shape broadcast(Shape a, Shape b) {
     int r = Math.max(a.rank(), b.rank());
     int[] out = new int[r];
@@ -35,7 +42,13 @@ public final class ShapeRules {
     return d == Shape.BATCH ? "BATCH" : Integer.toString(d);
   }
 
-  /** True when {@code from} broadcasts to exactly {@code to}. */
+  /**
+   * True when {@code from} broadcasts to exactly {@code to}.
+   *
+   * @param from the operand's shape
+   * @param to the result's shape
+   * @return whether it broadcasts
+   */
   public static boolean broadcastsTo(Shape from, Shape to) {
     if (from.rank() > to.rank()) {
       return false;
@@ -47,7 +60,14 @@ public final class ShapeRules {
     }
   }
 
-  /** Resolves a negative axis (-1 is the last) and checks it is in range. */
+  /**
+   * Resolves a negative axis (-1 is the last) and checks it is in range.
+   *
+   * @param s the shape
+   * @param axis the axis, negative from the end
+   * @return the axis, from 0
+   * @throws IllegalArgumentException if the axis is out of range
+   */
   public static int axis(Shape s, int axis) {
     if (axis == Attrs.ALL) {
       return axis;
@@ -59,7 +79,13 @@ public final class ShapeRules {
     return a;
   }
 
-  /** The shape of a reduction over {@code axis} (or every axis), the axis removed. */
+  /**
+   * The shape of a reduction over {@code axis} (or every axis), the axis removed.
+   *
+   * @param s the operand's shape
+   * @param axis the axis, or {@link dev.cortado.ir.Attrs#ALL}
+   * @return the result's shape
+   */
   public static Shape reduce(Shape s, int axis) {
     if (axis == Attrs.ALL) {
       return Shape.SCALAR;
@@ -67,7 +93,14 @@ public final class ShapeRules {
     return s.drop(axis(s, axis));
   }
 
-  /** Reshape: same element count; BATCH in the target stands for the batch dimension of the source. */
+  /**
+   * Reshape: same element count; BATCH in the target stands for the batch dimension of the source.
+   *
+   * @param from the operand's shape
+   * @param to the target shape
+   * @return the result's shape
+   * @throws IllegalArgumentException if the element counts differ
+   */
   public static Shape reshape(Shape from, Shape to) {
     if (from.hasBatch() != to.hasBatch() || from.fixedSize() != to.fixedSize()) {
       throw new IllegalArgumentException("cannot reshape " + from + " (" + from.fixedSize()
@@ -83,6 +116,13 @@ public final class ShapeRules {
    * {@code [..., k]·[k, n] → [..., n]}; transposed, it contracts every leading axis with those of
    * a {@code B} of the same leading shape: {@code [..., k]ᵀ·[..., n] → [k, n]} (the kernel
    * gradient of such a layer).
+   *
+   * @param a the left operand's shape
+   * @param b the right operand's shape
+   * @param ta whether {@code A} is transposed
+   * @param tb whether {@code B} is transposed
+   * @return the result's shape
+   * @throws IllegalArgumentException if the inner dimensions differ
    */
   public static Shape matmul(Shape a, Shape b, boolean ta, boolean tb) {
     if (a.rank() < 2 || b.rank() < 2) {

@@ -14,7 +14,19 @@ import dev.cortado.ir.Shape;
 public final class Windows {
   private Windows() {}
 
-  /** The attribute list of a window. */
+  /**
+   * The attribute list of a window.
+   *
+   * @param kh the window's height
+   * @param kw the window's width
+   * @param sh the stride down
+   * @param sw the stride across
+   * @param top the zero rows above
+   * @param bottom the zero rows below
+   * @param left the zero columns on the left
+   * @param right the zero columns on the right
+   * @return the list {@code [kh, kw, sh, sw, top, bottom, left, right]}
+   */
   public static int[] window(int kh, int kw, int sh, int sw, int top, int bottom, int left, int right) {
     return new int[] {kh, kw, sh, sw, top, bottom, left, right};
   }
@@ -23,6 +35,11 @@ public final class Windows {
    * TensorFlow's {@code SAME} padding along one axis of size {@code n}: the output has
    * {@code ceil(n / s)} positions, the total padding is {@code max((out - 1)·s + k - n, 0)}, and the
    * odd pixel goes after (bottom or right). Returns {before, after}.
+   *
+   * @param n the axis's size
+   * @param k the window's size along it
+   * @param s the stride
+   * @return {@code [before, after]}
    */
   public static int[] samePadding(int n, int k, int s) {
     int out = (n + s - 1) / s;
@@ -30,7 +47,16 @@ public final class Windows {
     return new int[] {total / 2, total - total / 2};
   }
 
-  /** The number of window positions along an axis, or 0 when the window does not fit. */
+  /**
+   * The number of window positions along an axis, or 0 when the window does not fit.
+   *
+   * @param n the axis's size
+   * @param k the window's size
+   * @param s the stride
+   * @param before the padding before
+   * @param after the padding after
+   * @return {@code ⌊(n + before + after - k)/s⌋ + 1}, or 0
+   */
   public static int positions(int n, int k, int s, int before, int after) {
     int padded = n + before + after;
     return padded < k ? 0 : (padded - k) / s + 1;
@@ -145,7 +171,12 @@ public final class Windows {
     return Shape.of(out);
   }
 
-  /** The inverse permutation. */
+  /**
+   * The inverse permutation.
+   *
+   * @param perm a permutation
+   * @return {@code q} with {@code q[perm[i]] == i}
+   */
   public static int[] inverse(int[] perm) {
     int[] inv = new int[perm.length];
     for (int i = 0; i < perm.length; i++) {

@@ -22,7 +22,12 @@ public final class Adagrad extends BaseOptimizer<Adagrad> {
   private final double lrDecay;
   private final double initialAccumulator;
 
-  /** {@code torch.optim.Adagrad(lr)}. */
+  /**
+   * {@code torch.optim.Adagrad(lr)}.
+   *
+   * @param lr the learning rate, positive and finite
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   public Adagrad(double lr) {
     super("adagrad", lr, 0);
     this.eps = 1e-10;
@@ -42,29 +47,62 @@ public final class Adagrad extends BaseOptimizer<Adagrad> {
     return new Adagrad(c, eps, lrDecay, initialAccumulator);
   }
 
-  /** ε ≥ 0, added to the denominator. */
+  /**
+   * ε ≥ 0, added to the denominator.
+   *
+   * @param e ε (default 1e-10)
+   * @return a copy with ε
+   * @throws IllegalArgumentException if {@code e} is negative or not finite
+   */
   public Adagrad eps(double e) {
     return new Adagrad(common(), nonNegative("eps", e), lrDecay, initialAccumulator);
   }
 
-  /** The learning-rate decay ≥ 0: step t uses {@code lr / (1 + (t - 1)·lrDecay)}. */
+  /**
+   * The learning-rate decay ≥ 0: step t uses {@code lr / (1 + (t - 1)·lrDecay)}.
+   *
+   * @param d the decay (default 0)
+   * @return a copy with the decay
+   * @throws IllegalArgumentException if {@code d} is negative or not finite
+   */
   public Adagrad lrDecay(double d) {
     return new Adagrad(common(), eps, nonNegative("lrDecay", d), initialAccumulator);
   }
 
-  /** The starting value ≥ 0 of every element of the squared-gradient sum. */
+  /**
+   * The starting value ≥ 0 of every element of the squared-gradient sum.
+   *
+   * @param v the starting value (default 0)
+   * @return a copy with the starting value
+   * @throws IllegalArgumentException if {@code v} is negative or not finite
+   */
   public Adagrad initialAccumulator(double v) {
     return new Adagrad(common(), eps, lrDecay, nonNegative("initialAccumulator", v));
   }
 
+  /**
+   * ε, added to the denominator.
+   *
+   * @return ε
+   */
   public double eps() {
     return eps;
   }
 
+  /**
+   * The learning-rate decay.
+   *
+   * @return the decay
+   */
   public double lrDecay() {
     return lrDecay;
   }
 
+  /**
+   * The starting value of the squared-gradient sum.
+   *
+   * @return the starting value
+   */
   public double initialAccumulator() {
     return initialAccumulator;
   }

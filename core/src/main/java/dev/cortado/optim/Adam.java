@@ -43,12 +43,24 @@ public final class Adam extends BaseOptimizer<Adam> {
     this.amsgrad = false;
   }
 
-  /** {@code torch.optim.Adam(lr)}: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+  /**
+   * {@code torch.optim.Adam(lr)}: betas (0.9, 0.999), eps 1e-8, no weight decay.
+   *
+   * @param lr the learning rate, positive and finite
+   * @return the optimizer
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   public static Adam adam(double lr) {
     return new Adam("adam", lr, 0);
   }
 
-  /** {@code torch.optim.AdamW(lr)}: as Adam, with decoupled weight decay 1e-2. */
+  /**
+   * {@code torch.optim.AdamW(lr)}: as Adam, with decoupled weight decay 1e-2.
+   *
+   * @param lr the learning rate, positive and finite
+   * @return the optimizer
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   public static Adam adamW(double lr) {
     return new Adam("adamW", lr, 1e-2);
   }
@@ -58,33 +70,71 @@ public final class Adam extends BaseOptimizer<Adam> {
     return new Adam(c, beta1, beta2, eps, amsgrad);
   }
 
-  /** The moment decay rates β1, β2, each in [0, 1). */
+  /**
+   * The moment decay rates β1, β2, each in [0, 1).
+   *
+   * @param b1 β1, the first moment's decay (default 0.9)
+   * @param b2 β2, the second moment's decay (default 0.999)
+   * @return a copy with the betas
+   * @throws IllegalArgumentException if a beta is outside [0, 1)
+   */
   public Adam betas(double b1, double b2) {
     return new Adam(common(), unitInterval("beta1", b1), unitInterval("beta2", b2), eps, amsgrad);
   }
 
-  /** ε ≥ 0, added to the denominator. */
+  /**
+   * ε ≥ 0, added to the denominator.
+   *
+   * @param e ε (default 1e-8)
+   * @return a copy with ε
+   * @throws IllegalArgumentException if {@code e} is negative or not finite
+   */
   public Adam eps(double e) {
     return new Adam(common(), beta1, beta2, nonNegative("eps", e), amsgrad);
   }
 
-  /** AMSGrad: divide by the running maximum of the second moment. */
+  /**
+   * AMSGrad: divide by the running maximum of the second moment.
+   *
+   * @param a whether to use AMSGrad (default false)
+   * @return a copy
+   */
   public Adam amsgrad(boolean a) {
     return new Adam(common(), beta1, beta2, eps, a);
   }
 
+  /**
+   * β1, the first moment's decay rate.
+   *
+   * @return β1
+   */
   public double beta1() {
     return beta1;
   }
 
+  /**
+   * β2, the second moment's decay rate.
+   *
+   * @return β2
+   */
   public double beta2() {
     return beta2;
   }
 
+  /**
+   * ε, added to the denominator.
+   *
+   * @return ε
+   */
   public double eps() {
     return eps;
   }
 
+  /**
+   * Whether the step divides by the running maximum of the second moment.
+   *
+   * @return true for AMSGrad
+   */
   public boolean amsgrad() {
     return amsgrad;
   }

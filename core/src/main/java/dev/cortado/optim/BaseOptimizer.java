@@ -48,7 +48,16 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
   /** The settings shared by every optimizer; {@code decayMode == null} means the optimizer's natural mode. */
   protected record Common(String name, double lr, double weightDecay, DecayMode decayMode, List<String> excluded,
       Clipping clipping, Set<Role> excludedRoles) {
-    /** Settings that exclude no role from weight decay. */
+    /**
+     * Settings that exclude no role from weight decay.
+     *
+     * @param name the factory name, for messages
+     * @param lr the base learning rate
+     * @param weightDecay the weight decay, at least 0
+     * @param decayMode the decay mode, or null for the optimizer's natural one
+     * @param excluded the globs of the variables left undecayed
+     * @param clipping the gradient clipping
+     */
     protected Common(String name, double lr, double weightDecay, DecayMode decayMode, List<String> excluded,
         Clipping clipping) {
       this(name, lr, weightDecay, decayMode, excluded, clipping, Set.of());
@@ -57,28 +66,59 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
 
   private final Common common;
 
-  /** A new optimizer {@code name(lr)} with the given weight decay in its natural mode, no clipping. */
+  /**
+   * A new optimizer {@code name(lr)} with the given weight decay in its natural mode, no clipping.
+   *
+   * @param name the factory name, for messages ({@code sgd}, {@code adamW}, ...)
+   * @param lr the base learning rate, positive and finite
+   * @param defaultWeightDecay the weight decay unless set (0, or 1e-2 for AdamW)
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   protected BaseOptimizer(String name, double lr, double defaultWeightDecay) {
     this(new Common(name, check(name, "lr", lr, lr > 0, "positive and finite"), defaultWeightDecay, null,
         List.of(), Clipping.NONE));
   }
 
+  /**
+   * An optimizer with the given shared settings, for {@link #with}.
+   *
+   * @param common the settings
+   */
   protected BaseOptimizer(Common common) {
     this.common = common;
   }
 
-  /** A copy of this optimizer with other shared settings. */
+  /**
+   * A copy of this optimizer with other shared settings.
+   *
+   * @param c the new settings
+   * @return the copy, of the subclass's type
+   */
   protected abstract S with(Common c);
 
-  /** The decay mode of {@link #weightDecay(double)}: COUPLED, as PyTorch's {@code weight_decay=}; AdamW overrides it. */
+  /**
+   * The decay mode of {@link #weightDecay(double)}: COUPLED, as PyTorch's {@code weight_decay=};
+   * AdamW overrides it.
+   *
+   * @return the natural mode
+   */
   protected DecayMode naturalDecayMode() {
     return DecayMode.COUPLED;
   }
 
-  /** The optimizer's own rule: the parameter's new value (recording any state it changes). */
+  /**
+   * The optimizer's own rule: the parameter's new value (recording any state it changes).
+   *
+   * @param s the parameter, its decayed value and its clipped gradient
+   * @return the new value node
+   */
   protected abstract Node rule(ParamStep s);
 
-  /** The optimizer's own arguments for {@link #describe()}, such as {@code ", momentum=0.9"}. */
+  /**
+   * The optimizer's own arguments for {@link #describe()}, such as {@code ", momentum=0.9"}.
+   *
+   * @return the text, empty for none
+   */
   protected abstract String describeOwn();
 
   /** Checks across arguments, run when the training graph is built; throws IllegalArgumentException. */
@@ -86,31 +126,58 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
 
   // ---------------------------------------------------------------- shared settings
 
-  /** The factory name used in messages: {@code sgd}, {@code adamW}, ... */
+  /**
+   * The factory name used in messages: {@code sgd}, {@code adamW}, ...
+   *
+   * @return the name
+   */
   public String name() {
     return common.name();
   }
 
-  /** The base learning rate. */
+  /**
+   * The base learning rate.
+   *
+   * @return the learning rate
+   */
   public double lr() {
     return common.lr();
   }
 
+  /**
+   * The weight decay factor {@code wd}.
+   *
+   * @return the factor, 0 for none
+   */
   public double weightDecay() {
     return common.weightDecay();
   }
 
-  /** The decay mode in effect: the one set, or the optimizer's natural one. */
+  /**
+   * The decay mode in effect: the one set, or the optimizer's natural one.
+   *
+   * @return the mode
+   */
   public DecayMode decayMode() {
     return common.decayMode() == null ? naturalDecayMode() : common.decayMode();
   }
 
-  /** The globs of the variables that get no weight decay. */
+  /**
+   * The globs of the variables that get no weight decay.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> excludedFromWeightDecay() {
     return common.excluded();
   }
 
-  /** A copy with learning rate {@code lr} (positive, finite). */
+  /**
+   * A copy with learning rate {@code lr} (positive, finite).
+   *
+   * @param lr the learning rate
+   * @return the copy
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   public S lr(double lr) {
     return with(new Common(name(), positive("lr", lr), weightDecay(), common.decayMode(), common.excluded(),
         common.clipping(), common.excludedRoles()));
@@ -119,13 +186,24 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
   /**
    * Weight decay {@code wd} (≥ 0) in the mode chosen before with {@link #weightDecay(double,
    * DecayMode)}, else the optimizer's natural mode: COUPLED, or DECOUPLED for AdamW.
+   *
+   * @param wd the factor
+   * @return a copy with the decay
+   * @throws IllegalArgumentException if {@code wd} is negative or not finite
    */
   public S weightDecay(double wd) {
     return with(new Common(name(), lr(), nonNegative("weightDecay", wd), common.decayMode(), common.excluded(),
         common.clipping(), common.excludedRoles()));
   }
 
-  /** Weight decay {@code wd} (≥ 0) in the given mode. */
+  /**
+   * Weight decay {@code wd} (≥ 0) in the given mode.
+   *
+   * @param wd the factor
+   * @param mode {@code COUPLED}, {@code DECOUPLED} or {@code DECOUPLED_UNSCALED}
+   * @return a copy with the decay
+   * @throws IllegalArgumentException if {@code wd} is negative or not finite
+   */
   public S weightDecay(double wd, DecayMode mode) {
     Objects.requireNonNull(mode, () -> name() + ": weightDecay mode must not be null");
     return with(new Common(name(), lr(), nonNegative("weightDecay", wd), mode, common.excluded(),
@@ -137,6 +215,9 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
    * regularizers, if any, still apply: they are part of the loss). {@code *} matches any run of
    * characters, scope separators included, {@code ?} one character: {@code "*}{@code /bias"}
    * matches every variable named {@code bias} in any scope. Adds to the globs already set.
+   *
+   * @param globs the patterns, matched against full variable names
+   * @return a copy with the exclusions added
    */
   public S excludeFromWeightDecay(String... globs) {
     List<String> all = new ArrayList<>(common.excluded());
@@ -156,6 +237,9 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
    * NORMALIZATION)} is the usual AdamW recipe (biases and normalization scales and shifts
    * undecayed). Combines with the glob form: a variable is excluded if a glob or a role matches
    * it. Adds to the roles already set.
+   *
+   * @param roles the roles
+   * @return a copy with the exclusions added
    */
   public S excludeFromWeightDecay(Role... roles) {
     EnumSet<Role> all = common.excludedRoles().isEmpty() ? EnumSet.noneOf(Role.class)
@@ -175,24 +259,46 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
         Collections.unmodifiableSet(all)));
   }
 
-  /** The roles whose variables get no weight decay. */
+  /**
+   * The roles whose variables get no weight decay.
+   *
+   * @return an unmodifiable set
+   */
   public Set<Role> excludedRolesFromWeightDecay() {
     return common.excludedRoles();
   }
 
-  /** Clips each gradient element to {@code [-v, v]} (v > 0). */
+  /**
+   * Clips each gradient element to {@code [-v, v]} (v > 0).
+   *
+   * @param v the bound
+   * @return a copy that clips
+   * @throws IllegalArgumentException if {@code v} is not positive and finite
+   */
   public S clipByValue(double v) {
     Clipping c = common.clipping();
     return withClipping(new Clipping(positive("clipByValue", v), c.norm(), c.globalNorm()));
   }
 
-  /** Scales each parameter's gradient down to norm at most {@code n} (n > 0). */
+  /**
+   * Scales each parameter's gradient down to norm at most {@code n} (n > 0).
+   *
+   * @param n the largest norm, per parameter
+   * @return a copy that clips (PyTorch's {@code clip_grad_norm_} applied to each parameter alone)
+   * @throws IllegalArgumentException if {@code n} is not positive and finite
+   */
   public S clipByNorm(double n) {
     Clipping c = common.clipping();
     return withClipping(new Clipping(c.value(), positive("clipByNorm", n), c.globalNorm()));
   }
 
-  /** Scales every gradient by one factor so that their global norm is at most {@code n} (n > 0). */
+  /**
+   * Scales every gradient by one factor so that their global norm is at most {@code n} (n > 0).
+   *
+   * @param n the largest global norm {@code sqrt(Σ‖g‖²)}
+   * @return a copy that clips (PyTorch's {@code clip_grad_norm_} over every parameter)
+   * @throws IllegalArgumentException if {@code n} is not positive and finite
+   */
   public S clipByGlobalNorm(double n) {
     Clipping c = common.clipping();
     return withClipping(new Clipping(c.value(), c.norm(), positive("clipByGlobalNorm", n)));
@@ -203,28 +309,64 @@ public abstract class BaseOptimizer<S extends BaseOptimizer<S>> implements Optim
         common.excludedRoles()));
   }
 
+  /**
+   * The shared settings, for a subclass's {@link #with} calls.
+   *
+   * @return the settings
+   */
   protected final Common common() {
     return common;
   }
 
   // ---------------------------------------------------------------- checks
 
-  /** Throws unless {@code v} is finite and positive; returns it. */
+  /**
+   * Throws unless {@code v} is finite and positive; returns it.
+   *
+   * @param arg the argument's name, for the message
+   * @param v the value
+   * @return {@code v}
+   * @throws IllegalArgumentException naming the optimizer and the argument
+   */
   protected final double positive(String arg, double v) {
     return check(arg, v, v > 0, "positive and finite");
   }
 
-  /** Throws unless {@code v} is finite and ≥ 0; returns it. */
+  /**
+   * Throws unless {@code v} is finite and ≥ 0; returns it.
+   *
+   * @param arg the argument's name, for the message
+   * @param v the value
+   * @return {@code v}
+   * @throws IllegalArgumentException naming the optimizer and the argument
+   */
   protected final double nonNegative(String arg, double v) {
     return check(arg, v, v >= 0, "finite and ≥ 0");
   }
 
-  /** Throws unless {@code 0 ≤ v < 1}; returns it. */
+  /**
+   * Throws unless {@code 0 ≤ v < 1}; returns it.
+   *
+   * @param arg the argument's name, for the message
+   * @param v the value
+   * @return {@code v}
+   * @throws IllegalArgumentException naming the optimizer and the argument
+   */
   protected final double unitInterval(String arg, double v) {
     return check(arg, v, v >= 0 && v < 1, "in [0, 1)");
   }
 
-  /** Throws an IllegalArgumentException naming this optimizer and {@code arg} unless {@code ok} and finite. */
+  /**
+   * Throws an IllegalArgumentException naming this optimizer and {@code arg} unless {@code ok} and
+   * finite.
+   *
+   * @param arg the argument's name, for the message
+   * @param v the value
+   * @param ok whether the value is in range
+   * @param what the range, for the message ("positive and finite")
+   * @return {@code v}
+   * @throws IllegalArgumentException naming the optimizer and the argument
+   */
   protected final double check(String arg, double v, boolean ok, String what) {
     return check(common.name(), arg, v, ok, what);
   }

@@ -7,10 +7,18 @@ package dev.cortado.optim;
  */
 @FunctionalInterface
 public interface Optimizer {
-  /** Adds the update of every parameter in {@code ctx} (and of any state it creates). */
+  /**
+   * Adds the update of every parameter in {@code ctx} (and of any state it creates).
+   *
+   * @param ctx the graph, the trainable parameters and their gradients
+   */
   void buildUpdates(UpdateContext ctx);
 
-  /** A short description for generated-code headers and logs, such as {@code sgd(lr=0.1)}. */
+  /**
+   * A short description for generated-code headers and logs, such as {@code sgd(lr=0.1)}.
+   *
+   * @return the description
+   */
   default String describe() {
     return getClass().getSimpleName();
   }

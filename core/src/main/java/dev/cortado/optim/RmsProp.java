@@ -26,7 +26,12 @@ public final class RmsProp extends BaseOptimizer<RmsProp> {
   private final double momentum;
   private final boolean centered;
 
-  /** {@code torch.optim.RMSprop(lr)}. */
+  /**
+   * {@code torch.optim.RMSprop(lr)}.
+   *
+   * @param lr the learning rate, positive and finite
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   public RmsProp(double lr) {
     super("rmsProp", lr, 0);
     this.rho = 0.99;
@@ -48,38 +53,82 @@ public final class RmsProp extends BaseOptimizer<RmsProp> {
     return new RmsProp(c, rho, eps, momentum, centered);
   }
 
-  /** The decay ρ of the squared-gradient average, in [0, 1) (PyTorch's {@code alpha}). */
+  /**
+   * The decay ρ of the squared-gradient average, in [0, 1) (PyTorch's {@code alpha}).
+   *
+   * @param r ρ (default 0.99)
+   * @return a copy with ρ
+   * @throws IllegalArgumentException if {@code r} is outside [0, 1)
+   */
   public RmsProp rho(double r) {
     return new RmsProp(common(), unitInterval("rho", r), eps, momentum, centered);
   }
 
-  /** ε ≥ 0, added to the denominator. */
+  /**
+   * ε ≥ 0, added to the denominator.
+   *
+   * @param e ε (default 1e-8)
+   * @return a copy with ε
+   * @throws IllegalArgumentException if {@code e} is negative or not finite
+   */
   public RmsProp eps(double e) {
     return new RmsProp(common(), rho, nonNegative("eps", e), momentum, centered);
   }
 
-  /** Momentum μ ≥ 0 of the scaled step. */
+  /**
+   * Momentum μ ≥ 0 of the scaled step.
+   *
+   * @param m μ (default 0)
+   * @return a copy with μ
+   * @throws IllegalArgumentException if {@code m} is negative or not finite
+   */
   public RmsProp momentum(double m) {
     return new RmsProp(common(), rho, eps, nonNegative("momentum", m), centered);
   }
 
-  /** Centered RMSprop: divide by an estimate of the gradient's variance instead of its second moment. */
+  /**
+   * Centered RMSprop: divide by an estimate of the gradient's variance instead of its second
+   * moment.
+   *
+   * @param c whether to center (default false)
+   * @return a copy
+   */
   public RmsProp centered(boolean c) {
     return new RmsProp(common(), rho, eps, momentum, c);
   }
 
+  /**
+   * ρ, the decay of the squared-gradient average.
+   *
+   * @return ρ
+   */
   public double rho() {
     return rho;
   }
 
+  /**
+   * ε, added to the denominator.
+   *
+   * @return ε
+   */
   public double eps() {
     return eps;
   }
 
+  /**
+   * μ, the momentum of the scaled step.
+   *
+   * @return μ
+   */
   public double momentum() {
     return momentum;
   }
 
+  /**
+   * Whether the step divides by the centered second moment.
+   *
+   * @return true for centered RMSprop
+   */
   public boolean centered() {
     return centered;
   }

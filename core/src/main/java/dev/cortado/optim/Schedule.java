@@ -14,10 +14,23 @@ import dev.cortado.runtime.Executable;
  */
 @FunctionalInterface
 public interface Schedule {
-  /** The multiplier at {@code step} (≥ 0); finite and ≥ 0. */
+  /**
+   * The multiplier at {@code step} (≥ 0); finite and ≥ 0.
+   *
+   * @param step the step (or epoch) index
+   * @return the multiplier
+   */
   double multiplier(long step);
 
-  /** Sets {@code exe}'s {@value BaseOptimizer#LR_MULTIPLIER} for {@code step}; returns the multiplier. */
+  /**
+   * Sets {@code exe}'s {@value BaseOptimizer#LR_MULTIPLIER} for {@code step}; returns the
+   * multiplier.
+   *
+   * @param exe the executable to set
+   * @param step the step (or epoch) index
+   * @return the multiplier set
+   * @throws IllegalArgumentException if the multiplier is negative, NaN or infinite
+   */
   default double apply(Executable exe, long step) {
     double m = multiplier(step);
     if (!(m >= 0) || Double.isInfinite(m)) {
@@ -28,17 +41,34 @@ public interface Schedule {
     return m;
   }
 
-  /** Always 1. */
+  /**
+   * Always 1.
+   *
+   * @return the schedule
+   */
   static Schedule constant() {
     return new Schedules.Constant();
   }
 
-  /** {@code γ^⌊step / stepSize⌋}, as {@code torch.optim.lr_scheduler.StepLR}. */
+  /**
+   * {@code γ^⌊step / stepSize⌋}, as {@code torch.optim.lr_scheduler.StepLR}.
+   *
+   * @param stepSize the steps between decays, positive
+   * @param gamma the factor of each decay, positive and finite
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
+   */
   static Schedule step(long stepSize, double gamma) {
     return new Schedules.Step(stepSize, gamma);
   }
 
-  /** {@code γ^step}, as {@code torch.optim.lr_scheduler.ExponentialLR}. */
+  /**
+   * {@code γ^step}, as {@code torch.optim.lr_scheduler.ExponentialLR}.
+   *
+   * @param gamma the factor per step, positive and finite
+   * @return the schedule
+   * @throws IllegalArgumentException if {@code gamma} is out of range
+   */
   static Schedule exponential(double gamma) {
     return new Schedules.Exponential(gamma);
   }
@@ -48,12 +78,23 @@ public interface Schedule {
    * {@code step < warmup} (0 at step 0, as Hugging Face's {@code
    * get_cosine_schedule_with_warmup}), then {@code min + (1 - min)·(1 + cos(π·p))/2} with
    * {@code p = (step - warmup) / (total - warmup)}, and {@code min} from {@code total} on.
+   *
+   * @param warmupSteps the warm-up's length, at least 0
+   * @param totalSteps the step at which the decay ends, above {@code warmupSteps}
+   * @param minMultiplier the final multiplier, in [0, 1]
+   * @return the schedule
+   * @throws IllegalArgumentException if an argument is out of range
    */
   static Schedule cosine(long warmupSteps, long totalSteps, double minMultiplier) {
     return new Schedules.Cosine(warmupSteps, totalSteps, minMultiplier);
   }
 
-  /** A user's function of the step, checked each time it is applied. */
+  /**
+   * A user's function of the step, checked each time it is applied.
+   *
+   * @param f the multiplier by step
+   * @return the schedule
+   */
   static Schedule of(java.util.function.LongToDoubleFunction f) {
     java.util.Objects.requireNonNull(f, "schedule function");
     return f::applyAsDouble;

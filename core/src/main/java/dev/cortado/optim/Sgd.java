@@ -25,7 +25,12 @@ public final class Sgd extends BaseOptimizer<Sgd> {
   private final double dampening;
   private final boolean nesterov;
 
-  /** Plain SGD, {@code w ← w - lr·g}. */
+  /**
+   * Plain SGD, {@code w ← w - lr·g}.
+   *
+   * @param lr the learning rate, positive and finite
+   * @throws IllegalArgumentException if {@code lr} is not positive and finite
+   */
   public Sgd(double lr) {
     super("sgd", lr, 0);
     this.momentum = 0;
@@ -45,29 +50,62 @@ public final class Sgd extends BaseOptimizer<Sgd> {
     return new Sgd(c, momentum, dampening, nesterov);
   }
 
-  /** Momentum μ ≥ 0 (0: none). */
+  /**
+   * Momentum μ ≥ 0 (0: none).
+   *
+   * @param m μ (default 0)
+   * @return a copy with μ
+   * @throws IllegalArgumentException if {@code m} is negative or not finite
+   */
   public Sgd momentum(double m) {
     return new Sgd(common(), nonNegative("momentum", m), dampening, nesterov);
   }
 
-  /** Dampening τ of the momentum buffer's new gradient ({@code (1 - τ)·g}); any finite value, as PyTorch. */
+  /**
+   * Dampening τ of the momentum buffer's new gradient ({@code (1 - τ)·g}); any finite value, as
+   * PyTorch.
+   *
+   * @param d τ (default 0)
+   * @return a copy with τ
+   * @throws IllegalArgumentException if {@code d} is not finite
+   */
   public Sgd dampening(double d) {
     return new Sgd(common(), momentum, check("dampening", d, true, "finite"), nesterov);
   }
 
-  /** Nesterov momentum, as PyTorch's: {@code d = g + μ·b}. */
+  /**
+   * Nesterov momentum, as PyTorch's: {@code d = g + μ·b}.
+   *
+   * @param n whether to use Nesterov momentum (default false; needs a momentum and no dampening)
+   * @return a copy
+   */
   public Sgd nesterov(boolean n) {
     return new Sgd(common(), momentum, dampening, n);
   }
 
+  /**
+   * μ, the momentum.
+   *
+   * @return μ, 0 for none
+   */
   public double momentum() {
     return momentum;
   }
 
+  /**
+   * τ, the dampening of the momentum buffer.
+   *
+   * @return τ
+   */
   public double dampening() {
     return dampening;
   }
 
+  /**
+   * Whether the momentum is Nesterov's.
+   *
+   * @return true for Nesterov momentum
+   */
   public boolean nesterov() {
     return nesterov;
   }

@@ -20,12 +20,24 @@ public final class TrainingGraph {
   /** A projection applied to a parameter's new value after each update (a Keras constraint). */
   @FunctionalInterface
   public interface Projection {
+    /**
+     * Adds the projection of a parameter's updated value.
+     *
+     * @param b the builder of the training graph
+     * @param updated the parameter's value after the optimizer's update
+     * @return the projected value, of the same shape
+     */
     Node apply(GraphBuilder b, Node updated);
   }
 
   /**
    * Differentiates {@code forward}'s total loss with respect to every trainable parameter, adds
    * the optimizer's updates and then each parameter's projection.
+   *
+   * @param forward the forward graph, with a total loss
+   * @param optimizer the optimizer
+   * @param projections each constrained parameter's projection, by full name
+   * @return the training graph
    */
   public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections) {
     return build(forward, optimizer, projections, Map.of());
@@ -36,6 +48,12 @@ public final class TrainingGraph {
    * {@code stateUpdates} (batch normalization's moving statistics) takes the value of its node of
    * {@code forward} after the step: state the step itself writes, with no gradient, no decay and
    * no optimizer state.
+   *
+   * @param forward the forward graph, with a total loss
+   * @param optimizer the optimizer
+   * @param projections each constrained parameter's projection, by full name
+   * @param stateUpdates each such variable's new-value node in {@code forward}, by full name
+   * @return the training graph
    */
   public static Graph build(Graph forward, Optimizer optimizer, Map<String, Projection> projections,
       Map<String, Node> stateUpdates) {

@@ -24,7 +24,13 @@ public final class Batches {
     this.dropLast = dropLast;
   }
 
-  /** Unshuffled batches of {@code batchSize} rows. */
+  /**
+   * Unshuffled batches of {@code batchSize} rows.
+   *
+   * @param data the dataset
+   * @param batchSize the rows per batch, positive
+   * @return the batches
+   */
   public static Batches of(Dataset data, int batchSize) {
     java.util.Objects.requireNonNull(data, "Batches.of: data");
     if (batchSize < 1) {
@@ -33,21 +39,40 @@ public final class Batches {
     return new Batches(data, batchSize, null, false);
   }
 
-  /** Reshuffles the rows every epoch from {@code seed}. */
+  /**
+   * Reshuffles the rows every epoch from {@code seed}.
+   *
+   * @param newSeed the seed of the shuffles
+   * @return a new {@code Batches}
+   */
   public Batches shuffle(long newSeed) {
     return new Batches(data, batchSize, newSeed, dropLast);
   }
 
-  /** Drops the last partial batch (Keras and PyTorch keep it by default, as here). */
+  /**
+   * Drops the last partial batch (Keras and PyTorch keep it by default, as here).
+   *
+   * @param drop whether a last partial batch is dropped
+   * @return a new {@code Batches}
+   */
   public Batches dropLast(boolean drop) {
     return new Batches(data, batchSize, seed, drop);
   }
 
+  /**
+   * The rows per full batch.
+   *
+   * @return the batch size
+   */
   public int batchSize() {
     return batchSize;
   }
 
-  /** The number of batches in an epoch. */
+  /**
+   * The number of batches in an epoch.
+   *
+   * @return the number of batches
+   */
   public int count() {
     int rows = data.rows();
     return dropLast ? rows / batchSize : (rows + batchSize - 1) / batchSize;
@@ -56,6 +81,8 @@ public final class Batches {
   /**
    * The distinct batch sizes of an epoch, largest first: the batch size (or the whole set, when
    * smaller) and the partial last batch, if kept. What {@code Executable.prepare} wants.
+   *
+   * @return the sizes, one or two
    */
   public int[] sizes() {
     int rows = data.rows();
@@ -67,7 +94,12 @@ public final class Batches {
     return dropLast || last == 0 || full == last ? new int[] {full} : new int[] {full, last};
   }
 
-  /** The row order of an epoch. */
+  /**
+   * The row order of an epoch.
+   *
+   * @param epoch the epoch, from 0
+   * @return the dataset rows in the order the epoch visits them
+   */
   public int[] order(int epoch) {
     if (seed == null) {
       int[] order = new int[data.rows()];
@@ -79,7 +111,12 @@ public final class Batches {
     return Shuffle.permutation(data.rows(), Shuffle.forEpoch(seed, epoch));
   }
 
-  /** The batches of an epoch, gathered as they are iterated. */
+  /**
+   * The batches of an epoch, gathered as they are iterated.
+   *
+   * @param epoch the epoch, from 0
+   * @return the batches
+   */
   public Iterable<Batch> epoch(int epoch) {
     int[] order = order(epoch);
     int count = count();

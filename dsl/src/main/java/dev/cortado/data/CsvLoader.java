@@ -78,17 +78,28 @@ public final class CsvLoader {
   /**
    * Classification, label in the last column, no header. Without {@link #classNames} or {@link
    * #classCount} the classes are {@code 0..max label}.
+   *
+   * @return a new loader
    */
   public static CsvLoader classification() {
     return new CsvLoader(Header.NONE, 1, true, List.of());
   }
 
-  /** Classification in scikit-learn's format (header: rows, features, class names). */
+  /**
+   * Classification in scikit-learn's format (header: rows, features, class names).
+   *
+   * @return a new loader
+   */
   public static CsvLoader sklearn() {
     return new CsvLoader(Header.SKLEARN, 1, true, List.of());
   }
 
-  /** Regression: the last {@code targetColumns} columns are the targets; no header. */
+  /**
+   * Regression: the last {@code targetColumns} columns are the targets; no header.
+   *
+   * @param targetColumns the number of target columns, at least 1
+   * @return a new loader
+   */
   public static CsvLoader regression(int targetColumns) {
     if (targetColumns < 1) {
       throw new IllegalArgumentException("targetColumns must be at least 1, got "
@@ -97,6 +108,13 @@ public final class CsvLoader {
     return new CsvLoader(Header.NONE, targetColumns, false, List.of());
   }
 
+  /**
+   * What the first line holds.
+   *
+   * @param newHeader {@code NONE}, {@code NAMES} or, for classification, {@code SKLEARN}
+   * @return a new loader
+   * @throws IllegalArgumentException for {@code SKLEARN} on a regression loader
+   */
   public CsvLoader header(Header newHeader) {
     if (newHeader == Header.SKLEARN && !classification) {
       throw new IllegalArgumentException("the scikit-learn header describes classes; "
@@ -105,7 +123,13 @@ public final class CsvLoader {
     return new CsvLoader(newHeader, targetColumns, classification, classNames);
   }
 
-  /** The classes, in label order; a label cell may then also be a name. */
+  /**
+   * The classes, in label order; a label cell may then also be a name.
+   *
+   * @param names the class names, at least one
+   * @return a new loader
+   * @throws IllegalStateException on a regression loader
+   */
   public CsvLoader classNames(String... names) {
     if (!classification) {
       throw new IllegalStateException("a regression loader has no classes");
@@ -116,7 +140,12 @@ public final class CsvLoader {
     return new CsvLoader(header, targetColumns, true, List.of(names));
   }
 
-  /** Classes named {@code "0"} to {@code count - 1}. */
+  /**
+   * Classes named {@code "0"} to {@code count - 1}.
+   *
+   * @param count the number of classes, at least 1
+   * @return a new loader
+   */
   public CsvLoader classCount(int count) {
     if (count < 1) {
       throw new IllegalArgumentException("classCount must be at least 1, got " + count);
@@ -126,6 +155,14 @@ public final class CsvLoader {
     return classNames(names);
   }
 
+  /**
+   * Loads a file.
+   *
+   * @param path the CSV file
+   * @return the dataset
+   * @throws IOException if the file cannot be read
+   * @throws DataFormatException naming the line and column of a malformed cell
+   */
   public Dataset load(Path path) throws IOException {
     java.util.Objects.requireNonNull(path, "CsvLoader.load: path");
     if (Files.isDirectory(path)) {
@@ -139,6 +176,11 @@ public final class CsvLoader {
   /**
    * Loads a resource from the class path ({@code "data/iris.csv"}), through the context class
    * loader, or this library's if there is none.
+   *
+   * @param name the resource's path
+   * @return the dataset
+   * @throws IOException if the resource is missing or cannot be read
+   * @throws DataFormatException naming the line and column of a malformed cell
    */
   public Dataset loadResource(String name) throws IOException {
     java.util.Objects.requireNonNull(name, "CsvLoader.loadResource: name");
@@ -155,7 +197,15 @@ public final class CsvLoader {
     }
   }
 
-  /** Loads from a stream; {@code source} names it in error messages. */
+  /**
+   * Loads from a stream; {@code source} names it in error messages.
+   *
+   * @param in the stream, read to its end and not closed
+   * @param source the name used in messages
+   * @return the dataset
+   * @throws IOException if the stream cannot be read
+   * @throws DataFormatException naming the line and column of a malformed cell
+   */
   public Dataset load(InputStream in, String source) throws IOException {
     java.util.Objects.requireNonNull(in, "CsvLoader.load: in");
     java.util.Objects.requireNonNull(source, "CsvLoader.load: source");

@@ -34,6 +34,13 @@ public final class Dataset {
   /**
    * A classification set. {@code features.length} must be a multiple of {@code featureCount}
    * giving one row per label, and every label must lie in {@code [0, classNames.size())}.
+   *
+   * @param features the features, row-major (copied)
+   * @param featureCount the features per row, positive
+   * @param labels the class of each row (copied)
+   * @param classNames the class names, in label order
+   * @return the dataset, with one-hot targets
+   * @throws IllegalArgumentException if the lengths do not match or a label is out of range
    */
   public static Dataset classification(double[] features, int featureCount, int[] labels,
       List<String> classNames) {
@@ -49,7 +56,16 @@ public final class Dataset {
         classNames.size(), labels.clone(), List.copyOf(classNames));
   }
 
-  /** A regression set: {@code targetCount} target values per row. */
+  /**
+   * A regression set: {@code targetCount} target values per row.
+   *
+   * @param features the features, row-major (copied)
+   * @param featureCount the features per row, positive
+   * @param targets the targets, row-major (copied)
+   * @param targetCount the targets per row, positive
+   * @return the dataset
+   * @throws IllegalArgumentException if the lengths do not give the same number of rows
+   */
   public static Dataset regression(double[] features, int featureCount, double[] targets,
       int targetCount) {
     java.util.Objects.requireNonNull(features, "Dataset.regression: features");
@@ -66,6 +82,11 @@ public final class Dataset {
   /**
    * One-hot encoding: a {@code double[labels.length * classCount]} with row {@code r} all zero
    * except 1 in column {@code labels[r]}.
+   *
+   * @param labels the classes, each in {@code [0, classCount)}
+   * @param classCount the number of classes
+   * @return a new array
+   * @throws IllegalArgumentException if a label is out of range
    */
   public static double[] oneHot(int[] labels, int classCount) {
     java.util.Objects.requireNonNull(labels, "Dataset.oneHot: labels");
@@ -95,43 +116,85 @@ public final class Dataset {
     }
   }
 
+  /**
+   * The number of rows.
+   *
+   * @return the rows
+   */
   public int rows() {
     return features.length / featureCount;
   }
 
+  /**
+   * The features per row.
+   *
+   * @return the width of {@link #features()}
+   */
   public int featureCount() {
     return featureCount;
   }
 
-  /** Columns of {@link #targets()}: the class count for classification. */
+  /**
+   * Columns of {@link #targets()}: the class count for classification.
+   *
+   * @return the targets per row
+   */
   public int targetCount() {
     return targetCount;
   }
 
+  /**
+   * Whether the rows carry labels.
+   *
+   * @return true for a classification set
+   */
   public boolean isClassification() {
     return labels != null;
   }
 
-  /** The number of classes, 0 for regression. */
+  /**
+   * The number of classes, 0 for regression.
+   *
+   * @return the number of classes
+   */
   public int classCount() {
     return classNames.size();
   }
 
-  /** The class names in label order; empty for regression. */
+  /**
+   * The class names in label order; empty for regression.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> classNames() {
     return classNames;
   }
 
-  /** The features, row-major. */
+  /**
+   * The features, row-major.
+   *
+   * @return a copy
+   */
   public double[] features() {
     return features.clone();
   }
 
+  /**
+   * One feature.
+   *
+   * @param row the row, from 0
+   * @param column the column, from 0
+   * @return the value
+   */
   public double feature(int row, int column) {
     return features[row * featureCount + column];
   }
 
-  /** The targets, row-major (one-hot labels for classification). */
+  /**
+   * The targets, row-major (one-hot labels for classification).
+   *
+   * @return a copy
+   */
   public double[] targets() {
     return targets.clone();
   }
@@ -139,6 +202,7 @@ public final class Dataset {
   /**
    * The class index of every row.
    *
+   * @return a copy
    * @throws IllegalStateException for a regression set
    */
   public int[] labels() {
@@ -151,6 +215,7 @@ public final class Dataset {
   /**
    * How many rows each class has, by label.
    *
+   * @return the count of each label
    * @throws IllegalStateException for a regression set
    */
   public int[] classCounts() {
@@ -161,7 +226,12 @@ public final class Dataset {
     return counts;
   }
 
-  /** The rows at {@code indices}, in that order (repeats allowed). */
+  /**
+   * The rows at {@code indices}, in that order (repeats allowed).
+   *
+   * @param indices the rows, each in {@code [0, rows())}
+   * @return a new dataset
+   */
   public Dataset select(int[] indices) {
     java.util.Objects.requireNonNull(indices, "Dataset.select: indices");
     double[] f = gather(features, featureCount, indices);
@@ -176,7 +246,13 @@ public final class Dataset {
     return new Dataset(f, featureCount, t, targetCount, l, classNames);
   }
 
-  /** The same rows with other features (as a scaler or feature map produces). */
+  /**
+   * The same rows with other features (as a scaler or feature map produces).
+   *
+   * @param newFeatures the new features, {@code rows() × newFeatureCount}, row-major
+   * @param newFeatureCount the new features per row
+   * @return a new dataset with the same targets and labels
+   */
   public Dataset withFeatures(double[] newFeatures, int newFeatureCount) {
     java.util.Objects.requireNonNull(newFeatures, "Dataset.withFeatures: newFeatures");
     checkRows(newFeatures, newFeatureCount, rows(), "row");

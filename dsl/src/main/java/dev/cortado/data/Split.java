@@ -14,7 +14,14 @@ import java.util.SplittableRandom;
  */
 public record Split(Dataset train, Dataset test) {
 
-  /** A random split. */
+  /**
+   * A random split.
+   *
+   * @param data the dataset
+   * @param testFraction the share of rows in the test set, in (0, 1)
+   * @param seed the seed of the shuffle
+   * @return the two parts
+   */
   public static Split of(Dataset data, double testFraction, long seed) {
     java.util.Objects.requireNonNull(data, "Split.of: data");
     int rows = data.rows();
@@ -33,6 +40,10 @@ public record Split(Dataset train, Dataset test) {
    * total {@code ceil(testFraction * rows)} go to the classes with the largest remainders (ties
    * to the larger class, then the lower label).
    *
+   * @param data a classification set
+   * @param testFraction the share of each class in the test set, in (0, 1)
+   * @param seed the seed of the shuffle
+   * @return the two parts
    * @throws IllegalArgumentException for a regression set
    */
   public static Split stratified(Dataset data, double testFraction, long seed) {

@@ -17,13 +17,24 @@ public final class Standardizer {
     this.scale = scale;
   }
 
-  /** Fits on a dataset's features. */
+  /**
+   * Fits on a dataset's features.
+   *
+   * @param train the training set (never the test set, so nothing leaks)
+   * @return the fitted standardizer
+   */
   public static Standardizer fit(Dataset train) {
     java.util.Objects.requireNonNull(train, "Standardizer.fit: train");
     return fit(train.features(), train.featureCount());
   }
 
-  /** Fits on a row-major matrix of {@code columns} columns (two-pass mean and variance). */
+  /**
+   * Fits on a row-major matrix of {@code columns} columns (two-pass mean and variance).
+   *
+   * @param values the matrix, row-major
+   * @param columns the number of columns, positive
+   * @return the fitted standardizer
+   */
   public static Standardizer fit(double[] values, int columns) {
     java.util.Objects.requireNonNull(values, "Standardizer.fit: values");
     if (columns < 1 || values.length == 0 || values.length % columns != 0) {
@@ -54,28 +65,51 @@ public final class Standardizer {
     return new Standardizer(mean, scale);
   }
 
-  /** The fitted column means. */
+  /**
+   * The fitted column means.
+   *
+   * @return a copy
+   */
   public double[] mean() {
     return mean.clone();
   }
 
-  /** The fitted column scales (standard deviations, 1 for constant columns). */
+  /**
+   * The fitted column scales (standard deviations, 1 for constant columns).
+   *
+   * @return a copy
+   */
   public double[] scale() {
     return scale.clone();
   }
 
+  /**
+   * The number of columns fitted.
+   *
+   * @return the columns
+   */
   public int columns() {
     return mean.length;
   }
 
-  /** The dataset with standardized features; targets and labels unchanged. */
+  /**
+   * The dataset with standardized features; targets and labels unchanged.
+   *
+   * @param data a dataset of {@link #columns()} features
+   * @return a new dataset
+   */
   public Dataset transform(Dataset data) {
     java.util.Objects.requireNonNull(data, "Standardizer.transform: data");
     checkColumns(data.featureCount());
     return data.withFeatures(transform(data.features()), data.featureCount());
   }
 
-  /** Standardizes a row-major matrix with {@link #columns()} columns. */
+  /**
+   * Standardizes a row-major matrix with {@link #columns()} columns.
+   *
+   * @param values the matrix, row-major
+   * @return a new array, {@code z = (x - mean) / scale}
+   */
   public double[] transform(double[] values) {
     java.util.Objects.requireNonNull(values, "Standardizer.transform: values");
     checkLength(values.length);
@@ -87,7 +121,12 @@ public final class Standardizer {
     return out;
   }
 
-  /** Undoes {@link #transform(double[])}: {@code x = z * scale + mean}. */
+  /**
+   * Undoes {@link #transform(double[])}: {@code x = z * scale + mean}.
+   *
+   * @param values standardized values, row-major
+   * @return a new array
+   */
   public double[] inverseTransform(double[] values) {
     java.util.Objects.requireNonNull(values, "Standardizer.inverseTransform: values");
     checkLength(values.length);

@@ -23,6 +23,12 @@ public enum Activation {
     this.f = f;
   }
 
+  /**
+   * The activation of {@code x}.
+   *
+   * @param x any tensor
+   * @return a tensor of {@code x}'s shape
+   */
   public Tensor apply(Tensor x) {
     return f.apply(x);
   }

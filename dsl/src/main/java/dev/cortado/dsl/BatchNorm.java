@@ -31,7 +31,13 @@ public final class BatchNorm {
 
   BatchNorm() {}
 
-  /** The weight of the batch statistics in the moving ones, in (0, 1]; 0.1 by default (PyTorch's). */
+  /**
+   * The weight of the batch statistics in the moving ones, in (0, 1]; 0.1 by default (PyTorch's).
+   *
+   * @param m the momentum
+   * @return these options
+   * @throws IllegalArgumentException if {@code m} is outside (0, 1]
+   */
   public BatchNorm momentum(double m) {
     if (!(m > 0 && m <= 1)) {
       throw new IllegalArgumentException("batchNorm: momentum must be in (0, 1], got " + m);
@@ -40,7 +46,13 @@ public final class BatchNorm {
     return this;
   }
 
-  /** The small constant added to the variance (positive, finite); 1e-5 by default. */
+  /**
+   * The small constant added to the variance (positive, finite); 1e-5 by default.
+   *
+   * @param e the constant, positive and finite
+   * @return these options
+   * @throws IllegalArgumentException if {@code e} is not positive and finite
+   */
   public BatchNorm eps(double e) {
     if (!(e > 0) || !Double.isFinite(e)) {
       throw new IllegalArgumentException("batchNorm: eps must be positive and finite, got " + e);
@@ -49,7 +61,12 @@ public final class BatchNorm {
     return this;
   }
 
-  /** False freezes {@code gamma} and {@code beta} (the moving statistics still follow the batches). */
+  /**
+   * False freezes {@code gamma} and {@code beta} (the moving statistics still follow the batches).
+   *
+   * @param t whether {@code gamma} and {@code beta} are trained (default true)
+   * @return these options
+   */
   public BatchNorm trainable(boolean t) {
     this.trainable = t;
     return this;

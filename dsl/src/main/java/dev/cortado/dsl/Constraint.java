@@ -7,5 +7,11 @@ package dev.cortado.dsl;
  */
 @FunctionalInterface
 public interface Constraint {
+  /**
+   * Projects the updated value.
+   *
+   * @param w the variable after the update
+   * @return the projected value, of {@code w}'s shape
+   */
   Tensor apply(Tensor w);
 }

@@ -17,85 +17,64 @@ import java.util.Objects;
  * {@link Padding#VALID}, the kernel to glorotUniform and the bias to zeros. Like {@link Dense}, the
  * layer is a helper over ordinary variables {@code <name>/kernel} and {@code <name>/bias}; it is
  * computed as the matrix product of the input's patches ({@code [BATCH, OH, OW, kh·kw·in]}) with the
- * kernel as a {@code [kh·kw·in, filters]} matrix.
+ * kernel as a {@code [kh·kw·in, filters]} matrix. The bias carries {@link dev.cortado.ir.Role#BIAS}.
  */
-public final class Conv {
+public final class Conv extends AffineLayerOptions<Conv> {
   int[] kernelSize;
   int[] strides;
   Padding padding = Padding.VALID;
-  Activation activation = Activation.LINEAR;
-  Initializer kernelInitializer = Initializers.glorotUniform();
-  Initializer biasInitializer = Initializers.zeros();
-  Regularizer kernelRegularizer;
-  Regularizer biasRegularizer;
-  Constraint kernelConstraint;
-  boolean useBias = true;
-  boolean trainable = true;
 
   Conv() {}
 
-  /** A non-square kernel {@code kh × kw} (conv2d), replacing the size given to the layer. */
+  @Override
+  Conv self() {
+    return this;
+  }
+
+  /**
+   * A non-square kernel {@code kh × kw} (conv2d), replacing the size given to the layer.
+   *
+   * @param kh the kernel's height, positive
+   * @param kw the kernel's width, positive
+   * @return these options
+   */
   public Conv kernelSize(int kh, int kw) {
     this.kernelSize = new int[] {kh, kw};
     return this;
   }
 
-  /** The same stride along every spatial axis. */
+  /**
+   * The same stride along every spatial axis.
+   *
+   * @param s the stride, positive (default 1)
+   * @return these options
+   */
   public Conv strides(int s) {
     this.strides = new int[] {s, s};
     return this;
   }
 
-  /** Strides {@code sh} down and {@code sw} across (conv2d). */
+  /**
+   * Strides {@code sh} down and {@code sw} across (conv2d).
+   *
+   * @param sh the stride down the height, positive
+   * @param sw the stride across the width, positive
+   * @return these options
+   */
   public Conv strides(int sh, int sw) {
     this.strides = new int[] {sh, sw};
     return this;
   }
 
+  /**
+   * How the input is padded: {@code VALID} (the default, none) or {@code SAME} (TensorFlow's,
+   * {@code ⌈n/stride⌉} positions; PyTorch's {@code padding='same'} for stride 1).
+   *
+   * @param p the padding
+   * @return these options
+   */
   public Conv padding(Padding p) {
     this.padding = Objects.requireNonNull(p, "padding");
-    return this;
-  }
-
-  public Conv activation(Activation a) {
-    this.activation = Objects.requireNonNull(a, "activation");
-    return this;
-  }
-
-  public Conv kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
-    return this;
-  }
-
-  public Conv biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
-    return this;
-  }
-
-  public Conv kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
-    return this;
-  }
-
-  public Conv biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
-    return this;
-  }
-
-  public Conv kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
-    return this;
-  }
-
-  /** False leaves out the bias, as Keras's {@code use_bias=False}. */
-  public Conv useBias(boolean b) {
-    this.useBias = b;
-    return this;
-  }
-
-  /** False freezes the layer's kernel and bias. */
-  public Conv trainable(boolean t) {
-    this.trainable = t;
     return this;
   }
 
@@ -116,7 +95,7 @@ public final class Conv {
       Variable kernel = kernel(m, k[0], k[1], in, filters);
       Tensor patches = x.op(Op.PATCHES, Attrs.ints(null, w), x);
       Tensor h = patches.matmul(kernel.reshape(k[0] * k[1] * in, filters));
-      return activation.apply(bias(m, h, filters));
+      return biasAndActivation(m, h, filters);
     });
   }
 
@@ -147,30 +126,8 @@ public final class Conv {
       Tensor h = patches.matmul(kernel.reshape(size * in, filters));
       Shape hs = h.shape();
       h = h.reshape(hs.dim(0), hs.dim(2), filters);
-      return activation.apply(bias(m, h, filters));
+      return biasAndActivation(m, h, filters);
     });
-  }
-
-  private Variable kernel(ModelBuilder m, int... shape) {
-    Variable kernel = m.variable("kernel").shape(shape).initializer(kernelInitializer).trainable(trainable);
-    if (kernelRegularizer != null) {
-      kernel.regularizer(kernelRegularizer);
-    }
-    if (kernelConstraint != null) {
-      kernel.constraint(kernelConstraint);
-    }
-    return kernel;
-  }
-
-  private Tensor bias(ModelBuilder m, Tensor h, int filters) {
-    if (!useBias) {
-      return h;
-    }
-    Variable bias = m.variable("bias").shape(filters).initializer(biasInitializer).trainable(trainable);
-    if (biasRegularizer != null) {
-      bias.regularizer(biasRegularizer);
-    }
-    return h.add(bias);
   }
 
   private String describe(String layer, String name, Tensor x, int[] k, int[] s) {

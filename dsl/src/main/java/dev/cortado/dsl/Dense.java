@@ -1,7 +1,6 @@
 package dev.cortado.dsl;
 
 import dev.cortado.ir.Role;
-import java.util.Objects;
 
 /**
  * The options of a dense layer, {@code activation(x·kernel + bias)} with {@code kernel} of shape
@@ -10,57 +9,11 @@ import java.util.Objects;
  * {@code <name>/kernel} and {@code <name>/bias} in a scope of its name, and they are ordinary
  * variables in every collection. The bias carries {@link Role#BIAS}.
  */
-public final class Dense {
-  Activation activation = Activation.LINEAR;
-  Initializer kernelInitializer = Initializers.glorotUniform();
-  Initializer biasInitializer = Initializers.zeros();
-  Regularizer kernelRegularizer;
-  Regularizer biasRegularizer;
-  Constraint kernelConstraint;
-  boolean useBias = true;
-  boolean trainable = true;
-
+public final class Dense extends AffineLayerOptions<Dense> {
   Dense() {}
 
-  public Dense activation(Activation a) {
-    this.activation = Objects.requireNonNull(a, "Dense.activation: a");
-    return this;
-  }
-
-  public Dense kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "Dense.kernelInitializer: i");
-    return this;
-  }
-
-  public Dense biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "Dense.biasInitializer: i");
-    return this;
-  }
-
-  public Dense kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "Dense.kernelRegularizer: r");
-    return this;
-  }
-
-  public Dense biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "Dense.biasRegularizer: r");
-    return this;
-  }
-
-  public Dense kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "Dense.kernelConstraint: c");
-    return this;
-  }
-
-  /** False leaves out the bias, as Keras's {@code use_bias=False}. */
-  public Dense useBias(boolean b) {
-    this.useBias = b;
-    return this;
-  }
-
-  /** False freezes the layer's kernel and bias. */
-  public Dense trainable(boolean t) {
-    this.trainable = t;
+  @Override
+  Dense self() {
     return this;
   }
 
@@ -70,24 +23,6 @@ public final class Dense {
           + " more with fixed features, got " + x);
     }
     int in = x.shape().dim(x.shape().rank() - 1);
-    return m.scoped(name, () -> {
-      Variable kernel = m.variable("kernel").shape(in, units).initializer(kernelInitializer).trainable(trainable);
-      if (kernelRegularizer != null) {
-        kernel.regularizer(kernelRegularizer);
-      }
-      if (kernelConstraint != null) {
-        kernel.constraint(kernelConstraint);
-      }
-      Tensor h = x.matmul(kernel);
-      if (useBias) {
-        Variable bias = m.variable("bias").shape(units).initializer(biasInitializer).trainable(trainable)
-            .role(Role.BIAS);
-        if (biasRegularizer != null) {
-          bias.regularizer(biasRegularizer);
-        }
-        h = h.add(bias);
-      }
-      return activation.apply(h);
-    });
+    return m.scoped(name, () -> biasAndActivation(m, x.matmul(kernel(m, in, units)), units));
   }
 }

@@ -25,18 +25,34 @@ public final class Embedding {
 
   Embedding() {}
 
-  /** The table's initializer; uniform(-0.05, 0.05) by default. */
+  /**
+   * The table's initializer; uniform(-0.05, 0.05) by default.
+   *
+   * @param i the initializer of {@code [vocab, dim]}
+   * @return these options
+   */
   public Embedding embeddingsInitializer(Initializer i) {
     this.initializer = Objects.requireNonNull(i, "embeddingsInitializer");
     return this;
   }
 
+  /**
+   * A penalty on the table, added to {@code REGULARIZATION_LOSSES} (none by default).
+   *
+   * @param r the regularizer
+   * @return these options
+   */
   public Embedding embeddingsRegularizer(Regularizer r) {
     this.embeddingsRegularizer = Objects.requireNonNull(r, "embeddingsRegularizer");
     return this;
   }
 
-  /** False freezes the table (pretrained embeddings). */
+  /**
+   * False freezes the table (pretrained embeddings).
+   *
+   * @param t whether the table is trained (default true)
+   * @return these options
+   */
   public Embedding trainable(boolean t) {
     this.trainable = t;
     return this;

@@ -21,12 +21,21 @@ public record GradientCheck(Map<String, Double> worstRelativeError) {
   /** Elements checked per variable at most (a seeded sample beyond that). */
   public static final int MAX_ELEMENTS = 64;
 
-  /** The worst error over every variable. */
+  /**
+   * The worst error over every variable.
+   *
+   * @return the largest relative error, 0 for no variable
+   */
   public double worst() {
     return worstRelativeError.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
   }
 
-  /** True when every variable's worst error is below {@code tolerance}. */
+  /**
+   * True when every variable's worst error is below {@code tolerance}.
+   *
+   * @param tolerance the bound, e.g. 1e-6 for an F64 model
+   * @return whether every error is below it
+   */
   public boolean passes(double tolerance) {
     return worst() < tolerance;
   }

@@ -59,7 +59,12 @@ public final class Initializers {
   /** The fans of a shape, see the class comment. */
   public record Fans(long fanIn, long fanOut) {}
 
-  /** Returns the fans of a batch-free shape, following TensorFlow/Keras (see the class comment). */
+  /**
+   * Returns the fans of a batch-free shape, following TensorFlow/Keras (see the class comment).
+   *
+   * @param shape the dimensions, without {@code BATCH}
+   * @return {@code fanIn} and {@code fanOut}
+   */
   public static Fans fans(int[] shape) {
     checkShape("fans", shape);
     int r = shape.length;
@@ -80,13 +85,23 @@ public final class Initializers {
    * z ^= z >>> 27; z *= 0x94d049bb133111ebL; z ^= z >>> 31}). The result is stable across JVMs and
    * releases, depends on every character of the name (names with equal {@code String.hashCode()}, such as
    * {@code "Aa"} and {@code "BB"}, get different seeds) and on all 64 bits of the model seed.
+   *
+   * @param modelSeed the model's seed
+   * @param variableName the variable's full name
+   * @return the seed
    */
   public static long seedFor(long modelSeed, String variableName) {
     Objects.requireNonNull(variableName, "variableName");
     return mix64(modelSeed ^ mix64(fnv1a64(variableName.getBytes(StandardCharsets.UTF_8))));
   }
 
-  /** A fresh {@link Well19937c} seeded with {@link #seedFor seedFor(modelSeed, name)}. */
+  /**
+   * A fresh {@link Well19937c} seeded with {@link #seedFor seedFor(modelSeed, name)}.
+   *
+   * @param modelSeed the model's seed
+   * @param name the variable's full name
+   * @return a new generator
+   */
   public static RandomGenerator rngFor(long modelSeed, String name) {
     return new Well19937c(seedFor(modelSeed, name));
   }
@@ -108,17 +123,31 @@ public final class Initializers {
 
   // ---- constants -----------------------------------------------------------------------------------
 
-  /** All values {@code 0}. Printed {@code zeros}. */
+  /**
+   * All values {@code 0}. Printed {@code zeros}.
+   *
+   * @return an initializer for any shape (PyTorch's {@code nn.init.zeros_})
+   */
   public static Initializer zeros() {
     return new Constant(0.0);
   }
 
-  /** All values {@code 1}. Printed {@code ones}. */
+  /**
+   * All values {@code 1}. Printed {@code ones}.
+   *
+   * @return an initializer for any shape (PyTorch's {@code nn.init.ones_})
+   */
   public static Initializer ones() {
     return new Constant(1.0);
   }
 
-  /** All values {@code value} (finite). Printed {@code constant(value)}. */
+  /**
+   * All values {@code value} (finite). Printed {@code constant(value)}.
+   *
+   * @param value the value of every element
+   * @return the initializer
+   * @throws IllegalArgumentException if {@code value} is not finite
+   */
   public static Initializer constant(double value) {
     if (!Double.isFinite(value)) throw bad("constant", "value must be finite, got " + value);
     return new Constant(value);
@@ -126,7 +155,11 @@ public final class Initializers {
 
   // ---- plain distributions ------------------------------------------------------------------------
 
-  /** {@link #uniform(double, double) uniform(-0.05, 0.05)}, Keras's {@code RandomUniform()} default. */
+  /**
+   * {@link #uniform(double, double) uniform(-0.05, 0.05)}, Keras's {@code RandomUniform()} default.
+   *
+   * @return {@code uniform(-0.05, 0.05)}
+   */
   public static Initializer uniform() {
     return uniform(-0.05, 0.05);
   }
@@ -134,6 +167,11 @@ public final class Initializers {
   /**
    * Uniform in {@code [min, max]}: {@code w ~ U(min, max)}, mean {@code (min + max) / 2}, variance
    * {@code (max - min)^2 / 12}. Requires finite {@code min <= max}.
+   *
+   * @param min the lower bound
+   * @param max the upper bound
+   * @return the initializer (PyTorch's {@code nn.init.uniform_(w, min, max)})
+   * @throws IllegalArgumentException unless finite {@code min <= max}
    */
   public static Initializer uniform(double min, double max) {
     if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
@@ -142,18 +180,34 @@ public final class Initializers {
     return new Uniform(min, max);
   }
 
-  /** {@link #normal(double, double) normal(0, 0.05)}, Keras's {@code RandomNormal()} default. */
+  /**
+   * {@link #normal(double, double) normal(0, 0.05)}, Keras's {@code RandomNormal()} default.
+   *
+   * @return {@code normal(0, 0.05)}
+   */
   public static Initializer normal() {
     return normal(0.0, 0.05);
   }
 
-  /** Normal: {@code w ~ N(mean, stddev^2)}. Requires a finite mean and a finite {@code stddev >= 0}. */
+  /**
+   * Normal: {@code w ~ N(mean, stddev^2)}. Requires a finite mean and a finite {@code stddev >= 0}.
+   *
+   * @param mean the mean
+   * @param stddev the standard deviation
+   * @return the initializer (PyTorch's {@code nn.init.normal_(w, mean, stddev)})
+   * @throws IllegalArgumentException if {@code mean} is not finite or {@code stddev} is negative or
+   *     not finite
+   */
   public static Initializer normal(double mean, double stddev) {
     checkNormal("normal", mean, stddev);
     return new Normal(mean, stddev);
   }
 
-  /** {@link #truncatedNormal(double, double) truncatedNormal(0, 0.05)}, Keras's default. */
+  /**
+   * {@link #truncatedNormal(double, double) truncatedNormal(0, 0.05)}, Keras's default.
+   *
+   * @return {@code truncatedNormal(0, 0.05)}
+   */
   public static Initializer truncatedNormal() {
     return truncatedNormal(0.0, 0.05);
   }
@@ -164,6 +218,13 @@ public final class Initializers {
    * stddev]}. The values have mean {@code mean} and standard deviation {@code .87962566103423978 * stddev}
    * (no correction here; the variance-scaling variants apply one). Requires a finite mean and a finite
    * {@code stddev >= 0}.
+   *
+   * @param mean the mean
+   * @param stddev the standard deviation before truncation
+   * @return the initializer (the distribution of PyTorch's {@code nn.init.trunc_normal_(w, mean,
+   *     stddev, mean - 2·stddev, mean + 2·stddev)})
+   * @throws IllegalArgumentException if {@code mean} is not finite or {@code stddev} is negative or
+   *     not finite
    */
   public static Initializer truncatedNormal(double mean, double stddev) {
     checkNormal("truncatedNormal", mean, stddev);
@@ -178,6 +239,12 @@ public final class Initializers {
    * {@code distribution}: a truncated normal with {@code stddev = sqrt(s) / .87962566103423978}, an
    * untruncated normal with {@code stddev = sqrt(s)}, or a uniform in {@code [-sqrt(3 s), sqrt(3 s)]}.
    * Requires a finite {@code scale > 0}.
+   *
+   * @param scale the variance numerator, finite and positive (2 for ReLU layers)
+   * @param mode the fan {@code n} divides by
+   * @param distribution the distribution drawn from
+   * @return the initializer
+   * @throws IllegalArgumentException if {@code scale} is not finite and positive
    */
   public static Initializer varianceScaling(double scale, FanMode mode, Distribution distribution) {
     if (!Double.isFinite(scale) || scale <= 0) {
@@ -191,6 +258,8 @@ public final class Initializers {
   /**
    * Glorot (Xavier) uniform, the default: uniform in {@code [-limit, limit]} with
    * {@code limit = sqrt(6 / (fanIn + fanOut))}; {@code varianceScaling(1, FAN_AVG, UNIFORM)}.
+   *
+   * @return the initializer (PyTorch's {@code xavier_uniform_})
    */
   public static Initializer glorotUniform() {
     return new VarianceScaling(1.0, FanMode.FAN_AVG, Distribution.UNIFORM);
@@ -200,6 +269,8 @@ public final class Initializers {
    * Glorot (Xavier) normal: truncated normal centred on 0 with
    * {@code stddev = sqrt(2 / (fanIn + fanOut)) / .87962566103423978}, so the values have variance
    * {@code 2 / (fanIn + fanOut)}; {@code varianceScaling(1, FAN_AVG, TRUNCATED_NORMAL)}.
+   *
+   * @return the initializer (PyTorch's {@code xavier_normal_} has the same variance, untruncated)
    */
   public static Initializer glorotNormal() {
     return new VarianceScaling(1.0, FanMode.FAN_AVG, Distribution.TRUNCATED_NORMAL);
@@ -208,6 +279,8 @@ public final class Initializers {
   /**
    * He normal: truncated normal centred on 0 with {@code stddev = sqrt(2 / fanIn) / .87962566103423978},
    * so the values have variance {@code 2 / fanIn}; {@code varianceScaling(2, FAN_IN, TRUNCATED_NORMAL)}.
+   *
+   * @return the initializer (PyTorch's {@code kaiming_normal_} has the same variance, untruncated)
    */
   public static Initializer heNormal() {
     return new VarianceScaling(2.0, FanMode.FAN_IN, Distribution.TRUNCATED_NORMAL);
@@ -216,6 +289,8 @@ public final class Initializers {
   /**
    * He uniform: uniform in {@code [-limit, limit]} with {@code limit = sqrt(6 / fanIn)};
    * {@code varianceScaling(2, FAN_IN, UNIFORM)}.
+   *
+   * @return the initializer (PyTorch's {@code kaiming_uniform_} with fan-in and ReLU gain)
    */
   public static Initializer heUniform() {
     return new VarianceScaling(2.0, FanMode.FAN_IN, Distribution.UNIFORM);
@@ -224,6 +299,8 @@ public final class Initializers {
   /**
    * LeCun normal: truncated normal centred on 0 with {@code stddev = sqrt(1 / fanIn) / .87962566103423978},
    * so the values have variance {@code 1 / fanIn}; {@code varianceScaling(1, FAN_IN, TRUNCATED_NORMAL)}.
+   *
+   * @return the initializer, the usual one for SELU layers
    */
   public static Initializer lecunNormal() {
     return new VarianceScaling(1.0, FanMode.FAN_IN, Distribution.TRUNCATED_NORMAL);
@@ -232,6 +309,8 @@ public final class Initializers {
   /**
    * LeCun uniform: uniform in {@code [-limit, limit]} with {@code limit = sqrt(3 / fanIn)};
    * {@code varianceScaling(1, FAN_IN, UNIFORM)}.
+   *
+   * @return the initializer
    */
   public static Initializer lecunUniform() {
     return new VarianceScaling(1.0, FanMode.FAN_IN, Distribution.UNIFORM);
@@ -239,7 +318,11 @@ public final class Initializers {
 
   // ---- orthogonal ---------------------------------------------------------------------------------
 
-  /** {@link #orthogonal(double) orthogonal(1.0)}. */
+  /**
+   * {@link #orthogonal(double) orthogonal(1.0)}.
+   *
+   * @return the initializer (PyTorch's {@code nn.init.orthogonal_})
+   */
   public static Initializer orthogonal() {
     return new Orthogonal(1.0);
   }
@@ -252,6 +335,10 @@ public final class Initializers {
    * of {@code R}'s diagonal (so the result is uniformly distributed), transposes when {@code rows < cols},
    * and multiplies by {@code gain}. The result {@code W} has {@code W^T W = gain^2 I} (tall or square) or
    * {@code W W^T = gain^2 I} (wide). Requires a finite gain; rejects scalars and 1-D shapes.
+   *
+   * @param gain the factor the orthogonal matrix is multiplied by, finite
+   * @return the initializer
+   * @throws IllegalArgumentException if {@code gain} is not finite
    */
   public static Initializer orthogonal(double gain) {
     if (!Double.isFinite(gain)) throw bad("orthogonal", "gain must be finite, got " + gain);

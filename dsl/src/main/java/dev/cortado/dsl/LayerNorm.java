@@ -23,7 +23,13 @@ public final class LayerNorm {
 
   LayerNorm() {}
 
-  /** The small constant added to the variance (positive, finite); 1e-5 by default. */
+  /**
+   * The small constant added to the variance (positive, finite); 1e-5 by default.
+   *
+   * @param e the constant
+   * @return these options
+   * @throws IllegalArgumentException if {@code e} is not positive and finite
+   */
   public LayerNorm eps(double e) {
     if (!(e > 0) || !Double.isFinite(e)) {
       throw new IllegalArgumentException("layerNorm: eps must be positive and finite, got " + e);
@@ -32,17 +38,34 @@ public final class LayerNorm {
     return this;
   }
 
+  /**
+   * A penalty on the scale {@code gamma} (none by default).
+   *
+   * @param r the regularizer
+   * @return these options
+   */
   public LayerNorm gammaRegularizer(Regularizer r) {
     this.gammaRegularizer = Objects.requireNonNull(r, "gammaRegularizer");
     return this;
   }
 
+  /**
+   * A penalty on the shift {@code beta} (none by default).
+   *
+   * @param r the regularizer
+   * @return these options
+   */
   public LayerNorm betaRegularizer(Regularizer r) {
     this.betaRegularizer = Objects.requireNonNull(r, "betaRegularizer");
     return this;
   }
 
-  /** False freezes {@code gamma} and {@code beta}. */
+  /**
+   * False freezes {@code gamma} and {@code beta}.
+   *
+   * @param t whether {@code gamma} and {@code beta} are trained (default true)
+   * @return these options
+   */
   public LayerNorm trainable(boolean t) {
     this.trainable = t;
     return this;

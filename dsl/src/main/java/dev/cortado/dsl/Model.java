@@ -42,7 +42,16 @@ public final class Model {
     this.definition = definition;
   }
 
-  /** Defines a model inline; the lambda's argument is the receiver: {@code Model.define("m", m -> {...})}. */
+  /**
+   * Defines a model inline; the lambda's argument is the receiver: {@code Model.define("m", m ->
+   * {...})}.
+   *
+   * @param name the model's name, non-empty
+   * @param body defines the inputs, variables, outputs and loss on the builder it is given
+   * @return the model
+   * @throws IllegalArgumentException if the name is empty or the body defines something malformed
+   *     (a shape error names the op, the shapes and the variables)
+   */
   public static Model define(String name, Consumer<ModelBuilder> body) {
     Objects.requireNonNull(name, "Model.define: name");
     Objects.requireNonNull(body, "Model.define: body");
@@ -62,29 +71,56 @@ public final class Model {
     }
   }
 
+  /**
+   * The model's name.
+   *
+   * @return the name given to {@link #define} or {@link ModelDefinition#name()}
+   */
   public String name() {
     return name;
   }
 
-  /** The IR: inputs, variables, outputs and losses. {@code toString()} prints it. */
+  /**
+   * The IR: inputs, variables, outputs and losses. {@code toString()} prints it.
+   *
+   * @return the graph
+   */
   public Graph graph() {
     return graph;
   }
 
+  /**
+   * The element type of every tensor.
+   *
+   * @return {@code F32} or {@code F64}
+   */
   public DType dtype() {
     return graph.dtype();
   }
 
+  /**
+   * The seed of the initializers and dropout masks.
+   *
+   * @return the seed (42 unless set)
+   */
   public long seed() {
     return seed;
   }
 
-  /** The optimizer the definition declared with {@code optimizer(...)}, if any. */
+  /**
+   * The optimizer the definition declared with {@code optimizer(...)}, if any.
+   *
+   * @return the optimizer, or null if none was declared
+   */
   public Optimizer declaredOptimizer() {
     return declaredOptimizer;
   }
 
-  /** Every variable in declaration order, with its configuration. */
+  /**
+   * Every variable in declaration order, with its configuration.
+   *
+   * @return an unmodifiable list
+   */
   public List<VariableSummary> variables() {
     List<VariableSummary> out = new ArrayList<>();
     for (Variable v : variables) {
@@ -95,7 +131,11 @@ public final class Model {
     return out;
   }
 
-  /** The trainable variables, as TensorFlow's {@code tf.trainable_variables()}. */
+  /**
+   * The trainable variables, as TensorFlow's {@code tf.trainable_variables()}.
+   *
+   * @return an unmodifiable list, in declaration order
+   */
   public List<VariableSummary> trainableVariables() {
     return variables().stream().filter(VariableSummary::trainable).toList();
   }
@@ -103,6 +143,9 @@ public final class Model {
   /**
    * The trainable variables' current values in {@code exe}, by full name in declaration order
    * (TensorFlow's {@code sess.run(tf.trainable_variables())}): copies, row-major.
+   *
+   * @param exe an executable of this model
+   * @return a new map, full name to values
    */
   public Map<String, double[]> trainableVariables(Executable exe) {
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -112,12 +155,22 @@ public final class Model {
     return out;
   }
 
-  /** The regularization terms that {@code minimize(loss)} added because the loss did not contain them. */
+  /**
+   * The regularization terms that {@code minimize(loss)} added because the loss did not contain
+   * them.
+   *
+   * @return the terms' names, empty when the loss already summed every term
+   */
   public List<String> addedRegularizationTerms() {
     return addedTerms;
   }
 
-  /** A Keras-style table of the variables: name, shape, parameters, initializer, regularizer, trainable. */
+  /**
+   * A Keras-style table of the variables: name, shape, parameters, initializer, regularizer,
+   * trainable.
+   *
+   * @return the table, one line per variable and a total
+   */
   public String summary() {
     return Summary.of(this);
   }
@@ -126,6 +179,9 @@ public final class Model {
    * The training-step graph for an optimizer: forward, gradients, updates and constraints.
    * Frozen variables get no gradient, decay or update; one that carries a regularizer is
    * reported with a one-line warning, since its term is a constant of the loss.
+   *
+   * @param optimizer the optimizer
+   * @return a new graph
    */
   public Graph trainingGraph(Optimizer optimizer) {
     Objects.requireNonNull(optimizer, "Model.trainingGraph: optimizer");
@@ -143,23 +199,41 @@ public final class Model {
     return TrainingGraph.build(graph, optimizer, projections, stateUpdates);
   }
 
-  /** The reference interpreter for inference only: {@code predict} and {@code evaluate}. */
+  /**
+   * The reference interpreter for inference only: {@code predict} and {@code evaluate}.
+   *
+   * @return a new executable
+   */
   public Executable interpret() {
     return new Interpreter(graph);
   }
 
-  /** The reference interpreter training with {@code optimizer}. */
+  /**
+   * The reference interpreter training with {@code optimizer}.
+   *
+   * @param optimizer the optimizer
+   * @return a new executable
+   */
   public Executable interpret(Optimizer optimizer) {
     Objects.requireNonNull(optimizer, "Model.interpret: optimizer");
     return new Interpreter(trainingGraph(optimizer));
   }
 
-  /** Generated, compiled Java for inference only. */
+  /**
+   * Generated, compiled Java for inference only.
+   *
+   * @return a new executable
+   */
   public Executable compile() {
     return Compilation.compile(this, null, 0);
   }
 
-  /** Generated, compiled Java for a training step with {@code optimizer}. */
+  /**
+   * Generated, compiled Java for a training step with {@code optimizer}.
+   *
+   * @param optimizer the optimizer
+   * @return a new executable; its variables start from the initializers
+   */
   public Executable compile(Optimizer optimizer) {
     return Compilation.compile(this, Objects.requireNonNull(optimizer, "Model.compile: optimizer"), 0);
   }
@@ -176,6 +250,9 @@ public final class Model {
    * themselves; {@link Executable#close()} ends them at once. {@code -Dcortado.threads=N} sets the
    * default for {@link #compile(Optimizer)}.
    *
+   * @param optimizer the optimizer
+   * @param threads the threads per step
+   * @return a new executable
    * @throws IllegalArgumentException if {@code threads} is not between 1 and 64
    */
   public Executable compile(Optimizer optimizer, int threads) {
@@ -186,6 +263,11 @@ public final class Model {
   /**
    * The Java source that {@link #compile} compiles, for the optimizer the definition declared
    * (or inference only); the Maven plugin writes exactly this.
+   *
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
+   * @param className the simple name of the class, a Java identifier
+   * @return the source of one compilation unit
+   * @throws IllegalArgumentException if a name is not a valid Java name
    */
   public String generateSource(String packageName, String className) {
     Objects.requireNonNull(packageName, "Model.generateSource: packageName");
@@ -193,7 +275,16 @@ public final class Model {
     return Compilation.source(this, declaredOptimizer, packageName, className);
   }
 
-  /** As {@link #generateSource(String, String)} for the given optimizer ({@code null}: inference only). */
+  /**
+   * As {@link #generateSource(String, String)} for the given optimizer ({@code null}: inference
+   * only).
+   *
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
+   * @param className the simple name of the class, a Java identifier
+   * @param optimizer the optimizer, or null for inference only
+   * @return the source of one compilation unit
+   * @throws IllegalArgumentException if a name is not a valid Java name
+   */
   public String generateSource(String packageName, String className, Optimizer optimizer) {
     Objects.requireNonNull(packageName, "Model.generateSource: packageName");
     Objects.requireNonNull(className, "Model.generateSource: className");
@@ -205,6 +296,14 @@ public final class Model {
    * specialised to its batch size (literal loop bounds); without one, {@code generateSource}
    * uses {@code Codegen.DEFAULT_BATCH} (32). The class starts with every variable at zero: set
    * the initial values with {@code setParameter} or {@code Checkpoint.load}.
+   *
+   * @param packageName the package of the class, a qualified Java name (empty for the unnamed package)
+   * @param className the simple name of the class, a Java identifier
+   * @param optimizer the optimizer, or null for inference only
+   * @param batchSize the batch size the class is specialised to, positive
+   * @return the source of one compilation unit
+   * @throws IllegalArgumentException if a name is not a valid Java name or {@code batchSize} is not
+   *     positive
    */
   public String generateSource(String packageName, String className, Optimizer optimizer, int batchSize) {
     Objects.requireNonNull(packageName, "Model.generateSource: packageName");
@@ -216,6 +315,9 @@ public final class Model {
    * Checks every trainable variable's gradient against central differences in double precision
    * (the model rebuilt as F64) on one batch, as a user-facing sanity check of custom
    * regularizers, getters and losses.
+   *
+   * @param batch every input by name, flat row-major
+   * @return the largest differences, per variable
    */
   public GradientCheck checkGradients(Map<String, double[]> batch) {
     Objects.requireNonNull(batch, "Model.checkGradients: batch");

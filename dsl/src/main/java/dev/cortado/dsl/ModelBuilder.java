@@ -79,7 +79,14 @@ public final class ModelBuilder {
 
   // ---------------------------------------------------------------- settings
 
-  /** The element type of every tensor: {@code F32} (the default) or {@code F64}. Set it before anything else. */
+  /**
+   * The element type of every tensor: {@code F32} (the default) or {@code F64}. Set it before
+   * anything else.
+   *
+   * @param d {@code F32} or {@code F64}
+   * @return this builder
+   * @throws IllegalStateException if an input or variable already exists
+   */
   public ModelBuilder dtype(DType d) {
     if (lockedDtype) {
       return this;
@@ -91,7 +98,14 @@ public final class ModelBuilder {
     return this;
   }
 
-  /** The seed every initializer and dropout mask derives from (42 unless set). Set it before the first variable. */
+  /**
+   * The seed every initializer and dropout mask derives from (42 unless set). Set it before the
+   * first variable.
+   *
+   * @param s the seed
+   * @return this builder
+   * @throws IllegalStateException if a variable already exists
+   */
   public ModelBuilder seed(long s) {
     if (!variables.isEmpty()) {
       throw new IllegalStateException("model '" + name + "': seed(" + s + ") must come before the first variable");
@@ -100,7 +114,13 @@ public final class ModelBuilder {
     return this;
   }
 
-  /** Declares the optimizer this model trains with, for generated-source mode and {@link Model#compile()}'s callers. */
+  /**
+   * Declares the optimizer this model trains with, for generated-source mode and {@link
+   * Model#compile()}'s callers.
+   *
+   * @param o the optimizer, e.g. {@code adam(1e-3)}
+   * @return this builder
+   */
   public ModelBuilder optimizer(Optimizer o) {
     this.optimizer = Objects.requireNonNull(o, "ModelBuilder.optimizer: o");
     return this;
@@ -137,7 +157,13 @@ public final class ModelBuilder {
 
   // ---------------------------------------------------------------- inputs, variables, scopes
 
-  /** A named input fed at every step; {@code BATCH} marks the batch dimension. */
+  /**
+   * A named input fed at every step; {@code BATCH} marks the batch dimension.
+   *
+   * @param inputName the name {@code trainStep} and {@code predict} are fed under
+   * @param dims the shape, {@code BATCH} first for a batch of rows, e.g. {@code (BATCH, 28, 28, 1)}
+   * @return the input as a tensor
+   */
   public Tensor input(String inputName, int... dims) {
     Objects.requireNonNull(inputName, "ModelBuilder.input: inputName");
     Objects.requireNonNull(dims, "ModelBuilder.input: dims");
@@ -148,6 +174,12 @@ public final class ModelBuilder {
    * The variable {@code name} in the current scope ({@code fc1/name} inside {@code scope("fc1")}).
    * Asking again for an existing name is an error unless the scope was opened with
    * {@link #reuseScope}, which returns the existing variable instead.
+   *
+   * @param varName the name inside the current scope: non-empty, without {@code '/'}
+   * @return the new variable (a scalar of zeros until its setters say otherwise), or the existing
+   *     one inside a reuse scope
+   * @throws IllegalArgumentException if the name is malformed, exists outside a reuse scope, or
+   *     does not exist inside one
    */
   public Variable variable(String varName) {
     if (varName == null || varName.isEmpty() || varName.contains("/")) {
@@ -172,14 +204,28 @@ public final class ModelBuilder {
     return v;
   }
 
-  /** Runs {@code body} with names prefixed by {@code scopeName/}; reuse is inherited from the enclosing scope. */
+  /**
+   * Runs {@code body} with names prefixed by {@code scopeName/}; reuse is inherited from the
+   * enclosing scope.
+   *
+   * @param scopeName the prefix: non-empty, without {@code '/'}
+   * @param body defines the scope's variables and ops
+   */
   public void scope(String scopeName, Runnable body) {
     Objects.requireNonNull(scopeName, "ModelBuilder.scope: scopeName");
     Objects.requireNonNull(body, "ModelBuilder.scope: body");
     inScope(scopeName, currentReuse(), null, body);
   }
 
-  /** As {@link #scope(String, Runnable)}, returning what {@code body} builds: {@code Tensor h = m.scoped("fc1", () -> ...)}. */
+  /**
+   * As {@link #scope(String, Runnable)}, returning what {@code body} builds: {@code Tensor h =
+   * m.scoped("fc1", () -> ...)}.
+   *
+   * @param <T> what the body returns
+   * @param scopeName the prefix: non-empty, without {@code '/'}
+   * @param body defines the scope's variables and ops
+   * @return what {@code body} returned
+   */
   public <T> T scoped(String scopeName, java.util.function.Supplier<T> body) {
     Objects.requireNonNull(scopeName, "ModelBuilder.scoped: scopeName");
     Objects.requireNonNull(body, "ModelBuilder.scoped: body");
@@ -188,7 +234,12 @@ public final class ModelBuilder {
     return result.get(0);
   }
 
-  /** As {@link #scope}, with variables that already exist returned instead of created. */
+  /**
+   * As {@link #scope}, with variables that already exist returned instead of created.
+   *
+   * @param scopeName the prefix: non-empty, without {@code '/'}
+   * @param body defines or reuses the scope's variables
+   */
   public void reuseScope(String scopeName, Runnable body) {
     Objects.requireNonNull(scopeName, "ModelBuilder.reuseScope: scopeName");
     Objects.requireNonNull(body, "ModelBuilder.reuseScope: body");
@@ -199,6 +250,10 @@ public final class ModelBuilder {
    * As {@link #scope}, with a custom getter (TensorFlow's {@code custom_getter}): every variable
    * created inside is read through {@code getter}, for weight normalization, weight noise or a
    * moving average. Getters of nested scopes compose, the innermost applied last.
+   *
+   * @param scopeName the prefix: non-empty, without {@code '/'}
+   * @param getter maps each variable to the tensor that ops inside the scope read instead
+   * @param body defines the scope's variables and ops
    */
   public void scope(String scopeName, UnaryOperator<Tensor> getter, Runnable body) {
     Objects.requireNonNull(scopeName, "ModelBuilder.scope: scopeName");
@@ -302,6 +357,9 @@ public final class ModelBuilder {
    * (one scalar term per regularized variable), {@code TRAINABLE_VARIABLES},
    * {@code GLOBAL_VARIABLES} or a user-named one. Every declared variable is created first, so
    * its term is listed.
+   *
+   * @param collection the collection's name
+   * @return an unmodifiable list, empty for a collection that has nothing
    */
   public List<Tensor> collection(String collection) {
     Objects.requireNonNull(collection, "ModelBuilder.collection: collection");
@@ -312,6 +370,10 @@ public final class ModelBuilder {
   /**
    * Adds a tensor to a collection, as {@code tf.add_to_collection}; a scalar added to
    * {@code REGULARIZATION_LOSSES} becomes a term that {@link #minimize} includes.
+   *
+   * @param collection the collection's name
+   * @param t the tensor to add
+   * @throws IllegalArgumentException if a non-scalar is added to {@code REGULARIZATION_LOSSES}
    */
   public void addToCollection(String collection, Tensor t) {
     Objects.requireNonNull(collection, "ModelBuilder.addToCollection: collection");
@@ -331,12 +393,32 @@ public final class ModelBuilder {
 
   // ---------------------------------------------------------------- layers, outputs, loss
 
-  /** A dense layer {@code x·kernel + bias} with {@code units} outputs; see {@link Dense}. */
+  /**
+   * A dense layer {@code x·kernel + bias} with {@code units} outputs; see {@link Dense}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the input {@code [BATCH, ..., in]}
+   * @param units the outputs per row, positive
+   * @return {@code [BATCH, ..., units]}
+   * @throws IllegalArgumentException if {@code units} is not positive or {@code x} has no fixed
+   *     last axis
+   */
   public Tensor dense(String layerName, Tensor x, int units) {
     return dense(layerName, x, units, d -> {});
   }
 
-  /** A dense layer configured by {@code options}, e.g. {@code d -> d.activation(RELU).kernelRegularizer(l2(1e-4))}. */
+  /**
+   * A dense layer configured by {@code options}, e.g. {@code d ->
+   * d.activation(RELU).kernelRegularizer(l2(1e-4))}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the input {@code [BATCH, ..., in]}
+   * @param units the outputs per row, positive
+   * @param options sets the layer's options
+   * @return {@code [BATCH, ..., units]}
+   * @throws IllegalArgumentException if {@code units} is not positive or {@code x} has no fixed
+   *     last axis
+   */
   public Tensor dense(String layerName, Tensor x, int units, java.util.function.Consumer<Dense> options) {
     Objects.requireNonNull(layerName, "ModelBuilder.dense: layerName");
     Objects.requireNonNull(x, "ModelBuilder.dense: x");
@@ -352,36 +434,99 @@ public final class ModelBuilder {
   /**
    * A 2-D convolution of {@code [BATCH, H, W, C]} with {@code filters} output channels and a
    * {@code kernelSize × kernelSize} kernel; see {@link Conv}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the image batch {@code [BATCH, H, W, C]}
+   * @param filters the output channels, positive
+   * @param kernelSize the kernel's height and width, positive
+   * @return {@code [BATCH, H - kernelSize + 1, W - kernelSize + 1, filters]} (VALID, stride 1)
+   * @throws IllegalArgumentException if a size is not positive, {@code x} is not an image batch or
+   *     the kernel does not fit
    */
   public Tensor conv2d(String layerName, Tensor x, int filters, int kernelSize) {
     return conv2d(layerName, x, filters, kernelSize, c -> {});
   }
 
-  /** A 2-D convolution configured by {@code options}, e.g. {@code c -> c.strides(2).padding(SAME).activation(RELU)}. */
+  /**
+   * A 2-D convolution configured by {@code options}, e.g. {@code c ->
+   * c.strides(2).padding(SAME).activation(RELU)}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the image batch {@code [BATCH, H, W, C]}
+   * @param filters the output channels, positive
+   * @param kernelSize the kernel's height and width, positive
+   * @param options sets the layer's options
+   * @return {@code [BATCH, OH, OW, filters]}, {@code OH = ⌊(H + padding - kh)/sh⌋ + 1} (VALID: no
+   *     padding; SAME: {@code OH = ⌈H/sh⌉})
+   * @throws IllegalArgumentException if a size is not positive, {@code x} is not an image batch or
+   *     the kernel does not fit
+   */
   public Tensor conv2d(String layerName, Tensor x, int filters, int kernelSize, java.util.function.Consumer<Conv> options) {
     Conv c = new Conv();
     options.accept(c);
     return c.build2d(this, layerName, x, filters, kernelSize);
   }
 
-  /** A 1-D convolution of {@code [BATCH, T, C]} with a kernel of {@code kernelSize} steps; see {@link Conv}. */
+  /**
+   * A 1-D convolution of {@code [BATCH, T, C]} with a kernel of {@code kernelSize} steps; see
+   * {@link Conv}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the sequence batch {@code [BATCH, T, C]}
+   * @param filters the output channels, positive
+   * @param kernelSize the kernel's length in steps, positive
+   * @return {@code [BATCH, T - kernelSize + 1, filters]} (VALID, stride 1)
+   * @throws IllegalArgumentException if a size is not positive, {@code x} is not a sequence batch
+   *     or the kernel does not fit
+   */
   public Tensor conv1d(String layerName, Tensor x, int filters, int kernelSize) {
     return conv1d(layerName, x, filters, kernelSize, c -> {});
   }
 
-  /** A 1-D convolution configured by {@code options}. */
+  /**
+   * A 1-D convolution configured by {@code options}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the sequence batch {@code [BATCH, T, C]}
+   * @param filters the output channels, positive
+   * @param kernelSize the kernel's length in steps, positive
+   * @param options sets the layer's options ({@code kernelSize(kh, kw)} and {@code strides(sh, sw)}
+   *     are for conv2d)
+   * @return {@code [BATCH, OT, filters]}, {@code OT} as for conv2d's width
+   * @throws IllegalArgumentException if a size is not positive, {@code x} is not a sequence batch
+   *     or the kernel does not fit
+   */
   public Tensor conv1d(String layerName, Tensor x, int filters, int kernelSize, java.util.function.Consumer<Conv> options) {
     Conv c = new Conv();
     options.accept(c);
     return c.build1d(this, layerName, x, filters, kernelSize);
   }
 
-  /** An embedding of {@code ids} (a model input of whole numbers in {@code [0, vocab)}); see {@link Embedding}. */
+  /**
+   * An embedding of {@code ids} (a model input of whole numbers in {@code [0, vocab)}); see {@link
+   * Embedding}.
+   *
+   * @param layerName the scope of the layer's table {@code <name>/embeddings [vocab, dim]}
+   * @param ids the ids {@code [BATCH, ...]}, a model input
+   * @param vocab the number of rows of the table, positive
+   * @param dim the length of each vector, positive
+   * @return {@code [BATCH, ..., dim]}
+   */
   public Tensor embedding(String layerName, Tensor ids, int vocab, int dim) {
     return embedding(layerName, ids, vocab, dim, e -> {});
   }
 
-  /** An embedding configured by {@code options}, e.g. {@code e -> e.embeddingsRegularizer(l2(1e-4))}. */
+  /**
+   * An embedding configured by {@code options}, e.g. {@code e ->
+   * e.embeddingsRegularizer(l2(1e-4))}.
+   *
+   * @param layerName the scope of the layer's table {@code <name>/embeddings [vocab, dim]}
+   * @param ids the ids {@code [BATCH, ...]}, a model input
+   * @param vocab the number of rows of the table, positive
+   * @param dim the length of each vector, positive
+   * @param options sets the layer's options
+   * @return {@code [BATCH, ..., dim]}
+   */
   public Tensor embedding(String layerName, Tensor ids, int vocab, int dim,
       java.util.function.Consumer<Embedding> options) {
     Embedding e = new Embedding();
@@ -389,24 +534,50 @@ public final class ModelBuilder {
     return e.build(this, layerName, ids, vocab, dim);
   }
 
-  /** A layer normalization over the last axis with eps 1e-5; see {@link LayerNorm}. */
+  /**
+   * A layer normalization over the last axis with eps 1e-5; see {@link LayerNorm}.
+   *
+   * @param layerName the scope of the layer's {@code gamma} and {@code beta}
+   * @param x the input {@code [BATCH, ..., features]}
+   * @return a tensor of {@code x}'s shape
+   */
   public Tensor layerNorm(String layerName, Tensor x) {
     return layerNorm(layerName, x, n -> {});
   }
 
-  /** A layer normalization configured by {@code options}, e.g. {@code n -> n.eps(1e-6)}. */
+  /**
+   * A layer normalization configured by {@code options}, e.g. {@code n -> n.eps(1e-6)}.
+   *
+   * @param layerName the scope of the layer's {@code gamma} and {@code beta}
+   * @param x the input {@code [BATCH, ..., features]}
+   * @param options sets the layer's options
+   * @return a tensor of {@code x}'s shape
+   */
   public Tensor layerNorm(String layerName, Tensor x, java.util.function.Consumer<LayerNorm> options) {
     LayerNorm n = new LayerNorm();
     options.accept(n);
     return n.build(this, layerName, x);
   }
 
-  /** A batch normalization over every axis but the last, PyTorch's defaults; see {@link BatchNorm}. */
+  /**
+   * A batch normalization over every axis but the last, PyTorch's defaults; see {@link BatchNorm}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the input {@code [BATCH, ..., channels]}
+   * @return a tensor of {@code x}'s shape
+   */
   public Tensor batchNorm(String layerName, Tensor x) {
     return batchNorm(layerName, x, n -> {});
   }
 
-  /** A batch normalization configured by {@code options}, e.g. {@code n -> n.momentum(0.01)}. */
+  /**
+   * A batch normalization configured by {@code options}, e.g. {@code n -> n.momentum(0.01)}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the input {@code [BATCH, ..., channels]}
+   * @param options sets the layer's options
+   * @return a tensor of {@code x}'s shape
+   */
   public Tensor batchNorm(String layerName, Tensor x, java.util.function.Consumer<BatchNorm> options) {
     BatchNorm n = new BatchNorm();
     options.accept(n);
@@ -421,24 +592,65 @@ public final class ModelBuilder {
     stateUpdates.put(v.name(), value);
   }
 
-  /** A GRU over {@code x [BATCH, steps, features]}, returning the last h {@code [BATCH, units]}; see {@link RecurrentLayer}. */
+  /**
+   * A GRU over {@code x [BATCH, steps, features]}, returning the last h {@code [BATCH, units]}; see
+   * {@link RecurrentLayer}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the sequence batch {@code [BATCH, steps, features]}
+   * @param units the size of h, positive
+   * @return the last h {@code [BATCH, units]}
+   * @throws IllegalArgumentException if {@code units} is not positive or {@code x} is not a
+   *     sequence batch
+   */
   public Tensor gru(String layerName, Tensor x, int units) {
     return gru(layerName, x, units, g -> {});
   }
 
-  /** A GRU configured by {@code options}, e.g. {@code g -> g.returnSequences(true).recurrentRegularizer(l2(1e-4))}. */
+  /**
+   * A GRU configured by {@code options}, e.g. {@code g ->
+   * g.returnSequences(true).recurrentRegularizer(l2(1e-4))}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the sequence batch {@code [BATCH, steps, features]}
+   * @param units the size of h, positive
+   * @param options sets the layer's options
+   * @return the last h {@code [BATCH, units]}, or every h {@code [BATCH, steps, units]}
+   * @throws IllegalArgumentException if {@code units} is not positive or {@code x} is not a
+   *     sequence batch
+   */
   public Tensor gru(String layerName, Tensor x, int units, java.util.function.Consumer<RecurrentLayer> options) {
     RecurrentLayer r = new RecurrentLayer();
     options.accept(r);
     return r.build(this, layerName, x, units, true);
   }
 
-  /** An LSTM over {@code x [BATCH, steps, features]}, returning the last h {@code [BATCH, units]}; see {@link RecurrentLayer}. */
+  /**
+   * An LSTM over {@code x [BATCH, steps, features]}, returning the last h {@code [BATCH, units]};
+   * see {@link RecurrentLayer}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the sequence batch {@code [BATCH, steps, features]}
+   * @param units the size of h and c, positive
+   * @return the last h {@code [BATCH, units]}
+   * @throws IllegalArgumentException if {@code units} is not positive or {@code x} is not a
+   *     sequence batch
+   */
   public Tensor lstm(String layerName, Tensor x, int units) {
     return lstm(layerName, x, units, l -> {});
   }
 
-  /** An LSTM configured by {@code options}, e.g. {@code l -> l.returnSequences(true)}. */
+  /**
+   * An LSTM configured by {@code options}, e.g. {@code l -> l.returnSequences(true)}.
+   *
+   * @param layerName the scope of the layer's variables
+   * @param x the sequence batch {@code [BATCH, steps, features]}
+   * @param units the size of h and c, positive
+   * @param options sets the layer's options
+   * @return the last h {@code [BATCH, units]}, or every h {@code [BATCH, steps, units]}
+   * @throws IllegalArgumentException if {@code units} is not positive or {@code x} is not a
+   *     sequence batch
+   */
   public Tensor lstm(String layerName, Tensor x, int units, java.util.function.Consumer<RecurrentLayer> options) {
     RecurrentLayer r = new RecurrentLayer();
     options.accept(r);
@@ -459,7 +671,13 @@ public final class ModelBuilder {
     return x.mul(wrap(mask));
   }
 
-  /** Names a tensor as an output of {@code predict}. */
+  /**
+   * Names a tensor as an output of {@code predict}.
+   *
+   * @param outputName the key of the output in {@code predict}'s map, unique in the model
+   * @param t the tensor
+   * @throws IllegalArgumentException if the name is already an output
+   */
   public void output(String outputName, Tensor t) {
     Objects.requireNonNull(outputName, "ModelBuilder.output: outputName");
     requireOwn("ModelBuilder.output", "t", t);
@@ -473,6 +691,10 @@ public final class ModelBuilder {
    * Sets the scalar loss to minimize. Every regularization term the loss does not already
    * contain is added to it, so a declared regularizer is never dropped and a loss that already
    * sums them (as {@code dataLoss.add(addN(collection(REGULARIZATION_LOSSES)))}) counts none twice.
+   *
+   * @param lossTensor a scalar
+   * @throws IllegalArgumentException if the loss is not a scalar
+   * @throws IllegalStateException if {@code minimize} was already called
    */
   public void minimize(Tensor lossTensor) {
     requireOwn("ModelBuilder.minimize", "lossTensor", lossTensor);

@@ -8,6 +8,8 @@ package dev.cortado.dsl;
  * (the odd pixel) after: at the bottom and right.
  */
 public enum Padding {
+  /** No padding: {@code out = ⌊(n - k)/s⌋ + 1} (PyTorch's {@code padding=0}). */
   VALID,
+  /** Zero padding to {@code out = ⌈n/s⌉}, the odd pixel after (TensorFlow's {@code "same"}). */
   SAME
 }

@@ -18,76 +18,84 @@ import java.util.Objects;
  * h (and c) start at zero. The output is the last h {@code [BATCH, units]}, or every h
  * {@code [BATCH, steps, units]} with {@link #returnSequences}.
  */
-public final class RecurrentLayer {
+public final class RecurrentLayer extends LayerOptions<RecurrentLayer> {
   boolean returnSequences;
-  Initializer kernelInitializer = Initializers.glorotUniform();
   Initializer recurrentInitializer = Initializers.orthogonal();
-  Initializer biasInitializer;
   boolean unitForgetBias = true;
-  Regularizer kernelRegularizer;
   Regularizer recurrentRegularizer;
-  Regularizer biasRegularizer;
-  Constraint kernelConstraint;
   Constraint recurrentConstraint;
   Constraint biasConstraint;
   double dropout;
-  boolean trainable = true;
 
   RecurrentLayer() {}
 
-  /** True returns every step's h {@code [BATCH, steps, units]}; false (the default) the last h. */
+  @Override
+  RecurrentLayer self() {
+    return this;
+  }
+
+  /**
+   * True returns every step's h {@code [BATCH, steps, units]}; false (the default) the last h.
+   *
+   * @param r whether the layer returns every step
+   * @return these options
+   */
   public RecurrentLayer returnSequences(boolean r) {
     this.returnSequences = r;
     return this;
   }
 
-  public RecurrentLayer kernelInitializer(Initializer i) {
-    this.kernelInitializer = Objects.requireNonNull(i, "kernelInitializer");
-    return this;
-  }
-
+  /**
+   * How the recurrent kernel {@code [units, G]} starts (default {@code orthogonal()}, as Keras).
+   *
+   * @param i the recurrent kernel's initializer
+   * @return these options
+   */
   public RecurrentLayer recurrentInitializer(Initializer i) {
     this.recurrentInitializer = Objects.requireNonNull(i, "recurrentInitializer");
     return this;
   }
 
-  /** The bias initializer (default zeros; an LSTM then sets its forget block to one, see {@link #unitForgetBias}). */
-  public RecurrentLayer biasInitializer(Initializer i) {
-    this.biasInitializer = Objects.requireNonNull(i, "biasInitializer");
-    return this;
-  }
-
-  /** For an LSTM with the default bias initializer: the forget block starts at one (default true, as Keras). */
+  /**
+   * For an LSTM with the default bias initializer: the forget block starts at one (default true, as
+   * Keras).
+   *
+   * @param u whether the forget block of the default bias starts at one
+   * @return these options
+   */
   public RecurrentLayer unitForgetBias(boolean u) {
     this.unitForgetBias = u;
     return this;
   }
 
-  public RecurrentLayer kernelRegularizer(Regularizer r) {
-    this.kernelRegularizer = Objects.requireNonNull(r, "kernelRegularizer");
-    return this;
-  }
-
+  /**
+   * A penalty on the recurrent kernel, added to {@code REGULARIZATION_LOSSES} (none by default).
+   *
+   * @param r the regularizer
+   * @return these options
+   */
   public RecurrentLayer recurrentRegularizer(Regularizer r) {
     this.recurrentRegularizer = Objects.requireNonNull(r, "recurrentRegularizer");
     return this;
   }
 
-  public RecurrentLayer biasRegularizer(Regularizer r) {
-    this.biasRegularizer = Objects.requireNonNull(r, "biasRegularizer");
-    return this;
-  }
-
-  public RecurrentLayer kernelConstraint(Constraint c) {
-    this.kernelConstraint = Objects.requireNonNull(c, "kernelConstraint");
-    return this;
-  }
-
+  /**
+   * A constraint applied to the recurrent kernel after each update (none by default).
+   *
+   * @param c the constraint
+   * @return these options
+   */
   public RecurrentLayer recurrentConstraint(Constraint c) {
     this.recurrentConstraint = Objects.requireNonNull(c, "recurrentConstraint");
     return this;
   }
 
+  /**
+   * A constraint applied to the bias after each update (none by default).
+   *
+   * @param c the constraint
+   * @return these options
+   */
   public RecurrentLayer biasConstraint(Constraint c) {
     this.biasConstraint = Objects.requireNonNull(c, "biasConstraint");
     return this;
@@ -96,18 +104,16 @@ public final class RecurrentLayer {
   /**
    * Inverted dropout on the inputs in training, rate in {@code [0, 1)}, as Keras's
    * {@code dropout}; each element of every step gets its own draw.
+   *
+   * @param rate the probability of zeroing an input element, in [0, 1) (default 0)
+   * @return these options
+   * @throws IllegalArgumentException if {@code rate} is outside [0, 1)
    */
   public RecurrentLayer dropout(double rate) {
     if (!(rate >= 0 && rate < 1)) {
       throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
     }
     this.dropout = rate;
-    return this;
-  }
-
-  /** False freezes the layer's variables. */
-  public RecurrentLayer trainable(boolean t) {
-    this.trainable = t;
     return this;
   }
 
@@ -122,30 +128,20 @@ public final class RecurrentLayer {
     int features = x.shape().dim(2);
     int g = (gru ? 3 : 4) * units;
     return m.scoped(name, () -> {
-      Variable kernel = m.variable("kernel").shape(features, g).initializer(kernelInitializer).trainable(trainable);
+      Variable kernel = kernel(m, features, g);
       Variable recurrent = m.variable("recurrent_kernel").shape(units, g).initializer(recurrentInitializer)
           .trainable(trainable);
       Variable bias = (gru ? m.variable("bias").shape(2, g) : m.variable("bias").shape(g))
           .initializer(biasInitializer != null ? biasInitializer
               : gru || !unitForgetBias ? Initializers.zeros() : forgetOnes(units))
           .trainable(trainable);
-      set(kernel, kernelRegularizer, kernelConstraint);
-      set(recurrent, recurrentRegularizer, recurrentConstraint);
-      set(bias, biasRegularizer, biasConstraint);
+      constrain(recurrent, recurrentRegularizer, recurrentConstraint);
+      constrain(bias, biasRegularizer, biasConstraint);
       Tensor in = dropout > 0 ? m.dropout(x, dropout) : x;
       Node y = m.graph().apply(gru ? Op.GRU : Op.LSTM, Attrs.value(returnSequences ? 1 : 0), in.node(),
           kernel.node(), recurrent.node(), bias.node());
       return m.wrap(y);
     });
-  }
-
-  private static void set(Variable v, Regularizer r, Constraint c) {
-    if (r != null) {
-      v.regularizer(r);
-    }
-    if (c != null) {
-      v.constraint(c);
-    }
   }
 
   /** Zeros with ones in the forget block {@code [units, 2·units)}, as Keras's {@code unit_forget_bias}. */

@@ -10,6 +10,11 @@ package dev.cortado.dsl;
  */
 @FunctionalInterface
 public interface Regularizer {
-  /** The penalty of {@code w}: a scalar tensor. */
+  /**
+   * The penalty of {@code w}: a scalar tensor.
+   *
+   * @param w the variable
+   * @return the scalar penalty
+   */
   Tensor apply(Tensor w);
 }

@@ -21,16 +21,29 @@ public class Tensor {
     this.node = node;
   }
 
-  /** The IR node this tensor reads (for a variable under a custom getter, the getter's result). */
+  /**
+   * The IR node this tensor reads (for a variable under a custom getter, the getter's result).
+   *
+   * @return the node, for code that works on the graph
+   */
   public Node node() {
     return node;
   }
 
-  /** The batch-symbolic shape. */
+  /**
+   * The batch-symbolic shape.
+   *
+   * @return the shape, {@code BATCH} where the batch size goes
+   */
   public Shape shape() {
     return node().shape();
   }
 
+  /**
+   * The element type, the model's.
+   *
+   * @return {@code F32} or {@code F64}
+   */
   public DType dtype() {
     return node().dtype();
   }
@@ -52,70 +65,151 @@ public class Tensor {
     return model.constant(v);
   }
 
-  /** {@code this + y}. */
+  /**
+   * {@code this + y}.
+   *
+   * @param y the addend, broadcast against this as numpy does
+   * @return the sum, of the broadcast shape
+   */
   public Tensor add(Tensor y) {
     return op(Op.ADD, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code this + y}.
+   *
+   * @param y the scalar added to every element
+   * @return the sum, of this shape
+   */
   public Tensor add(double y) {
     return add(c(y));
   }
 
-  /** {@code this - y}. */
+  /**
+   * {@code this - y}.
+   *
+   * @param y the subtrahend, broadcast as numpy does
+   * @return the difference, of the broadcast shape
+   */
   public Tensor sub(Tensor y) {
     return op(Op.SUB, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code this - y}.
+   *
+   * @param y the scalar subtracted from every element
+   * @return the difference, of this shape
+   */
   public Tensor sub(double y) {
     return sub(c(y));
   }
 
-  /** {@code this · y}, elementwise. */
+  /**
+   * {@code this · y}, elementwise.
+   *
+   * @param y the factor, broadcast as numpy does
+   * @return the product, of the broadcast shape
+   */
   public Tensor mul(Tensor y) {
     return op(Op.MUL, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code this · y}.
+   *
+   * @param y the scalar every element is multiplied by
+   * @return the product, of this shape
+   */
   public Tensor mul(double y) {
     return mul(c(y));
   }
 
-  /** {@code this / y}, elementwise. */
+  /**
+   * {@code this / y}, elementwise.
+   *
+   * @param y the divisor, broadcast as numpy does
+   * @return the quotient, of the broadcast shape
+   */
   public Tensor div(Tensor y) {
     return op(Op.DIV, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code this / y}.
+   *
+   * @param y the scalar every element is divided by
+   * @return the quotient, of this shape
+   */
   public Tensor div(double y) {
     return div(c(y));
   }
 
-  /** {@code this ^ y}, elementwise. */
+  /**
+   * {@code this ^ y}, elementwise.
+   *
+   * @param y the exponent, broadcast as numpy does
+   * @return the power, of the broadcast shape
+   */
   public Tensor pow(Tensor y) {
     return op(Op.POW, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code this ^ y}, elementwise.
+   *
+   * @param y the exponent of every element
+   * @return the power, of this shape
+   */
   public Tensor pow(double y) {
     return pow(c(y));
   }
 
-  /** {@code max(this, y)}, elementwise. */
+  /**
+   * {@code max(this, y)}, elementwise.
+   *
+   * @param y the other operand, broadcast as numpy does; where equal, the gradient goes to this
+   * @return the larger of each pair
+   */
   public Tensor maximum(Tensor y) {
     return op(Op.MAXIMUM, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code max(this, y)}, elementwise.
+   *
+   * @param y the floor
+   * @return this, clipped below at {@code y}
+   */
   public Tensor maximum(double y) {
     return maximum(c(y));
   }
 
-  /** {@code min(this, y)}, elementwise. */
+  /**
+   * {@code min(this, y)}, elementwise.
+   *
+   * @param y the other operand, broadcast as numpy does
+   * @return the smaller of each pair
+   */
   public Tensor minimum(Tensor y) {
     return op(Op.MINIMUM, Attrs.NONE, this, y);
   }
 
+  /**
+   * {@code min(this, y)}, elementwise.
+   *
+   * @param y the ceiling
+   * @return this, clipped above at {@code y}
+   */
   public Tensor minimum(double y) {
     return minimum(c(y));
   }
 
-  /** {@code -this}. */
+  /**
+   * {@code -this}.
+   *
+   * @return {@code -x}, of this shape
+   */
   public Tensor neg() {
     return op(Op.NEG, Attrs.NONE, this);
   }
@@ -124,6 +218,10 @@ public class Tensor {
    * The matrix product {@code this · y}: {@code [m,k]·[k,n] → [m,n]}; a tensor of higher rank is
    * multiplied along its last axis, {@code [..., k]·[k,n] → [..., n]}; two tensors of rank 3 are a
    * batched product, {@code [B, n, k]·[B, k, m] → [B, n, m]} (one product per index of axis 0).
+   *
+   * @param y the right operand
+   * @return the product, shaped as above
+   * @throws IllegalArgumentException if the inner dimensions differ or the ranks do not fit
    */
   public Tensor matmul(Tensor y) {
     if (shape().rank() == 3 && y.shape().rank() == 3) {
@@ -135,6 +233,11 @@ public class Tensor {
   /**
    * The indices {@code [from, to)} of one axis, as numpy's {@code x[..., from:to, ...]}; the axis
    * counts the batch as 0 (and the batch axis itself cannot be cut), -1 is the last.
+   *
+   * @param axis the axis to cut
+   * @param from the first index kept
+   * @param to one past the last index kept
+   * @return the slice, {@code to - from} long on {@code axis}
    */
   public Tensor slice(int axis, int from, int to) {
     int a = axis < 0 ? axis + shape().rank() : axis;
@@ -144,7 +247,11 @@ public class Tensor {
     return op(Op.SLICE, Attrs.ints(null, a, from, to), this);
   }
 
-  /** The transpose of a 2-D tensor. */
+  /**
+   * The transpose of a 2-D tensor.
+   *
+   * @return {@code [n, m]} for {@code [m, n]}
+   */
   public Tensor transpose() {
     return op(Op.TRANSPOSE, Attrs.NONE, this);
   }
@@ -152,6 +259,9 @@ public class Tensor {
   /**
    * The axes permuted, as numpy's {@code transpose(perm)}: axis i of the result is axis
    * {@code perm[i]} of this tensor. A batch axis stays first ({@code perm[0] == 0}).
+   *
+   * @param perm a permutation of the axes
+   * @return the permuted tensor
    */
   public Tensor transpose(int... perm) {
     if (perm.length == 2 && perm[0] == 1 && perm[1] == 0 && !shape().hasBatch()) {
@@ -164,87 +274,171 @@ public class Tensor {
     return op(Op.PERMUTE, Attrs.ints(null, perm), this);
   }
 
-  /** The same values in another shape with as many elements; {@code BATCH} keeps the batch dimension. */
+  /**
+   * The same values in another shape with as many elements; {@code BATCH} keeps the batch
+   * dimension.
+   *
+   * @param dims the new shape, one {@code BATCH} at most
+   * @return the same values, row-major, in the new shape
+   */
   public Tensor reshape(int... dims) {
     return op(Op.RESHAPE, Attrs.shape(Shape.of(dims)), this);
   }
 
-  /** {@code max(x, 0)}. */
+  /**
+   * {@code max(x, 0)}.
+   *
+   * @return {@code max(x, 0)}, of this shape
+   */
   public Tensor relu() {
     return op(Op.RELU, Attrs.NONE, this);
   }
 
-  /** {@code x} where positive, else {@code alpha·x}. */
+  /**
+   * {@code x} where positive, else {@code alpha·x}.
+   *
+   * @param alpha the slope below 0 (Keras's {@code LeakyReLU(alpha)}, PyTorch's {@code
+   *     negative_slope})
+   * @return a tensor of this shape
+   */
   public Tensor leakyRelu(double alpha) {
     return op(Op.LEAKY_RELU, Attrs.value(alpha), this);
   }
 
-  /** {@code 1 / (1 + e^-x)}. */
+  /**
+   * {@code 1 / (1 + e^-x)}.
+   *
+   * @return σ(x), of this shape
+   */
   public Tensor sigmoid() {
     return op(Op.SIGMOID, Attrs.NONE, this);
   }
 
+  /**
+   * {@code tanh(x)}, elementwise.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor tanh() {
     return op(Op.TANH, Attrs.NONE, this);
   }
 
+  /**
+   * {@code e^x}, elementwise.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor exp() {
     return op(Op.EXP, Attrs.NONE, this);
   }
 
-  /** The natural logarithm. */
+  /**
+   * The natural logarithm.
+   *
+   * @return {@code ln x}, of this shape (NaN below 0)
+   */
   public Tensor log() {
     return op(Op.LOG, Attrs.NONE, this);
   }
 
+  /**
+   * {@code √x}, elementwise.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor sqrt() {
     return op(Op.SQRT, Attrs.NONE, this);
   }
 
+  /**
+   * {@code x²}, elementwise.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor square() {
     return op(Op.SQUARE, Attrs.NONE, this);
   }
 
+  /**
+   * {@code |x|}, elementwise; its gradient at 0 is 0.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor abs() {
     return op(Op.ABS, Attrs.NONE, this);
   }
 
-  /** {@code ln(1 + e^x)}, computed stably. */
+  /**
+   * {@code ln(1 + e^x)}, computed stably.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor softplus() {
     return op(Op.SOFTPLUS, Attrs.NONE, this);
   }
 
-  /** The sum of every element: a scalar. */
+  /**
+   * The sum of every element: a scalar.
+   *
+   * @return the scalar sum
+   */
   public Tensor sum() {
     return op(Op.SUM, Attrs.axis(Attrs.ALL), this);
   }
 
-  /** The sum over one axis, which is removed; -1 is the last axis. */
+  /**
+   * The sum over one axis, which is removed; -1 is the last axis.
+   *
+   * @param axis the axis summed over
+   * @return this shape without {@code axis}
+   */
   public Tensor sum(int axis) {
     return model.wrap(model.graph().reduce(Op.SUM, node(), axis));
   }
 
-  /** The mean of every element: a scalar. */
+  /**
+   * The mean of every element: a scalar.
+   *
+   * @return the scalar mean
+   */
   public Tensor mean() {
     return op(Op.MEAN, Attrs.axis(Attrs.ALL), this);
   }
 
-  /** The mean over one axis, which is removed. */
+  /**
+   * The mean over one axis, which is removed.
+   *
+   * @param axis the axis averaged over, -1 the last
+   * @return this shape without {@code axis}
+   */
   public Tensor mean(int axis) {
     return model.wrap(model.graph().reduce(Op.MEAN, node(), axis));
   }
 
-  /** The largest element: a scalar. */
+  /**
+   * The largest element: a scalar.
+   *
+   * @return the scalar maximum
+   */
   public Tensor max() {
     return op(Op.MAX, Attrs.axis(Attrs.ALL), this);
   }
 
-  /** The maximum over one axis, which is removed. */
+  /**
+   * The maximum over one axis, which is removed.
+   *
+   * @param axis the axis, -1 the last
+   * @return this shape without {@code axis}
+   */
   public Tensor max(int axis) {
     return model.wrap(model.graph().reduce(Op.MAX, node(), axis));
   }
 
-  /** {@code e^x / Σe^x} along the last axis. */
+  /**
+   * {@code e^x / Σe^x} along the last axis.
+   *
+   * @return a tensor of this shape whose rows sum to 1
+   */
   public Tensor softmax() {
     return op(Op.SOFTMAX, Attrs.NONE, this);
   }
@@ -252,17 +446,29 @@ public class Tensor {
   /**
    * {@code e^x / Σe^x} along {@code axis} (-1 is the last): the last axis directly, another by
    * moving it last, taking the softmax there and moving it back.
+   *
+   * @param axis the axis the values sum to 1 along
+   * @return a tensor of this shape
    */
   public Tensor softmax(int axis) {
     return alongAxis(axis, Op.SOFTMAX, "softmax");
   }
 
-  /** {@code x - ln Σe^x} along the last axis. */
+  /**
+   * {@code x - ln Σe^x} along the last axis.
+   *
+   * @return a tensor of this shape
+   */
   public Tensor logSoftmax() {
     return op(Op.LOG_SOFTMAX, Attrs.NONE, this);
   }
 
-  /** {@code x - ln Σe^x} along {@code axis} (-1 is the last), as {@link #softmax(int)}. */
+  /**
+   * {@code x - ln Σe^x} along {@code axis} (-1 is the last), as {@link #softmax(int)}.
+   *
+   * @param axis the axis of the softmax
+   * @return a tensor of this shape
+   */
   public Tensor logSoftmax(int axis) {
     return alongAxis(axis, Op.LOG_SOFTMAX, "logSoftmax");
   }

@@ -37,12 +37,23 @@ public final class Variable extends Tensor {
     this.getter = getter;
   }
 
-  /** The full name, with its scopes: {@code fc1/kernel}. */
+  /**
+   * The full name, with its scopes: {@code fc1/kernel}.
+   *
+   * @return the full name
+   */
   public String name() {
     return fullName;
   }
 
-  /** Sets the batch-free shape; required before use. */
+  /**
+   * Sets the batch-free shape; required before use.
+   *
+   * @param dims the dimensions, without {@code BATCH}; none for a scalar
+   * @return this variable
+   * @throws IllegalArgumentException if a dimension is {@code BATCH} or not positive, or the
+   *     variable exists with another shape
+   */
   public Variable shape(int... dims) {
     Objects.requireNonNull(dims, "Variable.shape: dims");
     if (dims.length > 0) {
@@ -64,25 +75,49 @@ public final class Variable extends Tensor {
     return this;
   }
 
-  /** Sets how the variable is filled; glorotUniform by default, as in TensorFlow. */
+  /**
+   * Sets how the variable is filled; glorotUniform by default, as in TensorFlow.
+   *
+   * @param init the initializer
+   * @return this variable
+   * @throws IllegalStateException if the variable was created with another initializer
+   */
   public Variable initializer(Initializer init) {
     this.initializer = checkSettable("initializer", this.initializer, Objects.requireNonNull(init, "Variable.initializer: init"));
     return this;
   }
 
-  /** Adds {@code regularizer(w)} to {@code REGULARIZATION_LOSSES} when the variable is created. */
+  /**
+   * Adds {@code regularizer(w)} to {@code REGULARIZATION_LOSSES} when the variable is created.
+   *
+   * @param r the regularizer, which must give a scalar
+   * @return this variable
+   * @throws IllegalStateException if the variable was created with another regularizer
+   */
   public Variable regularizer(Regularizer r) {
     this.regularizer = checkSettable("regularizer", this.regularizer, Objects.requireNonNull(r, "Variable.regularizer: r"));
     return this;
   }
 
-  /** False freezes the variable: no gradient, no decay and no update code at all. */
+  /**
+   * False freezes the variable: no gradient, no decay and no update code at all.
+   *
+   * @param t whether the optimizer updates the variable (default true)
+   * @return this variable
+   * @throws IllegalStateException if the variable was created the other way
+   */
   public Variable trainable(boolean t) {
     this.trainable = checkSettable("trainable", this.trainable, t);
     return this;
   }
 
-  /** Adds the variable to user-named collections (besides GLOBAL_VARIABLES and TRAINABLE_VARIABLES). */
+  /**
+   * Adds the variable to user-named collections (besides GLOBAL_VARIABLES and TRAINABLE_VARIABLES).
+   *
+   * @param names the collections
+   * @return this variable
+   * @throws IllegalStateException if the variable was already created
+   */
   public Variable collections(String... names) {
     if (raw != null) {
       throw alreadyCreated("collections");
@@ -91,7 +126,13 @@ public final class Variable extends Tensor {
     return this;
   }
 
-  /** A projection applied after every update, as Keras's kernel_constraint. */
+  /**
+   * A projection applied after every update, as Keras's kernel_constraint.
+   *
+   * @param c the constraint
+   * @return this variable
+   * @throws IllegalStateException if the variable was created with another constraint
+   */
   public Variable constraint(Constraint c) {
     this.constraint = checkSettable("constraint", this.constraint, Objects.requireNonNull(c, "Variable.constraint: c"));
     return this;
@@ -101,13 +142,20 @@ public final class Variable extends Tensor {
    * What the variable is for ({@link Role#BIAS}, {@link Role#NORMALIZATION},
    * {@link Role#EMBEDDING}), so that an optimizer's {@code excludeFromWeightDecay(Role...)} can
    * pick it; layers set it on the variables they make, and a kernel has none.
+   *
+   * @param r the role
+   * @return this variable
    */
   public Variable role(Role r) {
     this.role = checkSettable("role", this.role, Objects.requireNonNull(r, "role"));
     return this;
   }
 
-  /** The variable's role, or null for none. */
+  /**
+   * The variable's role, or null for none.
+   *
+   * @return the role
+   */
   public Role role() {
     return role;
   }
@@ -124,18 +172,38 @@ public final class Variable extends Tensor {
         + what + " can no longer change: set it where the variable is declared, before any op reads it");
   }
 
+  /**
+   * How the variable is filled.
+   *
+   * @return the initializer
+   */
   public Initializer initializer() {
     return initializer;
   }
 
+  /**
+   * The penalty the variable adds to {@code REGULARIZATION_LOSSES}.
+   *
+   * @return the regularizer, or null for none
+   */
   public Regularizer regularizer() {
     return regularizer;
   }
 
+  /**
+   * Whether the optimizer updates the variable.
+   *
+   * @return false for a frozen variable
+   */
   public boolean isTrainable() {
     return trainable;
   }
 
+  /**
+   * The projection applied after every update.
+   *
+   * @return the constraint, or null for none
+   */
   public Constraint constraint() {
     return constraint;
   }

@@ -8,7 +8,11 @@ import dev.cortado.ir.Role;
  */
 public record VariableSummary(String name, int[] shape, String initializer, String regularizer, boolean trainable,
     String constraint, Role role) {
-  /** The number of scalars in the variable. */
+  /**
+   * The number of scalars in the variable.
+   *
+   * @return the product of the shape, 1 for a scalar
+   */
   public long parameters() {
     long n = 1;
     for (int d : shape) {

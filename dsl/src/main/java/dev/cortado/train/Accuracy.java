@@ -11,6 +11,11 @@ public final class Accuracy {
   /**
    * The number of rows whose argmax is the label.
    *
+   * @param scores the class scores, {@code labels.length × classCount}, row-major
+   * @param labels the class of each row
+   * @param classCount the number of classes
+   * @param output the name of the output the scores came from, for the message
+   * @return how many rows are right; a tie goes to the lowest class
    * @throws IllegalArgumentException if {@code scores} is not one row of {@code classCount}
    *     values per label
    */

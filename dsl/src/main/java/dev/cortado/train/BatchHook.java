@@ -12,8 +12,13 @@ import java.util.SplittableRandom;
 public interface BatchHook {
 
   /**
+   * The batch to train on in place of {@code batch}.
+   *
+   * @param batch the batch as drawn
+   * @param epoch the epoch, from 0
    * @param random a generator seeded from the trainer's seed, the epoch and the batch index,
    *     so augmented runs are reproducible
+   * @return the batch to train on, e.g. {@code batch.withFeatures(augmented)}
    */
   Batch apply(Batch batch, int epoch, SplittableRandom random);
 }

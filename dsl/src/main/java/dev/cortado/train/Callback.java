@@ -9,18 +9,36 @@ import java.util.Map;
  */
 public interface Callback {
 
-  /** Before the first epoch. */
+  /**
+   * Before the first epoch.
+   *
+   * @param run the run's state
+   */
   default void onTrainBegin(TrainingRun run) {}
 
-  /** Before an epoch's first batch. */
+  /**
+   * Before an epoch's first batch.
+   *
+   * @param run the run's state
+   * @param epoch the epoch, from 0
+   */
   default void onEpochBegin(TrainingRun run, int epoch) {}
 
-  /** Before each training step (after the batch hook). */
+  /**
+   * Before each training step (after the batch hook).
+   *
+   * @param run the run's state
+   * @param epoch the epoch, from 0
+   * @param batch the batch within the epoch, from 0
+   */
   default void onBatchBegin(TrainingRun run, int epoch, int batch) {}
 
   /**
    * After each training step.
    *
+   * @param run the run's state
+   * @param epoch the epoch, from 0
+   * @param batch the batch within the epoch, from 0
    * @param rows the rows in this batch (the last one may be partial)
    * @param loss the total loss of this step, before its update
    */
@@ -30,9 +48,19 @@ public interface Callback {
    * After an epoch and its validation, with the epoch's metrics as they go into the history.
    * A callback may add entries to {@code metrics} (a schedule records its learning-rate
    * multiplier); callbacks run in the order given, so later ones see them.
+   *
+   * @param run the run's state
+   * @param epoch the epoch, from 0
+   * @param metrics the epoch's metrics by name ({@code loss}, {@code val_loss}, {@code accuracy},
+   *     ...), mutable
    */
   default void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> metrics) {}
 
-  /** After the last epoch, or the one in which a callback stopped the run. */
+  /**
+   * After the last epoch, or the one in which a callback stopped the run.
+   *
+   * @param run the run's state
+   * @param history every epoch's metrics
+   */
   default void onTrainEnd(TrainingRun run, History history) {}
 }

@@ -18,7 +18,10 @@ public final class EarlyStopping implements Callback {
 
   /** Which direction is better. */
   public enum Mode {
-    MIN, MAX,
+    /** Lower is better (losses). */
+    MIN,
+    /** Higher is better (accuracy). */
+    MAX,
     /** MAX for a metric whose name contains "accuracy", MIN otherwise. */
     AUTO;
 
@@ -38,7 +41,11 @@ public final class EarlyStopping implements Callback {
   private int wait;
   private Map<String, double[]> bestWeights;
 
-  /** Monitors {@code monitor} with patience 0, minDelta 0, auto mode, no restore. */
+  /**
+   * Monitors {@code monitor} with patience 0, minDelta 0, auto mode, no restore.
+   *
+   * @param monitor the metric to watch, e.g. {@code "val_loss"}
+   */
   public EarlyStopping(String monitor) {
     this(monitor, 0, 0.0, false, Mode.AUTO);
   }
@@ -56,25 +63,52 @@ public final class EarlyStopping implements Callback {
     this.mode = mode;
   }
 
-  /** Epochs without improvement to wait before stopping. */
+  /**
+   * Epochs without improvement to wait before stopping.
+   *
+   * @param epochs the patience, at least 0
+   * @return a new callback
+   */
   public EarlyStopping patience(int epochs) {
     return new EarlyStopping(monitor, epochs, minDelta, restoreBestWeights, mode);
   }
 
-  /** The smallest change that counts as an improvement. */
+  /**
+   * The smallest change that counts as an improvement.
+   *
+   * @param delta the least improvement, at least 0
+   * @return a new callback
+   */
   public EarlyStopping minDelta(double delta) {
     return new EarlyStopping(monitor, patience, delta, restoreBestWeights, mode);
   }
 
+  /**
+   * Whether to put back the best epoch's trainable variables when the run stops (default false, as
+   * Keras).
+   *
+   * @param restore true to restore them
+   * @return a new callback
+   */
   public EarlyStopping restoreBestWeights(boolean restore) {
     return new EarlyStopping(monitor, patience, minDelta, restore, mode);
   }
 
+  /**
+   * Which direction of the metric is better (default {@code AUTO}).
+   *
+   * @param newMode the mode
+   * @return a new callback
+   */
   public EarlyStopping mode(Mode newMode) {
     return new EarlyStopping(monitor, patience, minDelta, restoreBestWeights, newMode);
   }
 
-  /** The epoch with the best value in the last run, or -1. */
+  /**
+   * The epoch with the best value in the last run, or -1.
+   *
+   * @return the epoch, from 0
+   */
   public int bestEpoch() {
     return bestEpoch;
   }

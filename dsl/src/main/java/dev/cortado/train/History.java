@@ -33,17 +33,28 @@ public final class History {
   /**
    * Why the run stopped before its last epoch (an early-stopping callback, a loss that became
    * NaN or infinite, with the epoch and batch), or empty when it ran every epoch.
+   *
+   * @return the reason, or empty
    */
   public java.util.Optional<String> stopReason() {
     return java.util.Optional.ofNullable(stopReason);
   }
 
-  /** This history, recording why its run stopped early. */
+  /**
+   * This history, recording why its run stopped early.
+   *
+   * @param reason why the run stopped
+   * @return a new history
+   */
   public History stoppedBecause(String reason) {
     return new History(epochs, metrics, java.util.Objects.requireNonNull(reason, "reason"));
   }
 
-  /** A history of no epochs. */
+  /**
+   * A history of no epochs.
+   *
+   * @return the empty history
+   */
   public static History empty() {
     return EMPTY;
   }
@@ -51,6 +62,9 @@ public final class History {
   /**
    * This history with one more epoch. A name not seen before gets NaN for the earlier epochs;
    * a known name missing from {@code epochMetrics} gets NaN for this one.
+   *
+   * @param epochMetrics the epoch's metrics by name
+   * @return a new history
    */
   public History plus(Map<String, Double> epochMetrics) {
     Map<String, double[]> next = new LinkedHashMap<>();
@@ -71,26 +85,51 @@ public final class History {
     return new History(epochs + 1, next, stopReason);
   }
 
-  /** The number of epochs recorded. */
+  /**
+   * The number of epochs recorded.
+   *
+   * @return the epochs
+   */
   public int epochs() {
     return epochs;
   }
 
-  /** The metric names, in the order they first appeared. */
+  /**
+   * The metric names, in the order they first appeared.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> metricNames() {
     return Collections.unmodifiableList(new ArrayList<>(metrics.keySet()));
   }
 
+  /**
+   * Whether a metric was recorded.
+   *
+   * @param metric the metric's name
+   * @return true if some epoch has it
+   */
   public boolean has(String metric) {
     return metrics.containsKey(metric);
   }
 
-  /** A metric's value in every epoch. */
+  /**
+   * A metric's value in every epoch.
+   *
+   * @param metric the metric's name
+   * @return one value per epoch (a copy)
+   */
   public double[] values(String metric) {
     return known(metric).clone();
   }
 
-  /** A metric's value in one epoch. */
+  /**
+   * A metric's value in one epoch.
+   *
+   * @param metric the metric's name
+   * @param epoch the epoch, from 0
+   * @return the value, NaN if that epoch lacks it
+   */
   public double get(String metric, int epoch) {
     double[] v = known(metric);
     if (epoch < 0 || epoch >= epochs) {
@@ -99,12 +138,22 @@ public final class History {
     return v[epoch];
   }
 
-  /** A metric's value in the last epoch. */
+  /**
+   * A metric's value in the last epoch.
+   *
+   * @param metric the metric's name
+   * @return the value
+   */
   public double last(String metric) {
     return get(metric, epochs - 1);
   }
 
-  /** Every metric of one epoch, by name. */
+  /**
+   * Every metric of one epoch, by name.
+   *
+   * @param epoch the epoch, from 0
+   * @return an unmodifiable map
+   */
   public Map<String, Double> epoch(int epoch) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String name : metrics.keySet()) {
@@ -116,6 +165,9 @@ public final class History {
   /**
    * The epoch where a metric was best: lowest, or highest for a name containing "accuracy"
    * ({@link #higherIsBetter}); the first on ties, NaN never best.
+   *
+   * @param metric the metric's name
+   * @return the epoch, from 0
    */
   public int bestEpoch(String metric) {
     double[] v = known(metric);
@@ -129,7 +181,12 @@ public final class History {
     return best;
   }
 
-  /** The convention for a metric's direction: higher is better for names with "accuracy". */
+  /**
+   * The convention for a metric's direction: higher is better for names with "accuracy".
+   *
+   * @param metric the metric's name
+   * @return true for accuracies
+   */
   public static boolean higherIsBetter(String metric) {
     return metric.contains("accuracy");
   }
@@ -138,6 +195,10 @@ public final class History {
    * True for {@code data_loss} and {@code val_data_loss} when none of {@code metrics} is a
    * per-term regularization loss (a name with a {@code /}): the data loss is then the loss, and
    * displays leave it out.
+   *
+   * @param metric the metric's name
+   * @param metrics every metric of the run
+   * @return whether displays may leave {@code metric} out
    */
   public static boolean isRedundant(String metric, Collection<String> metrics) {
     return metric.endsWith("data_loss") && metrics.stream().noneMatch(k -> k.contains("/"));

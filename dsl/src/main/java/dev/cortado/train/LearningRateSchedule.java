@@ -26,12 +26,22 @@ public final class LearningRateSchedule implements Callback {
     this.perStep = perStep;
   }
 
-  /** Sets the multiplier to {@code schedule(epoch)} before each epoch. */
+  /**
+   * Sets the multiplier to {@code schedule(epoch)} before each epoch.
+   *
+   * @param schedule the multiplier by epoch, from 0
+   * @return the callback
+   */
   public static LearningRateSchedule perEpoch(Schedule schedule) {
     return new LearningRateSchedule(schedule, false);
   }
 
-  /** Sets the multiplier to {@code schedule(step)} before each training step. */
+  /**
+   * Sets the multiplier to {@code schedule(step)} before each training step.
+   *
+   * @param schedule the multiplier by step taken in the run, from 0
+   * @return the callback
+   */
   public static LearningRateSchedule perStep(Schedule schedule) {
     return new LearningRateSchedule(schedule, true);
   }

@@ -24,7 +24,13 @@ public final class LossCurve {
 
   private LossCurve() {}
 
-  /** Writes the curves to {@code png}, atomically. */
+  /**
+   * Writes the curves to {@code png}, atomically.
+   *
+   * @param history the run's metrics
+   * @param png the file to write
+   * @throws IOException if the file cannot be written
+   */
   public static void write(History history, Path png) throws IOException {
     List<XYChart> charts = charts(history);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -32,7 +38,12 @@ public final class LossCurve {
     AtomicFiles.write(png, bytes.toByteArray());
   }
 
-  /** The panels, for a caller who shows or saves them another way. */
+  /**
+   * The panels, for a caller who shows or saves them another way.
+   *
+   * @param history the run's metrics
+   * @return the charts, losses first
+   */
   public static List<XYChart> charts(History history) {
     if (history.epochs() == 0) {
       throw new IllegalArgumentException("the history has no epochs to draw");

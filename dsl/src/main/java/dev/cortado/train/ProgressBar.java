@@ -36,6 +36,9 @@ public final class ProgressBar implements Callback {
   private int lastLineLength;
 
   /**
+   * A display writing to {@code out}.
+   *
+   * @param out where the display goes
    * @param terminal redraw one line (true) or print plain lines (false)
    * @param clock nanoseconds, {@code System::nanoTime} outside tests
    */
@@ -45,7 +48,11 @@ public final class ProgressBar implements Callback {
     this.clock = clock;
   }
 
-  /** To standard output; a bar if there is a console and {@code CI} is unset, else lines. */
+  /**
+   * To standard output; a bar if there is a console and {@code CI} is unset, else lines.
+   *
+   * @return the display
+   */
   public static ProgressBar auto() {
     boolean terminal = System.console() != null && System.getenv("CI") == null;
     return new ProgressBar(System.out, terminal, System::nanoTime);

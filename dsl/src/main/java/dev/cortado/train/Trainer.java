@@ -64,11 +64,23 @@ public final class Trainer {
     this.progress = b.progress;
   }
 
+  /**
+   * A builder with the defaults: 1 epoch, batches of 32, shuffled, seed 0, inputs "x" and "y".
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Trains, holding out the builder's validation split if it set one. */
+  /**
+   * Trains, holding out the builder's validation split if it set one.
+   *
+   * @param exe a training executable of the model
+   * @param train the training set
+   * @return every epoch's metrics
+   * @throws IllegalArgumentException if the dataset does not fit the model's inputs
+   */
   public History fit(Executable exe, Dataset train) {
     java.util.Objects.requireNonNull(exe, "Trainer.fit: exe");
     java.util.Objects.requireNonNull(train, "Trainer.fit: train");
@@ -80,7 +92,15 @@ public final class Trainer {
     return run(exe, train, null);
   }
 
-  /** Trains and validates on {@code validation} after every epoch. */
+  /**
+   * Trains and validates on {@code validation} after every epoch.
+   *
+   * @param exe a training executable of the model
+   * @param train the training set
+   * @param validation the validation set, or null for none
+   * @return every epoch's metrics, {@code val_}-prefixed for the validation set
+   * @throws IllegalArgumentException if a dataset does not fit the model's inputs
+   */
   public History fit(Executable exe, Dataset train, Dataset validation) {
     java.util.Objects.requireNonNull(exe, "Trainer.fit: exe");
     java.util.Objects.requireNonNull(train, "Trainer.fit: train");
@@ -183,6 +203,10 @@ public final class Trainer {
   /**
    * The mean losses of a dataset ({@link Executable#evaluate}, weighted by batch size, dropout
    * off, no update) and, for a classification set, its {@code accuracy}.
+   *
+   * @param exe an executable of the model
+   * @param data the dataset
+   * @return the metrics by name
    */
   public Map<String, Double> evaluate(Executable exe, Dataset data) {
     java.util.Objects.requireNonNull(exe, "Trainer.evaluate: exe");
@@ -260,50 +284,91 @@ public final class Trainer {
 
     private Builder() {}
 
-    /** Epochs to run (default 1). */
+    /**
+     * Epochs to run (default 1).
+     *
+     * @param n the epochs, positive
+     * @return this builder
+     */
     public Builder epochs(int n) {
       this.epochs = n;
       return this;
     }
 
-    /** Rows per step (default 32, as Keras); the last batch of an epoch may be smaller. */
+    /**
+     * Rows per step (default 32, as Keras); the last batch of an epoch may be smaller.
+     *
+     * @param n the rows per step, positive
+     * @return this builder
+     */
     public Builder batchSize(int n) {
       this.batchSize = n;
       return this;
     }
 
-    /** Seeds the shuffling, the validation split and the batch hook's generator (default 0). */
+    /**
+     * Seeds the shuffling, the validation split and the batch hook's generator (default 0).
+     *
+     * @param s the seed
+     * @return this builder
+     */
     public Builder seed(long s) {
       this.seed = s;
       return this;
     }
 
-    /** Reshuffle the rows every epoch (default true). */
+    /**
+     * Reshuffle the rows every epoch (default true).
+     *
+     * @param on whether to reshuffle
+     * @return this builder
+     */
     public Builder shuffle(boolean on) {
       this.shuffle = on;
       return this;
     }
 
-    /** Hold out this fraction of the training rows for validation (default 0: none). */
+    /**
+     * Hold out this fraction of the training rows for validation (default 0: none).
+     *
+     * @param fraction the share held out, in [0, 1)
+     * @return this builder
+     */
     public Builder validationSplit(double fraction) {
       this.validationSplit = fraction;
       return this;
     }
 
-    /** Adds callbacks, run in this order (the progress bar runs last). */
+    /**
+     * Adds callbacks, run in this order (the progress bar runs last).
+     *
+     * @param more the callbacks
+     * @return this builder
+     */
     public Builder callbacks(Callback... more) {
     java.util.Objects.requireNonNull(more, "Trainer.Builder.callbacks: more");
       this.callbacks.addAll(List.of(more));
       return this;
     }
 
-    /** A hook that may replace each training batch, for augmentation. */
+    /**
+     * A hook that may replace each training batch, for augmentation.
+     *
+     * @param hook the hook
+     * @return this builder
+     */
     public Builder batchHook(BatchHook hook) {
       this.batchHook = hook;
       return this;
     }
 
-    /** The model's input names for features and targets (default "x" and "y"). */
+    /**
+     * The model's input names for features and targets (default "x" and "y").
+     *
+     * @param features the input fed the features
+     * @param targets the input fed the targets
+     * @return this builder
+     */
     public Builder inputs(String features, String targets) {
     java.util.Objects.requireNonNull(features, "Trainer.Builder.inputs: features");
     java.util.Objects.requireNonNull(targets, "Trainer.Builder.inputs: targets");
@@ -312,13 +377,23 @@ public final class Trainer {
       return this;
     }
 
-    /** The output with class scores, for accuracy (default: the model's only output). */
+    /**
+     * The output with class scores, for accuracy (default: the model's only output).
+     *
+     * @param name the output's name
+     * @return this builder
+     */
     public Builder output(String name) {
       this.outputName = name;
       return this;
     }
 
-    /** Measure accuracy on classification sets (default true). */
+    /**
+     * Measure accuracy on classification sets (default true).
+     *
+     * @param on whether to measure accuracy
+     * @return this builder
+     */
     public Builder accuracy(boolean on) {
       this.accuracy = on;
       return this;
@@ -327,18 +402,28 @@ public final class Trainer {
     /**
      * The progress display (default {@link ProgressBar#auto()}: a bar on a terminal, lines in
      * logs and CI); null for none.
+     *
+     * @param display the display, or null
+     * @return this builder
      */
     public Builder progress(Callback display) {
       this.progress = display;
       return this;
     }
 
-    /** Turns the progress display off. */
+    /**
+     * Turns the progress display off.
+     *
+     * @return this builder
+     */
     public Builder quiet() {
       return progress(null);
     }
 
     /**
+     * The trainer these settings describe.
+     *
+     * @return a new trainer
      * @throws IllegalArgumentException naming the setting that is out of range
      */
     public Trainer build() {

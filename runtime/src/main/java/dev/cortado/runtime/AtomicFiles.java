@@ -33,6 +33,12 @@ public final class AtomicFiles {
   /** Writes the content of a file through a channel positioned at 0. */
   @FunctionalInterface
   public interface Content {
+    /**
+     * Writes the whole content.
+     *
+     * @param channel the temporary file, positioned at 0
+     * @throws IOException if a write fails; the target is then left as it was
+     */
     void writeTo(FileChannel channel) throws IOException;
   }
 
@@ -43,7 +49,13 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
-  /** Replaces {@code target} with the given bytes, atomically. */
+  /**
+   * Replaces {@code target} with the given bytes, atomically.
+   *
+   * @param target the file to replace or create
+   * @param bytes its new content
+   * @throws IOException if the file cannot be written; the target is then left as it was
+   */
   public static void write(Path target, byte[] bytes) throws IOException {
     write(target, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));
   }
@@ -51,6 +63,10 @@ public final class AtomicFiles {
   /**
    * Replaces {@code target} with what {@code content} writes, atomically. On any failure the
    * temporary file is deleted and the target is left as it was.
+   *
+   * @param target the file to replace or create
+   * @param content writes the new content
+   * @throws IOException if the file cannot be written
    */
   public static void write(Path target, Content content) throws IOException {
     Path absolute = target.toAbsolutePath();
@@ -115,7 +131,13 @@ public final class AtomicFiles {
     return !hex.isEmpty() && hex.length() <= 16 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
-  /** Writes every remaining byte of {@code buffer}; a channel may take fewer in one call. */
+  /**
+   * Writes every remaining byte of {@code buffer}; a channel may take fewer in one call.
+   *
+   * @param channel the channel
+   * @param buffer the bytes from its position to its limit
+   * @throws IOException if a write fails
+   */
   public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
       channel.write(buffer);

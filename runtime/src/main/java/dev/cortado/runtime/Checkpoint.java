@@ -41,13 +41,20 @@ public final class Checkpoint {
   public static final String STATE_PREFIX = "state/";
   /** Prefix of the run-time scalars' keys in the metadata. */
   public static final String HYPERPARAMETER_PREFIX = "hyperparameter/";
-  /** The metadata key naming this layout, and its value. */
+  /** The metadata key naming this layout. */
   public static final String FORMAT_KEY = "format";
+  /** The value of {@link #FORMAT_KEY}: this layout, version 1. */
   public static final String FORMAT = "cortado-checkpoint/1";
 
   private Checkpoint() {}
 
-  /** Saves parameters, optimizer state and run-time scalars, atomically, in the lossless dtype. */
+  /**
+   * Saves parameters, optimizer state and run-time scalars, atomically, in the lossless dtype.
+   *
+   * @param exe the executable to save
+   * @param path the safetensors file to write
+   * @throws IOException if the file cannot be written; an existing file is then left as it was
+   */
   public static void save(Executable exe, Path path) throws IOException {
     save(exe, path, null);
   }
@@ -55,6 +62,11 @@ public final class Checkpoint {
   /**
    * As {@link #save(Executable, Path)} with a fixed dtype ({@code null} picks the lossless one);
    * F32 rounds an F64 model's values.
+   *
+   * @param exe the executable to save
+   * @param path the safetensors file to write
+   * @param dtype the element type of the file, or null
+   * @throws IOException if the file cannot be written; an existing file is then left as it was
    */
   public static void save(Executable exe, Path path, Safetensors.DType dtype) throws IOException {
     java.util.Objects.requireNonNull(exe, "Checkpoint.save: exe");
@@ -94,6 +106,9 @@ public final class Checkpoint {
    * executable's parameters and state (by name, shape and a floating dtype) and its run-time
    * scalars.
    *
+   * @param exe the executable to restore
+   * @param path the safetensors file
+   * @throws IOException if the file cannot be read
    * @throws IllegalArgumentException naming the file and every mismatch; nothing is set then
    */
   public static void load(Executable exe, Path path) throws IOException {
@@ -105,6 +120,9 @@ public final class Checkpoint {
    * every parameter must be in the file with its shape; state tensors, run-time scalars and
    * other extra tensors in the file are ignored.
    *
+   * @param exe the executable to restore
+   * @param path the safetensors file
+   * @throws IOException if the file cannot be read
    * @throws IllegalArgumentException naming the file and every mismatch; nothing is set then
    */
   public static void loadParameters(Executable exe, Path path) throws IOException {
@@ -116,12 +134,25 @@ public final class Checkpoint {
    * plugin puts next to a generated class: {@code Checkpoint.load(exe,
    * RegressionStep.class.getResourceAsStream("RegressionStep.safetensors"), "RegressionStep.safetensors")}.
    * The stream is read to its end and not closed; {@code source} names it in messages.
+   *
+   * @param exe the executable to restore
+   * @param in the stream, read to its end and not closed
+   * @param source the name used in messages
+   * @throws IOException if the stream cannot be read
    */
   public static void load(Executable exe, InputStream in, String source) throws IOException {
     restore(exe, Safetensors.read(checked(in, source), source), source, true);
   }
 
-  /** As {@link #loadParameters(Executable, Path)} from a stream; see {@link #load(Executable, InputStream, String)}. */
+  /**
+   * As {@link #loadParameters(Executable, Path)} from a stream; see {@link #load(Executable,
+   * InputStream, String)}.
+   *
+   * @param exe the executable to restore
+   * @param in the stream, read to its end and not closed
+   * @param source the name used in messages
+   * @throws IOException if the stream cannot be read
+   */
   public static void loadParameters(Executable exe, InputStream in, String source)
       throws IOException {
     restore(exe, Safetensors.read(checked(in, source), source), source, false);

@@ -42,12 +42,24 @@ public abstract class CompiledModel implements Executable {
   private final java.util.concurrent.ConcurrentLinkedQueue<CompiledModel> spares =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  /** A model with fresh state, for {@code batch}; {@code specializer} may be null. */
+  /**
+   * A model with fresh state, for {@code batch}; {@code specializer} may be null.
+   *
+   * @param spec what the model holds
+   * @param batch the batch size the subclass's code is for
+   * @param specializer makes the instances for other batch sizes, or null
+   */
   protected CompiledModel(ModelSpec spec, int batch, ModelState.Specializer specializer) {
     this(new ModelState(spec, specializer), batch);
   }
 
-  /** A model for {@code batch} sharing {@code state} with the other batch sizes ({@code batch} -1: none). */
+  /**
+   * A model for {@code batch} sharing {@code state} with the other batch sizes ({@code batch} -1:
+   * none).
+   *
+   * @param state the state shared with the other batch sizes
+   * @param batch the batch size the subclass's code is for
+   */
   protected CompiledModel(ModelState state, int batch) {
     this.state = state;
     this.batch = batch;
@@ -59,6 +71,10 @@ public abstract class CompiledModel implements Executable {
   /**
    * An executable that compiles nothing until the first call, then runs each batch size on the
    * instance the specializer makes for it.
+   *
+   * @param spec what the model holds
+   * @param specializer makes the instance for each batch size
+   * @return the executable
    */
   public static Executable lazy(ModelSpec spec, ModelState.Specializer specializer) {
     return new CompiledModel(new ModelState(spec, specializer), -1) {
@@ -83,6 +99,9 @@ public abstract class CompiledModel implements Executable {
    * A new instance of the generated class {@code c} joined to {@code state}, through its public
    * {@code (ModelState)} constructor.
    *
+   * @param c a generated subclass
+   * @param state the state to join
+   * @return the new instance
    * @throws IllegalStateException naming the class when it has no such constructor or the
    *     constructor throws (with what it threw as the cause)
    */
@@ -96,23 +115,51 @@ public abstract class CompiledModel implements Executable {
     }
   }
 
+  /**
+   * One training step: forward, backward and the optimizer's update.
+   *
+   * @param in the inputs in {@link ModelSpec#inputNames()} order, {@code double[]} or {@code
+   *     float[]} as the model's dtype (null for one the step does not read)
+   * @param losses receives the losses, in {@link ModelSpec#lossNames()} order
+   */
   protected abstract void runTrain(Object[] in, double[] losses);
 
+  /**
+   * The forward pass, dropout off, no update.
+   *
+   * @param in the inputs in {@link ModelSpec#inputNames()} order
+   * @param out receives the outputs in {@link ModelSpec#outputNames()} order, arrays of the model's
+   *     dtype
+   */
   protected abstract void runPredict(Object[] in, Object[] out);
 
+  /**
+   * The losses of a batch, dropout off, no update.
+   *
+   * @param in the inputs in {@link ModelSpec#inputNames()} order
+   * @param losses receives the losses, in {@link ModelSpec#lossNames()} order
+   */
   protected abstract void runEvaluate(Object[] in, double[] losses);
 
   /**
    * The gradient half of the split step: as {@link #runTrain}, but the gradient of each trainable
    * parameter goes to its gradient buffer ({@link ModelSpec#gradientBuffer}) and no parameter,
    * optimizer state or step count changes. A class without the split step does not override it.
+   *
+   * @param in the inputs in {@link ModelSpec#inputNames()} order
+   * @param losses receives the losses, in {@link ModelSpec#lossNames()} order
    */
   protected void runGradient(Object[] in, double[] losses) {
     throw new UnsupportedOperationException("class " + getClass().getName() + " of model '" + state.spec.name
         + "' was generated without the split step: regenerate it");
   }
 
-  /** The apply half of the split step: the optimizer's update from the gradient buffers. */
+  /**
+   * The apply half of the split step: the optimizer's update from the gradient buffers.
+   *
+   * @param in the inputs (the apply half reads none)
+   * @param losses receives the losses, in {@link ModelSpec#lossNames()} order
+   */
   protected void runApply(Object[] in, double[] losses) {
     throw new UnsupportedOperationException("class " + getClass().getName() + " of model '" + state.spec.name
         + "' was generated without the split step: regenerate it");
@@ -123,6 +170,10 @@ public abstract class CompiledModel implements Executable {
    * {@code thread} (0 is the caller's; it picks the thread's private working arrays): a class
    * generated for several threads computes that chunk's range of the part's loop here. A class
    * generated for one thread has no parts.
+   *
+   * @param part the part, numbered in the generated class
+   * @param chunk the chunk of the part's loop
+   * @param thread the thread running it, 0 the caller
    */
   protected void runPart(int part, int chunk, int thread) {
     throw new IllegalStateException("model '" + state.spec.name + "' has no part " + part + " to run on threads");
@@ -135,6 +186,10 @@ public abstract class CompiledModel implements Executable {
    * chunk wrote. A part that has been running faster on the caller alone (other processes keeping
    * the cores busy) runs there, with the same results. If a chunk throws, this throws once every claimed chunk has finished (see {@code
    * StepThreads}). Allocates nothing.
+   *
+   * @param part the part
+   * @param chunks the chunks it is cut into
+   * @param threads the threads at most
    */
   protected final void parallel(int part, int chunks, int threads) {
     // the workers serve one call at a time: a call that finds them taken by another runs its
@@ -177,31 +232,58 @@ public abstract class CompiledModel implements Executable {
     state.prepare(batchSizes);
   }
 
-  /** The batch size this instance's code was generated for. */
+  /**
+   * The batch size this instance's code was generated for.
+   *
+   * @return the batch size
+   */
   public final int batchSize() {
     return batch;
   }
 
+  /**
+   * What the model holds: inputs, outputs, variables, state, losses and scalars.
+   *
+   * @return the spec
+   */
   public final ModelSpec spec() {
     return state.spec;
   }
 
-  /** The shared state (for the code that makes other batch sizes). */
+  /**
+   * The shared state (for the code that makes other batch sizes).
+   *
+   * @return the state
+   */
   public final ModelState state() {
     return state;
   }
 
-  /** Variable {@code i}'s array in an F64 model. */
+  /**
+   * Variable {@code i}'s array in an F64 model.
+   *
+   * @param i the variable's index in {@link ModelSpec#variableShapes()}
+   * @return the live array
+   */
   protected final double[] f64(int i) {
     return (double[]) state.variables[i];
   }
 
-  /** Variable {@code i}'s array in an F32 model. */
+  /**
+   * Variable {@code i}'s array in an F32 model.
+   *
+   * @param i the variable's index in {@link ModelSpec#variableShapes()}
+   * @return the live array
+   */
   protected final float[] f32(int i) {
     return (float[]) state.variables[i];
   }
 
-  /** The run-time scalars' current values, in declaration order. */
+  /**
+   * The run-time scalars' current values, in declaration order.
+   *
+   * @return the live array
+   */
   protected final double[] hypers() {
     return state.hypers;
   }

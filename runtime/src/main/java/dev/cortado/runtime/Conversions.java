@@ -7,7 +7,14 @@ package dev.cortado.runtime;
 public final class Conversions {
   private Conversions() {}
 
-  /** A {@code double[]} copy of the first {@code n} elements of a {@code float[]} or {@code double[]}. */
+  /**
+   * A {@code double[]} copy of the first {@code n} elements of a {@code float[]} or {@code
+   * double[]}.
+   *
+   * @param a a {@code float[]} or {@code double[]}
+   * @param n how many elements to copy
+   * @return a new array
+   */
   public static double[] toDoubles(Object a, int n) {
     double[] d = new double[n];
     if (a instanceof double[] src) {
@@ -21,7 +28,14 @@ public final class Conversions {
     return d;
   }
 
-  /** A {@code float[]} copy (rounded) of the first {@code n} elements of a {@code double[]} or {@code float[]}. */
+  /**
+   * A {@code float[]} copy (rounded) of the first {@code n} elements of a {@code double[]} or
+   * {@code float[]}.
+   *
+   * @param a a {@code double[]} or {@code float[]}
+   * @param n how many elements to copy
+   * @return a new array
+   */
   public static float[] toFloats(Object a, int n) {
     float[] f = new float[n];
     if (a instanceof float[] src) {

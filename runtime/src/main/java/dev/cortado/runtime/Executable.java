@@ -48,16 +48,26 @@ public interface Executable {
    * Runs one training step (forward, backward, regularizer gradients, weight decay and the
    * optimizer update) on one batch.
    *
+   * @param inputs every input the loss reads, by name: flat row-major arrays of a whole number of
+   *     rows
    * @return the total loss computed in this step, before the update
+   * @throws IllegalArgumentException naming the input, its expected shape and what it got, for a
+   *     missing, unknown or wrongly sized input; the parameters are then unchanged
    */
   double trainStep(Map<String, double[]> inputs);
 
-  /** As {@link #trainStep}, with float inputs (no conversion for F32 models). */
+  /**
+   * As {@link #trainStep}, with float inputs (no conversion for F32 models).
+   *
+   * @param inputs every input the loss reads, by name, flat row-major
+   * @return the total loss before the update
+   */
   double trainStepFloats(Map<String, float[]> inputs);
 
   /**
    * Zero gradient sums for every trainable parameter, to pass to {@link #accumulateGradients}.
    *
+   * @return new sums, all zero
    * @throws IllegalStateException if the model was built for inference only
    */
   default Gradients newGradients() {
@@ -78,6 +88,9 @@ public interface Executable {
    * micro-batch and weight 1, accumulating into zero sums and applying gives the same bits as
    * {@link #trainStep}.
    *
+   * @param inputs every input the loss reads, by name, flat row-major
+   * @param weight the factor of this batch's gradients (e.g. its share of the rows)
+   * @param into the sums to add to, from {@link #newGradients()}
    * @return the total loss of this batch (unweighted)
    * @throws IllegalArgumentException for bad inputs (as {@link #trainStep}) or gradients of another
    *     model; nothing is changed then
@@ -86,7 +99,14 @@ public interface Executable {
     throw new UnsupportedOperationException(getClass().getName() + " has no split step");
   }
 
-  /** As {@link #accumulateGradients}, with float inputs (no conversion for F32 models). */
+  /**
+   * As {@link #accumulateGradients}, with float inputs (no conversion for F32 models).
+   *
+   * @param inputs every input the loss reads, by name, flat row-major
+   * @param weight the factor of this batch's gradients
+   * @param into the sums to add to
+   * @return the batch's total loss
+   */
   default double accumulateGradientsFloats(Map<String, float[]> inputs, double weight, Gradients into) {
     Map<String, double[]> d = new java.util.LinkedHashMap<>();
     inputs.forEach((k, v) -> d.put(k, v == null ? null : Conversions.toDoubles(v, v.length)));
@@ -98,6 +118,7 @@ public interface Executable {
    * constraints, the schedule's multiplier, moments and step counts) from the given gradients of
    * the total loss, rounded to the model's dtype, as a step would apply its own.
    *
+   * @param gradients the gradients of the total loss, e.g. a weighted sum over several batches
    * @throws IllegalArgumentException if {@code gradients} are not this model's or hold a value
    *     that is not finite; nothing is changed then
    */
@@ -105,15 +126,30 @@ public interface Executable {
     throw new UnsupportedOperationException(getClass().getName() + " has no split step");
   }
 
-  /** Computes the named outputs for a batch, with dropout off and no update. */
+  /**
+   * Computes the named outputs for a batch, with dropout off and no update.
+   *
+   * @param inputs every input the outputs read, by name, flat row-major
+   * @return every output by name, flat row-major
+   * @throws IllegalArgumentException naming the input, for a missing, unknown or wrongly sized
+   *     input
+   */
   Map<String, double[]> predict(Map<String, double[]> inputs);
 
-  /** As {@link #predict}, with float inputs and outputs. */
+  /**
+   * As {@link #predict}, with float inputs and outputs.
+   *
+   * @param inputs every input the outputs read, by name, flat row-major
+   * @return every output by name, flat row-major
+   */
   Map<String, float[]> predictFloats(Map<String, float[]> inputs);
 
   /**
    * Computes the losses of a batch without updating anything (dropout off), as Keras's
    * {@code evaluate}: the same keys as {@link #lastLosses()}.
+   *
+   * @param inputs every input the loss reads, by name, flat row-major
+   * @return the losses by name
    */
   Map<String, Double> evaluate(Map<String, double[]> inputs);
 
@@ -125,6 +161,7 @@ public interface Executable {
    * every size an epoch and its validation will use (a partial last batch is a size of its
    * own). The interpreter has nothing to prepare.
    *
+   * @param batchSizes the batch sizes, each at least 1
    * @throws IllegalArgumentException if a size is below 1, or if this is a class generated at
    *     build time without one of the sizes and there is no compiler; nothing is made then
    */
@@ -142,40 +179,94 @@ public interface Executable {
    * and one entry per regularization term, keyed by the term's name ({@code
    * "regularization/fc1/kernel"}), in the order the terms were created (a variable's when it is
    * first read). Empty before the first step.
+   *
+   * @return an unmodifiable map, in that order
    */
   Map<String, Double> lastLosses();
 
-  /** The full names of the model's variables (trainable and frozen), in declaration order. */
+  /**
+   * The full names of the model's variables (trainable and frozen), in declaration order.
+   *
+   * @return an unmodifiable list
+   */
   List<String> parameterNames();
 
-  /** The shape of a variable, batch-free. */
+  /**
+   * The shape of a variable, batch-free.
+   *
+   * @param name a variable's full name, e.g. {@code "fc1/kernel"}
+   * @return a copy of the dimensions
+   * @throws IllegalArgumentException if there is no such variable
+   */
   int[] parameterShape(String name);
 
-  /** A copy of a variable's current value, row-major. */
+  /**
+   * A copy of a variable's current value, row-major.
+   *
+   * @param name a variable's full name
+   * @return the values
+   * @throws IllegalArgumentException if there is no such variable
+   */
   double[] parameter(String name);
 
-  /** Replaces a variable's value (row-major, converted to the model's dtype). */
+  /**
+   * Replaces a variable's value (row-major, converted to the model's dtype).
+   *
+   * @param name a variable's full name
+   * @param values as many values as the variable has elements
+   * @throws IllegalArgumentException if there is no such variable or the length differs
+   */
   void setParameter(String name, double[] values);
 
-  /** The names of the optimizer's state tensors (moments, step count), for checkpoints. */
+  /**
+   * The names of the optimizer's state tensors (moments, step count), for checkpoints.
+   *
+   * @return an unmodifiable list, {@code "<parameter>/<slot>"} names and counters
+   */
   List<String> stateNames();
 
-  /** A copy of an optimizer state tensor. */
+  /**
+   * A copy of an optimizer state tensor.
+   *
+   * @param name one of {@link #stateNames()}
+   * @return the values
+   * @throws IllegalArgumentException if there is no such state
+   */
   double[] state(String name);
 
-  /** Replaces an optimizer state tensor. */
+  /**
+   * Replaces an optimizer state tensor.
+   *
+   * @param name one of {@link #stateNames()}
+   * @param values as many values as the state has
+   * @throws IllegalArgumentException if there is no such state or the length differs
+   */
   void setState(String name, double[] values);
 
   /**
    * The names of the run-time scalars a step reads, such as {@code "lr_multiplier"} that a
    * learning-rate schedule drives.
+   *
+   * @return an unmodifiable list
    */
   List<String> hyperparameterNames();
 
-  /** The current value of a run-time scalar. */
+  /**
+   * The current value of a run-time scalar.
+   *
+   * @param name one of {@link #hyperparameterNames()}
+   * @return the value
+   * @throws IllegalArgumentException if there is no such scalar
+   */
   double hyperparameter(String name);
 
-  /** Sets a run-time scalar, read by every following step. */
+  /**
+   * Sets a run-time scalar, read by every following step.
+   *
+   * @param name one of {@link #hyperparameterNames()}
+   * @param value the new value
+   * @throws IllegalArgumentException if there is no such scalar
+   */
   void setHyperparameter(String name, double value);
 
   /**

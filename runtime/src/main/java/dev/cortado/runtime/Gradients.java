@@ -16,10 +16,18 @@ import java.util.Map;
 public final class Gradients implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The sum of each parameter's gradient, row-major, in declaration order. */
   private final LinkedHashMap<String, double[]> sums;
+  /** The rows the sums were accumulated over. */
   private long rows;
 
-  /** Zero sums for parameters {@code names} of the given element counts. */
+  /**
+   * Zero sums for parameters {@code names} of the given element counts.
+   *
+   * @param names the parameters' full names, each once
+   * @param sizes the element count of each
+   * @throws IllegalArgumentException if the lists differ in length or a name repeats
+   */
   public Gradients(List<String> names, List<Integer> sizes) {
     if (names.size() != sizes.size()) {
       throw new IllegalArgumentException(names.size() + " names but " + sizes.size() + " sizes");
@@ -37,7 +45,11 @@ public final class Gradients implements java.io.Serializable {
     this.rows = rows;
   }
 
-  /** The parameters, in declaration order. */
+  /**
+   * The parameters, in declaration order.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> names() {
     return Collections.unmodifiableList(new ArrayList<>(sums.keySet()));
   }
@@ -46,6 +58,8 @@ public final class Gradients implements java.io.Serializable {
    * The live sum for {@code parameter} (row-major, the parameter's shape): writes to it change
    * these gradients.
    *
+   * @param parameter a parameter's full name
+   * @return the live array
    * @throws IllegalArgumentException naming the parameter and the known ones if there is none
    */
   public double[] get(String parameter) {
@@ -56,17 +70,29 @@ public final class Gradients implements java.io.Serializable {
     return g;
   }
 
-  /** The rows these sums were accumulated over (each call adds its batch size). */
+  /**
+   * The rows these sums were accumulated over (each call adds its batch size).
+   *
+   * @return the rows
+   */
   public long rows() {
     return rows;
   }
 
-  /** Adds {@code n} to {@link #rows()}; the executables call this. */
+  /**
+   * Adds {@code n} to {@link #rows()}; the executables call this.
+   *
+   * @param n the rows of the batch just added
+   */
   public void addRows(long n) {
     rows += n;
   }
 
-  /** Every sum back to zero, and no rows. */
+  /**
+   * Every sum back to zero, and no rows.
+   *
+   * @return this
+   */
   public Gradients zero() {
     for (double[] g : sums.values()) {
       java.util.Arrays.fill(g, 0);
@@ -78,6 +104,8 @@ public final class Gradients implements java.io.Serializable {
   /**
    * Adds {@code other} into these sums element by element (and its rows), and returns this.
    *
+   * @param other sums over the same parameters and sizes
+   * @return this
    * @throws IllegalArgumentException if the two hold different parameters or sizes
    */
   public Gradients add(Gradients other) {
@@ -98,7 +126,12 @@ public final class Gradients implements java.io.Serializable {
     return this;
   }
 
-  /** Multiplies every sum by {@code factor} and returns this. */
+  /**
+   * Multiplies every sum by {@code factor} and returns this.
+   *
+   * @param factor the factor, e.g. {@code 1.0 / rows()} for a mean
+   * @return this
+   */
   public Gradients scale(double factor) {
     for (double[] g : sums.values()) {
       for (int i = 0; i < g.length; i++) {
@@ -108,14 +141,22 @@ public final class Gradients implements java.io.Serializable {
     return this;
   }
 
-  /** A deep copy. */
+  /**
+   * A deep copy.
+   *
+   * @return a new, independent {@code Gradients}
+   */
   public Gradients copy() {
     LinkedHashMap<String, double[]> c = new LinkedHashMap<>();
     sums.forEach((k, v) -> c.put(k, v.clone()));
     return new Gradients(c, rows);
   }
 
-  /** The total number of values (8 bytes each): what one copy weighs on the wire. */
+  /**
+   * The total number of values (8 bytes each): what one copy weighs on the wire.
+   *
+   * @return the number of doubles
+   */
   public long size() {
     long n = 0;
     for (double[] g : sums.values()) {

@@ -20,11 +20,14 @@ public final class InputCheck {
   /**
    * Returns the batch size the given inputs imply (1 when no needed input has a batch dimension).
    *
+   * @param <T> the array type, {@code double[]} or {@code float[]}
    * @param model the model's name, for messages
    * @param declared every input of the model with its shape ({@code -1} = batch), in order
    * @param given the caller's inputs
    * @param needed the inputs this call reads
    * @param length the length of one given array
+   * @return the batch size, at least 1
+   * @throws IllegalArgumentException naming the input for a missing, unknown or wrongly sized one
    */
   public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
       Collection<String> needed, ToIntFunction<T> length) {
@@ -35,6 +38,18 @@ public final class InputCheck {
    * As {@link #batchSize(String, Map, Map, Collection, ToIntFunction)}, and rejects a batch size
    * above {@code maxBatch}, at which {@code largest} (the tensor that limits it, for the message)
    * would not fit in a Java array.
+   *
+   * @param <T> the array type, {@code double[]} or {@code float[]}
+   * @param model the model's name, for messages
+   * @param declared every input of the model with its shape ({@code -1} = batch), in order
+   * @param given the caller's inputs
+   * @param needed the inputs this call reads
+   * @param length the length of one given array
+   * @param maxBatch the largest batch size allowed
+   * @param largest the name of the tensor that limits the batch size
+   * @return the batch size, at least 1
+   * @throws IllegalArgumentException naming the input for a missing, unknown or wrongly sized one,
+   *     or a batch above {@code maxBatch}
    */
   public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
       Collection<String> needed, ToIntFunction<T> length, int maxBatch, String largest) {
@@ -77,6 +92,12 @@ public final class InputCheck {
    * Checks every needed id input ({@code ids}: input name to table rows): each value must be a
    * whole number in {@code [0, rows)}. The message names the input, the position (row and
    * element) and the value. Call it after {@link #batchSize}, which checked presence and lengths.
+   *
+   * @param <T> the array type, {@code double[]} or {@code float[]}
+   * @param ids the id inputs and their tables' rows
+   * @param given the caller's inputs
+   * @param needed the inputs this call reads
+   * @throws IllegalArgumentException naming the input, row, element and value of a bad id
    */
   public static <T> void requireIds(Map<String, Integer> ids, Map<String, T> given, Collection<String> needed) {
     for (Map.Entry<String, Integer> e : ids.entrySet()) {
@@ -107,7 +128,12 @@ public final class InputCheck {
     }
   }
 
-  /** The index of the first NaN or infinity in {@code v}, or -1. */
+  /**
+   * The index of the first NaN or infinity in {@code v}, or -1.
+   *
+   * @param v the values
+   * @return the index, or -1 if all are finite
+   */
   public static int firstNonFinite(double[] v) {
     for (int i = 0; i < v.length; i++) {
       if (!(Math.abs(v[i]) <= Double.MAX_VALUE)) {
@@ -117,7 +143,12 @@ public final class InputCheck {
     return -1;
   }
 
-  /** The index of the first NaN or infinity in {@code v}, or -1. */
+  /**
+   * The index of the first NaN or infinity in {@code v}, or -1.
+   *
+   * @param v the values
+   * @return the index, or -1 if all are finite
+   */
   public static int firstNonFinite(float[] v) {
     for (int i = 0; i < v.length; i++) {
       if (!(Math.abs(v[i]) <= Float.MAX_VALUE)) {

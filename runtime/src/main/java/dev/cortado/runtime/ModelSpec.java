@@ -77,59 +77,124 @@ public final class ModelSpec {
     return Collections.unmodifiableMap(m);
   }
 
-  /** A builder for model {@code name}; {@code description} names the optimizer (or "inference"). */
+  /**
+   * A builder for model {@code name}; {@code description} names the optimizer (or "inference").
+   *
+   * @param name the model's name
+   * @param description the optimizer's description, or "inference"
+   * @param f32 true for float arrays, false for double
+   * @return a new builder
+   */
   public static Builder builder(String name, String description, boolean f32) {
     return new Builder(name, description, f32);
   }
 
+  /**
+   * The model's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The optimizer's description, or "inference".
+   *
+   * @return the description
+   */
   public String description() {
     return description;
   }
 
+  /**
+   * Whether the model's arrays are {@code float[]} (else {@code double[]}).
+   *
+   * @return true for an F32 model
+   */
   public boolean isF32() {
     return f32;
   }
 
-  /** Input names in declaration order. */
+  /**
+   * Input names in declaration order.
+   *
+   * @return a new list
+   */
   public List<String> inputNames() {
     return new ArrayList<>(inputs.keySet());
   }
 
-  /** Variable names (parameters, then state, as declared) with their shapes. */
+  /**
+   * Variable names (parameters, then state, as declared) with their shapes.
+   *
+   * @return an unmodifiable map; its order is the variables' index order
+   */
   public Map<String, int[]> variableShapes() {
     return variables;
   }
 
+  /**
+   * The run-time scalars with their starting values, in index order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, Double> hyperDefaults() {
     return hypers;
   }
 
+  /**
+   * The losses a step reports ({@code "loss"}, {@code "data_loss"} and the terms), in the order of
+   * a losses array.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> lossNames() {
     return losses;
   }
 
+  /**
+   * The outputs, in declaration order.
+   *
+   * @return a new list
+   */
   public List<String> outputNames() {
     return new ArrayList<>(outputs.keySet());
   }
 
-  /** The inputs read as ids of an embedding, each with its table's row count (ids lie in {@code [0, rows)}). */
+  /**
+   * The inputs read as ids of an embedding, each with its table's row count (ids lie in {@code [0,
+   * rows)}).
+   *
+   * @return an unmodifiable map, input name to rows
+   */
   public Map<String, Integer> idInputs() {
     return ids;
   }
 
-  /** Input shapes ({@code -1} = batch) by name, in declaration order. */
+  /**
+   * Input shapes ({@code -1} = batch) by name, in declaration order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, int[]> inputShapes() {
     return inputs;
   }
 
+  /**
+   * The model's variables (trainable and frozen), in declaration order.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> parameterNames() {
     return parameterNames;
   }
 
+  /**
+   * The optimizer's state tensors, in declaration order.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> stateNames() {
     return stateNames;
   }
@@ -141,7 +206,12 @@ public final class ModelSpec {
    */
   public static final String GRADIENT_PREFIX = "state/gradient/";
 
-  /** The name of the gradient buffer of trainable parameter {@code parameter}. */
+  /**
+   * The name of the gradient buffer of trainable parameter {@code parameter}.
+   *
+   * @param parameter the parameter's full name
+   * @return the buffer's name
+   */
   public static String gradientBuffer(String parameter) {
     return GRADIENT_PREFIX + parameter;
   }
@@ -149,6 +219,8 @@ public final class ModelSpec {
   /**
    * The trainable parameters that have gradient buffers (every trainable parameter of a model
    * built for training, in declaration order); empty for inference.
+   *
+   * @return an unmodifiable list
    */
   public List<String> trainableNames() {
     List<String> out = new ArrayList<>(gradientNames.size());
@@ -158,45 +230,87 @@ public final class ModelSpec {
     return out;
   }
 
-  /** Whether this model's class has the split step's entry points (it has gradient buffers). */
+  /**
+   * Whether this model's class has the split step's entry points (it has gradient buffers).
+   *
+   * @return true when the split step's entry points exist
+   */
   public boolean splits() {
     return !gradientNames.isEmpty();
   }
 
-  /** True for a state variable that counts steps: exact to 2^53 in a {@code double[]}, in F32 models too. */
+  /**
+   * True for a state variable that counts steps: exact to 2^53 in a {@code double[]}, in F32 models
+   * too.
+   *
+   * @param name a state variable's name
+   * @return whether it is a step counter
+   */
   public boolean isCounter(String name) {
     return counters.contains(name);
   }
 
-  /** Output shapes ({@code -1} = batch) by name, in declaration order. */
+  /**
+   * Output shapes ({@code -1} = batch) by name, in declaration order.
+   *
+   * @return an unmodifiable map
+   */
   public Map<String, int[]> outputShapes() {
     return outputs;
   }
 
-  /** The largest batch size a step may have (see {@link Builder#maxBatch}). */
+  /**
+   * The largest batch size a step may have (see {@link Builder#maxBatch}).
+   *
+   * @return the limit, {@link Integer#MAX_VALUE} for none
+   */
   public int maxBatch() {
     return maxBatch;
   }
 
-  /** The inputs a training step reads. */
+  /**
+   * The inputs a training step reads.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> trainInputs() {
     return trainInputs;
   }
 
+  /**
+   * The inputs {@code predict} reads.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> predictInputs() {
     return predictInputs;
   }
 
+  /**
+   * The inputs {@code evaluate} reads.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> evaluateInputs() {
     return evaluateInputs;
   }
 
-  /** True when the model has a training step (an optimizer was given). */
+  /**
+   * True when the model has a training step (an optimizer was given).
+   *
+   * @return whether a training step exists
+   */
   public boolean trains() {
     return trains;
   }
 
-  /** The element count of {@code shape} at batch size {@code batch}. */
+  /**
+   * The element count of {@code shape} at batch size {@code batch}.
+   *
+   * @param shape the dimensions, {@code -1} for the batch
+   * @param batch the batch size
+   * @return the product
+   */
   public static int size(int[] shape, int batch) {
     long n = 1;
     for (int d : shape) {
@@ -208,7 +322,12 @@ public final class ModelSpec {
     return (int) n;
   }
 
-  /** A shape as the IR prints it: {@code [BATCH, 3]}. */
+  /**
+   * A shape as the IR prints it: {@code [BATCH, 3]}.
+   *
+   * @param shape the dimensions, {@code -1} for the batch
+   * @return the text
+   */
   public static String text(int[] shape) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < shape.length; i++) {
@@ -245,13 +364,27 @@ public final class ModelSpec {
       this.f32 = f32;
     }
 
-    /** An input; {@code -1} in the shape is the batch dimension. */
+    /**
+     * An input; {@code -1} in the shape is the batch dimension.
+     *
+     * @param n the input's name
+     * @param shape the dimensions
+     * @return this builder
+     * @throws IllegalArgumentException if the input is declared twice
+     */
     public Builder input(String n, int... shape) {
       put(inputs, n, shape.clone(), "input");
       return this;
     }
 
-    /** Declares input {@code n} as ids of an embedding table of {@code rows} rows. */
+    /**
+     * Declares input {@code n} as ids of an embedding table of {@code rows} rows.
+     *
+     * @param n a declared input
+     * @param rows the table's rows
+     * @return this builder
+     * @throws IllegalArgumentException if {@code rows} is below 1 or the ids are declared twice
+     */
     public Builder ids(String n, int rows) {
       if (rows < 1 || ids.put(n, rows) != null) {
         throw new IllegalArgumentException("ids input '" + n + "' is declared twice or with " + rows + " rows");
@@ -259,21 +392,42 @@ public final class ModelSpec {
       return this;
     }
 
-    /** A model parameter (trainable or frozen). */
+    /**
+     * A model parameter (trainable or frozen).
+     *
+     * @param n the variable's full name
+     * @param shape the dimensions
+     * @return this builder
+     * @throws IllegalArgumentException if the name is declared twice
+     */
     public Builder parameter(String n, int... shape) {
       put(variables, n, shape.clone(), "variable");
       parameterNames.add(n);
       return this;
     }
 
-    /** A piece of optimizer state. */
+    /**
+     * A piece of optimizer state.
+     *
+     * @param n the state's name, {@code "<parameter>/<slot>"}
+     * @param shape the dimensions
+     * @return this builder
+     * @throws IllegalArgumentException if the name is declared twice
+     */
     public Builder state(String n, int... shape) {
       put(variables, n, shape.clone(), "variable");
       stateNames.add(n);
       return this;
     }
 
-    /** The gradient buffer {@code n} ({@link #gradientBuffer}) of a trainable parameter. */
+    /**
+     * The gradient buffer {@code n} ({@link #gradientBuffer}) of a trainable parameter.
+     *
+     * @param n the buffer's name
+     * @param shape the parameter's dimensions
+     * @return this builder
+     * @throws IllegalArgumentException if the name is declared twice
+     */
     public Builder gradient(String n, int... shape) {
       if (!n.startsWith(GRADIENT_PREFIX)) {
         throw new IllegalArgumentException("gradient buffer '" + n + "' must be named " + GRADIENT_PREFIX + "<parameter>");
@@ -283,13 +437,28 @@ public final class ModelSpec {
       return this;
     }
 
-    /** A scalar piece of state counting steps ({@code optimizer/step}): a whole number kept in double. */
+    /**
+     * A scalar piece of state counting steps ({@code optimizer/step}): a whole number kept in
+     * double.
+     *
+     * @param n the counter's name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is declared twice
+     */
     public Builder counter(String n) {
       state(n);
       counters.add(n);
       return this;
     }
 
+    /**
+     * A run-time scalar a step reads, such as {@code "lr_multiplier"}.
+     *
+     * @param n the scalar's name
+     * @param defaultValue its starting value
+     * @return this builder
+     * @throws IllegalArgumentException if the name is declared twice
+     */
     public Builder hyper(String n, double defaultValue) {
       if (hypers.put(n, defaultValue) != null) {
         throw new IllegalArgumentException("hyperparameter '" + n + "' is declared twice");
@@ -297,34 +466,69 @@ public final class ModelSpec {
       return this;
     }
 
+    /**
+     * An output of {@code predict}.
+     *
+     * @param n the output's name
+     * @param shape the dimensions, {@code -1} for the batch
+     * @return this builder
+     * @throws IllegalArgumentException if the output is declared twice
+     */
     public Builder output(String n, int... shape) {
       put(outputs, n, shape.clone(), "output");
       return this;
     }
 
+    /**
+     * Appends losses, in the order a step reports them.
+     *
+     * @param names the losses' names
+     * @return this builder
+     */
     public Builder losses(String... names) {
       losses.addAll(Arrays.asList(names));
       return this;
     }
 
-    /** The inputs a training step reads; declaring them makes the model trainable. */
+    /**
+     * The inputs a training step reads; declaring them makes the model trainable.
+     *
+     * @param needed the inputs' names
+     * @return this builder
+     */
     public Builder train(String... needed) {
       trainInputs = List.of(needed);
       trains = true;
       return this;
     }
 
+    /**
+     * The inputs {@code predict} reads.
+     *
+     * @param needed the inputs' names
+     * @return this builder
+     */
     public Builder predict(String... needed) {
       predictInputs = List.of(needed);
       return this;
     }
 
+    /**
+     * The inputs {@code evaluate} reads.
+     *
+     * @param needed the inputs' names
+     * @return this builder
+     */
     public Builder evaluate(String... needed) {
       evaluateInputs = List.of(needed);
       return this;
     }
 
-    /** The largest batch size declared so far ({@link Integer#MAX_VALUE}: unlimited). */
+    /**
+     * The largest batch size declared so far ({@link Integer#MAX_VALUE}: unlimited).
+     *
+     * @return the limit
+     */
     public int maxBatch() {
       return maxBatch;
     }
@@ -332,6 +536,10 @@ public final class ModelSpec {
     /**
      * The largest batch size a step may have: above it {@code largest} (named for the message)
      * would not fit in a Java array. Unlimited unless declared.
+     *
+     * @param max the largest batch size
+     * @param largest the tensor that limits it
+     * @return this builder
      */
     public Builder maxBatch(int max, String largest) {
       this.maxBatch = max;
@@ -345,6 +553,12 @@ public final class ModelSpec {
       }
     }
 
+    /**
+     * Checks the declarations against each other and makes the spec.
+     *
+     * @return the spec
+     * @throws IllegalArgumentException naming an id or needed input that is not declared
+     */
     public ModelSpec build() {
       for (String n : ids.keySet()) {
         if (!inputs.containsKey(n)) {

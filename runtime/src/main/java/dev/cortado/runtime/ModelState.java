@@ -20,11 +20,22 @@ public final class ModelState {
   /** Makes the instance of a model for one batch size, joined to a state. */
   @FunctionalInterface
   public interface Specializer {
+    /**
+     * Makes the instance for one batch size.
+     *
+     * @param batch the batch size, at least 1
+     * @param state the state the instance reads and writes
+     * @return the instance
+     */
     CompiledModel create(int batch, ModelState state);
 
     /**
      * The instances for several batch sizes at once, joined to {@code state}; a code generator
      * overrides this to compile them together (one compiler run costs about as much as one class).
+     *
+     * @param batches the batch sizes
+     * @param state the state the instances share
+     * @return the instances by batch size
      */
     default Map<Integer, CompiledModel> createAll(int[] batches, ModelState state) {
       Map<Integer, CompiledModel> made = new LinkedHashMap<>();
@@ -39,6 +50,10 @@ public final class ModelState {
      * {@link ModelState#upgradeLater}: each must compute every value in the same order as the
      * quick one, so that swapping them between two steps changes no result. Called on a
      * background thread; a size left out keeps its quick class.
+     *
+     * @param batches the batch sizes marked
+     * @param state the state the classes will join
+     * @return the faster classes by batch size (empty: keep every quick class)
      */
     default Map<Integer, Class<? extends CompiledModel>> upgrades(int[] batches, ModelState state) {
       return Map.of();
@@ -70,7 +85,12 @@ public final class ModelState {
   boolean serialParts;
   final Upgrades upgrades = new Upgrades(this);
 
-  /** A fresh state: variables zero, run-time scalars at their defaults, no step taken. */
+  /**
+   * A fresh state: variables zero, run-time scalars at their defaults, no step taken.
+   *
+   * @param spec what the model holds
+   * @param specializer makes the instance for each batch size
+   */
   public ModelState(ModelSpec spec, Specializer specializer) {
     this.spec = spec;
     this.specializer = specializer;
@@ -90,6 +110,11 @@ public final class ModelState {
     }
   }
 
+  /**
+   * What the model holds: inputs, outputs, variables, state, losses and scalars.
+   *
+   * @return the spec
+   */
   public ModelSpec spec() {
     return spec;
   }
@@ -107,6 +132,9 @@ public final class ModelState {
    * Marks the instances {@code by} just made for {@code batches} as quick starts: after the next
    * step, {@code by.upgrades} ({@link Specializer#upgrades}) makes their faster classes on a
    * background thread, and each is put in place before the first step after it is ready.
+   *
+   * @param by the specializer that made the quick instances
+   * @param batches their batch sizes
    */
   public void upgradeLater(Specializer by, int... batches) {
     upgrades.later(java.util.Objects.requireNonNull(by, "by"), batches.clone());
@@ -117,21 +145,33 @@ public final class ModelState {
    * #upgradeLater}, starting them now if no step has: for benchmarks and tests that want the final
    * classes.
    *
+   * @param millis the longest wait, in milliseconds
    * @return true when none is still being made (each ready one is put in place by the next step)
+   * @throws InterruptedException if the waiting thread is interrupted
    * @throws IllegalStateException if making one failed (the quick class then stays), with the cause
    */
   public boolean awaitUpgrades(long millis) throws InterruptedException {
     return upgrades.await(millis);
   }
 
-  /** The class that runs batch size {@code batch} now (or at the next step, if one is ready), or null. */
+  /**
+   * The class that runs batch size {@code batch} now (or at the next step, if one is ready), or
+   * null.
+   *
+   * @param batch the batch size
+   * @return the class, or null if no instance was made for it
+   */
   public Class<? extends CompiledModel> classFor(int batch) {
     CompiledModel m = upgrades.offeredFor(batch);
     m = m != null ? m : byBatch.get(batch);
     return m == null ? null : m.getClass();
   }
 
-  /** The batch sizes that have an instance (a class) made, ascending. */
+  /**
+   * The batch sizes that have an instance (a class) made, ascending.
+   *
+   * @return a new set
+   */
   public SortedSet<Integer> batchSizes() {
     return Collections.unmodifiableSortedSet(new TreeSet<>(byBatch.keySet()));
   }

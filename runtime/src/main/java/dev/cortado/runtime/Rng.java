@@ -8,7 +8,14 @@ package dev.cortado.runtime;
 public final class Rng {
   private Rng() {}
 
-  /** A uniform double in [0, 1) for this seed, step and element index. */
+  /**
+   * A uniform double in [0, 1) for this seed, step and element index.
+   *
+   * @param seed the model's seed
+   * @param step the step number
+   * @param index the element's index in its tensor
+   * @return a value in [0, 1), the same in every executable of the model
+   */
   public static double uniform(long seed, long step, int index) {
     long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -30,7 +30,10 @@ public final class Safetensors {
 
   /** The element types Cortado writes and converts; other dtypes are read as names only. */
   public enum DType {
-    F32(4), F64(8);
+    /** IEEE 754 single precision, 4 bytes. */
+    F32(4),
+    /** IEEE 754 double precision, 8 bytes. */
+    F64(8);
 
     private final int bytes;
 
@@ -38,7 +41,11 @@ public final class Safetensors {
       this.bytes = bytes;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return 4 or 8
+     */
     public int bytes() {
       return bytes;
     }
@@ -51,6 +58,11 @@ public final class Safetensors {
     private final double[] values;
 
     /**
+     * A tensor of the given values.
+     *
+     * @param dtype the element type in the file
+     * @param shape the dimensions (copied)
+     * @param values the values, row-major (copied)
      * @throws IllegalArgumentException if the shape has a negative dimension or its product is
      *     not the number of values
      */
@@ -64,14 +76,29 @@ public final class Safetensors {
       }
     }
 
+    /**
+     * The element type in the file.
+     *
+     * @return the dtype
+     */
     public DType dtype() {
       return dtype;
     }
 
+    /**
+     * The dimensions.
+     *
+     * @return a copy
+     */
     public long[] shape() {
       return shape.clone();
     }
 
+    /**
+     * The values, row-major.
+     *
+     * @return a copy
+     */
     public double[] values() {
       return values.clone();
     }
@@ -97,6 +124,11 @@ public final class Safetensors {
   /**
    * Writes the tensors (in the map's order) and the metadata to {@code path} atomically (see
    * {@link AtomicFiles}).
+   *
+   * @param path the file to write
+   * @param tensors the tensors by name
+   * @param metadata the {@code __metadata__} entries
+   * @throws IOException if the file cannot be written; an existing file is then left as it was
    */
   public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
@@ -156,6 +188,9 @@ public final class Safetensors {
    * Reads a whole file, checking its structure: header length, JSON, each entry's dtype, shape
    * and offsets, and that the byte ranges tile the data.
    *
+   * @param path the file
+   * @return the header and the data
+   * @throws IOException if the file cannot be read
    * @throws IllegalArgumentException naming the file and the entry if the file is malformed
    */
   public static Contents read(Path path) throws IOException {
@@ -175,6 +210,12 @@ public final class Safetensors {
    * resource inside a jar: {@code read(Foo.class.getResourceAsStream("Foo.safetensors"),
    * "Foo.safetensors")}. {@code source} names the stream in error messages; the result's {@link
    * Contents#path()} is null.
+   *
+   * @param in the stream
+   * @param source the name used in messages
+   * @return the header and the data
+   * @throws IOException if the stream cannot be read
+   * @throws IllegalArgumentException naming the source and the entry if the data is malformed
    */
   public static Contents read(InputStream in, String source) throws IOException {
     return parse(in.readAllBytes(), source, null);
@@ -327,21 +368,39 @@ public final class Safetensors {
       this.metadata = Collections.unmodifiableMap(metadata);
     }
 
-    /** The file read, or null for a stream. */
+    /**
+     * The file read, or null for a stream.
+     *
+     * @return the path, or null
+     */
     public Path path() {
       return path;
     }
 
-    /** The tensors, in the order of their data. */
+    /**
+     * The tensors, in the order of their data.
+     *
+     * @return an unmodifiable list
+     */
     public List<Entry> entries() {
       return entries;
     }
 
-    /** The named tensor, or null. */
+    /**
+     * The named tensor, or null.
+     *
+     * @param name the tensor's name
+     * @return the entry, or null if there is none
+     */
     public Entry entry(String name) {
       return byName.get(name);
     }
 
+    /**
+     * The {@code __metadata__} entries, in file order.
+     *
+     * @return an unmodifiable map, empty if the file has none
+     */
     public Map<String, String> metadata() {
       return metadata;
     }
@@ -365,20 +424,38 @@ public final class Safetensors {
       this.data = data;
     }
 
+    /**
+     * The tensor's name.
+     *
+     * @return the name
+     */
     public String name() {
       return name;
     }
 
-    /** The dtype as written in the file, such as {@code "F32"} or {@code "BF16"}. */
+    /**
+     * The dtype as written in the file, such as {@code "F32"} or {@code "BF16"}.
+     *
+     * @return the dtype's name
+     */
     public String dtype() {
       return dtype;
     }
 
+    /**
+     * The dimensions.
+     *
+     * @return a copy
+     */
     public long[] shape() {
       return shape.clone();
     }
 
-    /** True if {@link #values()} can decode this tensor (F32 or F64). */
+    /**
+     * True if {@link #values()} can decode this tensor (F32 or F64).
+     *
+     * @return whether the values can be decoded
+     */
     public boolean isFloating() {
       return dtype.equals("F32") || dtype.equals("F64");
     }
@@ -386,6 +463,7 @@ public final class Safetensors {
     /**
      * The values, row-major, widened to double.
      *
+     * @return a new array
      * @throws IllegalArgumentException if the dtype is neither F32 nor F64
      */
     public double[] values() {

@@ -25,13 +25,18 @@ import org.apache.spark.sql.types.StructType;
 public final class Features implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The columns of each input, in the order the inputs were given. */
   private final LinkedHashMap<String, List<String>> columns;
 
   private Features(LinkedHashMap<String, List<String>> columns) {
     this.columns = columns;
   }
 
-  /** No inputs yet. */
+  /**
+   * No inputs yet.
+   *
+   * @return an empty mapping, to extend with {@link #input}
+   */
   public static Features of() {
     return new Features(new LinkedHashMap<>());
   }
@@ -39,6 +44,11 @@ public final class Features implements Serializable {
   /**
    * These features and input {@code input} read from {@code columnNames}: one array column, or
    * one numeric column per element.
+   *
+   * @param input the model's input
+   * @param columnNames one array column, or one numeric column per element of the input's row
+   * @return a new mapping with this input added (this one is unchanged)
+   * @throws IllegalArgumentException if no column is given or the input is mapped already
    */
   public Features input(String input, String... columnNames) {
     Objects.requireNonNull(input, "input");
@@ -53,12 +63,21 @@ public final class Features implements Serializable {
     return new Features(c);
   }
 
-  /** The inputs, in the order they were given. */
+  /**
+   * The inputs, in the order they were given.
+   *
+   * @return a copy of the inputs' names
+   */
   public List<String> inputs() {
     return new ArrayList<>(columns.keySet());
   }
 
-  /** The columns of {@code input}. */
+  /**
+   * The columns of {@code input}.
+   *
+   * @param input an input of this mapping
+   * @return its columns, or null if it is not mapped
+   */
   public List<String> columns(String input) {
     return columns.get(input);
   }

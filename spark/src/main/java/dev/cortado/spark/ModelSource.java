@@ -26,6 +26,12 @@ public final class ModelSource implements Serializable {
   /** A serializable way to make an executable: a lambda over code that is on the executors' class path. */
   @FunctionalInterface
   public interface Factory extends Serializable {
+    /**
+     * Makes one executable of the model, on an executor.
+     *
+     * @return a new executable
+     * @throws Exception if it cannot be made (the task fails naming the model)
+     */
     Executable make() throws Exception;
   }
 
@@ -34,9 +40,13 @@ public final class ModelSource implements Serializable {
   /** How many executables each recipe has made in this JVM (for tests and the overhead figures). */
   private static final Map<String, Integer> MADE = new ConcurrentHashMap<>();
 
+  /** Tells this recipe's idle executables from other recipes' in a JVM. */
   private final String id;
+  /** What the recipe makes, for messages. */
   private final String description;
+  /** The build-time class to use where it is on the class path, or null. */
   private final String className;
+  /** How to make an executable without that class, or null. */
   private final Factory fallback;
 
   private ModelSource(String description, String className, Factory fallback) {
@@ -49,6 +59,10 @@ public final class ModelSource implements Serializable {
   /**
    * Compiles on each executor with {@code factory}, typically
    * {@code () -> MyModels.digits().compile(adamW(1e-3))}: once per JVM, then reused.
+   *
+   * @param description what the recipe makes, for messages
+   * @param factory a serializable lambda over code on the executors' class path
+   * @return the recipe
    */
   public static ModelSource compiled(String description, Factory factory) {
     return new ModelSource(Objects.requireNonNull(description, "description"), null,
@@ -59,6 +73,10 @@ public final class ModelSource implements Serializable {
    * The build-time class {@code className} (made by the Maven plugin, instantiated through its
    * public no-argument constructor) where it is on the class path, else {@code fallback} (null:
    * none, and a missing class is an error naming it).
+   *
+   * @param className the fully qualified name of the generated class
+   * @param fallback how to make the executable where the class is missing, or null
+   * @return the recipe
    */
   public static ModelSource generated(String className, Factory fallback) {
     return new ModelSource(Objects.requireNonNull(className, "className"), className, fallback);

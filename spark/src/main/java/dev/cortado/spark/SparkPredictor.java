@@ -34,10 +34,15 @@ import org.apache.spark.sql.types.StructType;
 public final class SparkPredictor implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** How executors make the model. */
   private final ModelSource source;
+  /** The columns feeding each input. */
   private final Features features;
+  /** The column of each chosen output, in order. */
   private final LinkedHashMap<String, String> outputs;
+  /** Rows per predict call. */
   private final int batchSize;
+  /** Where bad rows' reasons go, or null to fail the job. */
   private final String errorColumn;
 
   private SparkPredictor(Builder b) {
@@ -48,11 +53,22 @@ public final class SparkPredictor implements Serializable {
     this.errorColumn = b.errorColumn;
   }
 
+  /**
+   * A builder of a predictor whose executors make the model with {@code source}.
+   *
+   * @param source how each executor makes its executables
+   * @return a new builder
+   */
   public static Builder builder(ModelSource source) {
     return new Builder(Objects.requireNonNull(source, "source"));
   }
 
-  /** A copy of every parameter of {@code exe} (trainable and frozen), by name: what a job broadcasts. */
+  /**
+   * A copy of every parameter of {@code exe} (trainable and frozen), by name: what a job broadcasts.
+   *
+   * @param exe a trained executable
+   * @return its parameters, in its order
+   */
   public static Map<String, double[]> parameters(Executable exe) {
     Map<String, double[]> p = new LinkedHashMap<>();
     for (String n : exe.parameterNames()) {
@@ -61,7 +77,16 @@ public final class SparkPredictor implements Serializable {
     return p;
   }
 
-  /** Scores {@code data} with the model at {@code parameters} (see {@link #parameters}). */
+  /**
+   * Scores {@code data} with the model at {@code parameters} (see {@link #parameters}).
+   *
+   * @param data the rows to score, with the columns {@link Builder#features} names
+   * @param parameters the model's parameters, broadcast once for the job
+   * @return {@code data} with one {@code array<double>} column per chosen output (and the error
+   *     column, if asked for), in the same order
+   * @throws IllegalArgumentException if a column is missing or of the wrong type, or an output
+   *     column exists already
+   */
   public Dataset<Row> predict(Dataset<Row> data, Map<String, double[]> parameters) {
     StructType in = data.schema();
     features.check(in);
@@ -190,13 +215,24 @@ public final class SparkPredictor implements Serializable {
       this.source = source;
     }
 
-    /** The columns that feed each input. */
+    /**
+     * The columns that feed each input.
+     *
+     * @param f the inputs and their columns
+     * @return this builder
+     */
     public Builder features(Features f) {
       this.features = Objects.requireNonNull(f, "features");
       return this;
     }
 
-    /** Adds output {@code output} of the model as the {@code array<double>} column {@code column}. */
+    /**
+     * Adds output {@code output} of the model as the {@code array<double>} column {@code column}.
+     *
+     * @param output the model's output
+     * @param column the new column's name
+     * @return this builder
+     */
     public Builder output(String output, String column) {
       if (outputs.put(Objects.requireNonNull(output, "output"), Objects.requireNonNull(column, "column")) != null) {
         throw new IllegalArgumentException("output '" + output + "' is chosen twice");
@@ -204,7 +240,12 @@ public final class SparkPredictor implements Serializable {
       return this;
     }
 
-    /** Rows per {@code predict} call (default 256). */
+    /**
+     * Rows per {@code predict} call (default 256).
+     *
+     * @param n at least 1
+     * @return this builder
+     */
     public Builder batchSize(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("batchSize must be at least 1, got " + n);
@@ -213,12 +254,23 @@ public final class SparkPredictor implements Serializable {
       return this;
     }
 
-    /** Routes bad rows to this string column instead of failing the job. */
+    /**
+     * Routes bad rows to this string column instead of failing the job.
+     *
+     * @param column the new string column's name
+     * @return this builder
+     */
     public Builder errorColumn(String column) {
       this.errorColumn = Objects.requireNonNull(column, "column");
       return this;
     }
 
+    /**
+     * The predictor of these options.
+     *
+     * @return the predictor
+     * @throws IllegalArgumentException if no input is mapped or no output chosen
+     */
     public SparkPredictor build() {
       if (features.inputs().isEmpty()) {
         throw new IllegalArgumentException("no features: map each input the outputs need to columns");

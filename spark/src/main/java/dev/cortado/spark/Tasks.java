@@ -4,7 +4,6 @@ import dev.cortado.ir.Graph;
 import dev.cortado.runtime.Executable;
 import dev.cortado.runtime.Gradients;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,44 +17,70 @@ final class Tasks {
   /**
    * The gradient of this partition's rows of global batch {@code s}, weighted by their share of
    * the batch ({@code rows / rowsInBatch}), or null if the partition holds none of them. The rows
-   * go to the model in their order in the global batch.
+   * go to the model in their order in the global batch, in the chunks of {@link Chunks}.
+   *
+   * <p>Parameters the forward pass writes itself (batch normalization's moving statistics) are
+   * reset to the broadcast values before each chunk; what each chunk moved them by, times the
+   * chunk's share of the global batch, is summed into {@link PartSum#moved}.
    */
-  static PartSum gradients(int partition, Iterator<Example> it, int[] position, int s, int batchSize, int rowsInBatch,
-      Features features, ModelSource source, Map<String, double[]> params, TaskHook hook, long globalStep) {
-    List<Example> mine = new ArrayList<>();
-    while (it.hasNext()) {
-      Example e = it.next();
-      if (position[(int) e.index()] / batchSize == s) {
-        mine.add(e);
-      }
-    }
-    if (mine.isEmpty()) {
+  static PartSum gradients(Shard shard, int s, int batchSize, int rowsInBatch, ModelSource source,
+      Map<String, double[]> params, TaskHook hook, long globalStep) {
+    int mine = shard.rowsOf(s);
+    if (mine == 0) {
       return null;
     }
-    mine.sort(Comparator.comparingInt(e -> position[(int) e.index()]));
     if (hook != null) {
       TaskContext tc = TaskContext.get();
-      hook.beforeGradients(globalStep, partition, tc == null ? 0 : tc.attemptNumber());
+      hook.beforeGradients(globalStep, shard.partition(), tc == null ? 0 : tc.attemptNumber());
     }
     Executable exe = source.borrow();
     try {
       load(exe, params);
-      Gradients g = exe.newGradients();
+      Halves.prepare(exe, batchSize);
+      Gradients g = Halves.zero(exe);
+      List<String> written = untrained(exe, g);
+      LinkedHashMap<String, double[]> moved = new LinkedHashMap<>();
       LinkedHashMap<String, Double> losses = new LinkedHashMap<>();
-      // chunks of powers of two, largest first: a class is generated per batch size, and the
-      // partitions' shares of a batch take every size; these take at most log2(batch) + 1
       int from = 0;
-      while (from < mine.size()) {
-        int chunk = Integer.highestOneBit(mine.size() - from);
-        List<Example> part = mine.subList(from, from + chunk);
-        exe.accumulateGradients(batch(features, part), (double) chunk / rowsInBatch, g);
-        exe.lastLosses().forEach((k, v) -> losses.merge(k, v * chunk / rowsInBatch, Double::sum));
+      for (int chunk : Chunks.of(mine)) {
+        double share = (double) chunk / rowsInBatch;
+        Halves.accumulate(exe, shard.slice(s, from, from + chunk), share, g);
+        exe.lastLosses().forEach((k, v) -> losses.merge(k, v * share, Double::sum));
+        gather(exe, written, params, share, moved);
         from += chunk;
       }
-      return new PartSum(partition, g, mine.size(), losses);
+      return new PartSum(shard.partition(), g, mine, losses, moved);
     } finally {
       source.giveBack(exe);
     }
+  }
+
+  /**
+   * Adds {@code share} times what the last chunk moved each of {@code written} by (from its
+   * broadcast value) into {@code moved}, and puts the broadcast value back for the next chunk.
+   * A parameter no chunk has moved gets no entry.
+   */
+  private static void gather(Executable exe, List<String> written, Map<String, double[]> params, double share,
+      Map<String, double[]> moved) {
+    for (String name : written) {
+      double[] before = params.get(name);
+      double[] after = exe.parameter(name);
+      if (java.util.Arrays.equals(before, after)) {
+        continue;
+      }
+      double[] sum = moved.computeIfAbsent(name, k -> new double[after.length]);
+      for (int i = 0; i < after.length; i++) {
+        sum[i] += share * (after[i] - before[i]);
+      }
+      exe.setParameter(name, before);
+    }
+  }
+
+  /** The parameters of {@code exe} that get no gradient: the ones a forward pass may write. */
+  private static List<String> untrained(Executable exe, Gradients g) {
+    List<String> out = new ArrayList<>(exe.parameterNames());
+    out.removeAll(g.names());
+    return out;
   }
 
   /** The losses of this partition's rows, each times its rows (batches of {@code batchSize}), or null for none. */
@@ -74,7 +99,7 @@ final class Tasks {
         List<Example> part = all.subList(from, Math.min(all.size(), from + batchSize));
         exe.evaluate(batch(features, part)).forEach((k, v) -> sums.merge(k, v * part.size(), Double::sum));
       }
-      return new PartSum(partition, null, all.size(), sums);
+      return new PartSum(partition, null, all.size(), sums, new LinkedHashMap<>());
     } finally {
       source.giveBack(exe);
     }

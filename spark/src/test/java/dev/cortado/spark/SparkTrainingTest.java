@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.data.Dataset;
 import dev.cortado.runtime.Executable;
+import dev.cortado.train.EarlyStopping;
 import dev.cortado.train.History;
 import dev.cortado.train.Trainer;
 import java.nio.file.Files;
@@ -109,20 +110,65 @@ class SparkTrainingTest {
   }
 
   @Test
-  void aResumedRunEndsWhereAnUninterruptedOneDoes(@TempDir Path dir) throws Exception {
+  void aResumedRunEndsWhereAnUninterruptedOneDoesWithItsHistoryAndPatience(@TempDir Path dir) throws Exception {
     double[][] data = data(48, 3);
+    // minDelta so large that no epoch after the first improves: patience 2 stops after epoch 3
     Executable whole = driver();
-    trainer(3).checkpoints(dir.resolve("whole")).build().fit(whole, workers(), frame(spark, data, 2));
+    History all = trainer(5).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9))
+        .checkpoints(dir.resolve("whole")).build().fit(whole, workers(), frame(spark, data, 2));
+    assertEquals(3, all.epochs());
     for (int e = 1; e <= 3; e++) {
       assertTrue(Files.isRegularFile(dir.resolve("whole").resolve(SparkTrainer.checkpointName(e))));
     }
     Executable first = driver();
-    trainer(2).checkpoints(dir.resolve("cut")).build().fit(first, workers(), frame(spark, data, 2));
+    History cut = trainer(2).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9))
+        .checkpoints(dir.resolve("cut")).build().fit(first, workers(), frame(spark, data, 2));
+    assertEquals(2, cut.epochs());
+    assertTrue(cut.stopReason().isEmpty());
+    // resumed with epochs(5): the restored epochs count, and so does the patience they used up;
+    // a fresh patience would train epochs 3 to 5
     Executable resumed = driver();
-    History rest = trainer(3).checkpoints(dir.resolve("cut")).resume(true).build()
-        .fit(resumed, workers(), frame(spark, data, 2));
-    assertEquals(1, rest.epochs());
+    History rest = trainer(5).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9))
+        .checkpoints(dir.resolve("cut")).resume(true).build().fit(resumed, workers(), frame(spark, data, 2));
+    assertEquals(3, rest.epochs());
+    assertEquals(all.stopReason(), rest.stopReason());
+    assertArrayEquals(all.values("loss"), rest.values("loss"), 0.0);
     assertSameBits(whole, resumed);
+  }
+
+  @Test
+  void aResumedRunRestoresTheBestWeightsOfAnEpochBeforeTheCut(@TempDir Path dir) throws Exception {
+    double[][] data = data(40, 7);
+    // no epoch after the first improves: the run stops after epoch 3 and puts epoch 1's weights back
+    Executable whole = driver();
+    trainer(5).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9).restoreBestWeights(true))
+        .build().fit(whole, workers(), frame(spark, data, 2));
+    Executable first = driver();
+    trainer(2).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9).restoreBestWeights(true))
+        .checkpoints(dir).build().fit(first, workers(), frame(spark, data, 2));
+    Executable resumed = driver();
+    trainer(5).earlyStopping(new EarlyStopping("loss").patience(2).minDelta(1e9).restoreBestWeights(true))
+        .checkpoints(dir).resume(true).build().fit(resumed, workers(), frame(spark, data, 2));
+    assertSameBits(whole, resumed);
+    // the weights are epoch 1's, which the resumed run never held: it started from epoch 2's
+    Executable afterOne = driver();
+    trainer(1).build().fit(afterOne, workers(), frame(spark, data, 2));
+    for (String p : afterOne.parameterNames()) {
+      assertArrayEquals(afterOne.parameter(p), resumed.parameter(p), 0.0, p);
+    }
+  }
+
+  @Test
+  void aResumedRunWithoutEarlyStoppingTrainsTheEpochsLeft(@TempDir Path dir) throws Exception {
+    double[][] data = data(40, 6);
+    Executable whole = driver();
+    History all = trainer(3).build().fit(whole, workers(), frame(spark, data, 2));
+    trainer(1).checkpoints(dir).build().fit(driver(), workers(), frame(spark, data, 2));
+    Executable resumed = driver();
+    History rest = trainer(3).checkpoints(dir).resume(true).build().fit(resumed, workers(), frame(spark, data, 2));
+    assertArrayEquals(all.values("loss"), rest.values("loss"), 0.0);
+    assertSameBits(whole, resumed);
+    assertTrue(Files.isRegularFile(dir.resolve(RunFiles.historyName(3))));
   }
 
   @Test
@@ -131,7 +177,8 @@ class SparkTrainingTest {
     double[][] val = data(20, 5);
     org.apache.spark.sql.Dataset<Row> v = frame(spark, val, 2);
     Executable exe = driver();
-    History h = trainer(5).validation(v).earlyStopping(null, 1, 1e9).build().fit(exe, workers(), frame(spark, data, 2));
+    History h = trainer(5).validation(v).earlyStopping(new EarlyStopping("val_loss").patience(1).minDelta(1e9)).build()
+        .fit(exe, workers(), frame(spark, data, 2));
     assertEquals(2, h.epochs());
     assertTrue(h.stopReason().isPresent());
     assertTrue(h.has("val_loss"));

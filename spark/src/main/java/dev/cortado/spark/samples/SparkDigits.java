@@ -18,7 +18,6 @@ import dev.cortado.train.History;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,14 +27,19 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The digits classifier trained data-parallel on Spark ({@code local[2]} unless {@code
- * --master} says otherwise), then the test rows scored as a DataFrame. {@code --overhead} also
- * times the single-machine step against the distributed one and prints the bytes a step ships.
+ * --master} says otherwise), then the test rows scored as a DataFrame. {@code --overhead} runs
+ * {@link SparkOverhead} (the cost of a global step) instead.
  */
 public final class SparkDigits {
   private SparkDigits() {}
 
   static final int BATCH_SIZE = 128;
 
+  /**
+   * The 64-128-10 classifier of the digits, in F64.
+   *
+   * @return the model
+   */
   public static Model model() {
     return Model.define("digits", m -> {
       m.seed(42);
@@ -70,21 +74,34 @@ public final class SparkDigits {
         schema);
   }
 
+  /** The digits' training and test rows (a stratified 80/20 split), standardized by the training rows. */
+  static Dataset[] digits() throws java.io.IOException {
+    Dataset all = CsvLoader.classification().classCount(10).loadResource("data/digits.csv.gz");
+    Split split = Split.stratified(all, 0.2, 42);
+    Standardizer scaler = Standardizer.fit(split.train());
+    return new Dataset[] {scaler.transform(split.train()), scaler.transform(split.test())};
+  }
+
+  /**
+   * Trains and scores the digits on Spark.
+   *
+   * @param args {@code --master URL} (default {@code local[2]}); {@code --overhead} runs {@link
+   *     SparkOverhead} instead
+   * @throws Exception if Spark fails
+   */
   public static void main(String[] args) throws Exception {
     String master = "local[2]";
-    boolean overhead = false;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--master")) {
         master = args[++i];
       } else if (args[i].equals("--overhead")) {
-        overhead = true;
+        SparkOverhead.main(new String[0]);
+        return;
       }
     }
-    Dataset all = CsvLoader.classification().classCount(10).loadResource("data/digits.csv.gz");
-    Split split = Split.stratified(all, 0.2, 42);
-    Standardizer scaler = Standardizer.fit(split.train());
-    Dataset train = scaler.transform(split.train());
-    Dataset test = scaler.transform(split.test());
+    Dataset[] data = digits();
+    Dataset train = data[0];
+    Dataset test = data[1];
     SparkSession spark = SparkSession.builder().master(master).appName("cortado-digits")
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
@@ -93,11 +110,9 @@ public final class SparkDigits {
       Executable driver = model().compile(optimizer());
       ModelSource workers = ModelSource.compiled("digits", () -> model().compile(optimizer()));
       int epochs = 10;
-      long t0 = System.nanoTime();
       History h = SparkTrainer.builder().features(Features.of().input("x", "pixels").input("y", "target"))
           .epochs(epochs).batchSize(BATCH_SIZE).seed(42).validation(frame(spark, test, partitions)).build()
           .fit(driver, workers, frame(spark, train, partitions));
-      double seconds = (System.nanoTime() - t0) / 1e9;
       for (int e = 0; e < h.epochs(); e++) {
         System.out.printf("epoch %2d  loss %.4f  val_loss %.4f%n", e + 1, h.get("loss", e), h.get("val_loss", e));
       }
@@ -116,38 +131,8 @@ public final class SparkDigits {
       }
       System.out.printf("test accuracy %.4f on %d rows scored as a DataFrame (%d partitions, %s)%n",
           (double) correct / out.size(), out.size(), partitions, master);
-      int steps = h.epochs() * ((train.rows() + BATCH_SIZE - 1) / BATCH_SIZE);
-      if (overhead) {
-        overhead(driver, train, seconds, steps, partitions);
-      }
     } finally {
       spark.stop();
     }
-  }
-
-  /** The single-machine step against the distributed one, and the bytes one step ships. */
-  static void overhead(Executable trained, Dataset train, double sparkSeconds, int steps, int partitions) {
-    Executable one = model().compile(optimizer());
-    Map<String, double[]> batch = Map.of("x", Arrays.copyOf(train.features(), BATCH_SIZE * 64),
-        "y", Arrays.copyOf(train.targets(), BATCH_SIZE * 10));
-    long until = System.nanoTime() + 3_000_000_000L;
-    while (System.nanoTime() < until) {
-      one.trainStep(batch);
-    }
-    int n = 2000;
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      one.trainStep(batch);
-    }
-    double single = (System.nanoTime() - t0) / 1e3 / n;
-    long params = 0;
-    for (String p : trained.parameterNames()) {
-      params += trained.parameter(p).length;
-    }
-    System.out.printf("single-machine step (batch %d, F64): %.1f us%n", BATCH_SIZE, single);
-    System.out.printf("distributed step on %d partitions, whole fit incl. validation: %.1f ms (%d steps)%n",
-        partitions, sparkSeconds * 1e3 / steps, steps);
-    System.out.printf("parameters: %d values; per step: broadcast %d bytes, gradients back %d bytes (%d partitions)%n",
-        params, params * 8, params * 8 * partitions, partitions);
   }
 }
