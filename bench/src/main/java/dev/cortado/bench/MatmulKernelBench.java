@@ -32,8 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * sizes of the MNIST-sized model's 784→256 and 256→128 layers at batch 64 and of LeNet's second
  * convolution (patches {@code [4096, 800]}, kernel {@code [800, 64]}). Each invocation is one
  * compiled single-product graph's {@code predict}. Kernels: {@code vector} ({@link VectorMatmul},
- * this JVM's preferred species), {@code blocked1} and {@code blocked4} ({@link BlockedMatmul} with
- * one or four result rows per pass). The forks add {@code --add-modules jdk.incubator.vector}.
+ * this JVM's preferred species), {@code blocked1}, {@code blocked4x2} and {@code blocked4x4} ({@link
+ * BlockedMatmul} with one result row of four terms per pass, four rows of two terms, four rows of
+ * four; {@code blocked<R>x<T>} names any other). The forks add {@code --add-modules
+ * jdk.incubator.vector}.
  *
  * <p>{@code java -jar bench/target/benchmarks.jar MatmulKernelBench} gives JMH's µs per product
  * (wall time); {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
@@ -87,7 +89,7 @@ public class MatmulKernelBench {
   @Param({"MNIST_XW", "MNIST_XT_DY", "MNIST_DY_WT", "LENET_XW", "LENET_XT_DY", "LENET_DY_WT"})
   public String product;
 
-  @Param({"vector", "blocked1", "blocked4"})
+  @Param({"vector", "blocked1", "blocked4x2", "blocked4x4"})
   public String kernel;
 
   private Executable exe;
@@ -116,11 +118,15 @@ public class MatmulKernelBench {
   }
 
   private static MatmulKernel kernel(String name) {
+    java.util.regex.Matcher rows = java.util.regex.Pattern.compile("blocked([124])x([24])").matcher(name);
+    if (rows.matches()) {
+      return new BlockedMatmul(Integer.parseInt(rows.group(1)), Integer.parseInt(rows.group(2)), 0);
+    }
     return switch (name) {
       case "vector" -> VectorMatmul.preferred();
       case "blocked1" -> new BlockedMatmul(1);
-      case "blocked4" -> new BlockedMatmul(4);
-      default -> throw new IllegalArgumentException("unknown kernel '" + name + "': vector, blocked1 or blocked4");
+      default -> throw new IllegalArgumentException("unknown kernel '" + name + "': vector, blocked1 or blocked<R>x<T>"
+          + " (R result rows of T terms per pass: 2x2, 4x2, 2x4, 4x4)");
     };
   }
 
@@ -151,8 +157,8 @@ public class MatmulKernelBench {
     StepTimer timer = new StepTimer(cpu, 2000, 10000, 2000, 7);
     System.out.printf("%s %s, %s, GFLOP/s = 2·m·k·n / median time of one product%n%n",
         System.getProperty("java.vm.name"), System.getProperty("java.version"), timer.clockName());
-    String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked4"}
-        : new String[] {"blocked1", "blocked4"};
+    String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked4x2", "blocked4x4"}
+        : new String[] {"blocked1", "blocked4x2", "blocked4x4"};
     System.out.println("| product | " + String.join(" | ", kernels) + " |");
     System.out.println("| --- |" + " ---: |".repeat(kernels.length));
     for (Product p : products) {

@@ -79,12 +79,13 @@ class BlockedMatmulTest {
     Map<String, double[]> want = new Interpreter(g).predict(in);
     Codegen.Options blocked = new Codegen.Options(new BlockedMatmul(1), null);
     Codegen.Options pairs = new Codegen.Options(new BlockedMatmul(2), null);
-    Codegen.Options fours = new Codegen.Options(new BlockedMatmul(4), null);
+    Codegen.Options fours = new Codegen.Options(new BlockedMatmul(4, 4, 0), null);
+    Codegen.Options foursOfTwo = new Codegen.Options(new BlockedMatmul(4, 2, 0), null);
     // the blocked kernel also split by result rows over 2 and 3 threads (uneven ranges)
     for (Codegen.Options o : new Codegen.Options[] {blocked, new Codegen.Options(new LoopMatmul(), null),
         blocked.withThreads(2).withSplitFrom(0), blocked.withThreads(3).withSplitFrom(0),
         pairs, pairs.withThreads(3).withSplitFrom(0), fours, fours.withThreads(2).withSplitFrom(0),
-        fours.withThreads(3).withSplitFrom(0)}) {
+        fours.withThreads(3).withSplitFrom(0), foursOfTwo, foursOfTwo.withThreads(3).withSplitFrom(0)}) {
       String what = o.matmul().key() + ", " + o.threads() + " thread(s)";
       Map<String, double[]> got = Codegen.compile(g, form, o).predict(in);
       assertArrayEquals(want.get("pre"), got.get("pre"), what);
@@ -120,13 +121,15 @@ class BlockedMatmulTest {
     boolean columns = n < 16 && m > n; // LoopMatmul.NARROW
     int outer = columns ? n : m;
     for (int perPass : new int[] {2, 4}) {
-      Codegen.Options rows = new Codegen.Options(new BlockedMatmul(perPass), null);
       int r = perPass;
       while (outer % r != 0) {
         r /= 2;
       }
-      for (Codegen.Options o : new Codegen.Options[] {rows, rows.withThreads(3).withSplitFrom(0)}) {
-        String what = form + ", " + perPass + " rows per pass, " + o.threads() + " thread(s)";
+      Codegen.Options two = new Codegen.Options(new BlockedMatmul(perPass, 2, 0), null);
+      Codegen.Options four = new Codegen.Options(new BlockedMatmul(perPass, 4, 0), null);
+      for (Codegen.Options o : new Codegen.Options[] {two, four, two.withThreads(3).withSplitFrom(0),
+          four.withThreads(3).withSplitFrom(0)}) {
+        String what = form + ", " + o.matmul().key() + ", " + o.threads() + " thread(s)";
         String src = Codegen.generateSource(g, form, m, "p", "C", o);
         // products of at most 64 multiply-adds (LoopMatmul.UNROLL) are unrolled instead
         assertEquals(r > 1 && m * n * k > 64, src.contains((columns ? "j" : "i") + " += " + r + ")"),
@@ -162,15 +165,32 @@ class BlockedMatmulTest {
     assertTrue(e.getMessage().contains("3"), e.getMessage());
     try (SavedProperty saved = new SavedProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY)) {
       System.clearProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY);
-      assertEquals(Runtime.version().feature() >= 25 ? 4 : 1, new BlockedMatmul().rowsPerPass());
-      assertEquals(Runtime.version().feature() >= 25 ? new BlockedMatmul(4, BlockedMatmul.SEVERAL_ROWS_FROM).key()
-          : new BlockedMatmul(1).key(), new BlockedMatmul().key(), "this JVM's choice spares small products");
+      assertEquals(4, new BlockedMatmul().rowsPerPass());
+      assertEquals(new BlockedMatmul(4, BlockedMatmul.SEVERAL_ROWS_FROM).key(), new BlockedMatmul().key(),
+          "this JVM's choice spares small products");
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "2");
       assertEquals(2, new BlockedMatmul().rowsPerPass());
       assertEquals(new BlockedMatmul(2).key(), new BlockedMatmul().key(), "a count asked for applies to every product");
       System.setProperty(BlockedMatmul.ROWS_PER_PASS_PROPERTY, "8");
       e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, BlockedMatmul::new);
       assertTrue(e.getMessage().contains("-Dcortado.rowsPerPass=8"), e.getMessage());
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void termsPerPassIsTwoOrFourAndTheJvmPicksIt() {
+    assertTrue(new BlockedMatmul(4, 2, 0).key().contains("4x2"), new BlockedMatmul(4, 2, 0).key());
+    org.junit.jupiter.api.Assertions.assertNotEquals(new BlockedMatmul(4, 2, 0).key(), new BlockedMatmul(4, 4, 0).key());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockedMatmul(4, 3, 0));
+    assertTrue(e.getMessage().contains("termsPerPass must be 2 or 4, got 3"), e.getMessage());
+    try (SavedProperty saved = new SavedProperty(BlockedMatmul.TERMS_PER_PASS_PROPERTY)) {
+      System.clearProperty(BlockedMatmul.TERMS_PER_PASS_PROPERTY);
+      assertEquals(Runtime.version().feature() >= 25 ? 4 : 2, BlockedMatmul.termsPerPassForThisJvm());
+      System.setProperty(BlockedMatmul.TERMS_PER_PASS_PROPERTY, "2");
+      assertEquals(new BlockedMatmul(4, 2, 0).key(), new BlockedMatmul(4).key(), "the property sets the terms");
+      System.setProperty(BlockedMatmul.TERMS_PER_PASS_PROPERTY, "8");
+      e = assertThrows(IllegalArgumentException.class, BlockedMatmul::termsPerPassForThisJvm);
+      assertTrue(e.getMessage().contains("-Dcortado.termsPerPass=8"), e.getMessage());
     }
   }
 

@@ -174,8 +174,9 @@ final class Generator {
       f.text("definition", d.className().strip()).text("generated", d.generatedClass())
           .text("batch", Integer.toString(d.batchSize()));
     }
-    // the code generator's settings that change the source: the matmul kernel (its rows per pass
-    // follows the JDK running Maven, or -Dcortado.rowsPerPass) and -Dcortado.threads
+    // the code generator's settings that change the source: the matmul kernel (its terms per pass
+    // follow the JDK running Maven, or -Dcortado.rowsPerPass and -Dcortado.termsPerPass) and
+    // -Dcortado.threads
     dev.cortado.codegen.Codegen.Options o = dev.cortado.codegen.Codegen.Options.defaults();
     f.text("kernel", o.matmul().key()).text("threads", Integer.toString(o.threads()));
     f.text("splitStep", Boolean.toString(splitStep));

@@ -37,6 +37,8 @@ public final class VectorMatmul implements MatmulKernel {
   private static final String FV = "FloatVector";
   /** Accumulator vectors per register block: 24 of the 32 vector registers of AVX-512. */
   static final int ACCUMULATORS = 24;
+  /** Result elements from which a product stored as it is goes straight into {@code out}. */
+  static final int DIRECT_FROM = 1 << 16;
 
   private final BlockedMatmul fallback = new BlockedMatmul();
   private final int lanes;
@@ -163,17 +165,30 @@ public final class VectorMatmul implements MatmulKernel {
     return direct ? null : c.scratch().row(c.k() * f.len());
   }
 
-  /** Copies rows {@code p} in {@code [from, to)} of the operand {@link #copied} names. */
+  /**
+   * Copies rows {@code p} in {@code [from, to)} of the operand {@link #copied} names, read along p
+   * a few columns per pass as {@link RowForm#copyRight} does.
+   */
   private static Statement copy(RowForm f, String rs, Expression from, Expression to) {
-    Call c = f.c();
     Lin p = Lin.var("p");
-    Lin v = Lin.var(f.vv());
+    int u = RowForm.columnsPerPass(f.c().k(), f.len());
+    if (u == 1) {
+      // p outer: a small copy in the shorter source
+      BlockStmt body = new BlockStmt();
+      Lin v = Lin.var(f.vv());
+      body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()), f.transposed(v, p)));
+      BlockStmt row = new BlockStmt();
+      row.addStatement(J.loop(f.vv(), 0, f.len(), body));
+      return J.loop("p", from, to, 1, row);
+    }
     BlockStmt body = new BlockStmt();
-    body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()),
-        f.columns() ? LoopMatmul.a(c, v, p) : LoopMatmul.b(c, p, v)));
-    BlockStmt row = new BlockStmt();
-    row.addStatement(J.loop(f.vv(), 0, f.len(), body));
-    return J.loop("p", from, to, 1, row);
+    for (int q = 0; q < u; q++) {
+      Lin v = Lin.var(f.vv()).plus(Lin.of(q));
+      body.addStatement(J.assign(J.at(rs, p.times(f.len()).plus(v).toExpr()), f.transposed(v, p)));
+    }
+    BlockStmt pass = new BlockStmt();
+    pass.addStatement(J.loop("p", from, to, 1, body));
+    return J.loop(f.vv(), J.intLit(0), J.intLit(f.len()), u, pass);
   }
 
   /**
@@ -220,24 +235,35 @@ public final class VectorMatmul implements MatmulKernel {
 
   /**
    * Result rows {@code [from, to)} ({@code from} a multiple of {@link #blockRows}): register blocks
-   * of that many rows, single rows past the last full block, then each row's epilogue.
+   * of that many rows, single rows past the last full block, then each row's epilogue. A product
+   * of at least {@link #DIRECT_FROM} result elements stored as it is (no epilogue, nothing fused
+   * after it) is computed by rows straight into {@code out}: accumulator rows and their copy cost
+   * more than the sums for the MNIST-sized weight gradient (784 × 256 floats written twice more
+   * and read once more per step); a smaller one keeps the accumulator rows, so that a class with
+   * only small products needs no second set of block methods. {@code out} never shares a buffer
+   * with an operand (a matmul is not planned in place).
    */
   private void rows(RowForm f, String rs, Expression from, Expression to, BlockStmt into) {
     Call c = f.c();
     int len = f.len();
-    String accs = c.scratch().rows("acc", f.outer(), len);
+    boolean direct = !f.columns() && c.epilogue().isIdentity() && c.epilogue().fusedArrays().isEmpty()
+        && (long) f.outer() * len >= DIRECT_FROM;
+    String target = direct ? c.out() : c.scratch().rows("acc", f.outer(), len);
     int rows = blockRows(len);
     int full = f.outer() / rows * rows;
     if (full > 0) {
-      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows, blocks(f, rs, accs, rows)));
+      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows, blocks(f, rs, target, rows, direct)));
     }
     if (full < f.outer()) {
-      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, blocks(f, rs, accs, 1)));
+      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, blocks(f, rs, target, 1, direct)));
+    }
+    if (direct) {
+      return;
     }
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
-    last.addStatement(J.declare(new ArrayType(J.type(true)), row, J.at(accs, J.name(f.ov()))));
-    BlockedMatmul.finish(f, rs, row, c.k(), last);
+    last.addStatement(J.declare(new ArrayType(J.type(true)), row, J.at(target, J.name(f.ov()))));
+    BlockedPasses.finish(f, rs, row, c.k(), last);
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
   }
 
@@ -259,7 +285,7 @@ public final class VectorMatmul implements MatmulKernel {
    * for many steps only as on-stack-replacement code, whose entry sees the vectors untyped and
    * keeps them boxed (LeNet's step took over a second).
    */
-  private BlockStmt blocks(RowForm f, String rs, String accs, int rows) {
+  private BlockStmt blocks(RowForm f, String rs, String target, int rows, boolean direct) {
     Call c = f.c();
     int len = f.len();
     int vecs = blockVectors(len);
@@ -276,10 +302,10 @@ public final class VectorMatmul implements MatmulKernel {
       lp = c.transA() ? c.m() : 1;
     }
     String rhs = rs != null ? rs : f.columns() ? c.a() : c.b();
-    String name = blockMethod(c.scratch(), rows, vecs);
+    String name = blockMethod(c.scratch(), rows, vecs, direct);
     BlockStmt perV = new BlockStmt();
     perV.addStatement(J.call(J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs),
-        J.intLit(len), J.intLit(c.k()), J.name(accs), J.name(f.ov()), J.name(f.vv()))));
+        J.intLit(len), J.intLit(c.k()), J.name(target), J.name(f.ov()), J.name(f.vv()))));
     BlockStmt perO = new BlockStmt();
     perO.addStatement(J.loop(f.vv(), J.intLit(0), J.intLit(len), vecs * lanes, perV));
     return perO;
@@ -288,9 +314,10 @@ public final class VectorMatmul implements MatmulKernel {
   /**
    * The register block of {@code rows} result rows × {@code vecs} vectors: {@code acc[o + r][v +
    * q·lanes …]} = {@code Σ_p lhs[(o + r)·ls + p·lp] · rhs[p·len + v + q·lanes …]}, each element an
-   * fma chain from zero, p ascending.
+   * fma chain from zero, p ascending. With {@code direct} the block is stored into the flat
+   * result {@code out} at {@code (o + r)·len + v …} instead of the accumulator rows.
    */
-  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs) {
+  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs, boolean direct) {
     scratch.importType(PKG + FV);
     BlockStmt body = new BlockStmt();
     String[][] acc = new String[rows][vecs];
@@ -323,20 +350,23 @@ public final class VectorMatmul implements MatmulKernel {
     }
     body.addStatement(J.loop("p", J.intLit(0), J.name("k"), 1, perP));
     for (int r = 0; r < rows; r++) {
-      Expression target = J.at("acc", r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r)));
+      Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
       for (int q = 0; q < vecs; q++) {
         Expression at = q == 0 ? J.name("v") : J.bin(PLUS, J.name("v"), J.intLit((long) q * lanes));
-        body.addStatement(J.call(new MethodCallExpr(J.name(acc[r][q]), "intoArray",
-            new NodeList<>(target.clone(), at))));
+        NodeList<Expression> args = direct
+            ? new NodeList<>(J.name("out"), J.bin(PLUS, J.bin(MULTIPLY, o.clone(), J.name("len")), at))
+            : new NodeList<>(J.at("acc", o.clone()), at);
+        body.addStatement(J.call(new MethodCallExpr(J.name(acc[r][q]), "intoArray", args)));
       }
     }
     ArrayType row = new ArrayType(J.type(true));
     NodeList<Parameter> params = new NodeList<>(new Parameter(row.clone(), "lhs"),
         new Parameter(PrimitiveType.intType(), "ls"), new Parameter(PrimitiveType.intType(), "lp"),
         new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "len"),
-        new Parameter(PrimitiveType.intType(), "k"), new Parameter(new ArrayType(row.clone()), "acc"),
+        new Parameter(PrimitiveType.intType(), "k"),
+        direct ? new Parameter(row.clone(), "out") : new Parameter(new ArrayType(row.clone()), "acc"),
         new Parameter(PrimitiveType.intType(), "o"), new Parameter(PrimitiveType.intType(), "v"));
-    return scratch.method("vectorBlock" + rows + "x" + vecs, params, body);
+    return scratch.method((direct ? "vectorBlockOut" : "vectorBlock") + rows + "x" + vecs, params, body);
   }
 
   /**
