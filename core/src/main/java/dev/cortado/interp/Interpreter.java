@@ -92,6 +92,12 @@ public final class Interpreter implements Executable {
   /** As {@link #run(Snapshot, Map, List, boolean)}, taking the values of the nodes in {@code given} as they are. */
   private List<NDArray> run(Snapshot snap, Map<String, double[]> inputs, List<Node> targets, boolean training,
       Map<Node, NDArray> given) {
+    return run(snap, inputs, targets, training, given, 0);
+  }
+
+  /** As above, for a chunk whose first row is global row {@code firstRow} (see {@link EvalContext#firstRow()}). */
+  private List<NDArray> run(Snapshot snap, Map<String, double[]> inputs, List<Node> targets, boolean training,
+      Map<Node, NDArray> given, long firstRow) {
     NDArray[] memo = new NDArray[graph.nodes().size()];
     boolean[] want = new boolean[memo.length];
     int max = -1;
@@ -110,7 +116,7 @@ public final class Interpreter implements Executable {
     }
     java.util.Set<String> needed = Feed.inputsNeeded(graph, want);
     int batch = needed.isEmpty() && inputs.isEmpty() ? 1 : Feed.batchSize(graph, inputs, needed, want);
-    EvalContext ctx = new Ctx(snap, inputs, batch, training);
+    EvalContext ctx = new Ctx(snap, inputs, batch, training, firstRow);
     for (int i = 0; i <= max; i++) {
       if (!want[i] || memo[i] != null) {
         continue;
@@ -138,12 +144,14 @@ public final class Interpreter implements Executable {
     private final Map<String, double[]> inputs;
     private final int batch;
     private final boolean training;
+    private final long firstRow;
 
-    Ctx(Snapshot snap, Map<String, double[]> inputs, int batch, boolean training) {
+    Ctx(Snapshot snap, Map<String, double[]> inputs, int batch, boolean training, long firstRow) {
       this.snap = snap;
       this.inputs = inputs;
       this.batch = batch;
       this.training = training;
+      this.firstRow = firstRow;
     }
 
     @Override
@@ -164,6 +172,11 @@ public final class Interpreter implements Executable {
     @Override
     public int batch() {
       return batch;
+    }
+
+    @Override
+    public long firstRow() {
+      return firstRow;
     }
   }
 
@@ -226,8 +239,17 @@ public final class Interpreter implements Executable {
 
   @Override
   public double accumulateGradients(Map<String, double[]> inputs, double weight, dev.cortado.runtime.Gradients into) {
+    return accumulateGradients(inputs, weight, into, 0);
+  }
+
+  @Override
+  public double accumulateGradients(Map<String, double[]> inputs, double weight, dev.cortado.runtime.Gradients into,
+      long firstRow) {
     requireSplit();
     requireOwn(into, weight);
+    if (firstRow < 0) {
+      throw new IllegalArgumentException("the first row of a chunk must be 0 or more, got " + firstRow);
+    }
     List<Node> targets = new ArrayList<>(graph.losses().values());
     targets.addAll(graph.gradients().values());
     List<String> written = new ArrayList<>();
@@ -240,7 +262,7 @@ public final class Interpreter implements Executable {
     writes.lock();
     try {
       Snapshot snap = current;
-      List<NDArray> results = run(snap, inputs, targets, true);
+      List<NDArray> results = run(snap, inputs, targets, true, Map.of(), firstRow);
       Map<String, Double> losses = new LinkedHashMap<>();
       int i = 0;
       for (String k : graph.losses().keySet()) {

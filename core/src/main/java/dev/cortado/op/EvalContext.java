@@ -26,4 +26,15 @@ public interface EvalContext {
    */
   int batch();
 
+  /**
+   * The global row of this batch's first row when it is a chunk of a larger batch (the gradient
+   * half of a split step): a dropout mask adds {@code firstRow * elementsPerRow} to its index, so
+   * the chunk draws the larger batch's masks for its rows. 0 for a whole batch.
+   *
+   * @return the first row, 0 or more
+   */
+  default long firstRow() {
+    return 0;
+  }
+
 }

@@ -239,11 +239,12 @@ final class Kernels {
     return new NDArray(new int[] {c, r}, out);
   }
 
-  static NDArray dropoutMask(int[] shape, double rate, long seed, long step, boolean training) {
+  /** The mask of {@link Op#DROPOUT_MASK}; element i draws at index {@code offset + i}. */
+  static NDArray dropoutMask(int[] shape, double rate, long seed, long step, long offset, boolean training) {
     double[] out = new double[NDArray.sizeOf(shape)];
     double keep = 1.0 / (1.0 - rate);
     for (int i = 0; i < out.length; i++) {
-      out[i] = !training ? 1.0 : dev.cortado.runtime.Rng.uniform(seed, step, i) >= rate ? keep : 0.0;
+      out[i] = !training ? 1.0 : dev.cortado.runtime.Rng.uniform(seed, step, offset + i) >= rate ? keep : 0.0;
     }
     return new NDArray(shape, out);
   }

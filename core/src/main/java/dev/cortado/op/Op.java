@@ -224,7 +224,9 @@ public enum Op {
   /**
    * The inverted-dropout mask for x at the given global step: 1/(1-rate) with probability
    * 1-rate, else 0, drawn by {@code Rng.uniform(seed, step, index)}; all ones outside training.
-   * No gradient.
+   * The index is the element's flat index, plus {@link EvalContext#firstRow()} times the elements
+   * per row when the mask's first axis is the batch: a chunk of a larger batch whose first row is
+   * global row r draws, for its row j, the mask of the larger batch's row r + j. No gradient.
    */
   DROPOUT_MASK(2) {
     @Override
@@ -237,7 +239,9 @@ public enum Op {
 
     @Override
     public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
-      return Kernels.dropoutMask(x.get(0).shape(), a.value(), a.seed(), (long) x.get(1).get(0), c.training());
+      Shape s = n.shape();
+      long offset = s.rank() > 0 && s.dim(0) == Shape.BATCH ? c.firstRow() * s.fixedSize() : 0;
+      return Kernels.dropoutMask(x.get(0).shape(), a.value(), a.seed(), (long) x.get(1).get(0), offset, c.training());
     }
   },
 

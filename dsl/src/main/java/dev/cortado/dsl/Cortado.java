@@ -532,7 +532,9 @@ public final class Cortado {
   /**
    * Inverted dropout: in a training step each element is zeroed with probability {@code rate}
    * and the rest scaled by {@code 1/(1-rate)}; in predict and evaluate it is the identity. The
-   * mask is drawn from the model's seed and the step number, the same in every executable.
+   * mask is drawn from the model's seed, the step number and each element's index in the batch,
+   * the same in every executable; a micro-batch passed to {@code accumulateGradients} with its
+   * first row draws the large batch's mask for its rows.
    *
    * @param x the tensor to drop from
    * @param rate the probability of zeroing an element, in [0, 1)

@@ -41,6 +41,12 @@ public abstract class CompiledModel implements Executable {
    */
   private final java.util.concurrent.ConcurrentLinkedQueue<CompiledModel> spares =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /**
+   * The global row of this batch's first row while {@link #runGradient} runs for a chunk of a
+   * larger batch, else 0: a dropout mask whose first axis is the batch adds {@code firstRow} times
+   * its elements per row to its index, so the chunk draws the larger batch's masks.
+   */
+  protected long firstRow;
 
   /**
    * A model with fresh state, for {@code batch}; {@code specializer} may be null.
@@ -435,12 +441,20 @@ public abstract class CompiledModel implements Executable {
 
   @Override
   public final double accumulateGradients(Map<String, double[]> inputs, double weight, Gradients into) {
+    return accumulateGradients(inputs, weight, into, 0);
+  }
+
+  @Override
+  public final double accumulateGradients(Map<String, double[]> inputs, double weight, Gradients into, long firstRow) {
     requireSplit();
     requireOwn(into, weight);
+    if (firstRow < 0) {
+      throw new IllegalArgumentException("the first row of a chunk must be 0 or more, got " + firstRow);
+    }
     int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
     long stamp = state.lock.writeLock();
     try {
-      return gradient(convert(inputs, state.spec.trainInputs, state.stepInputs), b, weight, into);
+      return gradient(convert(inputs, state.spec.trainInputs, state.stepInputs), b, weight, into, firstRow);
     } finally {
       state.lock.unlockWrite(stamp);
     }
@@ -453,20 +467,22 @@ public abstract class CompiledModel implements Executable {
     int b = batchOf(inputs, state.spec.trainInputs, v -> v.length);
     long stamp = state.lock.writeLock();
     try {
-      return gradient(convertFloats(inputs, state.spec.trainInputs, state.stepInputs), b, weight, into);
+      return gradient(convertFloats(inputs, state.spec.trainInputs, state.stepInputs), b, weight, into, 0);
     } finally {
       state.lock.unlockWrite(stamp);
     }
   }
 
-  private double gradient(Object[] in, int b, double weight, Gradients into) {
+  private double gradient(Object[] in, int b, double weight, Gradients into, long firstRow) {
     double[] losses = state.stepLosses;
     try {
       CompiledModel t = splitTarget(b);
       CompiledModel m = t.acquire();
       try {
+        m.firstRow = firstRow;
         m.runGradient(in, losses);
       } finally {
+        m.firstRow = 0;
         t.release(m);
       }
     } finally {

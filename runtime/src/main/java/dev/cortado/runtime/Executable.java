@@ -105,6 +105,31 @@ public interface Executable {
   }
 
   /**
+   * As {@link #accumulateGradients(Map, double, Gradients)} for a chunk of a larger batch whose
+   * first row is the larger batch's row {@code firstRow}: the chunk's row j draws the dropout masks
+   * the larger batch draws at its row {@code firstRow + j} (a mask's element of flat index i in the
+   * chunk draws at index {@code firstRow * elementsPerRow + i}). Micro-batches of one large batch
+   * passed with their first rows, or the partitions of a distributed step, then compute the large
+   * batch's gradient with its masks; with {@code firstRow} 0 this is the three-argument form. Only
+   * the masks depend on it.
+   *
+   * @param inputs every input the loss reads, by name, flat row-major
+   * @param weight the factor of this batch's gradients (e.g. its share of the rows)
+   * @param into the sums to add to, from {@link #newGradients()}
+   * @param firstRow the global row of this chunk's first row, 0 or more
+   * @return the total loss of this batch (unweighted)
+   * @throws IllegalArgumentException for bad inputs, gradients of another model or a negative
+   *     {@code firstRow}; nothing is changed then
+   * @throws IllegalStateException as {@link #accumulateGradients(Map, double, Gradients)}
+   */
+  default double accumulateGradients(Map<String, double[]> inputs, double weight, Gradients into, long firstRow) {
+    if (firstRow != 0) {
+      throw new UnsupportedOperationException(getClass().getName() + " has no chunk offset for dropout masks");
+    }
+    return accumulateGradients(inputs, weight, into);
+  }
+
+  /**
    * As {@link #accumulateGradients}, with float inputs (no conversion for F32 models).
    *
    * @param inputs every input the loss reads, by name, flat row-major

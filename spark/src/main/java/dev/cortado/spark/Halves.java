@@ -17,9 +17,12 @@ final class Halves {
     return exe.newGradients();
   }
 
-  /** Adds {@code weight} times the gradient of the loss on {@code batch} into {@code into}. */
-  static void accumulate(Executable exe, Map<String, double[]> batch, double weight, Gradients into) {
-    exe.accumulateGradients(batch, weight, into);
+  /**
+   * Adds {@code weight} times the gradient of the loss on {@code batch}, whose first row is row
+   * {@code firstRow} of its global batch, into {@code into}.
+   */
+  static void accumulate(Executable exe, Map<String, double[]> batch, double weight, Gradients into, long firstRow) {
+    exe.accumulateGradients(batch, weight, into, firstRow);
   }
 
   /** The optimizer's update from the summed gradients, on the driver. */

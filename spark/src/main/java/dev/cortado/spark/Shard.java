@@ -22,13 +22,19 @@ final class Shard implements Serializable {
   private final double[][] values;
   /** The rows of global batch {@code s} are {@code [starts[s], starts[s + 1])}. */
   private final int[] starts;
+  /** Each row's position in the epoch's order, ascending. */
+  private final int[] positions;
+  private final int batchSize;
 
-  private Shard(int partition, List<String> inputs, int[] widths, double[][] values, int[] starts) {
+  private Shard(int partition, List<String> inputs, int[] widths, double[][] values, int[] starts, int[] positions,
+      int batchSize) {
     this.partition = partition;
     this.inputs = inputs;
     this.widths = widths;
     this.values = values;
     this.starts = starts;
+    this.positions = positions;
+    this.batchSize = batchSize;
   }
 
   /**
@@ -69,7 +75,7 @@ final class Shard implements Serializable {
       }
       starts[s] = r;
     }
-    return new Shard(partition, List.copyOf(inputs), widths, values, starts);
+    return new Shard(partition, List.copyOf(inputs), widths, values, starts, sorted, batchSize);
   }
 
   int partition() {
@@ -79,6 +85,31 @@ final class Shard implements Serializable {
   /** How many of global batch {@code s}'s rows this partition holds. */
   int rowsOf(int s) {
     return starts[s + 1] - starts[s];
+  }
+
+  /** The row of global batch {@code s} that row {@code from} of this partition's share of it is. */
+  long rowInBatch(int s, int from) {
+    return positions[starts[s] + from] - (long) s * batchSize;
+  }
+
+  /**
+   * This partition's share of global batch {@code s} cut into runs of rows that are consecutive
+   * in the batch: the lengths, in order.
+   */
+  List<Integer> runs(int s) {
+    List<Integer> out = new ArrayList<>();
+    int run = 0;
+    for (int r = starts[s]; r < starts[s + 1]; r++) {
+      if (run > 0 && positions[r] != positions[r - 1] + 1) {
+        out.add(run);
+        run = 0;
+      }
+      run++;
+    }
+    if (run > 0) {
+      out.add(run);
+    }
+    return out;
   }
 
   /** Rows {@code from} to {@code to} (exclusive) of this partition's share of global batch {@code s}, one flat array per input. */

@@ -52,11 +52,12 @@ import org.apache.spark.storage.StorageLevel;
  * row of a batch fails the step before any update, as the unbiased variance of one row is
  * undefined.
  *
- * <p>What is not as on one machine: batch normalization normalizes each chunk with that chunk's
- * statistics (as PyTorch's {@code DistributedDataParallel} without {@code SyncBatchNorm}), and
- * dropout draws a chunk's masks as for a batch of the chunk's rows at the same step (element
- * {@code i} of the chunk's tensor gets {@code Rng.uniform(seed, step, i)}, where one machine
- * uses the element's index in the global batch); the generated code takes no row offset.
+ * <p>Dropout draws one machine's masks: each chunk passes the row of the global batch it starts
+ * at ({@link Executable#accumulateGradients(java.util.Map, double, dev.cortado.runtime.Gradients,
+ * long)}), and a model with dropout cuts each partition's rows into runs consecutive in the
+ * global batch before cutting them into chunks. What is not as on one machine: batch
+ * normalization normalizes each chunk with that chunk's statistics (as PyTorch's {@code
+ * DistributedDataParallel} without {@code SyncBatchNorm}).
  *
  * <p>After each epoch: validation (distributed, dropout off, weighted by rows), {@link
  * EarlyStopping} as in {@code Trainer}, and, with {@link Builder#checkpoints}, the history and a

@@ -17,7 +17,10 @@ final class Tasks {
   /**
    * The gradient of this partition's rows of global batch {@code s}, weighted by their share of
    * the batch ({@code rows / rowsInBatch}), or null if the partition holds none of them. The rows
-   * go to the model in their order in the global batch, in the chunks of {@link Chunks}.
+   * go to the model in their order in the global batch, in the chunks of {@link Chunks}; each
+   * chunk passes the row of the global batch it starts at, so dropout draws one machine's masks.
+   * A model that draws masks (it has a {@link Graph#GLOBAL_STEP}) first cuts the rows into runs
+   * consecutive in the global batch, as only a run's rows draw the masks of consecutive rows.
    *
    * <p>Parameters the forward pass writes itself (batch normalization's moving statistics) are
    * reset to the broadcast values before each chunk; what each chunk moved them by, times the
@@ -41,13 +44,16 @@ final class Tasks {
       List<String> written = untrained(exe, g);
       LinkedHashMap<String, double[]> moved = new LinkedHashMap<>();
       LinkedHashMap<String, Double> losses = new LinkedHashMap<>();
+      List<Integer> runs = params.containsKey(Graph.GLOBAL_STEP) ? shard.runs(s) : List.of(mine);
       int from = 0;
-      for (int chunk : Chunks.of(mine)) {
-        double share = (double) chunk / rowsInBatch;
-        Halves.accumulate(exe, shard.slice(s, from, from + chunk), share, g);
-        exe.lastLosses().forEach((k, v) -> losses.merge(k, v * share, Double::sum));
-        gather(exe, written, params, share, moved);
-        from += chunk;
+      for (int run : runs) {
+        for (int chunk : Chunks.of(run)) {
+          double share = (double) chunk / rowsInBatch;
+          Halves.accumulate(exe, shard.slice(s, from, from + chunk), share, g, shard.rowInBatch(s, from));
+          exe.lastLosses().forEach((k, v) -> losses.merge(k, v * share, Double::sum));
+          gather(exe, written, params, share, moved);
+          from += chunk;
+        }
       }
       return new PartSum(shard.partition(), g, mine, losses, moved);
     } finally {

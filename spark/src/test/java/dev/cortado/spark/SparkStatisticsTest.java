@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batch normalization and dropout on Spark: the moving statistics gathered to the driver, and
- * the documented rule (each chunk normalizes with its own statistics and draws its masks as a
- * batch of its rows) checked against the same rule run on one executable.
+ * Batch normalization and dropout on Spark: the moving statistics gathered to the driver, the
+ * documented rule of batch normalization (each chunk normalizes with its own statistics) checked
+ * against the same rule run on one executable, and dropout equal to one machine.
  */
 class SparkStatisticsTest {
   private static final double MOMENTUM = 0.1;
@@ -42,12 +42,18 @@ class SparkStatisticsTest {
 
   /** Batch normalization of the raw features (so its batch statistics do not depend on the parameters), then dropout. */
   static Model model() {
+    return model(true, true);
+  }
+
+  /** The model with batch normalization, dropout or both. */
+  static Model model(boolean normalize, boolean drop) {
     return Model.define("sparkbn", m -> {
       m.dtype(DType.F64);
       Tensor x = m.input("x", BATCH, FEATURES);
       Tensor y = m.input("y", BATCH, CLASSES);
-      Tensor n = m.batchNorm("bn", x, b -> b.momentum(MOMENTUM));
-      Tensor h = dropout(m.dense("fc1", n, 8, d -> d.activation(TANH)), 0.3);
+      Tensor n = normalize ? m.batchNorm("bn", x, b -> b.momentum(MOMENTUM)) : x;
+      Tensor d1 = m.dense("fc1", n, 8, d -> d.activation(TANH));
+      Tensor h = drop ? dropout(d1, 0.3) : d1;
       Tensor logits = m.dense("fc2", h, CLASSES);
       m.output("logits", logits);
       m.minimize(softmaxCrossEntropy(logits, y));
@@ -55,7 +61,11 @@ class SparkStatisticsTest {
   }
 
   static ModelSource workers() {
-    return ModelSource.compiled("sparkbn", () -> model().compile(optimizer()));
+    return workers(true, true);
+  }
+
+  static ModelSource workers(boolean normalize, boolean drop) {
+    return ModelSource.compiled("sparkbn", () -> model(normalize, drop).compile(optimizer()));
   }
 
   static SparkTrainer.Builder trainer(int epochs, int batch) {
@@ -83,8 +93,8 @@ class SparkStatisticsTest {
     int batch = 25;
     int partitions = 3;
     double[][] data = data(rows, 12);
-    Executable distributed = model().compile(optimizer());
-    trainer(2, batch).build().fit(distributed, workers(), frame(spark, data, partitions));
+    Executable distributed = model(true, false).compile(optimizer());
+    trainer(2, batch).build().fit(distributed, workers(true, false), frame(spark, data, partitions));
     double[] mean = new double[FEATURES];
     double[] variance = new double[FEATURES];
     Arrays.fill(variance, 1);
@@ -128,16 +138,39 @@ class SparkStatisticsTest {
   }
 
   @Test
-  void dropoutAndNormalizationFollowTheChunksOnManyPartitions() throws Exception {
+  void dropoutOnManyPartitionsEqualsOneMachine() throws Exception {
+    int rows = 70;
+    int batch = 24;
+    double[][] data = data(rows, 15);
+    Executable single = model(false, true).compile(optimizer());
+    Trainer.builder().epochs(2).batchSize(batch).seed(9).quiet().build()
+        .fit(single, Dataset.regression(data[0], FEATURES, data[1], CLASSES));
+    for (int partitions : new int[] {2, 3}) {
+      Executable distributed = model(false, true).compile(optimizer());
+      trainer(2, batch).build().fit(distributed, workers(false, true), frame(spark, data, partitions));
+      for (String p : single.parameterNames()) {
+        assertClose(single.parameter(p), distributed.parameter(p), 1e-9, partitions + " partitions: " + p);
+      }
+    }
+    // the masks matter: without dropout the parameters differ
+    Executable plain = model(false, false).compile(optimizer());
+    Trainer.builder().epochs(2).batchSize(batch).seed(9).quiet().build()
+        .fit(plain, Dataset.regression(data[0], FEATURES, data[1], CLASSES));
+    double gap = Math.abs(single.parameter("fc2/kernel")[0] - plain.parameter("fc2/kernel")[0]);
+    assertTrue(gap > 1e-6, "dropout changes the result, by " + gap);
+  }
+
+  @Test
+  void normalizationFollowsTheChunksOnManyPartitions() throws Exception {
     int rows = 70;
     int batch = 24;
     int partitions = 3;
     double[][] data = data(rows, 13);
-    Executable distributed = model().compile(optimizer());
-    trainer(2, batch).build().fit(distributed, workers(), frame(spark, data, partitions));
+    Executable distributed = model(true, false).compile(optimizer());
+    trainer(2, batch).build().fit(distributed, workers(true, false), frame(spark, data, partitions));
     // the same rule on one executable: per global batch, each partition's chunks, weighted by
     // their share, the moving statistics moved by the chunks' weighted changes
-    Executable reference = model().compile(optimizer());
+    Executable reference = model(true, false).compile(optimizer());
     long step = 0;
     for (int epoch = 0; epoch < 2; epoch++) {
       int[] order = Shuffle.permutation(rows, Shuffle.forEpoch(9, epoch));
@@ -174,8 +207,8 @@ class SparkStatisticsTest {
     for (String p : reference.parameterNames()) {
       assertClose(reference.parameter(p), distributed.parameter(p), 1e-9, p);
     }
-    // and one machine differs: other masks, other statistics
-    Executable single = model().compile(optimizer());
+    // and one machine differs: other statistics
+    Executable single = model(true, false).compile(optimizer());
     Trainer.builder().epochs(2).batchSize(batch).seed(9).quiet().build()
         .fit(single, Dataset.regression(data[0], FEATURES, data[1], CLASSES));
     double gap = Math.abs(single.parameter("fc2/kernel")[0] - distributed.parameter("fc2/kernel")[0]);

@@ -14,6 +14,7 @@ import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import dev.cortado.codegen.lower.Plan;
 import dev.cortado.ir.Node;
+import dev.cortado.ir.Shape;
 import dev.cortado.op.Op;
 import java.util.Map;
 
@@ -176,16 +177,32 @@ final class Exprs {
     return J.at(storage.array(home), it.index(x.shape().resolve(plan.batch)).toExpr());
   }
 
-  /** The mask at this point: {@code Rng.uniform(seed, step, index)} against the rate, as the interpreter draws it. */
+  /**
+   * The mask at this point: {@code Rng.uniform(seed, step, index)} against the rate, as the
+   * interpreter draws it; a mask whose first axis is the batch adds {@code firstRow} times its
+   * elements per row to the index (the chunk's first global row in a gradient half, else 0).
+   */
   private Expression dropout(Node x, Expression step, Iter it) {
     double rate = x.attrs().value();
     String label = x.name().replaceAll("_[0-9]+$", "");
     String what = JavaText.literal(x.name());
+    Shape shape = x.shape();
+    boolean rows = shape.rank() > 0 && shape.dim(0) == Shape.BATCH;
+    long rowSize = shape.fixedSize();
+    String index = rows ? "firstRow * " + rowSize + " + i" : "i";
+    String offset = rows ? " (firstRow: a chunk's first global row, else 0)" : "";
     Expression seed = storage.constant("seed " + x.name() + " " + x.attrs().seed(), label + "_seed",
         com.github.javaparser.ast.type.PrimitiveType.longType(), J.longLit(x.attrs().seed()),
-        " dropout " + what + " keeps element i of step s, times 1 / (1 - " + rate + "), if Rng.uniform(seed, s, i) >= " + rate);
-    Expression u = J.call("Rng", "uniform", seed, J.cast(com.github.javaparser.ast.type.PrimitiveType.longType(), step),
-        it.flatIndex().toExpr());
+        " dropout " + what + " keeps element i of step s, times 1 / (1 - " + rate + "), if Rng.uniform(seed, s, "
+            + index + ") >= " + rate + offset);
+    Expression at = it.flatIndex().toExpr();
+    if (rows) {
+      Expression size = rowSize > Integer.MAX_VALUE ? J.longLit(rowSize) : J.intLit(rowSize);
+      Expression first = J.bin(MULTIPLY, J.name("firstRow"), size);
+      boolean zero = at instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr l && l.getValue().equals("0");
+      at = zero ? first : J.bin(PLUS, first, at);
+    }
+    Expression u = J.call("Rng", "uniform", seed, J.cast(com.github.javaparser.ast.type.PrimitiveType.longType(), step), at);
     return J.cond(J.bin(GREATER_EQUALS, u, J.dlit(rate)), J.lit(1.0 / (1.0 - rate), f32), zero());
   }
 

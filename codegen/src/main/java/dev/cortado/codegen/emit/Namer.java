@@ -15,7 +15,7 @@ final class Namer {
       "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
       "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
       "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits",
-      "in", "out", "losses", "step", "Rng", "dev", "java", "jdk", "Math", "Double", "Float", "Long", "System", "SPEC", "acc",
+      "in", "out", "losses", "step", "firstRow", "Rng", "dev", "java", "jdk", "Math", "Double", "Float", "Long", "System", "SPEC", "acc",
       "hypers", "steps", "spec", "state", "f32", "f64", "lazy", "batchSize", "modelSpec",
       // locals of the kernels: a field must never be shadowed by one
       "i", "j", "p", "r", "o", "c", "m", "max", "sum", "lse", "total", "best", "row", "species", "FloatVector",

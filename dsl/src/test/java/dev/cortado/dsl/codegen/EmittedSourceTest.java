@@ -141,7 +141,7 @@ class EmittedSourceTest {
 
             private double[] out_matmul;
 
-            // dropout dropout_mask_8 keeps element i of step s, times 1 / (1 - 0.5), if Rng.uniform(seed, s, i) >= 0.5
+            // dropout dropout_mask_8 keeps element i of step s, times 1 / (1 - 0.5), if Rng.uniform(seed, s, firstRow * 3 + i) >= 0.5 (firstRow: a chunk's first global row, else 0)
             private static final long dropout_mask_seed = -1478875546547173750L;
 
             // 2^1075 (over two factors): x * 2^1075 >= 2 for every double x > 0, so min(max(., 0), 1) is x > 0 ? 1 : 0
@@ -242,27 +242,27 @@ class EmittedSourceTest {
                 {
                     hidden_add[0] = x[0] * hidden_kernel[0] + x[1] * hidden_kernel[3] + hidden_bias[0];
                     hidden_relu[0] = Math.max(hidden_add[0], 0.0);
-                    dropout_mask[0] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 0) >= 0.5 ? 2.0 : 0.0;
+                    dropout_mask[0] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3) >= 0.5 ? 2.0 : 0.0;
                     mul[0] = hidden_relu[0] * dropout_mask[0];
                     hidden_add[1] = x[0] * hidden_kernel[1] + x[1] * hidden_kernel[4] + hidden_bias[1];
                     hidden_relu[1] = Math.max(hidden_add[1], 0.0);
-                    dropout_mask[1] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 1) >= 0.5 ? 2.0 : 0.0;
+                    dropout_mask[1] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 1) >= 0.5 ? 2.0 : 0.0;
                     mul[1] = hidden_relu[1] * dropout_mask[1];
                     hidden_add[2] = x[0] * hidden_kernel[2] + x[1] * hidden_kernel[5] + hidden_bias[2];
                     hidden_relu[2] = Math.max(hidden_add[2], 0.0);
-                    dropout_mask[2] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 2) >= 0.5 ? 2.0 : 0.0;
+                    dropout_mask[2] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 2) >= 0.5 ? 2.0 : 0.0;
                     mul[2] = hidden_relu[2] * dropout_mask[2];
                     hidden_add[3] = x[2] * hidden_kernel[0] + x[3] * hidden_kernel[3] + hidden_bias[0];
                     hidden_relu[3] = Math.max(hidden_add[3], 0.0);
-                    dropout_mask[3] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 3) >= 0.5 ? 2.0 : 0.0;
+                    dropout_mask[3] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 3) >= 0.5 ? 2.0 : 0.0;
                     mul[3] = hidden_relu[3] * dropout_mask[3];
                     hidden_add[4] = x[2] * hidden_kernel[1] + x[3] * hidden_kernel[4] + hidden_bias[1];
                     hidden_relu[4] = Math.max(hidden_add[4], 0.0);
-                    dropout_mask[4] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 4) >= 0.5 ? 2.0 : 0.0;
+                    dropout_mask[4] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 4) >= 0.5 ? 2.0 : 0.0;
                     mul[4] = hidden_relu[4] * dropout_mask[4];
                     hidden_add[5] = x[2] * hidden_kernel[2] + x[3] * hidden_kernel[5] + hidden_bias[2];
                     hidden_relu[5] = Math.max(hidden_add[5], 0.0);
-                    dropout_mask[5] = Rng.uniform(dropout_mask_seed, (long) global_step[0], 5) >= 0.5 ? 2.0 : 0.0;
+                    dropout_mask[5] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 5) >= 0.5 ? 2.0 : 0.0;
                     mul[5] = hidden_relu[5] * dropout_mask[5];
                 }
             }
