@@ -1,5 +1,6 @@
 package dev.cortado.spark;
 
+import dev.cortado.runtime.AtomicFiles;
 import dev.cortado.runtime.Checkpoint;
 import dev.cortado.runtime.Executable;
 import dev.cortado.train.EarlyStopping;
@@ -8,12 +9,9 @@ import dev.cortado.train.TrainingRun;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +20,8 @@ import java.util.Map;
 /**
  * The files of a run's checkpoint directory: after epoch {@code e},
  * {@code epoch-000e.history} (every completed epoch's metrics, one line each) and then
- * {@code epoch-000e.safetensors} (parameters and optimizer state), each written to a temporary
- * file, forced to disk and renamed. The history is written first, so a checkpoint in the
+ * {@code epoch-000e.safetensors} (parameters and optimizer state), each written by
+ * {@link AtomicFiles} (a new temporary file, forced to disk and renamed). The history is written first, so a checkpoint in the
  * directory always has its history beside it.
  */
 final class RunFiles {
@@ -37,15 +35,7 @@ final class RunFiles {
 
   /** Writes the history and then the checkpoint of {@code epochs} completed epochs. */
   void save(Executable driver, History history, int epochs) throws IOException {
-    Files.createDirectories(dir);
-    Path history1 = dir.resolve(historyName(epochs));
-    Path tmp = dir.resolve(historyName(epochs) + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(format(history).getBytes(StandardCharsets.UTF_8)));
-      ch.force(true);
-    }
-    Files.move(tmp, history1, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(dir.resolve(historyName(epochs)), format(history).getBytes(StandardCharsets.UTF_8));
     Checkpoint.save(driver, dir.resolve(SparkTrainer.checkpointName(epochs)));
   }
 
