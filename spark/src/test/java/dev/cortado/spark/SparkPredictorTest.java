@@ -14,27 +14,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Scoring a DataFrame: array and numeric columns in, outputs out, bad rows named or routed. */
-class SparkPredictorTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = session();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
+class SparkPredictorTest extends LocalSparkTest {
   /** A model with trained-looking (non-initial) parameters. */
   private static Executable trained() {
     Executable exe = driver();

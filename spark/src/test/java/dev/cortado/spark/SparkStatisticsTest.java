@@ -16,9 +16,6 @@ import dev.cortado.train.Trainer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +23,8 @@ import org.junit.jupiter.api.Test;
  * documented rule of batch normalization (each chunk normalizes with its own statistics) checked
  * against the same rule run on one executable, and dropout equal to one machine.
  */
-class SparkStatisticsTest {
+class SparkStatisticsTest extends LocalSparkTest {
   private static final double MOMENTUM = 0.1;
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = session();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
   /** Batch normalization of the raw features (so its batch statistics do not depend on the parameters), then dropout. */
   static Model model() {
     return model(true, true);

@@ -14,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,19 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with the same global batches; a failed task retried; a resumed run; validation and early
  * stopping.
  */
-class SparkTrainingTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = session();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
+class SparkTrainingTest extends LocalSparkTest {
   private static SparkTrainer.Builder trainer(int epochs) {
     return SparkTrainer.builder().features(features()).epochs(epochs).batchSize(24).seed(5);
   }
