@@ -123,11 +123,15 @@ public enum Op {
       return grads(need, () -> b.neg(g));
     }
   },
-  /** max(x, 0); NaN stays NaN and the gradient at 0 is 0, as PyTorch. */
+  /**
+   * max(x, 0); NaN stays NaN and the gradient at 0 is 0, as PyTorch. The derivative is taken of
+   * the output, which is positive (or NaN) exactly where x is: the input then need not be kept
+   * for the backward pass, only the output that the next layer reads anyway.
+   */
   RELU(1, x -> x > 0 || x != x ? x : 0.0) {
     @Override
     List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
-      return grads(need, () -> b.mul(g, b.apply(STEP, Attrs.value(0), y.input(0))));
+      return grads(need, () -> b.mul(g, b.apply(STEP, Attrs.value(0), y)));
     }
   },
   /** x where x > 0, else value·x (the slope attribute). */

@@ -203,6 +203,26 @@ final class Storage {
     return a;
   }
 
+  /**
+   * True when every value put in {@code patches}' buffer, in every entry point, is a
+   * {@link Op#PATCHES} of the same image shape and window: each run then writes the same cells,
+   * so the padding cells stay as the array was allocated, zero, and need no fill before a run.
+   */
+  boolean holdsOnlyPatchesLike(Node patches) {
+    Buffer b = bufferOf.get(patches);
+    if (b == null || patches.op() != Op.PATCHES) {
+      return false;
+    }
+    for (Map.Entry<Node, Buffer> e : bufferOf.entrySet()) {
+      Node m = e.getKey();
+      if (e.getValue() == b && (m.op() != Op.PATCHES || !java.util.Arrays.equals(m.attrs().ints(), patches.attrs().ints())
+          || !m.input(0).shape().equals(patches.input(0).shape()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True if {@code n} holds an exact count: its array is a {@code double[]}, even in an F32 model. */
   boolean isCount(Node n) {
     return counts.contains(n);

@@ -27,6 +27,9 @@ final class WindowKernels {
   /** Floats per vector of the Vector API, 0 where the JVM has no {@code jdk.incubator.vector}. */
   private final int lanes;
 
+  /** Runs shorter than this many elements are copied by a loop rather than by {@code System.arraycopy}. */
+  private static final int SHORT_RUN = 16;
+
   WindowKernels(Exprs x, MatmulKernel.Scratch scratch, int lanes) {
     this.x = x;
     this.scratch = scratch;
@@ -69,7 +72,9 @@ final class WindowKernels {
     boolean colsInside = left == 0 && (ow - 1) * sw + kw <= wd;
     // windows that tile the image exactly: the adjoint copies each run back and needs no zeros
     boolean tiles = rowsInside && colsInside && kh == sh && kw == sw && oh * sh == h && ow * sw == wd;
-    if (adjoint && !tiles || !adjoint && (!rowsInside || !colsInside)) {
+    // a patch buffer that holds nothing else keeps the zeros of its padding from its allocation
+    boolean padded = !rowsInside || !colsInside;
+    if (adjoint && !tiles || !adjoint && padded && !x.storage().holdsOnlyPatchesLike(r)) {
       body.block.addStatement(J.call(J.call("java.util.Arrays", "fill", J.name(adjoint ? image : patches), x.zero())));
     }
     BlockStmt inner = new BlockStmt();
@@ -95,7 +100,17 @@ final class WindowKernels {
           lin("i2", -sw, null, 0, wd + left))));
       length = J.bin(MULTIPLY, J.bin(MINUS, J.name("i6"), J.name("i5")), J.intLit(c));
     }
-    if (!adjoint) {
+    if (!adjoint && (long) kw * c < SHORT_RUN) {
+      // a run of a few floats (a first layer's one or three channels): a loop C2 unrolls, where
+      // System.arraycopy's call and checks cost more than the copy
+      row.addStatement(J.declare(PrimitiveType.intType(), "i7", src));
+      row.addStatement(J.declare(PrimitiveType.intType(), "i8", dst));
+      BlockStmt copy = new BlockStmt();
+      copy.addStatement(J.assign(J.at(patches, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
+          J.name("i8"), J.name("i9"))), J.at(image, J.bin(com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS,
+          J.name("i7"), J.name("i9")))));
+      row.addStatement(J.loop("i9", J.intLit(0), length, 1, copy));
+    } else if (!adjoint) {
       row.addStatement(J.call(J.call("System", "arraycopy", J.name(image), src, J.name(patches), dst, length)));
     } else if (tiles) {
       row.addStatement(J.call(J.call("System", "arraycopy", J.name(patches), dst, J.name(image), src, length)));
