@@ -113,9 +113,7 @@ class EmittedSourceTest {
 
             private double[] update_optimizer_mul;
 
-            private double[] hidden_add;
-
-            private double[] hidden_relu;
+                    private double[] hidden_relu;
 
             private double[] dropout_mask;
 
@@ -169,8 +167,7 @@ class EmittedSourceTest {
                 this.optimizer_step = f64(9);
                 this.next_global_step = new double[1];
                 this.update_optimizer_mul = new double[1];
-                this.hidden_add = new double[6];
-                this.hidden_relu = new double[6];
+                        this.hidden_relu = new double[6];
                 this.dropout_mask = new double[6];
                 this.mul = new double[6];
                 this.sub = new double[2];
@@ -238,30 +235,24 @@ class EmittedSourceTest {
             }
 
             private void hidden_forward() {
-                // map hidden/add_5, hidden/relu_6, dropout_mask_8, mul_9 carrying hidden/matmul_3
+                // map hidden/relu_6, dropout_mask_8, mul_9 carrying hidden/matmul_3
                 {
-                    hidden_add[0] = x[0] * hidden_kernel[0] + x[1] * hidden_kernel[3] + hidden_bias[0];
-                    hidden_relu[0] = Math.max(hidden_add[0], 0.0);
+                    hidden_relu[0] = Math.max(x[0] * hidden_kernel[0] + x[1] * hidden_kernel[3] + hidden_bias[0], 0.0);
                     dropout_mask[0] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3) >= 0.5 ? 2.0 : 0.0;
                     mul[0] = hidden_relu[0] * dropout_mask[0];
-                    hidden_add[1] = x[0] * hidden_kernel[1] + x[1] * hidden_kernel[4] + hidden_bias[1];
-                    hidden_relu[1] = Math.max(hidden_add[1], 0.0);
+                    hidden_relu[1] = Math.max(x[0] * hidden_kernel[1] + x[1] * hidden_kernel[4] + hidden_bias[1], 0.0);
                     dropout_mask[1] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 1) >= 0.5 ? 2.0 : 0.0;
                     mul[1] = hidden_relu[1] * dropout_mask[1];
-                    hidden_add[2] = x[0] * hidden_kernel[2] + x[1] * hidden_kernel[5] + hidden_bias[2];
-                    hidden_relu[2] = Math.max(hidden_add[2], 0.0);
+                    hidden_relu[2] = Math.max(x[0] * hidden_kernel[2] + x[1] * hidden_kernel[5] + hidden_bias[2], 0.0);
                     dropout_mask[2] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 2) >= 0.5 ? 2.0 : 0.0;
                     mul[2] = hidden_relu[2] * dropout_mask[2];
-                    hidden_add[3] = x[2] * hidden_kernel[0] + x[3] * hidden_kernel[3] + hidden_bias[0];
-                    hidden_relu[3] = Math.max(hidden_add[3], 0.0);
+                    hidden_relu[3] = Math.max(x[2] * hidden_kernel[0] + x[3] * hidden_kernel[3] + hidden_bias[0], 0.0);
                     dropout_mask[3] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 3) >= 0.5 ? 2.0 : 0.0;
                     mul[3] = hidden_relu[3] * dropout_mask[3];
-                    hidden_add[4] = x[2] * hidden_kernel[1] + x[3] * hidden_kernel[4] + hidden_bias[1];
-                    hidden_relu[4] = Math.max(hidden_add[4], 0.0);
+                    hidden_relu[4] = Math.max(x[2] * hidden_kernel[1] + x[3] * hidden_kernel[4] + hidden_bias[1], 0.0);
                     dropout_mask[4] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 4) >= 0.5 ? 2.0 : 0.0;
                     mul[4] = hidden_relu[4] * dropout_mask[4];
-                    hidden_add[5] = x[2] * hidden_kernel[2] + x[3] * hidden_kernel[5] + hidden_bias[2];
-                    hidden_relu[5] = Math.max(hidden_add[5], 0.0);
+                    hidden_relu[5] = Math.max(x[2] * hidden_kernel[2] + x[3] * hidden_kernel[5] + hidden_bias[2], 0.0);
                     dropout_mask[5] = Rng.uniform(dropout_mask_seed, (long) global_step[0], firstRow * 3 + 5) >= 0.5 ? 2.0 : 0.0;
                     mul[5] = hidden_relu[5] * dropout_mask[5];
                 }
@@ -317,12 +308,12 @@ class EmittedSourceTest {
             private void hidden_backward() {
                 // map grad/mul_26 carrying grad/matmul_22
                 {
-                    grad_mul_2[0] = grad_mul[0] * out_kernel[0] * dropout_mask[0] * Math.min(Math.max(hidden_add[0] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[1] = grad_mul[0] * out_kernel[1] * dropout_mask[1] * Math.min(Math.max(hidden_add[1] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[2] = grad_mul[0] * out_kernel[2] * dropout_mask[2] * Math.min(Math.max(hidden_add[2] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[3] = grad_mul[1] * out_kernel[0] * dropout_mask[3] * Math.min(Math.max(hidden_add[3] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[4] = grad_mul[1] * out_kernel[1] * dropout_mask[4] * Math.min(Math.max(hidden_add[4] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
-                    grad_mul_2[5] = grad_mul[1] * out_kernel[2] * dropout_mask[5] * Math.min(Math.max(hidden_add[5] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
+                    grad_mul_2[0] = grad_mul[0] * out_kernel[0] * dropout_mask[0] * Math.min(Math.max(hidden_relu[0] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
+                    grad_mul_2[1] = grad_mul[0] * out_kernel[1] * dropout_mask[1] * Math.min(Math.max(hidden_relu[1] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
+                    grad_mul_2[2] = grad_mul[0] * out_kernel[2] * dropout_mask[2] * Math.min(Math.max(hidden_relu[2] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
+                    grad_mul_2[3] = grad_mul[1] * out_kernel[0] * dropout_mask[3] * Math.min(Math.max(hidden_relu[3] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
+                    grad_mul_2[4] = grad_mul[1] * out_kernel[1] * dropout_mask[4] * Math.min(Math.max(hidden_relu[4] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
+                    grad_mul_2[5] = grad_mul[1] * out_kernel[2] * dropout_mask[5] * Math.min(Math.max(hidden_relu[5] * TWO_POW_1023 * TWO_POW_52, 0.0), 1.0);
                 }
                 // reduce grad/sum_to_27
                 {
