@@ -113,7 +113,7 @@ class EmittedSourceTest {
 
             private double[] update_optimizer_mul;
 
-                    private double[] hidden_relu;
+            private double[] hidden_relu;
 
             private double[] dropout_mask;
 
@@ -167,7 +167,7 @@ class EmittedSourceTest {
                 this.optimizer_step = f64(9);
                 this.next_global_step = new double[1];
                 this.update_optimizer_mul = new double[1];
-                        this.hidden_relu = new double[6];
+                this.hidden_relu = new double[6];
                 this.dropout_mask = new double[6];
                 this.mul = new double[6];
                 this.sub = new double[2];
