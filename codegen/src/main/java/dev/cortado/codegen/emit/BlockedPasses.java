@@ -23,7 +23,7 @@ final class BlockedPasses {
    * Result rows {@code [from, to)} of the form, {@code r} per pass of {@code g} terms, op(B)
    * already copied into {@code rs}. The r accumulator rows of a pass are one array, row q at the
    * literal offset {@code q·len}: a loop over one array is fewer C2 nodes than over r, and JDK 17
-   * ran four rows of two terms 7–10% faster so, Java 25 four rows of four 5–8% (bench/README.md).
+   * ran four rows of two terms 4–10% faster so, Java 25 four rows of four 0–8% (bench/README.md).
    */
   static void rows(RowForm f, String rs, Expression from, Expression to, int r, int g, BlockStmt into) {
     Call c = f.c();
