@@ -46,6 +46,11 @@ public final class VectorMatmul implements MatmulKernel {
 
   /** Bytes of op(B) a step of a long sum reads: {@value}, within the core's 2 MB L2 beside op(A)'s rows. */
   static final int STEP_BYTES = 64 * 1024;
+  /**
+   * Multiply-adds from which a product's block methods are written for its strides: {@value}
+   * (the generic methods made the main sample's source 70% longer when every product had its own).
+   */
+  static final int TUNED_FROM = 1 << 20;
   /** The fewest terms per step, so that storing and loading the accumulators stays a small cost. */
   static final int MIN_STEP = 128;
 
@@ -261,7 +266,7 @@ public final class VectorMatmul implements MatmulKernel {
     String target = direct ? c.out() : c.scratch().rows("acc", f.outer(), len);
     int rows = blockRows(len);
     int full = f.outer() / rows * rows;
-    int kc = kBlock(c.k(), len, f.outer(), rows);
+    int kc = tuned(c) ? kBlock(c.k(), len, f.outer(), rows) : 0;
     Expression zero = J.intLit(0);
     Expression k = J.intLit(c.k());
     if (kc > 0) {
@@ -393,10 +398,13 @@ public final class VectorMatmul implements MatmulKernel {
       lp = c.transA() ? c.m() : 1;
     }
     String rhs = rs != null ? rs : f.columns() ? c.a() : c.b();
-    String name = blockMethod(c.scratch(), rows, vecs, direct, ls, lp, len);
+    boolean tuned = tuned(c);
+    String name = blockMethod(c.scratch(), rows, vecs, direct, tuned ? new long[] {ls, lp, len} : null);
     BlockStmt perV = new BlockStmt();
-    perV.addStatement(J.call(J.call(null, name, J.name(lhs), J.name(rhs), p0, p1, J.name(target),
-        J.name(f.ov()), J.name(f.vv()))));
+    perV.addStatement(J.call(tuned
+        ? J.call(null, name, J.name(lhs), J.name(rhs), p0, p1, J.name(target), J.name(f.ov()), J.name(f.vv()))
+        : J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs), J.intLit(len), p1,
+            J.name(target), J.name(f.ov()), J.name(f.vv()))));
     BlockStmt perO = new BlockStmt();
     perO.addStatement(J.loop(f.vv(), J.intLit(0), J.intLit(len), vecs * lanes, perV));
     return perO;
@@ -418,8 +426,11 @@ public final class VectorMatmul implements MatmulKernel {
    * 12 rows), each load kept its bounds check, and the register block ran at 55–65 GFLOP/s in L1
    * against 110 on an Intel Xeon (AVX-512, 2 FMA ports).
    */
-  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs, boolean direct, long ls, long lp,
-      int len) {
+  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs, boolean direct, long[] strides) {
+    boolean tuned = strides != null;
+    Expression ls = tuned ? J.intLit(strides[0]) : J.name("ls");
+    Expression lp = tuned ? J.intLit(strides[1]) : J.name("lp");
+    Expression len = tuned ? J.intLit(strides[2]) : J.name("len");
     scratch.importType(PKG + FV);
     BlockStmt body = new BlockStmt();
     String[][] acc = new String[rows][vecs];
@@ -429,19 +440,21 @@ public final class VectorMatmul implements MatmulKernel {
         Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
         Expression at = q == 0 ? J.name("v") : J.bin(PLUS, J.name("v"), J.intLit((long) q * lanes));
         Expression sofar = direct
-            ? J.call(FV, "fromArray", species(), J.name("out"), J.bin(PLUS, times(o, len), at))
+            ? J.call(FV, "fromArray", species(), J.name("out"), J.bin(PLUS, times(o, len.clone()), at))
             : J.call(FV, "fromArray", species(), J.at("acc", o), at);
-        body.addStatement(J.declare(vector(), acc[r][q], J.cond(J.bin(EQUALS, J.name("p0"), J.intLit(0)),
-            J.call(FV, "zero", species()), sofar)));
+        Expression zero = J.call(FV, "zero", species());
+        body.addStatement(J.declare(vector(), acc[r][q],
+            tuned ? J.cond(J.bin(EQUALS, J.name("p0"), J.intLit(0)), zero, sofar) : zero));
       }
     }
     for (int r = 0; r < rows; r++) {
       Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
-      body.addStatement(J.declare(PrimitiveType.intType(), "row" + r, times(o, ls)));
+      body.addStatement(J.declare(PrimitiveType.intType(), "row" + r, times(o, ls.clone())));
     }
     BlockStmt perP = new BlockStmt();
-    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, times(J.name("p"), len), J.name("v"))));
-    perP.addStatement(J.declare(PrimitiveType.intType(), "col", times(J.name("p"), lp)));
+    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, times(J.name("p"), len.clone()),
+        J.name("v"))));
+    perP.addStatement(J.declare(PrimitiveType.intType(), "col", times(J.name("p"), lp.clone())));
     for (int q = 0; q < vecs; q++) {
       Expression offset = q == 0 ? J.name("at") : J.bin(PLUS, J.name("at"), J.intLit((long) q * lanes));
       perP.addStatement(J.declare(vector(), "b" + q, J.call(FV, "fromArray", species(), J.name("rhs"), offset)));
@@ -455,29 +468,47 @@ public final class VectorMatmul implements MatmulKernel {
             new MethodCallExpr(J.name("b" + q), "fma", new NodeList<>(J.name(a), J.name(acc[r][q])))));
       }
     }
-    body.addStatement(J.loop("p", J.name("p0"), J.name("p1"), 1, perP));
+    body.addStatement(J.loop("p", tuned ? J.name("p0") : J.intLit(0), J.name(tuned ? "p1" : "k"), 1, perP));
     for (int r = 0; r < rows; r++) {
       Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
       for (int q = 0; q < vecs; q++) {
         Expression at = q == 0 ? J.name("v") : J.bin(PLUS, J.name("v"), J.intLit((long) q * lanes));
         NodeList<Expression> args = direct
-            ? new NodeList<>(J.name("out"), J.bin(PLUS, times(o.clone(), len), at))
+            ? new NodeList<>(J.name("out"), J.bin(PLUS, times(o.clone(), len.clone()), at))
             : new NodeList<>(J.at("acc", o.clone()), at);
         body.addStatement(J.call(new MethodCallExpr(J.name(acc[r][q]), "intoArray", args)));
       }
     }
     ArrayType row = new ArrayType(J.type(true));
-    NodeList<Parameter> params = new NodeList<>(new Parameter(row.clone(), "lhs"),
-        new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "p0"),
-        new Parameter(PrimitiveType.intType(), "p1"),
-        direct ? new Parameter(row.clone(), "out") : new Parameter(new ArrayType(row.clone()), "acc"),
-        new Parameter(PrimitiveType.intType(), "o"), new Parameter(PrimitiveType.intType(), "v"));
+    NodeList<Parameter> params = tuned
+        ? new NodeList<>(new Parameter(row.clone(), "lhs"),
+            new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "p0"),
+            new Parameter(PrimitiveType.intType(), "p1"))
+        : new NodeList<>(new Parameter(row.clone(), "lhs"),
+            new Parameter(PrimitiveType.intType(), "ls"), new Parameter(PrimitiveType.intType(), "lp"),
+            new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "len"),
+            new Parameter(PrimitiveType.intType(), "k"));
+    params.add(direct ? new Parameter(row.clone(), "out") : new Parameter(new ArrayType(row.clone()), "acc"));
+    params.add(new Parameter(PrimitiveType.intType(), "o"));
+    params.add(new Parameter(PrimitiveType.intType(), "v"));
     return scratch.method((direct ? "vectorBlockOut" : "vectorBlock") + rows + "x" + vecs, params, body);
   }
 
-  /** {@code e · by}, or {@code e} alone when {@code by} is 1. */
-  private static Expression times(Expression e, long by) {
-    return by == 1 ? e : J.bin(MULTIPLY, e, J.intLit(by));
+  /** {@code e · by}, or {@code e} alone when {@code by} is the literal 1. */
+  private static Expression times(Expression e, Expression by) {
+    boolean one = by instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 1;
+    return one ? e : J.bin(MULTIPLY, e, by);
+  }
+
+  /**
+   * Whether a product of at least {@link #TUNED_FROM} multiply-adds, whose block methods take their
+   * strides as literals and may sum in steps; smaller products share the generic block methods
+   * (strides as arguments, one pass), so that a small model's class keeps one method per shape.
+   * Every product is when {@code -Dcortado.vectorStep} forces steps (so that tests of small
+   * products check this form).
+   */
+  private static boolean tuned(Call c) {
+    return (long) c.m() * c.n() * c.k() >= TUNED_FROM || Integer.getInteger("cortado.vectorStep", 0) > 0;
   }
 
   /**
