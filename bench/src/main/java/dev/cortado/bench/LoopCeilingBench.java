@@ -23,8 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * long rows show the loop's main body alone, short ones add C2's scalar pre- and post-loops.
  * {@code form = twoRows} computes two result rows per pass (one load of {@code dY} for two
  * fmas, what a register-blocked kernel would do): two stores in one loop, which JDK 17's C2 does
- * not vectorize. GFLOP/s = 25.69 / (µs per op) × 1000. Run: {@code java -jar
- * bench/target/benchmarks.jar LoopCeilingBench}.
+ * not vectorize. {@code fourRows} is the default kernel's JDK 17 form, four result rows of two
+ * terms per pass, one array per row; {@code fourRowsOneArray} the same with the four rows in one
+ * array at literal offsets ({@code acc[j + 256]}), as the kernel emits it. GFLOP/s = 25.69 / (µs
+ * per op) × 1000. Run: {@code java -jar bench/target/benchmarks.jar LoopCeilingBench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,8 +42,8 @@ public class LoopCeilingBench {
   @Param({"128", "256", "1024"})
   public int rowLength;
 
-  /** {@code oneRow} (the generated kernel's loop) or {@code twoRows} (two stores per loop). */
-  @Param({"oneRow", "twoRows"})
+  /** {@code oneRow}, {@code twoRows} (two stores per loop), {@code fourRows} or {@code fourRowsOneArray}. */
+  @Param({"oneRow", "twoRows", "fourRows", "fourRowsOneArray"})
   public String form;
 
   private float[] x;
@@ -49,6 +51,8 @@ public class LoopCeilingBench {
   private float[][] out;
   private float[] acc0;
   private float[] acc1;
+  private float[][] accs;
+  private float[] pass;
   private int rows;
 
   /** Draws the operands. */
@@ -69,15 +73,18 @@ public class LoopCeilingBench {
     out = new float[rows][rowLength];
     acc0 = new float[rowLength];
     acc1 = new float[rowLength];
+    accs = new float[4][rowLength];
+    pass = new float[4 * 1024];
   }
 
   /** One weight gradient, 25.7 MFLOP. */
   @Benchmark
   public float[][] weightGradient() {
-    if (form.equals("twoRows")) {
-      twoRows();
-    } else {
-      oneRow();
+    switch (form) {
+      case "twoRows" -> twoRows();
+      case "fourRows" -> fourRows();
+      case "fourRowsOneArray" -> fourRowsOneArray();
+      default -> oneRow();
     }
     return out;
   }
@@ -139,6 +146,112 @@ public class LoopCeilingBench {
       }
       System.arraycopy(acc0, 0, out[i], 0, n);
       System.arraycopy(acc1, 0, out[i + 1], 0, n);
+    }
+  }
+
+  private void fourRows() {
+    int m = rows;
+    int n = rowLength;
+    for (int i = 0; i < m; i += 4) {
+      float[] r0 = accs[0];
+      float[] r1 = accs[1];
+      float[] r2 = accs[2];
+      float[] r3 = accs[3];
+      for (float[] r : accs) {
+        java.util.Arrays.fill(r, 0.0f);
+      }
+      for (int p = 0; p < BATCH; p += 2) {
+        float a0 = x[i + p * m];
+        float a1 = x[i + (p + 1) * m];
+        float c0 = x[i + 1 + p * m];
+        float c1 = x[i + 1 + (p + 1) * m];
+        float d0 = x[i + 2 + p * m];
+        float d1 = x[i + 2 + (p + 1) * m];
+        float e0 = x[i + 3 + p * m];
+        float e1 = x[i + 3 + (p + 1) * m];
+        float[] w0 = dy[p];
+        float[] w1 = dy[p + 1];
+        for (int j = 0; j < n; j++) {
+          float b0 = w0[j];
+          float b1 = w1[j];
+          r0[j] = Math.fma(a1, b1, Math.fma(a0, b0, r0[j]));
+          r1[j] = Math.fma(c1, b1, Math.fma(c0, b0, r1[j]));
+          r2[j] = Math.fma(d1, b1, Math.fma(d0, b0, r2[j]));
+          r3[j] = Math.fma(e1, b1, Math.fma(e0, b0, r3[j]));
+        }
+      }
+      for (int q = 0; q < 4; q++) {
+        System.arraycopy(accs[q], 0, out[i + q], 0, n);
+      }
+    }
+  }
+
+  /** As {@link #fourRows} with the rows in one array; literal offsets need a literal row length, so rows of 256 only. */
+  private void fourRowsOneArray() {
+    if (rowLength != 256) {
+      fourRowsOneArray1024();
+      return;
+    }
+    int m = rows;
+    float[] acc = pass;
+    for (int i = 0; i < m; i += 4) {
+      java.util.Arrays.fill(acc, 0, 1024, 0.0f);
+      for (int p = 0; p < BATCH; p += 2) {
+        float a0 = x[i + p * m];
+        float a1 = x[i + (p + 1) * m];
+        float c0 = x[i + 1 + p * m];
+        float c1 = x[i + 1 + (p + 1) * m];
+        float d0 = x[i + 2 + p * m];
+        float d1 = x[i + 2 + (p + 1) * m];
+        float e0 = x[i + 3 + p * m];
+        float e1 = x[i + 3 + (p + 1) * m];
+        float[] w0 = dy[p];
+        float[] w1 = dy[p + 1];
+        for (int j = 0; j < 256; j++) {
+          float b0 = w0[j];
+          float b1 = w1[j];
+          acc[j] = Math.fma(a1, b1, Math.fma(a0, b0, acc[j]));
+          acc[j + 256] = Math.fma(c1, b1, Math.fma(c0, b0, acc[j + 256]));
+          acc[j + 512] = Math.fma(d1, b1, Math.fma(d0, b0, acc[j + 512]));
+          acc[j + 768] = Math.fma(e1, b1, Math.fma(e0, b0, acc[j + 768]));
+        }
+      }
+      for (int q = 0; q < 4; q++) {
+        System.arraycopy(acc, q * 256, out[i + q], 0, 256);
+      }
+    }
+  }
+
+  /** {@link #fourRowsOneArray} for the other row lengths: rows at 1,024-float offsets, the loop over {@code rowLength}. */
+  private void fourRowsOneArray1024() {
+    int m = rows;
+    int n = rowLength;
+    float[] acc = pass;
+    for (int i = 0; i < m; i += 4) {
+      java.util.Arrays.fill(acc, 0.0f);
+      for (int p = 0; p < BATCH; p += 2) {
+        float a0 = x[i + p * m];
+        float a1 = x[i + (p + 1) * m];
+        float c0 = x[i + 1 + p * m];
+        float c1 = x[i + 1 + (p + 1) * m];
+        float d0 = x[i + 2 + p * m];
+        float d1 = x[i + 2 + (p + 1) * m];
+        float e0 = x[i + 3 + p * m];
+        float e1 = x[i + 3 + (p + 1) * m];
+        float[] w0 = dy[p];
+        float[] w1 = dy[p + 1];
+        for (int j = 0; j < n; j++) {
+          float b0 = w0[j];
+          float b1 = w1[j];
+          acc[j] = Math.fma(a1, b1, Math.fma(a0, b0, acc[j]));
+          acc[j + 1024] = Math.fma(c1, b1, Math.fma(c0, b0, acc[j + 1024]));
+          acc[j + 2048] = Math.fma(d1, b1, Math.fma(d0, b0, acc[j + 2048]));
+          acc[j + 3072] = Math.fma(e1, b1, Math.fma(e0, b0, acc[j + 3072]));
+        }
+      }
+      for (int q = 0; q < 4; q++) {
+        System.arraycopy(acc, q * 1024, out[i + q], 0, n);
+      }
     }
   }
 }

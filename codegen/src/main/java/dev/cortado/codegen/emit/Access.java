@@ -1,6 +1,7 @@
 package dev.cortado.codegen.emit;
 
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.ArrayAccessExpr;
 import com.github.javaparser.ast.expr.AssignExpr;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The fields a block of generated statements reads and writes, by name, found in its AST: what
@@ -28,7 +30,9 @@ import java.util.Set;
  *       {@code a[i]++}), the destination of {@code System.arraycopy}, the array of {@code
  *       v.intoArray(a, …)}, and every name passed to a call this class does not know to be pure
  *       ({@code Math}, {@code Float}, {@code Double}, {@code Rng}, the Vector API's factories and
- *       the methods of a local vector);
+ *       the methods of a local vector), except for a method of the generated class given to {@link
+ *       #of(Node, Function)} (a matmul kernel's register block): there only the arguments for the
+ *       parameters its body writes, and the fields it names itself, as found in its body the same way;
  *   <li>a local array ({@code float[] acc = own_acc[i]}) is an alias: a write through it writes
  *       every field named in what it was set to.
  * </ul>
@@ -44,8 +48,21 @@ record Access(Set<String> reads, Set<String> writes) {
   private static final Set<UnaryExpr.Operator> INCREMENTS = Set.of(UnaryExpr.Operator.PREFIX_INCREMENT,
       UnaryExpr.Operator.PREFIX_DECREMENT, UnaryExpr.Operator.POSTFIX_INCREMENT, UnaryExpr.Operator.POSTFIX_DECREMENT);
 
-  /** What {@code code} reads and writes. */
+  /** What {@code code} reads and writes, every method it calls unknown. */
   static Access of(Node code) {
+    return of(code, name -> null);
+  }
+
+  /**
+   * What {@code code} reads and writes, {@code methods} giving the generated class's method of a
+   * name called without a scope (null when unknown or not a single method).
+   */
+  static Access of(Node code, Function<String, MethodDeclaration> methods) {
+    return of(code, methods, new HashSet<>());
+  }
+
+  private static Access of(Node code, Function<String, MethodDeclaration> methods, Set<String> calling) {
+    Set<String> calleeReads = new HashSet<>();
     Set<String> locals = new HashSet<>(PARAMETERS);
     Map<String, Set<String>> aliases = new HashMap<>();
     for (VariableDeclarator v : code.findAll(VariableDeclarator.class)) {
@@ -74,10 +91,25 @@ record Access(Set<String> reads, Set<String> writes) {
     for (MethodCallExpr c : code.findAll(MethodCallExpr.class)) {
       String m = c.getNameAsString();
       String scope = c.getScope().filter(Expression::isNameExpr).map(s -> s.asNameExpr().getNameAsString()).orElse(null);
+      MethodDeclaration callee = c.getScope().isEmpty() ? known(c, methods, calling) : null;
       if (m.equals("arraycopy") && "System".equals(scope) && c.getArguments().size() == 5) {
         written.add(base(c.getArgument(2)));
       } else if (m.equals("intoArray") && c.getArguments().size() >= 1) {
         written.add(base(c.getArgument(0)));
+      } else if (callee != null) {
+        calling.add(m);
+        Access inner = of(callee.getBody().orElseThrow(), methods, calling);
+        calling.remove(m);
+        Set<String> params = new HashSet<>();
+        for (int i = 0; i < callee.getParameters().size(); i++) {
+          String p = callee.getParameter(i).getNameAsString();
+          params.add(p);
+          if (inner.writes().contains(p)) {
+            written.addAll(names(c.getArgument(i)));
+          }
+        }
+        inner.writes().stream().filter(w -> !params.contains(w)).forEach(written::add);
+        inner.reads().stream().filter(r -> !params.contains(r)).forEach(calleeReads::add);
       } else if (scope == null || !(PURE_SCOPES.contains(scope) || locals.contains(scope))) {
         c.getArguments().forEach(arg -> written.addAll(names(arg)));
       }
@@ -99,8 +131,16 @@ record Access(Set<String> reads, Set<String> writes) {
     }
     Set<String> reads = new HashSet<>(names(code));
     reads.removeAll(locals);
+    reads.addAll(calleeReads);
     reads.addAll(writes);
     return new Access(Set.copyOf(reads), Set.copyOf(writes));
+  }
+
+  /** The method {@code c} calls, if {@code methods} knows it, it takes as many arguments and is not being analysed already. */
+  private static MethodDeclaration known(MethodCallExpr c, Function<String, MethodDeclaration> methods, Set<String> calling) {
+    String name = c.getNameAsString();
+    MethodDeclaration m = calling.contains(name) ? null : methods.apply(name);
+    return m != null && m.getBody().isPresent() && m.getParameters().size() == c.getArguments().size() ? m : null;
   }
 
   /** Every name in {@code n}, locals included. */

@@ -6,8 +6,8 @@ import com.github.javaparser.ast.stmt.BlockStmt;
  * The default matmul kernel (its loops are written by {@code BlockedPasses}), in the loop shape
  * that C2 vectorises: each result row accumulates {@code acc[j] = fma(a3, w3[j], fma(a2, w2[j], fma(a1, w1[j], fma(a0, w0[j],
  * acc[j]))))}, four rows {@code w0..w3} of op(B) scaled by four elements of op(A) per pass (the
- * summed dimension unrolled by {@value #GROUP}), every array of the inner loop a row of its own
- * indexed by the bare loop variable. op(B) is first copied into such rows (transposed if stored
+ * summed dimension unrolled by {@value #GROUP}), every array of the inner loop indexed by the
+ * loop variable plus a literal (the R result rows of a pass are one array, row q from {@code q·len}). op(B) is first copied into such rows (transposed if stored
  * transposed); a result narrower than {@link LoopMatmul#NARROW} and taller than wide is computed
  * as its transpose, a column at a time, so the vector loop runs over the long dimension.
  *

@@ -1,5 +1,6 @@
 package dev.cortado.codegen.emit;
 
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.DIVIDE;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
@@ -20,7 +21,9 @@ final class BlockedPasses {
 
   /**
    * Result rows {@code [from, to)} of the form, {@code r} per pass of {@code g} terms, op(B)
-   * already copied into {@code rs}.
+   * already copied into {@code rs}. The r accumulator rows of a pass are one array, row q at the
+   * literal offset {@code q·len}: a loop over one array is fewer C2 nodes than over r, and JDK 17
+   * ran four rows of two terms 4–10% faster so, Java 25 four rows of four 0–8% (bench/README.md).
    */
   static void rows(RowForm f, String rs, Expression from, Expression to, int r, int g, BlockStmt into) {
     Call c = f.c();
@@ -33,65 +36,59 @@ final class BlockedPasses {
       blockedForm(f, rs, block, k4, from, to, r, g, into);
       return;
     }
-    // r accumulator rows: the shared working row, or r rows of their own
-    String accs = r == 1 ? c.scratch().row(f.len()) : c.scratch().rows("pass", r, f.len());
+    // the pass's r accumulator rows: the shared working row, or one array of r rows
     BlockStmt perPass = new BlockStmt();
-    String[] row = new String[r];
+    String acc = c.fresh().apply("acc");
+    perPass.addStatement(J.declare(rowType(c), acc, J.name(r == 1 ? c.scratch().row(f.len()) : c.scratch().flat("pass", r * f.len()))));
+    perPass.addStatement(zero(c, acc, f, r));
+    sum(f, rs, acc, r, J.intLit(0), J.intLit(k4), g, perPass);
     for (int q = 0; q < r; q++) {
-      row[q] = c.fresh().apply("acc");
-      perPass.addStatement(J.declare(rowType(c), row[q], r == 1 ? J.name(accs) : J.at(accs, J.intLit(q))));
-      perPass.addStatement(zero(c, row[q], f));
-    }
-    sum(f, rs, row, J.intLit(0), J.intLit(k4), g, perPass);
-    for (int q = 0; q < r; q++) {
-      finish(f, rs, row[q], k4, Lin.var(f.ov()).plus(Lin.of(q)), perPass);
+      finish(f, rs, acc, q * f.len(), k4, Lin.var(f.ov()).plus(Lin.of(q)), perPass);
     }
     into.addStatement(J.loop(f.ov(), from, to, r, perPass));
   }
 
   /**
-   * Zeroes one accumulator row per result row, applies op(B) a block of rows at a time to every
-   * result row, then finishes each row: the last {@code k % 4} products and the epilogue.
+   * Zeroes the accumulator rows (one array per pass of r result rows), applies op(B) a block of
+   * rows at a time to every pass, then finishes each row: the last {@code k % 4} products and the
+   * epilogue.
    */
   private static void blockedForm(RowForm f, String rs, int block, int k4, Expression from, Expression to,
       int r, int g, BlockStmt into) {
     Call c = f.c();
-    String accs = c.scratch().rows("acc", f.outer(), f.len());
+    String accs = c.scratch().rows("acc", f.outer() / r, r * f.len());
+    Expression pass = r == 1 ? J.name(f.ov()) : J.bin(DIVIDE, J.name(f.ov()), J.intLit(r));
     String row = c.fresh().apply("acc");
     BlockStmt zeroRow = new BlockStmt();
-    zeroRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
-    zeroRow.addStatement(zero(c, row, f));
-    into.addStatement(J.loop(f.ov(), from.clone(), to.clone(), 1, zeroRow));
+    zeroRow.addStatement(J.declare(rowType(c), row, J.at(accs, pass.clone())));
+    zeroRow.addStatement(zero(c, row, f, r));
+    into.addStatement(J.loop(f.ov(), from.clone(), to.clone(), r, zeroRow));
 
     BlockStmt perBlock = new BlockStmt();
     Expression end = J.call("Math", "min", J.bin(PLUS, J.name("p0"), J.intLit(block)), J.intLit(k4));
     perBlock.addStatement(J.declare(PrimitiveType.intType(), "p1", k4 % block == 0
         ? J.bin(PLUS, J.name("p0"), J.intLit(block)) : end));
     BlockStmt perRow = new BlockStmt();
-    perRow.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
-    String[] rows = new String[r];
-    rows[0] = row;
-    for (int q = 1; q < r; q++) {
-      rows[q] = c.fresh().apply("acc");
-      perRow.addStatement(J.declare(rowType(c), rows[q], J.at(accs, Lin.var(f.ov()).plus(Lin.of(q)).toExpr())));
-    }
-    sum(f, rs, rows, J.name("p0"), J.name("p1"), g, perRow);
+    perRow.addStatement(J.declare(rowType(c), row, J.at(accs, pass.clone())));
+    sum(f, rs, row, r, J.name("p0"), J.name("p1"), g, perRow);
     perBlock.addStatement(J.loop(f.ov(), from.clone(), to.clone(), r, perRow));
     into.addStatement(J.loop("p0", J.intLit(0), J.intLit(k4), block, perBlock));
 
     BlockStmt last = new BlockStmt();
-    last.addStatement(J.declare(rowType(c), row, J.at(accs, J.name(f.ov()))));
-    finish(f, rs, row, k4, last);
-    into.addStatement(J.loop(f.ov(), from, to, 1, last));
+    last.addStatement(J.declare(rowType(c), row, J.at(accs, pass.clone())));
+    for (int q = 0; q < r; q++) {
+      finish(f, rs, row, q * f.len(), k4, Lin.var(f.ov()).plus(Lin.of(q)), last);
+    }
+    into.addStatement(J.loop(f.ov(), from, to, r, last));
   }
 
   /**
    * {@code for (int p = from; p < to; p += terms)}: {@code terms} elements of op(A) per result row
-   * o, o + 1, … ({@code row.length} of them), as many rows of op(B), one vector loop. One row reads op(B) in its
-   * chain; several read it once per element into locals {@code b…}, then each result row takes its
-   * chain ({@code row[0]} first).
+   * o, o + 1, … ({@code rows} of them, row q at {@code acc[q·len + v]}), as many rows of op(B), one
+   * vector loop. One row reads op(B) in its chain; several read it once per element into locals
+   * {@code b…}, then each result row takes its chain (row 0 first).
    */
-  private static void sum(RowForm f, String rs, String[] row, Expression from, Expression to, int terms,
+  private static void sum(RowForm f, String rs, String acc, int rows, Expression from, Expression to, int terms,
       BlockStmt into) {
     Call c = f.c();
     if (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 0) {
@@ -100,13 +97,13 @@ final class BlockedPasses {
     BlockStmt group = new BlockStmt();
     Lin o = Lin.var(f.ov());
     Lin p = Lin.var("p");
-    String[][] as = new String[row.length][];
-    for (int q = 0; q < row.length; q++) {
+    String[][] as = new String[rows][];
+    for (int q = 0; q < rows; q++) {
       as[q] = lefts(f, o.plus(Lin.of(q)), p, terms, group);
     }
     String[] ws = rights(f, rs, p, terms, group);
-    if (row.length == 1) {
-      group.addStatement(J.loop(f.vv(), 0, f.len(), assign(row[0], f.vv(), axpy(c, row[0], as[0], rowsAt(ws, f.vv()), f.vv()))));
+    if (rows == 1) {
+      group.addStatement(J.loop(f.vv(), 0, f.len(), assign(acc, f.vv(), axpy(c, acc, 0, as[0], rowsAt(ws, f.vv()), f.vv()))));
       into.addStatement(J.loop("p", from, to, terms, group));
       return;
     }
@@ -117,11 +114,17 @@ final class BlockedPasses {
       body.addStatement(J.declare(J.type(c.f32()), b, J.at(ws[g], J.name(f.vv()))));
       bs[g] = J.name(b);
     }
-    for (int q = 0; q < row.length; q++) {
-      body.addStatement(J.assign(J.at(row[q], J.name(f.vv())), axpy(c, row[q], as[q], bs, f.vv())));
+    for (int q = 0; q < rows; q++) {
+      int off = q * f.len();
+      body.addStatement(J.assign(at(acc, f.vv(), off), axpy(c, acc, off, as[q], bs, f.vv())));
     }
     group.addStatement(J.loop(f.vv(), 0, f.len(), body));
     into.addStatement(J.loop("p", from, to, terms, group));
+  }
+
+  /** {@code row[v + off]}. */
+  private static Expression at(String row, String v, int off) {
+    return J.at(row, Lin.var(v).plus(Lin.of(off)).toExpr());
   }
 
   /**
@@ -165,11 +168,14 @@ final class BlockedPasses {
 
   /** The products past the last full group, then the epilogue writing the finished row. */
   static void finish(RowForm f, String rs, String row, int k4, BlockStmt into) {
-    finish(f, rs, row, k4, Lin.var(f.ov()), into);
+    finish(f, rs, row, 0, k4, Lin.var(f.ov()), into);
   }
 
-  /** As {@link #finish(RowForm, String, String, int, BlockStmt)} for result row {@code o}. */
-  private static void finish(RowForm f, String rs, String row, int k4, Lin o, BlockStmt into) {
+  /**
+   * As {@link #finish(RowForm, String, String, int, BlockStmt)} for result row {@code o}, its
+   * accumulator at {@code row[off …]}.
+   */
+  private static void finish(RowForm f, String rs, String row, int off, int k4, Lin o, BlockStmt into) {
     Call c = f.c();
     Lin v = Lin.var(f.vv());
     Lin i = f.columns() ? v : o;
@@ -181,44 +187,44 @@ final class BlockedPasses {
     if (k4 < c.k()) {
       // the last k % 4 rows in one pass (one pass over the row, not one each), the same fma chain
       String[][] aw = operands(f, rs, o, Lin.of(k4), c.k() - k4, into);
-      Expression sum = axpy(c, row, aw[0], rowsAt(aw[1], f.vv()), f.vv());
+      Expression sum = axpy(c, row, off, aw[0], rowsAt(aw[1], f.vv()), f.vv());
       BlockStmt pass = new BlockStmt();
       if (!f.columns() && !c.epilogue().isIdentity()) {
         // and the epilogue on the finished value in the same pass
         sum = c.epilogue().apply(sum, i, j, pass);
         epilogueDone = true;
       }
-      pass.addStatement(J.assign(J.at(row, J.name(f.vv())), sum));
+      pass.addStatement(J.assign(at(row, f.vv(), off), sum));
       into.addStatement(J.loop(f.vv(), 0, f.len(), pass));
     }
     if (!f.columns()) {
-      finishRow(c, row, i, epilogueDone, into);
+      finishRow(c, row, off, i, epilogueDone, into);
       return;
     }
     BlockStmt epi = new BlockStmt();
-    epi.addStatement(J.assign(LoopMatmul.out(c, i, j), c.epilogue().apply(J.at(row, J.name(f.vv())), i, j, epi)));
+    epi.addStatement(J.assign(LoopMatmul.out(c, i, j), c.epilogue().apply(at(row, f.vv(), off), i, j, epi)));
     c.epilogue().after(i, j, epi);
     into.addStatement(J.loop(f.vv(), 0, f.len(), epi));
   }
 
   /**
    * Result row i, finished in working rows and copied out: the epilogue applied in place in the
-   * accumulator row, {@code System.arraycopy} into {@code out} at {@code i*n}, then each value
+   * accumulator row (from {@code row[off]}), {@code System.arraycopy} into {@code out} at {@code i*n}, then each value
    * fused after the matmul computed from that row into a row of its own and copied out the same
    * way. A loop storing at {@code out[i*n + j]} was 2.6 times slower here (C2 does not vectorise
    * it). The epilogue reads its other operands at (i, j) or broadcast, so filling row i after
    * reading it is safe even when {@code out} shares an operand's buffer.
    */
-  private static void finishRow(Call c, String row, Lin i, boolean epilogueDone, BlockStmt into) {
+  private static void finishRow(Call c, String row, int off, Lin i, boolean epilogueDone, BlockStmt into) {
     Lin j = Lin.var("j");
-    Expression at = J.at(row, J.name("j"));
+    Expression at = at(row, "j", off);
     if (!c.epilogue().isIdentity() && !epilogueDone) {
       BlockStmt epi = new BlockStmt();
       epi.addStatement(J.assign(at.clone(), c.epilogue().apply(at.clone(), i, j, epi)));
       into.addStatement(J.loop("j", 0, c.n(), epi));
     }
     Expression offset = i.times(c.n()).toExpr();
-    into.addStatement(J.call(J.call("System", "arraycopy", J.name(row), J.intLit(0), J.name(c.out()), offset,
+    into.addStatement(J.call(J.call("System", "arraycopy", J.name(row), J.intLit(off), J.name(c.out()), offset,
         J.intLit(c.n()))));
     java.util.List<String> fused = c.epilogue().fusedArrays();
     if (fused.isEmpty()) {
@@ -237,11 +243,11 @@ final class BlockedPasses {
   }
 
   /**
-   * {@code fma(a_g, w_g, … row[v])} (F32) or {@code row[v] + a0*w0 + …} (F64), p ascending, for
+   * {@code fma(a_g, w_g, … row[v + off])} (F32) or {@code row[v + off] + a0*w0 + …} (F64), p ascending, for
    * the op(B) elements {@code ws} at v (cloned: each chain gets its own nodes).
    */
-  private static Expression axpy(Call c, String row, String[] as, Expression[] ws, String v) {
-    Expression acc = J.at(row, J.name(v));
+  private static Expression axpy(Call c, String row, int off, String[] as, Expression[] ws, String v) {
+    Expression acc = at(row, v, off);
     for (int g = 0; g < as.length; g++) {
       Expression w = ws[g].clone();
       acc = c.f32() ? J.call("Math", "fma", J.name(as[g]), w, acc)
@@ -257,10 +263,11 @@ final class BlockedPasses {
     return b;
   }
 
-  private static ForStmt zero(Call c, String row, RowForm f) {
+  /** Zeroes {@code rows} accumulator rows in one array. */
+  private static ForStmt zero(Call c, String row, RowForm f, int rows) {
     BlockStmt z = new BlockStmt();
     z.addStatement(J.assign(J.at(row, J.name(f.vv())), J.lit(0, c.f32())));
-    return J.loop(f.vv(), 0, f.len(), z);
+    return J.loop(f.vv(), 0, (long) rows * f.len(), z);
   }
 
   private static ArrayType rowType(Call c) {

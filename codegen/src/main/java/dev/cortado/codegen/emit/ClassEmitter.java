@@ -445,7 +445,7 @@ public final class ClassEmitter {
         if (ph.parallel()) {
           BlockStmt probe = new BlockStmt();
           ph.body().emit(J.name("lo"), J.name("hi"), scratch, probe);
-          pieces.add(new PartGroups.Piece(null, ph, comment, Access.of(probe)));
+          pieces.add(new PartGroups.Piece(null, ph, comment, Access.of(probe, this::method)));
         } else {
           BlockStmt block = new BlockStmt();
           ph.body().emit(J.intLit(0), J.intLit(ph.extent()), scratch, block);
@@ -478,8 +478,14 @@ public final class ClassEmitter {
     return blocks;
   }
 
+  /** The class's one method named {@code name} (a matmul kernel's register block), or null. */
+  private com.github.javaparser.ast.body.MethodDeclaration method(String name) {
+    var found = cls.getMethodsByName(name);
+    return found.size() == 1 ? found.get(0) : null;
+  }
+
   private PartGroups.Piece serial(BlockStmt block, String comment) {
-    return new PartGroups.Piece(block, null, comment, parts == null ? null : Access.of(block));
+    return new PartGroups.Piece(block, null, comment, parts == null ? null : Access.of(block, this::method));
   }
 
   private static String comment(Plan.Kernel kernel) {

@@ -259,7 +259,10 @@ public interface MatmulKernel {
 
     /**
      * Computes result rows {@code [from, to)} (with epilogue) into {@code out}; {@code own} gives
-     * working arrays private to the thread, so threads never write the same scratch.
+     * working arrays private to the thread, so threads never write the same scratch. {@code from}
+     * is a multiple of {@link #align}, and so is {@code to} unless it is {@link #rows()}; the
+     * range that ends at {@link #rows()} starts at or before {@code rows() - align()} (when the
+     * split has more than one range), so that it holds a whole block ending at the last row.
      *
      * @param from the first result row, an int expression
      * @param to the row after the last, an int expression

@@ -29,7 +29,9 @@ import com.github.javaparser.ast.type.PrimitiveType;
  *
  * <p>A loop of E iterations is cut into chunks that shrink as the loop goes ({@link #cuts}: each
  * about the remaining iterations over 2n, none under {@code E/(32n)}), each starting at a multiple
- * of the phase's alignment; a static table per class holds where they start. More chunks than
+ * of the phase's alignment (the last one at least one alignment before the end, so that the
+ * chunk holding the rows past the last full block also holds a full block ending at the last row);
+ * a static table per class holds where they start. More chunks than
  * threads let a thread that starts late (on a loaded machine) take fewer, and small last chunks let
  * the threads finish together.
  */
@@ -133,7 +135,9 @@ final class Parts {
    * self-scheduling, each chunk about the remaining iterations over {@code 2·threads} (at least
    * {@code e / (}{@value #CHUNKS_PER_THREAD}{@code ·threads)}), rounded up to a multiple of {@code
    * align}. Big chunks first keep the hand-overs few; small ones last keep the threads finishing
-   * together.
+   * together. When {@code e} is not a multiple of {@code align}, no chunk starts past {@code e -
+   * align}: the last chunk holds the leftover rows and the full block before them, so a product
+   * can compute the leftover rows as one full block ending at the last row, inside the chunk.
    */
   static int[] cuts(int e, int align, int threads) {
     int least = Math.max(align, ceil(ceil(e, CHUNKS_PER_THREAD * threads), align) * align);
@@ -142,6 +146,11 @@ final class Parts {
       int size = Math.max(least, ceil(ceil(e - at, 2 * threads), align) * align);
       at = Math.min(e, at + size);
       cuts.add(at);
+    }
+    // the rows past the last multiple of align go with the chunk before them (see MatmulKernel.Split#rows)
+    int full = e / align * align;
+    if (full > 0 && full < e && cuts.size() > 2 && cuts.get(cuts.size() - 2) == full) {
+      cuts.remove(cuts.size() - 2);
     }
     return cuts.stream().mapToInt(Integer::intValue).toArray();
   }

@@ -283,7 +283,8 @@ public final class VectorMatmul implements MatmulKernel {
           blocks(f, rs, target, rows, direct, zero.clone(), k.clone()));
       String again = start == full - 1 ? "row " + start : "rows " + start + " to " + (full - 1);
       tail.setLineComment(" the last " + (f.outer() - full) + " rows in one block from row " + start + ": "
-          + again + " again, the same sums");
+          + again + " again, the same sums" + (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr ? ""
+          : " (only the range ending at row " + f.outer() + " reaches row " + start + ")"));
       into.addStatement(tail);
     } else if (full < f.outer()) {
       into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1,
@@ -331,15 +332,25 @@ public final class VectorMatmul implements MatmulKernel {
    * Whether the rows past the last full block run as one more full block that ends at the last
    * row and so computes again the last rows of the block before it: a block of single rows loads
    * each vector of op(B) for one fma, and the four rows past 60 of a batch of 64 took about a
-   * seventh of the MNIST-sized step's product time that way. Each element is the same fma chain
-   * in either block, so the rows computed twice get the same bits. Only for the whole range of
-   * rows, from row 0 to the last, with at least one full block ({@code from} and {@code to}
-   * literals): a part of a split product writes only its own rows.
+   * seventh of the MNIST-sized step's product time that way (and, split over two threads, the
+   * chunk of those 4 rows took twice as long as one of 6 rows in blocks). Each element is the same
+   * fma chain in either block, so the rows computed twice get the same bits. For the whole range
+   * of rows, from row 0 to the last, with at least one full block ({@code from} and {@code to}
+   * literals), and for a range of a split product ({@code from} and {@code to} not literals): the
+   * split's ranges are cut so that the one ending at the last row starts at or before the block
+   * ({@link MatmulKernel.Split#rows(Expression, Expression, MatmulKernel.Scratch, BlockStmt)}), so a
+   * part still writes only its own rows, and a range ending before it never reaches the block.
    */
   private static boolean overlaps(Expression from, Expression to, int full, int outer) {
-    return full > 0 && from instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr a
-        && to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr b
-        && a.asNumber().intValue() == 0 && b.asNumber().intValue() == outer;
+    if (full == 0) {
+      return false;
+    }
+    if (from instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr a
+        && to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr b) {
+      return a.asNumber().intValue() == 0 && b.asNumber().intValue() == outer;
+    }
+    return !(from instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr)
+        && !(to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr);
   }
 
   /**

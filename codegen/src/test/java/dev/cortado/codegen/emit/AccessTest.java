@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What {@link Access} finds a block of generated code to read and write: the forms the emitters
  * write arrays in (element assignment, {@code System.arraycopy}, a local row alias, the Vector
- * API's {@code intoArray}), and the conservative cases (an unknown call writes its arguments).
+ * API's {@code intoArray}), a call of a method of the class whose body is known (a register
+ * block), and the conservative cases (an unknown call writes its arguments).
  */
 class AccessTest {
   private static Access of(String block) {
@@ -27,6 +28,22 @@ class AccessTest {
     assertEquals(Set.of("m"), of("{ m[2][3] += 1.0f; }").writes());
     assertEquals(Set.of("step"), of("{ step[0]++; }").writes());
     assertEquals(Set.of(), of("{ int k = 0; k++; double t = 0.0; t = (t + v[k]); }").writes());
+  }
+
+  @Test
+  void aKnownMethodWritesOnlyTheArgumentsOfTheParametersItWrites() {
+    com.github.javaparser.ast.body.MethodDeclaration block = StaticJavaParser.parseMethodDeclaration(
+        "private static void block(float[] lhs, float[] rhs, float[][] acc, int o) {"
+        + " float[] row = acc[o]; row[0] = lhs[o] * rhs[0] + bias[0]; counter[0]++; }");
+    java.util.function.Function<String, com.github.javaparser.ast.body.MethodDeclaration> methods =
+        name -> name.equals("block") ? block : null;
+    Access a = Access.of(StaticJavaParser.parseBlock("{ float[][] own = acc_threads[t]; block(x, w, own, 3); }"), methods);
+    assertEquals(Set.of("acc_threads", "counter"), a.writes());
+    assertTrue(a.reads().containsAll(Set.of("x", "w", "bias", "counter", "acc_threads")), a.reads().toString());
+    assertFalse(a.reads().contains("lhs") || a.reads().contains("row"), a.reads().toString());
+    // unknown to the same call without the method: every argument counts as written
+    assertEquals(Set.of("x", "w", "acc_threads"), Access.of(StaticJavaParser.parseBlock(
+        "{ float[][] own = acc_threads[t]; block(x, w, own, 3); }")).writes());
   }
 
   @Test
