@@ -29,8 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: each matmul kernel of the code generator alone, on the three products of a dense layer,
  * {@code X·W} (forward), {@code Xᵀ·dY} (weight gradient) and {@code dY·Wᵀ} (input gradient), at the
- * sizes of the MNIST-sized model's 784→256 and 256→128 layers at batch 64 and of LeNet's second
- * convolution (patches {@code [4096, 800]}, kernel {@code [800, 64]}). Each invocation is one
+ * sizes of the MNIST-sized model's 784→256 and 256→128 layers at batch 64, of LeNet's second
+ * convolution (patches {@code [4096, 800]}, kernel {@code [800, 64]}) and first (patches {@code
+ * [36864, 25]}, kernel {@code [25, 32]}), and of cnn_digits' second convolution (patches {@code
+ * [2048, 144]}, kernel {@code [144, 32]}). Each invocation is one
  * compiled single-product graph's {@code predict}. Kernels: {@code vector} ({@link VectorMatmul},
  * this JVM's preferred species), {@code blocked1}, {@code blocked4x2} and {@code blocked4x4} ({@link
  * BlockedMatmul} with one result row of four terms per pass, four rows of two terms, four rows of
@@ -54,9 +56,16 @@ public class MatmulKernelBench {
     MNIST_XW(64, 256, 784, false, false),
     MNIST_XT_DY(784, 256, 64, true, false),
     MNIST_DY_WT(64, 256, 128, false, true),
+    MNIST2_XW(64, 128, 256, false, false),
+    MNIST2_XT_DY(256, 128, 64, true, false),
     LENET_XW(4096, 64, 800, false, false),
     LENET_XT_DY(800, 64, 4096, true, false),
-    LENET_DY_WT(4096, 800, 64, false, true);
+    LENET_DY_WT(4096, 800, 64, false, true),
+    LENET1_XW(36864, 32, 25, false, false),
+    LENET1_XT_DY(25, 32, 36864, true, false),
+    CNN2_XW(2048, 32, 144, false, false),
+    CNN2_XT_DY(144, 32, 2048, true, false),
+    CNN2_DY_WT(2048, 144, 32, false, true);
 
     final int m;
     final int n;
@@ -78,15 +87,16 @@ public class MatmulKernelBench {
 
     String label() {
       String what = switch (this) {
-        case MNIST_XW, LENET_XW -> "X·W";
-        case MNIST_XT_DY, LENET_XT_DY -> "Xᵀ·dY";
-        case MNIST_DY_WT, LENET_DY_WT -> "dY·Wᵀ";
+        case MNIST_XW, MNIST2_XW, LENET_XW, LENET1_XW, CNN2_XW -> "X·W";
+        case MNIST_XT_DY, MNIST2_XT_DY, LENET_XT_DY, LENET1_XT_DY, CNN2_XT_DY -> "Xᵀ·dY";
+        case MNIST_DY_WT, LENET_DY_WT, CNN2_DY_WT -> "dY·Wᵀ";
       };
       return what + " [" + m + ", " + k + "]·[" + k + ", " + n + "]";
     }
   }
 
-  @Param({"MNIST_XW", "MNIST_XT_DY", "MNIST_DY_WT", "LENET_XW", "LENET_XT_DY", "LENET_DY_WT"})
+  @Param({"MNIST_XW", "MNIST_XT_DY", "MNIST_DY_WT", "MNIST2_XW", "MNIST2_XT_DY", "LENET_XW", "LENET_XT_DY",
+      "LENET_DY_WT", "LENET1_XW", "LENET1_XT_DY", "CNN2_XW", "CNN2_XT_DY", "CNN2_DY_WT"})
   public String product;
 
   @Param({"vector", "blocked1", "blocked4x2", "blocked4x4"})
@@ -139,14 +149,18 @@ public class MatmulKernelBench {
   /**
    * Times every cell with {@link StepTimer} (thread CPU time by default: the machines here are
    * shared, and wall time then measures the queue for a core) and prints GFLOP/s as a markdown
-   * table. Arguments: product names (default: all), {@code --clock wall}.
+   * table. Arguments: product names (default: all), {@code --clock wall}, {@code
+   * --kernels=vector,blocked1} (default: every kernel).
    */
   public static void main(String[] args) {
     boolean cpu = true;
     java.util.List<Product> products = new java.util.ArrayList<>();
+    String[] only = null;
     for (String arg : args) {
       if (arg.equals("--clock=wall") || arg.equals("wall")) {
         cpu = false;
+      } else if (arg.startsWith("--kernels=")) {
+        only = arg.substring("--kernels=".length()).split(",");
       } else if (!arg.equals("--clock")) {
         products.add(Product.valueOf(arg.toUpperCase(java.util.Locale.ROOT)));
       }
@@ -159,6 +173,9 @@ public class MatmulKernelBench {
         System.getProperty("java.vm.name"), System.getProperty("java.version"), timer.clockName());
     String[] kernels = VectorMatmul.available() ? new String[] {"vector", "blocked1", "blocked4x2", "blocked4x4"}
         : new String[] {"blocked1", "blocked4x2", "blocked4x4"};
+    if (only != null) {
+      kernels = only;
+    }
     System.out.println("| product | " + String.join(" | ", kernels) + " |");
     System.out.println("| --- |" + " ---: |".repeat(kernels.length));
     for (Product p : products) {

@@ -1,5 +1,6 @@
 package dev.cortado.codegen.emit;
 
+import static com.github.javaparser.ast.expr.BinaryExpr.Operator.EQUALS;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.MULTIPLY;
 import static com.github.javaparser.ast.expr.BinaryExpr.Operator.PLUS;
 
@@ -16,13 +17,15 @@ import com.github.javaparser.ast.type.PrimitiveType;
 
 /**
  * F32 matmuls on the incubating Vector API ({@code jdk.incubator.vector}), for a JVM started with
- * {@code --add-modules jdk.incubator.vector}: register blocks of 24 accumulator vectors held in
- * registers over the whole sum (6 result rows × 4 vectors, 8 × 3 or 12 × 2, as the row's vectors
- * divide), so each group of vector loads of op(B) feeds 24 fmas, with one scalar broadcast per
+ * {@code --add-modules jdk.incubator.vector}: register blocks of 24 accumulator vectors (6 result
+ * rows × 4 vectors, 8 × 3 or 12 × 2, as the row's vectors divide) held in registers over the whole
+ * sum, or over each step of a long one ({@link #kBlock}), so each group of vector loads of op(B)
+ * feeds 24 fmas, with one scalar broadcast per
  * row (what C2's auto-vectorised loops cannot do: they load and store the accumulator for every
  * 4 terms). 24 accumulators, the loaded vectors and a broadcast fit AVX-512's 32 registers.
  *
- * <p>Each element is {@code fma(a_p, b_p, …)} from zero, p ascending, exactly as {@link
+ * <p>Each element is {@code fma(a_p, b_p, …)} from zero, p ascending (a step of a long sum starts
+ * from the float the step before stored), exactly as {@link
  * BlockedMatmul} computes it, so both kernels give the same floats. op(B) stored as it is used
  * is read in place (vector loads take an offset without the aliasing doubts that keep C2 from
  * vectorising {@code b[o + j]}); otherwise it is copied first into one array, row p at
@@ -40,6 +43,16 @@ public final class VectorMatmul implements MatmulKernel {
   static final int ACCUMULATORS = 24;
   /** Result elements from which a product stored as it is goes straight into {@code out}. */
   static final int DIRECT_FROM = 1 << 16;
+
+  /** Bytes of op(B) a step of a long sum reads: {@value}, within the core's 2 MB L2 beside op(A)'s rows. */
+  static final int STEP_BYTES = 64 * 1024;
+  /**
+   * Multiply-adds from which a product's block methods are written for its strides: {@value}
+   * (the generic methods made the main sample's source 70% longer when every product had its own).
+   */
+  static final int TUNED_FROM = 1 << 20;
+  /** The fewest terms per step, so that storing and loading the accumulators stays a small cost. */
+  static final int MIN_STEP = 128;
 
   private final BlockedMatmul fallback = new BlockedMatmul();
   private final int lanes;
@@ -133,7 +146,8 @@ public final class VectorMatmul implements MatmulKernel {
 
   @Override
   public String key() {
-    return getClass().getName() + "/" + lanes + "+" + fallback.key();
+    String step = System.getProperty("cortado.vectorStep");
+    return getClass().getName() + "/" + lanes + (step == null ? "" : "/step" + step) + "+" + fallback.key();
   }
 
   @Override
@@ -252,19 +266,29 @@ public final class VectorMatmul implements MatmulKernel {
     String target = direct ? c.out() : c.scratch().rows("acc", f.outer(), len);
     int rows = blockRows(len);
     int full = f.outer() / rows * rows;
-    if (full > 0) {
-      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows, blocks(f, rs, target, rows, direct)));
+    int kc = tuned(c) ? kBlock(c.k(), len, f.outer(), rows) : 0;
+    Expression zero = J.intLit(0);
+    Expression k = J.intLit(c.k());
+    if (kc > 0) {
+      into.addStatement(steps(f, rs, target, direct, from, to, kc));
+    } else if (full > 0) {
+      into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows,
+          blocks(f, rs, target, rows, direct, zero, k)));
     }
-    if (full < f.outer() && overlaps(from, to, full, f.outer())) {
+    if (kc > 0) {
+      // every row summed in steps above
+    } else if (full < f.outer() && overlaps(from, to, full, f.outer())) {
       int start = f.outer() - rows;
-      ForStmt tail = J.loop(f.ov(), J.intLit(start), to.clone(), rows, blocks(f, rs, target, rows, direct));
+      ForStmt tail = J.loop(f.ov(), J.intLit(start), to.clone(), rows,
+          blocks(f, rs, target, rows, direct, zero.clone(), k.clone()));
       String again = start == full - 1 ? "row " + start : "rows " + start + " to " + (full - 1);
       tail.setLineComment(" the last " + (f.outer() - full) + " rows in one block from row " + start + ": "
           + again + " again, the same sums" + (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr ? ""
           : " (only the range ending at row " + f.outer() + " reaches row " + start + ")"));
       into.addStatement(tail);
     } else if (full < f.outer()) {
-      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1, blocks(f, rs, target, 1, direct)));
+      into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1,
+          blocks(f, rs, target, 1, direct, zero.clone(), k.clone())));
     }
     if (direct) {
       return;
@@ -274,6 +298,34 @@ public final class VectorMatmul implements MatmulKernel {
     last.addStatement(J.declare(new ArrayType(J.type(true)), row, J.at(target, J.name(f.ov()))));
     BlockedPasses.finish(f, rs, row, c.k(), last);
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
+  }
+
+  /**
+   * Rows {@code [from, to)} summed in steps of {@code kc} terms, each step over every block of rows
+   * (the rows past the last full block in one smaller block: a step adds to the stored sums, so no
+   * row may be computed twice as {@link #overlaps} does), so that a step's {@code kc} rows of op(B)
+   * stay in cache while every block reuses them.
+   */
+  private Statement steps(RowForm f, String rs, String target, boolean direct, Expression from, Expression to,
+      int kc) {
+    Call c = f.c();
+    int rows = blockRows(f.len());
+    int full = f.outer() / rows * rows;
+    BlockStmt step = new BlockStmt();
+    Expression end = J.call("Math", "min", J.bin(PLUS, J.name("p0"), J.intLit(kc)), J.intLit(c.k()));
+    if (full > 0) {
+      step.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows,
+          blocks(f, rs, target, rows, direct, J.name("p0"), end)));
+    }
+    if (full < f.outer()) {
+      int t = f.outer() - full;
+      step.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), t,
+          blocks(f, rs, target, t, direct, J.name("p0"), end.clone())));
+    }
+    ForStmt steps = J.loop("p0", J.intLit(0), J.intLit(c.k()), kc, step);
+    steps.setLineComment(" the sum in steps of " + kc + " terms: a step's " + kc + " rows of op(B) stay in cache"
+        + " while every block of rows reuses them");
+    return steps;
   }
 
   /**
@@ -301,6 +353,25 @@ public final class VectorMatmul implements MatmulKernel {
         && !(to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr);
   }
 
+  /**
+   * Terms per step of a sum computed in steps (each block's accumulators stored after a step and
+   * loaded again for the next, which continues the same fma chains), or 0 for one pass: when op(B)
+   * ({@code k·len} floats) is larger than {@link #STEP_BYTES} and more than one block of rows reuses
+   * it, a step's rows of op(B) are as many as fit in {@link #STEP_BYTES} (at least
+   * {@link #MIN_STEP}). Overridable for measurements by {@code -Dcortado.vectorStep}.
+   */
+  static int kBlock(int k, int len, int outer, int rows) {
+    int fixed = Integer.getInteger("cortado.vectorStep", -1);
+    if (fixed >= 0) {
+      return fixed > 0 && fixed < k && outer > rows ? fixed : 0;
+    }
+    if ((long) k * len * Float.BYTES <= STEP_BYTES || outer <= rows) {
+      return 0;
+    }
+    int kc = Math.max(MIN_STEP, STEP_BYTES / (len * Float.BYTES));
+    return kc < k ? kc : 0;
+  }
+
   /** {@code min(e, v)} (or max), folded when {@code e} is a literal. */
   private static Expression bound(Expression e, int v, boolean min) {
     if (e instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit) {
@@ -312,14 +383,16 @@ public final class VectorMatmul implements MatmulKernel {
 
   /**
    * {@code rows} result rows from row {@code o}, every group of {@link #blockVectors} vectors: a
-   * call of the class's register block for that shape. One block method per shape serves every
-   * product of the class (the strides, the summed length and the row length are arguments), so it
-   * is called thousands of times per step and C2 compiles it as a whole method early; the same
+   * call of the class's register block for that shape and those strides. One block method serves
+   * every product of the class with that shape and strides (the terms summed are arguments), and
+   * each call computes one block, so it is called dozens to thousands of times per step and C2
+   * compiles it as a whole method early; the same
    * loops inline in a step's method, or in a method per product called a few times per step, ran
    * for many steps only as on-stack-replacement code, whose entry sees the vectors untyped and
    * keeps them boxed (LeNet's step took over a second).
    */
-  private BlockStmt blocks(RowForm f, String rs, String target, int rows, boolean direct) {
+  private BlockStmt blocks(RowForm f, String rs, String target, int rows, boolean direct, Expression p0,
+      Expression p1) {
     Call c = f.c();
     int len = f.len();
     int vecs = blockVectors(len);
@@ -336,10 +409,13 @@ public final class VectorMatmul implements MatmulKernel {
       lp = c.transA() ? c.m() : 1;
     }
     String rhs = rs != null ? rs : f.columns() ? c.a() : c.b();
-    String name = blockMethod(c.scratch(), rows, vecs, direct);
+    boolean tuned = tuned(c);
+    String name = blockMethod(c.scratch(), rows, vecs, direct, tuned ? new long[] {ls, lp, len} : null);
     BlockStmt perV = new BlockStmt();
-    perV.addStatement(J.call(J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs),
-        J.intLit(len), J.intLit(c.k()), J.name(target), J.name(f.ov()), J.name(f.vv()))));
+    perV.addStatement(J.call(tuned
+        ? J.call(null, name, J.name(lhs), J.name(rhs), p0, p1, J.name(target), J.name(f.ov()), J.name(f.vv()))
+        : J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs), J.intLit(len), p1,
+            J.name(target), J.name(f.ov()), J.name(f.vv()))));
     BlockStmt perO = new BlockStmt();
     perO.addStatement(J.loop(f.vv(), J.intLit(0), J.intLit(len), vecs * lanes, perV));
     return perO;
@@ -347,28 +423,49 @@ public final class VectorMatmul implements MatmulKernel {
 
   /**
    * The register block of {@code rows} result rows × {@code vecs} vectors: {@code acc[o + r][v +
-   * q·lanes …]} = {@code Σ_p lhs[(o + r)·ls + p·lp] · rhs[p·len + v + q·lanes …]}, each element an
-   * fma chain from zero, p ascending. With {@code direct} the block is stored into the flat
-   * result {@code out} at {@code (o + r)·len + v …} instead of the accumulator rows.
+   * q·lanes …]} = {@code Σ_p lhs[(o + r)·ls + p·lp] · rhs[p·len + v + q·lanes …]} over {@code p}
+   * in {@code [p0, p1)}, each element an fma chain from zero when {@code p0} is 0 and otherwise from
+   * the sum stored by the step before, p ascending: the same chain as one pass. With {@code
+   * direct} the block is stored into the flat result {@code out} at {@code (o + r)·len + v …}
+   * instead of the accumulator rows.
+   *
+   * <p>The strides {@code ls}, {@code lp} and the row length {@code len} are written into the body
+   * as literals (products with the same strides share the method): then every operand's index is
+   * one loop variable times a constant plus a constant, C2 addresses the {@code rows} broadcasts
+   * from one register with constant displacements and removes the bounds checks from the loop.
+   * Passed as arguments, each row's offset took a register of its own (spilled to the stack with
+   * 12 rows), each load kept its bounds check, and the register block ran at 55–65 GFLOP/s in L1
+   * against 110 on an Intel Xeon (AVX-512, 2 FMA ports).
    */
-  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs, boolean direct) {
+  private String blockMethod(MatmulKernel.Scratch scratch, int rows, int vecs, boolean direct, long[] strides) {
+    boolean tuned = strides != null;
+    Expression ls = tuned ? J.intLit(strides[0]) : J.name("ls");
+    Expression lp = tuned ? J.intLit(strides[1]) : J.name("lp");
+    Expression len = tuned ? J.intLit(strides[2]) : J.name("len");
     scratch.importType(PKG + FV);
     BlockStmt body = new BlockStmt();
     String[][] acc = new String[rows][vecs];
     for (int r = 0; r < rows; r++) {
       for (int q = 0; q < vecs; q++) {
         acc[r][q] = "c" + r + q;
-        body.addStatement(J.declare(vector(), acc[r][q], J.call(FV, "zero", species())));
+        Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
+        Expression at = q == 0 ? J.name("v") : J.bin(PLUS, J.name("v"), J.intLit((long) q * lanes));
+        Expression sofar = direct
+            ? J.call(FV, "fromArray", species(), J.name("out"), J.bin(PLUS, times(o, len.clone()), at))
+            : J.call(FV, "fromArray", species(), J.at("acc", o), at);
+        Expression zero = J.call(FV, "zero", species());
+        body.addStatement(J.declare(vector(), acc[r][q],
+            tuned ? J.cond(J.bin(EQUALS, J.name("p0"), J.intLit(0)), zero, sofar) : zero));
       }
     }
     for (int r = 0; r < rows; r++) {
-      body.addStatement(J.declare(PrimitiveType.intType(), "row" + r,
-          J.bin(MULTIPLY, r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r)), J.name("ls"))));
+      Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
+      body.addStatement(J.declare(PrimitiveType.intType(), "row" + r, times(o, ls.clone())));
     }
     BlockStmt perP = new BlockStmt();
-    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, J.bin(MULTIPLY, J.name("p"),
-        J.name("len")), J.name("v"))));
-    perP.addStatement(J.declare(PrimitiveType.intType(), "col", J.bin(MULTIPLY, J.name("p"), J.name("lp"))));
+    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, times(J.name("p"), len.clone()),
+        J.name("v"))));
+    perP.addStatement(J.declare(PrimitiveType.intType(), "col", times(J.name("p"), lp.clone())));
     for (int q = 0; q < vecs; q++) {
       Expression offset = q == 0 ? J.name("at") : J.bin(PLUS, J.name("at"), J.intLit((long) q * lanes));
       perP.addStatement(J.declare(vector(), "b" + q, J.call(FV, "fromArray", species(), J.name("rhs"), offset)));
@@ -382,25 +479,47 @@ public final class VectorMatmul implements MatmulKernel {
             new MethodCallExpr(J.name("b" + q), "fma", new NodeList<>(J.name(a), J.name(acc[r][q])))));
       }
     }
-    body.addStatement(J.loop("p", J.intLit(0), J.name("k"), 1, perP));
+    body.addStatement(J.loop("p", tuned ? J.name("p0") : J.intLit(0), J.name(tuned ? "p1" : "k"), 1, perP));
     for (int r = 0; r < rows; r++) {
       Expression o = r == 0 ? J.name("o") : J.bin(PLUS, J.name("o"), J.intLit(r));
       for (int q = 0; q < vecs; q++) {
         Expression at = q == 0 ? J.name("v") : J.bin(PLUS, J.name("v"), J.intLit((long) q * lanes));
         NodeList<Expression> args = direct
-            ? new NodeList<>(J.name("out"), J.bin(PLUS, J.bin(MULTIPLY, o.clone(), J.name("len")), at))
+            ? new NodeList<>(J.name("out"), J.bin(PLUS, times(o.clone(), len.clone()), at))
             : new NodeList<>(J.at("acc", o.clone()), at);
         body.addStatement(J.call(new MethodCallExpr(J.name(acc[r][q]), "intoArray", args)));
       }
     }
     ArrayType row = new ArrayType(J.type(true));
-    NodeList<Parameter> params = new NodeList<>(new Parameter(row.clone(), "lhs"),
-        new Parameter(PrimitiveType.intType(), "ls"), new Parameter(PrimitiveType.intType(), "lp"),
-        new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "len"),
-        new Parameter(PrimitiveType.intType(), "k"),
-        direct ? new Parameter(row.clone(), "out") : new Parameter(new ArrayType(row.clone()), "acc"),
-        new Parameter(PrimitiveType.intType(), "o"), new Parameter(PrimitiveType.intType(), "v"));
+    NodeList<Parameter> params = tuned
+        ? new NodeList<>(new Parameter(row.clone(), "lhs"),
+            new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "p0"),
+            new Parameter(PrimitiveType.intType(), "p1"))
+        : new NodeList<>(new Parameter(row.clone(), "lhs"),
+            new Parameter(PrimitiveType.intType(), "ls"), new Parameter(PrimitiveType.intType(), "lp"),
+            new Parameter(row.clone(), "rhs"), new Parameter(PrimitiveType.intType(), "len"),
+            new Parameter(PrimitiveType.intType(), "k"));
+    params.add(direct ? new Parameter(row.clone(), "out") : new Parameter(new ArrayType(row.clone()), "acc"));
+    params.add(new Parameter(PrimitiveType.intType(), "o"));
+    params.add(new Parameter(PrimitiveType.intType(), "v"));
     return scratch.method((direct ? "vectorBlockOut" : "vectorBlock") + rows + "x" + vecs, params, body);
+  }
+
+  /** {@code e · by}, or {@code e} alone when {@code by} is the literal 1. */
+  private static Expression times(Expression e, Expression by) {
+    boolean one = by instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr lit && lit.asNumber().intValue() == 1;
+    return one ? e : J.bin(MULTIPLY, e, by);
+  }
+
+  /**
+   * Whether a product of at least {@link #TUNED_FROM} multiply-adds, whose block methods take their
+   * strides as literals and may sum in steps; smaller products share the generic block methods
+   * (strides as arguments, one pass), so that a small model's class keeps one method per shape.
+   * Every product is when {@code -Dcortado.vectorStep} forces steps (so that tests of small
+   * products check this form).
+   */
+  private static boolean tuned(Call c) {
+    return (long) c.m() * c.n() * c.k() >= TUNED_FROM || Integer.getInteger("cortado.vectorStep", 0) > 0;
   }
 
   /**
