@@ -2,8 +2,8 @@ package dev.cortado.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Times a {@link TrainStep}: warms it up for at least {@code warmupMs} and until the JIT is done
@@ -23,9 +23,17 @@ final class StepTimer {
   private final long maxWarmupMs;
   private final long measureMs;
   private final int rounds;
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final LongSupplier clock;
 
   StepTimer(boolean cpuClock, long warmupMs, long maxWarmupMs, long measureMs, int rounds) {
+    this(cpuClock, warmupMs, maxWarmupMs, measureMs, rounds, cpuClock
+        ? ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime
+        : System::nanoTime);
+  }
+
+  /** A timer reading {@code clock} (nanoseconds) instead of the JVM's: for testing its arithmetic. */
+  StepTimer(boolean cpuClock, long warmupMs, long maxWarmupMs, long measureMs, int rounds,
+      LongSupplier clock) {
     if (rounds < 1 || measureMs < 1 || warmupMs < 0 || maxWarmupMs < warmupMs) {
       throw new IllegalArgumentException("timer: need rounds >= 1, measure-ms >= 1 and 0 <= "
           + "warmup-ms <= max-warmup-ms, got rounds " + rounds + ", measure-ms " + measureMs
@@ -36,6 +44,7 @@ final class StepTimer {
     this.maxWarmupMs = maxWarmupMs;
     this.measureMs = measureMs;
     this.rounds = rounds;
+    this.clock = clock;
   }
 
   /** "wall" or "thread CPU", for table captions. */
@@ -49,7 +58,7 @@ final class StepTimer {
   }
 
   private long now() {
-    return cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+    return clock.getAsLong();
   }
 
   /** The median µs per step; throws if a step returned a non-finite loss. */
