@@ -1,0 +1,135 @@
+package dev.cortado.bench;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Times one model's compiled training step from several builds of this benchmark jar in one JVM,
+ * round by round in turn, and prints each build's median µs per step and the per-round ratio of
+ * the first build's time to each other's. On a shared host whose speed moves from minute to
+ * minute, two JVMs run one after the other can differ by 2× on the same jar; steps timed in turn
+ * in one JVM see the same machine, so their ratio holds where their times do not.
+ *
+ * <p>Each jar is loaded in a class loader of its own (the JDK's classes shared, nothing else), so
+ * each build brings its own Cortado; the jars must be {@code bench/target/benchmarks.jar} files
+ * (shaded, with Cortado inside). Every step runs on the same fixed batch and seed in each build.
+ *
+ * <p>Usage: {@code java [--add-modules jdk.incubator.vector] -cp bench/target/benchmarks.jar
+ * dev.cortado.bench.CompareJars --model mnist|tiny|small|cnn_digits|lenet [--clock wall|cpu]
+ * [--rounds 20] [--measure-ms 10000] old.jar new.jar [more.jar ...]}.
+ */
+public final class CompareJars {
+  private static final String PKG = "dev.cortado.bench.";
+
+  private CompareJars() {}
+
+  /**
+   * Runs the comparison.
+   *
+   * @param args the options above, then two or more jar paths
+   * @throws Exception if a jar cannot be read or its step fails
+   */
+  public static void main(String[] args) throws Exception {
+    String model = null;
+    boolean cpu = true;
+    int rounds = 20;
+    long measureMs = 10_000;
+    List<Path> jars = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--model" -> model = value(args, ++i);
+        case "--clock" -> cpu = value(args, ++i).equals("cpu");
+        case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+        case "--measure-ms" -> measureMs = Long.parseLong(value(args, ++i));
+        default -> {
+          Path jar = Path.of(args[i]);
+          if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("not a jar file: " + args[i]);
+          }
+          jars.add(jar);
+        }
+      }
+    }
+    if (model == null || jars.size() < 2) {
+      throw new IllegalArgumentException("need --model NAME and at least two jars, got model "
+          + model + " and " + jars.size() + " jar(s)");
+    }
+    List<TrainStep> steps = new ArrayList<>();
+    for (Path jar : jars) {
+      steps.add(stepOf(jar, model));
+    }
+    StepTimer timer = new StepTimer(cpu, 5000, 30000, measureMs, rounds);
+    double[][] us = timer.interleaved(steps);
+    System.out.printf("%s, one thread, %s, %d rounds in turn, %s %s%n%n", model, timer.clockName(),
+        rounds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    System.out.println("| jar | median µs/step | range | first ÷ this, median per round (range) |");
+    System.out.println("| --- | ---: | ---: | ---: |");
+    for (int k = 0; k < jars.size(); k++) {
+      double[] sorted = us[k].clone();
+      Arrays.sort(sorted);
+      double[] ratio = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratio[r] = us[0][r] / us[k][r];
+      }
+      Arrays.sort(ratio);
+      System.out.printf("| %s | %.1f | %.1f–%.1f | %.3f (%.3f–%.3f) |%n", jars.get(k),
+          sorted[rounds / 2], sorted[0], sorted[rounds - 1], ratio[rounds / 2], ratio[0], ratio[rounds - 1]);
+    }
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** The compiled one-thread step of {@code model} as the benchmark jar {@code jar} builds it. */
+  static TrainStep stepOf(Path jar, String model) throws Exception {
+    URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+        ClassLoader.getPlatformClassLoader());
+    Object step;
+    if (model.equalsIgnoreCase("cnn_digits") || model.equalsIgnoreCase("lenet")) {
+      Class<?> cnn = loader.loadClass(PKG + "CnnModel");
+      Object m = cnn.getMethod("of", String.class).invoke(null, model);
+      Object defined = cnn.getMethod("define").invoke(m);
+      Object optimizer = cnn.getMethod("optimizer").invoke(m);
+      Object exe = compileMethod(defined.getClass(), optimizer).invoke(defined, optimizer);
+      Method stepFor = cnn.getDeclaredMethod("step", loader.loadClass("dev.cortado.runtime.Executable"));
+      stepFor.setAccessible(true);
+      step = stepFor.invoke(m, exe);
+    } else {
+      Class<?> bench = loader.loadClass(PKG + "BenchModel");
+      Object m = bench.getMethod("of", String.class).invoke(null, model);
+      Class<?> impl = loader.loadClass(PKG + "Impl");
+      Object compiled = impl.getMethod("valueOf", String.class).invoke(null, "COMPILED");
+      step = impl.getMethod("create", bench, long.class).invoke(compiled, m, 42L);
+    }
+    Method run = loader.loadClass(PKG + "TrainStep").getMethod("run");
+    Object target = step;
+    return () -> {
+      try {
+        return (double) run.invoke(target);
+      } catch (IllegalAccessException | InvocationTargetException e) {
+        throw new IllegalStateException(jar + ": the step failed", e);
+      }
+    };
+  }
+
+  private static Method compileMethod(Class<?> model, Object optimizer) {
+    for (Method m : model.getMethods()) {
+      if (m.getName().equals("compile") && m.getParameterCount() == 1
+          && m.getParameterTypes()[0].isInstance(optimizer)) {
+        return m;
+      }
+    }
+    throw new IllegalStateException(model + " has no compile(optimizer)");
+  }
+}
