@@ -166,6 +166,18 @@ final class BlockedPasses {
     return at;
   }
 
+  /**
+   * Columns {@code [colFrom, colTo)} ({@code width} of them) of result row {@code f.ov()}, summed
+   * whole in its accumulator row {@code row}: the epilogue and the copies out of {@link
+   * #finishRow}, over those columns only (a strip of a split product, by rows).
+   */
+  static void finishColumns(RowForm f, String row, Expression colFrom, Expression colTo, int width, BlockStmt into) {
+    Call c = f.c();
+    Lin i = Lin.var(f.ov());
+    c.epilogue().beforeRow(i, c.scratch(), into);
+    finishRow(c, row, 0, i, false, colFrom, colTo, width, into);
+  }
+
   /** The products past the last full group, then the epilogue writing the finished row. */
   static void finish(RowForm f, String rs, String row, int k4, BlockStmt into) {
     finish(f, rs, row, 0, k4, Lin.var(f.ov()), into);
@@ -198,7 +210,7 @@ final class BlockedPasses {
       into.addStatement(J.loop(f.vv(), 0, f.len(), pass));
     }
     if (!f.columns()) {
-      finishRow(c, row, off, i, epilogueDone, into);
+      finishRow(c, row, off, i, epilogueDone, null, null, c.n(), into);
       return;
     }
     BlockStmt epi = new BlockStmt();
@@ -215,17 +227,22 @@ final class BlockedPasses {
    * it). The epilogue reads its other operands at (i, j) or broadcast, so filling row i after
    * reading it is safe even when {@code out} shares an operand's buffer.
    */
-  private static void finishRow(Call c, String row, int off, Lin i, boolean epilogueDone, BlockStmt into) {
+  private static void finishRow(Call c, String row, int off, Lin i, boolean epilogueDone, Expression colFrom,
+      Expression colTo, int width, BlockStmt into) {
     Lin j = Lin.var("j");
     Expression at = at(row, "j", off);
+    Expression from = colFrom == null ? J.intLit(0) : colFrom;
+    Expression to = colTo == null ? J.intLit(c.n()) : colTo;
     if (!c.epilogue().isIdentity() && !epilogueDone) {
       BlockStmt epi = new BlockStmt();
       epi.addStatement(J.assign(at.clone(), c.epilogue().apply(at.clone(), i, j, epi)));
-      into.addStatement(J.loop("j", 0, c.n(), epi));
+      into.addStatement(J.loop("j", from.clone(), to.clone(), 1, epi));
     }
-    Expression offset = i.times(c.n()).toExpr();
-    into.addStatement(J.call(J.call("System", "arraycopy", J.name(row), J.intLit(off), J.name(c.out()), offset,
-        J.intLit(c.n()))));
+    Expression offset = colFrom == null ? i.times(c.n()).toExpr()
+        : J.bin(PLUS, i.times(c.n()).toExpr(), colFrom.clone());
+    Expression source = colFrom == null ? J.intLit(off) : colFrom.clone();
+    into.addStatement(J.call(J.call("System", "arraycopy", J.name(row), source, J.name(c.out()), offset,
+        J.intLit(width))));
     java.util.List<String> fused = c.epilogue().fusedArrays();
     if (fused.isEmpty()) {
       return;
@@ -236,9 +253,9 @@ final class BlockedPasses {
       into.addStatement(J.declare(rowType(c), fr, J.at(rows, J.intLit(k))));
       BlockStmt body = new BlockStmt();
       body.addStatement(J.assign(J.at(fr, J.name("j")), c.epilogue().fused(k, at.clone(), i, j, body)));
-      into.addStatement(J.loop("j", 0, c.n(), body));
-      into.addStatement(J.call(J.call("System", "arraycopy", J.name(fr), J.intLit(0), J.name(fused.get(k)),
-          offset.clone(), J.intLit(c.n()))));
+      into.addStatement(J.loop("j", from.clone(), to.clone(), 1, body));
+      into.addStatement(J.call(J.call("System", "arraycopy", J.name(fr), colFrom == null ? J.intLit(0) : colFrom.clone(),
+          J.name(fused.get(k)), offset.clone(), J.intLit(width))));
     }
   }
 

@@ -252,10 +252,23 @@ final class KernelEmitter {
    * starting at a multiple of {@code align}; a phase that is not {@code parallel} runs whole on
    * the calling thread. Phases run one after the other with a barrier between parallel ones.
    */
-  record Phase(int extent, int align, boolean parallel, PhaseBody body, int rowLength, java.util.Set<String> writes) {
+  record Phase(int extent, int align, boolean parallel, PhaseBody body, int rowLength, java.util.Set<String> writes,
+      Strips strips) {
     Phase(int extent, int align, boolean parallel, PhaseBody body) {
-      this(extent, align, parallel, body, 0, java.util.Set.of());
+      this(extent, align, parallel, body, 0, java.util.Set.of(), null);
     }
+  }
+
+  /**
+   * A phase's ranges of rows cut again into {@code rowLength / width} strips of {@code width}
+   * columns each ({@link MatmulKernel.Split#stripWidth}): a chunk is one strip of one range.
+   */
+  record Strips(int width, StripBody body) {}
+
+  /** Emits columns {@code [colFrom, colTo)} of a phase's rows {@code [from, to)}. */
+  interface StripBody {
+    void emit(Expression from, Expression to, Expression colFrom, Expression colTo, MatmulKernel.Scratch own,
+        BlockStmt into);
   }
 
   /** Emits a phase's loop over {@code [from, to)}, taking working arrays private to the thread from {@code own}. */
@@ -294,7 +307,8 @@ final class KernelEmitter {
       phases.add(new Phase(s.copyRows(), 1, (long) s.copyRows() * s.copyLength() * COPY_WORK >= splitFrom,
           (from, to, own, into) -> s.copy(from, to, into)));
     }
-    phases.add(new Phase(s.rows(), s.align(), true, s::rows, c.n(), java.util.Set.of()));
+    Strips strips = s.stripWidth() > 0 ? new Strips(s.stripWidth(), s::rows) : null;
+    phases.add(new Phase(s.rows(), s.align(), true, s::rows, c.n(), java.util.Set.of(), strips));
     return phases;
   }
 
@@ -315,7 +329,7 @@ final class KernelEmitter {
         blk.addStatement(J.assign(J.at(out(root), at.flatIndex().toExpr()), x.compute(root, at, body.in(blk), scalars)));
       }
       into.addStatement(J.loop("i0", from, to, 1, blk));
-    }, 0, writes));
+    }, 0, writes, null));
   }
 
   /**
@@ -327,7 +341,7 @@ final class KernelEmitter {
    * could still be reading). Every element is computed as before, by one thread.
    */
   Phase fuse(Phase rows, Phase map) {
-    if (rows.rowLength() == 0 || !rows.parallel() || map.writes().isEmpty() || !map.parallel()
+    if (rows.rowLength() == 0 || !rows.parallel() || rows.strips() != null || map.writes().isEmpty() || !map.parallel()
         || (long) rows.extent() * rows.rowLength() != map.extent()) {
       return null;
     }

@@ -272,6 +272,34 @@ public interface MatmulKernel {
     void rows(Expression from, Expression to, Scratch own, BlockStmt into);
 
     /**
+     * The width of the column strips each range of rows is also cut into, 0 when it is not: a
+     * product with few blocks of rows (a batch of 64 is 11 blocks of six) shares out ranges of
+     * rows in strips of whole register blocks of columns, so that the threads get even shares.
+     *
+     * @return the strip width, a divisor of the row length, or 0
+     */
+    default int stripWidth() {
+      return 0;
+    }
+
+    /**
+     * As {@link #rows(Expression, Expression, Scratch, BlockStmt)}, columns {@code [colFrom,
+     * colTo)} of those rows only (a strip of {@link #stripWidth} columns); each element is
+     * computed as by the whole rows.
+     *
+     * @param from the first result row, an int expression
+     * @param to the row after the last, an int expression
+     * @param colFrom the first column, an int expression
+     * @param colTo the column after the last, an int expression
+     * @param own the thread's working arrays
+     * @param into the block the code goes to
+     */
+    default void rows(Expression from, Expression to, Expression colFrom, Expression colTo, Scratch own,
+        BlockStmt into) {
+      throw new UnsupportedOperationException("this split has no column strips");
+    }
+
+    /**
      * A split from its sizes and two emitters (the copy is never called when {@code copyRows} is 0).
      *
      * @param copyRows the rows the copy writes

@@ -67,12 +67,27 @@ final class Parts {
     int e = phase.extent();
     int[] cuts = cuts(e, phase.align(), threads);
     String table = cutFields.computeIfAbsent(java.util.Arrays.toString(cuts), k -> cutField(e, cuts));
-    body.addStatement(J.declare(PrimitiveType.intType(), "lo", J.at(table, J.name("chunk"))));
+    KernelEmitter.Strips strips = phase.strips();
+    int per = strips == null ? 1 : phase.rowLength() / strips.width();
+    Expression range = per == 1 ? J.name("chunk") : J.bin(BinaryExpr.Operator.DIVIDE, J.name("chunk"), J.intLit(per));
+    body.addStatement(J.declare(PrimitiveType.intType(), "lo", J.at(table, range)));
     body.addStatement(J.declare(PrimitiveType.intType(), "hi", J.at(table,
-        J.bin(BinaryExpr.Operator.PLUS, J.name("chunk"), J.intLit(1)))));
+        J.bin(BinaryExpr.Operator.PLUS, range.clone(), J.intLit(1)))));
     BlockStmt work = new BlockStmt();
-    phase.body().emit(J.name("lo"), J.name("hi"), scratch.perThread(threads, body), work);
-    work.setLineComment(" " + comment + ": [lo, hi) of " + e);
+    if (strips == null) {
+      phase.body().emit(J.name("lo"), J.name("hi"), scratch.perThread(threads, body), work);
+      work.setLineComment(" " + comment + ": [lo, hi) of " + e);
+    } else {
+      Statement first = J.declare(PrimitiveType.intType(), "jlo", J.bin(BinaryExpr.Operator.MULTIPLY,
+          J.bin(BinaryExpr.Operator.REMAINDER, J.name("chunk"), J.intLit(per)), J.intLit(strips.width())));
+      first.setLineComment(" the chunks take the " + per + " strips of " + strips.width()
+          + " columns of each range of rows in turn, so that the threads share out even amounts");
+      body.addStatement(first);
+      body.addStatement(J.declare(PrimitiveType.intType(), "jhi", J.bin(BinaryExpr.Operator.PLUS, J.name("jlo"),
+          J.intLit(strips.width()))));
+      strips.body().emit(J.name("lo"), J.name("hi"), J.name("jlo"), J.name("jhi"), scratch.perThread(threads, body), work);
+      work.setLineComment(" " + comment + ": [lo, hi) of " + e + ", columns [jlo, jhi)");
+    }
     body.addStatement(work);
     int id = bodies.indexOf(body);
     if (id < 0) {
@@ -84,7 +99,7 @@ final class Parts {
       m.setBody(body);
       names.add(m.getNameAsString());
     }
-    return new Method(names.get(id), cuts.length - 1);
+    return new Method(names.get(id), (cuts.length - 1) * per);
   }
 
   private record Method(String name, int chunks) {}

@@ -162,7 +162,7 @@ public final class VectorMatmul implements MatmulKernel {
     if (rs != null) {
       into.addStatement(copy(f, rs, J.intLit(0), J.intLit(c.k())));
     }
-    rows(f, rs, J.intLit(0), J.intLit(f.outer()), into);
+    rows(f, rs, J.intLit(0), J.intLit(f.outer()), null, null, into);
   }
 
   private boolean handles(Call c, boolean columns) {
@@ -244,8 +244,67 @@ public final class VectorMatmul implements MatmulKernel {
     }
     RowForm f = new RowForm(c, false);
     String rs = copied(f);
-    return Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(copy(f, rs, from, to)),
-        f.outer(), blockRows(f.len()), (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to, into));
+    Split rows = Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(copy(f, rs, from, to)),
+        f.outer(), blockRows(f.len()), (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to,
+            null, null, into));
+    int width = stripWidth(f);
+    return width == 0 ? rows : new Split() {
+      @Override
+      public int copyRows() {
+        return rows.copyRows();
+      }
+
+      @Override
+      public int copyLength() {
+        return rows.copyLength();
+      }
+
+      @Override
+      public void copy(Expression from, Expression to, BlockStmt into) {
+        rows.copy(from, to, into);
+      }
+
+      @Override
+      public int rows() {
+        return rows.rows();
+      }
+
+      @Override
+      public int align() {
+        return rows.align();
+      }
+
+      @Override
+      public void rows(Expression from, Expression to, MatmulKernel.Scratch own, BlockStmt into) {
+        rows.rows(from, to, own, into);
+      }
+
+      @Override
+      public int stripWidth() {
+        return width;
+      }
+
+      @Override
+      public void rows(Expression from, Expression to, Expression colFrom, Expression colTo, MatmulKernel.Scratch own,
+          BlockStmt into) {
+        VectorMatmul.this.rows(new RowForm(c.withScratch(own), false), rs, from, to, colFrom, colTo, into);
+      }
+    };
+  }
+
+  /** Blocks of rows under which a split product's ranges of rows are also cut into two strips of columns. */
+  static final int STRIPS_UNDER = 16;
+
+  /**
+   * Half the row when a split product has fewer than {@link #STRIPS_UNDER} blocks of rows and its
+   * row holds an even number of register blocks of columns (the MNIST-sized batch of 64 is 11
+   * blocks of six rows: by rows alone one thread computed 6 and the other 5), else 0.
+   */
+  private int stripWidth(RowForm f) {
+    int group = blockVectors(f.len()) * lanes;
+    int groups = f.len() / group;
+    int blocks = (f.outer() + blockRows(f.len()) - 1) / blockRows(f.len());
+    return blocks < STRIPS_UNDER && groups % 2 == 0 ? f.len() / 2 : 0;
   }
 
   /**
@@ -258,7 +317,8 @@ public final class VectorMatmul implements MatmulKernel {
    * only small products needs no second set of block methods. {@code out} never shares a buffer
    * with an operand (a matmul is not planned in place).
    */
-  private void rows(RowForm f, String rs, Expression from, Expression to, BlockStmt into) {
+  private void rows(RowForm f, String rs, Expression from, Expression to, Expression colFrom, Expression colTo,
+      BlockStmt into) {
     Call c = f.c();
     int len = f.len();
     boolean direct = !f.columns() && c.epilogue().isIdentity() && c.epilogue().fusedArrays().isEmpty()
@@ -270,17 +330,17 @@ public final class VectorMatmul implements MatmulKernel {
     Expression zero = J.intLit(0);
     Expression k = J.intLit(c.k());
     if (kc > 0) {
-      into.addStatement(steps(f, rs, target, direct, from, to, kc));
+      into.addStatement(steps(f, rs, target, direct, from, to, kc, colFrom, colTo));
     } else if (full > 0) {
       into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows,
-          blocks(f, rs, target, rows, direct, zero, k)));
+          blocks(f, rs, target, rows, direct, zero, k, colFrom, colTo)));
     }
     if (kc > 0) {
       // every row summed in steps above
     } else if (full < f.outer() && overlaps(from, to, full, f.outer())) {
       int start = f.outer() - rows;
       ForStmt tail = J.loop(f.ov(), J.intLit(start), to.clone(), rows,
-          blocks(f, rs, target, rows, direct, zero.clone(), k.clone()));
+          blocks(f, rs, target, rows, direct, zero.clone(), k.clone(), colFrom, colTo));
       String again = start == full - 1 ? "row " + start : "rows " + start + " to " + (full - 1);
       tail.setLineComment(" the last " + (f.outer() - full) + " rows in one block from row " + start + ": "
           + again + " again, the same sums" + (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr ? ""
@@ -288,7 +348,7 @@ public final class VectorMatmul implements MatmulKernel {
       into.addStatement(tail);
     } else if (full < f.outer()) {
       into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1,
-          blocks(f, rs, target, 1, direct, zero.clone(), k.clone())));
+          blocks(f, rs, target, 1, direct, zero.clone(), k.clone(), colFrom, colTo)));
     }
     if (direct) {
       return;
@@ -296,7 +356,11 @@ public final class VectorMatmul implements MatmulKernel {
     BlockStmt last = new BlockStmt();
     String row = c.fresh().apply("acc");
     last.addStatement(J.declare(new ArrayType(J.type(true)), row, J.at(target, J.name(f.ov()))));
-    BlockedPasses.finish(f, rs, row, c.k(), last);
+    if (colFrom == null) {
+      BlockedPasses.finish(f, rs, row, c.k(), last);
+    } else {
+      BlockedPasses.finishColumns(f, row, colFrom, colTo, stripWidth(f), last);
+    }
     into.addStatement(J.loop(f.ov(), from, to, 1, last));
   }
 
@@ -307,7 +371,7 @@ public final class VectorMatmul implements MatmulKernel {
    * stay in cache while every block reuses them.
    */
   private Statement steps(RowForm f, String rs, String target, boolean direct, Expression from, Expression to,
-      int kc) {
+      int kc, Expression colFrom, Expression colTo) {
     Call c = f.c();
     int rows = blockRows(f.len());
     int full = f.outer() / rows * rows;
@@ -315,12 +379,12 @@ public final class VectorMatmul implements MatmulKernel {
     Expression end = J.call("Math", "min", J.bin(PLUS, J.name("p0"), J.intLit(kc)), J.intLit(c.k()));
     if (full > 0) {
       step.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows,
-          blocks(f, rs, target, rows, direct, J.name("p0"), end)));
+          blocks(f, rs, target, rows, direct, J.name("p0"), end, colFrom, colTo)));
     }
     if (full < f.outer()) {
       int t = f.outer() - full;
       step.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), t,
-          blocks(f, rs, target, t, direct, J.name("p0"), end.clone())));
+          blocks(f, rs, target, t, direct, J.name("p0"), end.clone(), colFrom, colTo)));
     }
     ForStmt steps = J.loop("p0", J.intLit(0), J.intLit(c.k()), kc, step);
     steps.setLineComment(" the sum in steps of " + kc + " terms: a step's " + kc + " rows of op(B) stay in cache"
@@ -392,7 +456,7 @@ public final class VectorMatmul implements MatmulKernel {
    * keeps them boxed (LeNet's step took over a second).
    */
   private BlockStmt blocks(RowForm f, String rs, String target, int rows, boolean direct, Expression p0,
-      Expression p1) {
+      Expression p1, Expression colFrom, Expression colTo) {
     Call c = f.c();
     int len = f.len();
     int vecs = blockVectors(len);
@@ -417,7 +481,8 @@ public final class VectorMatmul implements MatmulKernel {
         : J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs), J.intLit(len), p1,
             J.name(target), J.name(f.ov()), J.name(f.vv()))));
     BlockStmt perO = new BlockStmt();
-    perO.addStatement(J.loop(f.vv(), J.intLit(0), J.intLit(len), vecs * lanes, perV));
+    perO.addStatement(J.loop(f.vv(), colFrom == null ? J.intLit(0) : colFrom.clone(),
+        colTo == null ? J.intLit(len) : colTo.clone(), vecs * lanes, perV));
     return perO;
   }
 
