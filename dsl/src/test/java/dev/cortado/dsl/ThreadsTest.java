@@ -107,6 +107,29 @@ class ThreadsTest {
   }
 
   @Test
+  void aNonFiniteInputIsReportedAsOnOneThread() {
+    // 64 rows of 392 floats: enough for the input scan to be shared out among the threads
+    Model model = mlp("scan", SIZES, true);
+    Executable two = model.compile(optimizer(), 2);
+    Executable one = model.compile(optimizer());
+    try {
+      SplittableRandom r = new SplittableRandom(3);
+      Map<String, float[]> good = batch(64, r);
+      assertEquals(one.trainStepFloats(good), two.trainStepFloats(good));
+      for (int at : new int[] {5, 64 * 392 / 2 + 3, 64 * 392 - 1}) {
+        float[] x = good.get("x").clone();
+        x[at] = Float.NaN;
+        Map<String, float[]> bad = Map.of("x", x, "y", good.get("y"));
+        String expected = assertThrows(IllegalArgumentException.class, () -> one.trainStepFloats(bad)).getMessage();
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> two.trainStepFloats(bad)).getMessage());
+      }
+      assertEquals(one.trainStepFloats(good), two.trainStepFloats(good));
+    } finally {
+      two.close();
+    }
+  }
+
+  @Test
   void aModelTooSmallToGainIsNotSplit() {
     Model tiny = mlp("tiny", new int[] {4, 16, 3}, false);
     Codegen.Options one = Codegen.Options.defaults();

@@ -688,9 +688,25 @@ public abstract class CompiledModel implements Executable {
 
   private <T> int batchOf(Map<String, T> inputs, List<String> needed, java.util.function.ToIntFunction<T> len) {
     int b = InputCheck.batchSize(state.spec.name, state.spec.inputs, inputs, needed, len,
-        state.spec.maxBatch, state.spec.largest);
+        state.spec.maxBatch, state.spec.largest, this::firstNonFinite);
     InputCheck.requireIds(state.spec.ids, inputs, needed);
     return b;
+  }
+
+  /**
+   * The first NaN or infinity of an input, or -1: scanned on the step's worker threads too when
+   * the model has them and no other call holds them (else on the caller), with the same answer.
+   */
+  private int firstNonFinite(float[] v) {
+    StepThreads t = state.threads;
+    if (t == null || state.serialParts || !state.threadsOwned.compareAndSet(false, true)) {
+      return InputCheck.firstNonFinite(v);
+    }
+    try {
+      return t.firstNonFinite(v);
+    } finally {
+      state.threadsOwned.set(false);
+    }
   }
 
   private Object[] convert(Map<String, double[]> inputs, List<String> needed, Object[] in) {

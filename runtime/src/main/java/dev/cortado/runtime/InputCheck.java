@@ -56,6 +56,30 @@ public final class InputCheck {
    */
   public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
       Collection<String> needed, ToIntFunction<T> length, int maxBatch, String largest) {
+    return batchSize(model, declared, given, needed, length, maxBatch, largest, InputCheck::firstNonFinite);
+  }
+
+  /**
+   * As {@link #batchSize(String, Map, Map, Collection, ToIntFunction, int, String)}, looking for
+   * the first NaN or infinity of a {@code float[]} input with {@code floatScan} (which must answer
+   * as {@link #firstNonFinite(float[])} does: a step split over threads scans a large input on
+   * all of them).
+   *
+   * @param <T> the array type, {@code double[]} or {@code float[]}
+   * @param model the model's name, for messages
+   * @param declared every input of the model with its shape ({@code -1} = batch), in order
+   * @param given the caller's inputs
+   * @param needed the inputs this call reads
+   * @param length the length of one given array
+   * @param maxBatch the largest batch size allowed
+   * @param largest the name of the tensor that limits the batch size
+   * @param floatScan the index of the first NaN or infinity of a float array, or -1
+   * @return the batch size, at least 1
+   * @throws IllegalArgumentException as the method above
+   */
+  public static <T> int batchSize(String model, Map<String, int[]> declared, Map<String, T> given,
+      Collection<String> needed, ToIntFunction<T> length, int maxBatch, String largest,
+      ToIntFunction<float[]> floatScan) {
     java.util.Objects.requireNonNull(given, "inputs of a step of model '" + model + "'");
     for (String name : given.keySet()) {
       if (!declared.containsKey(name)) {
@@ -73,7 +97,7 @@ public final class InputCheck {
             + "); given " + given.keySet());
       }
       int b = rowsOf(name, s, length.applyAsInt(v));
-      requireFinite(name, s, v);
+      requireFinite(name, s, v, floatScan);
       if (hasBatch(s)) {
         if (batch >= 0 && b != batch) {
           throw new IllegalArgumentException("input '" + name + "' has " + b + " rows but '" + batchFrom
@@ -120,8 +144,8 @@ public final class InputCheck {
     }
   }
 
-  private static void requireFinite(String name, int[] shape, Object v) {
-    int at = v instanceof double[] d ? firstNonFinite(d) : v instanceof float[] f ? firstNonFinite(f) : -1;
+  private static void requireFinite(String name, int[] shape, Object v, ToIntFunction<float[]> floatScan) {
+    int at = v instanceof double[] d ? firstNonFinite(d) : v instanceof float[] f ? floatScan.applyAsInt(f) : -1;
     if (at >= 0) {
       double bad = v instanceof double[] d ? d[at] : ((float[]) v)[at];
       int row = ModelSpec.size(shape, 1);
@@ -153,8 +177,20 @@ public final class InputCheck {
    * @return the index, or -1 if all are finite
    */
   public static int firstNonFinite(float[] v) {
-    for (int from = 0; from < v.length; from += SCAN) {
-      int to = Math.min(v.length, from + SCAN);
+    return firstNonFinite(v, 0, v.length);
+  }
+
+  /**
+   * The index of the first NaN or infinity in {@code v[start, end)}, or -1.
+   *
+   * @param v the values
+   * @param start the first index looked at
+   * @param end the index after the last
+   * @return the index, or -1 if all are finite
+   */
+  public static int firstNonFinite(float[] v, int start, int end) {
+    for (int from = start; from < end; from += SCAN) {
+      int to = Math.min(end, from + SCAN);
       if (!allFinite(v, from, to)) {
         for (int i = from; i < to; i++) {
           if (!(Math.abs(v[i]) <= Float.MAX_VALUE)) {

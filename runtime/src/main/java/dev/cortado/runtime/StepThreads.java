@@ -150,6 +150,62 @@ final class StepThreads {
     }
   }
 
+  /** Floats from which {@link #firstNonFinite} shares the scan out among the threads. */
+  static final int SHARED_SCAN_FROM = 1 << 14;
+
+  /** The finiteness scan of one array, in chunks the threads claim as they claim a part's. */
+  private final class Scan implements Parts {
+    float[] values;
+    int pieces;
+    final int[] found = new int[2 * size()];
+    /** Whether the scan runs on every thread or the caller alone, as for a part. */
+    final Stats stats = new Stats();
+
+    @Override
+    public void runPart(int part, int chunk, int thread) {
+      found[chunk] = InputCheck.firstNonFinite(values, start(chunk), start(chunk + 1));
+    }
+
+    /** Where chunk {@code c} starts: an even share, at a multiple of 16 floats (a cache line). */
+    private int start(int c) {
+      return c == pieces ? values.length : (int) ((long) values.length * c / pieces) & ~15;
+    }
+  }
+
+  private Scan scan;
+  /** The scan's number in its own {@link Stats}, which keeps no other part. */
+  private static final int SCAN_PART = 0;
+
+  /**
+   * {@link InputCheck#firstNonFinite(float[])} of {@code v}, the scan shared out among the threads
+   * in {@code 2·size()} chunks when {@code v} holds at least {@link #SHARED_SCAN_FROM} floats (the
+   * MNIST-sized batch's 64 × 784 inputs took 19 µs to scan on the caller before the step's first
+   * part): each chunk finds its own first one, and the lowest chunk's answer is the array's.
+   * Runs on the caller alone when that has been faster (see {@link Stats}).
+   */
+  int firstNonFinite(float[] v) {
+    if (workers.length == 0 || v.length < SHARED_SCAN_FROM) {
+      return InputCheck.firstNonFinite(v);
+    }
+    if (scan == null) {
+      scan = new Scan();
+    }
+    Scan s = scan;
+    s.values = v;
+    s.pieces = s.found.length;
+    try {
+      run(s, SCAN_PART, s.pieces, s.stats);
+    } finally {
+      s.values = null;
+    }
+    for (int at : s.found) {
+      if (at >= 0) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
   /** The number of threads a part runs on, the caller included. */
   int size() {
     return workers.length + 1;
@@ -208,7 +264,7 @@ final class StepThreads {
       }
     }
     this.parts = null;
-    rethrow(part);
+    rethrow(parts, part);
   }
 
   /** Every chunk on the caller, the workers left alone. */
@@ -226,10 +282,10 @@ final class StepThreads {
         }
       }
     }
-    rethrow(part);
+    rethrow(parts, part);
   }
 
-  private void rethrow(int part) {
+  private void rethrow(Parts parts, int part) {
     Throwable f;
     int who;
     synchronized (this) {
@@ -238,8 +294,9 @@ final class StepThreads {
       failure = null;
     }
     if (f != null) {
-      throw new IllegalStateException("model '" + model + "': thread " + who + " of " + size() + " failed in part "
-          + part + " of the step; every thread has stopped, the variables may be partly updated", f);
+      throw new IllegalStateException("model '" + model + "': thread " + who + " of " + size() + " failed in "
+          + (parts instanceof Scan ? "the scan of the inputs" : "part " + part + " of the step")
+          + "; every thread has stopped, the variables may be partly updated", f);
     }
   }
 

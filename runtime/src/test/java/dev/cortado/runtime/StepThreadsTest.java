@@ -240,6 +240,33 @@ class StepThreadsTest {
   }
 
   @Test
+  void theSharedScanFindsTheFirstNonFiniteValueAsOneThreadDoes() {
+    StepThreads threads = new StepThreads("m", 2);
+    try {
+      int n = 64 * 784;
+      float[] v = new float[n];
+      Arrays.fill(v, 0.5f);
+      assertEquals(-1, threads.firstNonFinite(v));
+      // in the first and last chunk, at a chunk's edges, and two in different chunks (the lower wins)
+      int[][] bad = {{0}, {n - 1}, {n / 4 - 1}, {n / 4}, {n / 2}, {n - 1, 3}, {n / 2 + 17, n / 4 + 5}};
+      for (int[] at : bad) {
+        float[] w = v.clone();
+        for (int i : at) {
+          w[i] = i % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+        }
+        // each scan runs on both threads or on the caller alone, as its timing decides: the answer is the same
+        for (int r = 0; r < 3; r++) {
+          assertEquals(InputCheck.firstNonFinite(w), threads.firstNonFinite(w), Arrays.toString(at));
+        }
+      }
+      float[] small = {1f, Float.POSITIVE_INFINITY};
+      assertEquals(1, threads.firstNonFinite(small));
+    } finally {
+      threads.close();
+    }
+  }
+
+  @Test
   void aPartRunsTheFasterWayAndTriesTheOtherNowAndThen() {
     for (boolean togetherFaster : new boolean[] {true, false}) {
       StepThreads.Stats stats = new StepThreads.Stats();
