@@ -40,6 +40,9 @@ class VectorMatmulTest {
       19, 48, 6, true, false, blocks of 8 rows by 3 vectors with tail rows
       27, 32, 5, false, true, blocks of 12 rows by 2 vectors over op(B) copied
       17, 16, 9, false, false, blocks of 8 rows of one vector
+      14, 128, 11, false, false, two strips of blocks of 6 rows by 4 vectors with tail rows
+      14, 128, 11, true, true, two strips of blocks of 6 rows by 4 vectors over op(B) copied
+      20, 96, 9, false, false, blocks of 8 rows by 3 vectors with tail rows (two strips of 16 lanes)
       """;
 
   @Test
@@ -91,7 +94,13 @@ class VectorMatmulTest {
     assertTrue(c.source().contains("FloatVector.fromArray("), "vector kernel used for " + form);
     assertEquals(form.contains("copied"), c.source().contains("scratch_row_"), "operand copied for " + form);
     Map<String, double[]> want = c.run(new Codegen.Options(new BlockedMatmul(), null));
-    // and split by blocks of result rows over 2 and 3 threads (a tail row on the last thread)
+    if (form.startsWith("two strips")) {
+      // a split product with few blocks of rows shares them out in two strips of columns
+      String two = Codegen.generateSource(c.graph(), form, 1, "p", "C", c.vector().withThreads(2).withSplitFrom(0));
+      assertTrue(two.contains("int jlo = chunk % 2 * " + n / 2 + ";"), "no strips of columns for " + form);
+    }
+    // and split by blocks of result rows over 2 and 3 threads (a tail row on the last thread, strips
+    // of columns where there are few blocks)
     for (int threads = 1; threads <= 3; threads++) {
       Map<String, double[]> got = c.run(c.vector().withThreads(threads).withSplitFrom(0));
       for (String out : want.keySet()) {
