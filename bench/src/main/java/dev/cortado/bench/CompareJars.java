@@ -23,7 +23,9 @@ import java.util.List;
  *
  * <p>Usage: {@code java [--add-modules jdk.incubator.vector] -cp bench/target/benchmarks.jar
  * dev.cortado.bench.CompareJars --model mnist|tiny|small|cnn_digits|lenet [--clock wall|cpu]
- * [--rounds 20] [--measure-ms 10000] old.jar new.jar [more.jar ...]}.
+ * [--rounds 20] [--measure-ms 10000] [--impls compiled,compiled-2t] old.jar new.jar [more.jar ...]}.
+ * {@code --impls} (MLP models only; {@code compiled} by default) times each jar's step of each
+ * implementation named, in that order; a two-thread step needs {@code --clock wall}.
  */
 public final class CompareJars {
   private static final String PKG = "dev.cortado.bench.";
@@ -41,6 +43,7 @@ public final class CompareJars {
     boolean cpu = true;
     int rounds = 20;
     long measureMs = 10_000;
+    List<String> impls = List.of("compiled");
     List<Path> jars = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -48,6 +51,7 @@ public final class CompareJars {
         case "--clock" -> cpu = value(args, ++i).equals("cpu");
         case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
         case "--measure-ms" -> measureMs = Long.parseLong(value(args, ++i));
+        case "--impls" -> impls = List.of(value(args, ++i).split(","));
         default -> {
           Path jar = Path.of(args[i]);
           if (!Files.isRegularFile(jar)) {
@@ -57,21 +61,28 @@ public final class CompareJars {
         }
       }
     }
-    if (model == null || jars.size() < 2) {
+    if (model == null || jars.size() * impls.size() < 2) {
       throw new IllegalArgumentException("need --model NAME and at least two jars, got model "
           + model + " and " + jars.size() + " jar(s)");
     }
+    if (cpu && impls.stream().anyMatch(s -> !s.equals("compiled"))) {
+      throw new IllegalArgumentException("a step on several threads needs --clock wall");
+    }
     List<TrainStep> steps = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (Path jar : jars) {
-      steps.add(stepOf(jar, model));
+      for (String impl : impls) {
+        steps.add(stepOf(jar, model, impl));
+        names.add(impls.size() == 1 ? jar.toString() : jar + " " + impl);
+      }
     }
     StepTimer timer = new StepTimer(cpu, 5000, 30000, measureMs, rounds);
     double[][] us = timer.interleaved(steps);
-    System.out.printf("%s, one thread, %s, %d rounds in turn, %s %s%n%n", model, timer.clockName(),
-        rounds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    System.out.printf("%s, %s, %s, %d rounds in turn, %s %s%n%n", model, String.join(" and ", impls),
+        timer.clockName(), rounds, System.getProperty("java.vm.name"), System.getProperty("java.version"));
     System.out.println("| jar | median µs/step | range | first ÷ this, median per round (range) |");
     System.out.println("| --- | ---: | ---: | ---: |");
-    for (int k = 0; k < jars.size(); k++) {
+    for (int k = 0; k < steps.size(); k++) {
       double[] sorted = us[k].clone();
       Arrays.sort(sorted);
       double[] ratio = new double[rounds];
@@ -79,7 +90,7 @@ public final class CompareJars {
         ratio[r] = us[0][r] / us[k][r];
       }
       Arrays.sort(ratio);
-      System.out.printf("| %s | %.1f | %.1f–%.1f | %.3f (%.3f–%.3f) |%n", jars.get(k),
+      System.out.printf("| %s | %.1f | %.1f–%.1f | %.3f (%.3f–%.3f) |%n", names.get(k),
           sorted[rounds / 2], sorted[0], sorted[rounds - 1], ratio[rounds / 2], ratio[0], ratio[rounds - 1]);
     }
   }
@@ -91,12 +102,15 @@ public final class CompareJars {
     return args[i];
   }
 
-  /** The compiled one-thread step of {@code model} as the benchmark jar {@code jar} builds it. */
-  static TrainStep stepOf(Path jar, String model) throws Exception {
+  /** The step of {@code model} by implementation {@code label} ({@code Impl}) as the benchmark jar {@code jar} builds it. */
+  static TrainStep stepOf(Path jar, String model, String label) throws Exception {
     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
         ClassLoader.getPlatformClassLoader());
     Object step;
     if (model.equalsIgnoreCase("cnn_digits") || model.equalsIgnoreCase("lenet")) {
+      if (!label.equals("compiled")) {
+        throw new IllegalArgumentException("the CNN models are timed compiled on one thread only, not " + label);
+      }
       Class<?> cnn = loader.loadClass(PKG + "CnnModel");
       Object m = cnn.getMethod("of", String.class).invoke(null, model);
       Object defined = cnn.getMethod("define").invoke(m);
@@ -109,7 +123,7 @@ public final class CompareJars {
       Class<?> bench = loader.loadClass(PKG + "BenchModel");
       Object m = bench.getMethod("of", String.class).invoke(null, model);
       Class<?> impl = loader.loadClass(PKG + "Impl");
-      Object compiled = impl.getMethod("valueOf", String.class).invoke(null, "COMPILED");
+      Object compiled = impl.getMethod("of", String.class).invoke(null, label);
       step = impl.getMethod("create", bench, long.class).invoke(compiled, m, 42L);
     }
     Method run = loader.loadClass(PKG + "TrainStep").getMethod("run");
