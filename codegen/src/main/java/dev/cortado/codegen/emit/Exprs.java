@@ -121,7 +121,7 @@ final class Exprs {
       case BROADCAST_TO -> a;
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
-          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE,
+          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE, MAX_POOL, MAX_POOL_GRAD,
           GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS, GATHER, SCATTER_ADD, SLICE, PAD, BATCH_MATMUL -> throw new IllegalStateException("not an elementwise op: " + x);
     };
     return readsCount(x) && !isCount(x) && !(r instanceof com.github.javaparser.ast.expr.CastExpr)
