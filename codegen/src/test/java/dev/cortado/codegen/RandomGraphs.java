@@ -198,9 +198,10 @@ final class RandomGraphs {
         }
         case 1 -> {
           if (r.nextBoolean()) {
-            // max pooling straight from the image: random window, strides and padding
+            // max pooling straight from the image, maybe of a relu (whose derivative then moves to
+            // the pooled values): random window, strides and padding
             int[] win = {kh, kw, sh, sw, r.nextInt(kh), r.nextInt(kh), r.nextInt(kw), r.nextInt(kw)};
-            y = b.apply(Op.MAX_POOL, Attrs.ints(null, win), x);
+            y = b.apply(Op.MAX_POOL, Attrs.ints(null, win), r.nextBoolean() ? b.unary(Op.RELU, x) : x);
           } else {
             int[] win = {kh, kw, sh, sw, 0, 0, 0, 0};
             Node p = b.apply(Op.PATCHES, Attrs.ints(null, win), x);

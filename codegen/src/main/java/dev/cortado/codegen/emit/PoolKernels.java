@@ -92,7 +92,7 @@ final class PoolKernels {
       s.append("}\n}\n}\n");
     }
     s.append("}\n}\n}\n}\n");
-    body.block.addStatement(StaticJavaParser.parseBlock(s.toString()));
+    body.block.getStatements().addAll(StaticJavaParser.parseBlock(s.toString()).getStatements());
   }
 
   void backward(Node r, Exprs.Body body) {
@@ -114,7 +114,7 @@ final class PoolKernels {
       s.append(PoolVectors.gradMethod(lanes, g.kh, g.kw, g.w * g.c, g.c, g.tiles(), scratch))
           .append("(").append(in).append(", p1, ").append(grad).append(", p0, ").append(out).append(");\n");
       s.append("}\n}\n}\n}\n");
-      body.block.addStatement(StaticJavaParser.parseBlock(s.toString()));
+      body.block.getStatements().addAll(StaticJavaParser.parseBlock(s.toString()).getStatements());
       return;
     }
     s.append("for (int i3 = 0; i3 < ").append(g.c).append("; i3++) {\n");
@@ -144,7 +144,7 @@ final class PoolKernels {
       s.append(out).append("[best] += ").append(grad).append("[p0 + i3];\n");
     }
     s.append("}\n}\n}\n}\n}\n");
-    body.block.addStatement(StaticJavaParser.parseBlock(s.toString()));
+    body.block.getStatements().addAll(StaticJavaParser.parseBlock(s.toString()).getStatements());
   }
 
   /** Opens the loops over batch (i0), output row (i1) and output column (i2). */

@@ -61,7 +61,7 @@ final class PoolVectors {
             // channels %4$d, a vector of %1$d at a time
             for (int c = 0; c < %4$d; c += %1$d) {
                 FloatVector top = FloatVector.fromArray(%2$s, x, p + c);
-                // the cell (dy·%6$d + dx) of the maximum so far, held as a float: exact below 2^24
+                // the cell (dy * %6$d + dx) of the maximum so far, held as a float: exact below 2^24
                 FloatVector best = FloatVector.zero(%2$s);
                 // the window's rows are %3$d floats apart, its cells %4$d (the first cell, compared with itself, stays chosen)
                 for (int dy = 0; dy < %5$d; dy++) {
