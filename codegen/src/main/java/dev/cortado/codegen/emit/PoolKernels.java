@@ -120,7 +120,7 @@ final class PoolKernels {
     s.append("for (int i3 = 0; i3 < ").append(g.c).append("; i3++) {\n");
     // the scan starts at the window's first cell: -1 stands for a cell in the padding, whose value is 0
     if (g.padded()) {
-      s.append("// whether the window's first cell is in the image\nboolean b1 = ").append(insideTest(g, "i1 * " + g.sh + " - " + g.top, "i2 * " + g.sw + " - " + g.left))
+      s.append("// whether the window's first cell is in the image\nboolean b1 = ").append(insideTest(g, lin("i1", g.sh, null, -g.top), lin("i2", g.sw, null, -g.left)))
           .append(";\n");
       s.append("// the first maximum so far (s0) and its index, -1 in the padding\nint best = b1 ? p1 + i3 : -1;\n");
       s.append(type).append(" s0 = b1 ? ").append(in).append("[p1 + i3] : ").append(zero).append(";\n");
@@ -164,14 +164,42 @@ final class PoolKernels {
     s.append("for (int i5 = 0; i5 < ").append(g.kw).append("; i5++) {\n");
     s.append("// the cell's first channel\nint p2 = p1 + i4 * ").append((long) g.w * g.c).append(" + i5 * ").append(g.c).append(";\n");
     if (g.padded()) {
-      s.append("// whether the cell is in the image (else in the padding, value 0)\nboolean b0 = ").append(insideTest(g, "i1 * " + g.sh + " + i4 - " + g.top,
-          "i2 * " + g.sw + " + i5 - " + g.left)).append(";\n");
+      s.append("// whether the cell is in the image (else in the padding, value 0)\nboolean b0 = ").append(insideTest(g, lin("i1", g.sh, "i4", -g.top),
+          lin("i2", g.sw, "i5", -g.left))).append(";\n");
     }
     return s.toString();
   }
 
-  /** The test that image row {@code row} and column {@code col} are inside the image. */
+  /**
+   * The test that image row {@code row} and column {@code col} are inside the image, only on the
+   * sides where a window reaches into the padding ({@code true} where none does).
+   */
   private static String insideTest(Geometry g, String row, String col) {
-    return "(" + row + ") >= 0 && (" + row + ") < " + g.h + " && (" + col + ") >= 0 && (" + col + ") < " + g.w;
+    java.util.List<String> t = new java.util.ArrayList<>();
+    if (g.top > 0) {
+      t.add(row + " >= 0");
+    }
+    if ((long) (g.oh - 1) * g.sh + g.kh - g.top > g.h) {
+      t.add(row + " < " + g.h);
+    }
+    if (g.left > 0) {
+      t.add(col + " >= 0");
+    }
+    if ((long) (g.ow - 1) * g.sw + g.kw - g.left > g.w) {
+      t.add(col + " < " + g.w);
+    }
+    return t.isEmpty() ? "true" : String.join(" && ", t);
+  }
+
+  /** {@code a·ca + b + k} as short text: no factor 1, no term 0. */
+  private static String lin(String a, long ca, String b, long k) {
+    StringBuilder s = new StringBuilder(ca == 1 ? a : a + " * " + ca);
+    if (b != null) {
+      s.append(" + ").append(b);
+    }
+    if (k != 0) {
+      s.append(k > 0 ? " + " : " - ").append(Math.abs(k));
+    }
+    return s.toString();
   }
 }
