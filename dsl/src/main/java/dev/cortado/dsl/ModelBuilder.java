@@ -25,10 +25,8 @@ public final class ModelBuilder {
   private DType dtype = DType.F32;
   private long seed = 42;
   private GraphBuilder graph;
-  private final List<Scope> scopes = new ArrayList<>();
-  private final Map<String, Variable> variables = new LinkedHashMap<>();
-  private final Map<String, List<Tensor>> collections = new LinkedHashMap<>();
-  private final Map<String, Tensor> regTerms = new LinkedHashMap<>();
+  private final Scopes scopes = new Scopes();
+  private final VariableCollections store = new VariableCollections();
   /** The values that frozen variables (moving statistics) take after each training step. */
   private final Map<String, Tensor> stateUpdates = new LinkedHashMap<>();
   private final Map<String, Tensor> outputs = new LinkedHashMap<>();
@@ -36,8 +34,6 @@ public final class ModelBuilder {
   private Optimizer optimizer;
   private int dropouts;
   private boolean lockedDtype;
-
-  private record Scope(String name, boolean reuse, UnaryOperator<Tensor> getter) {}
 
   ModelBuilder(String name) {
     if (name == null || name.isBlank()) {
@@ -107,7 +103,7 @@ public final class ModelBuilder {
    * @throws IllegalStateException if a variable already exists
    */
   public ModelBuilder seed(long s) {
-    if (!variables.isEmpty()) {
+    if (!store.variables().isEmpty()) {
       throw new IllegalStateException("model '" + name + "': seed(" + s + ") must come before the first variable");
     }
     this.seed = s;
@@ -186,21 +182,21 @@ public final class ModelBuilder {
       throw new IllegalArgumentException("a variable name must be non-empty and contain no '/': got '" + varName
           + "' (use scope(...) for a prefix)");
     }
-    String full = prefix() + varName;
-    Variable existing = variables.get(full);
-    if (currentReuse()) {
+    String full = scopes.prefix() + varName;
+    Variable existing = store.variables().get(full);
+    if (scopes.reuse()) {
       if (existing == null) {
         throw new IllegalArgumentException("variable '" + full + "' does not exist, so it cannot be reused: create it "
-            + "first in scope(\"" + scopePath() + "\", ...), or open this scope with scope(...) instead of reuseScope(...)");
+            + "first in scope(\"" + scopes.path() + "\", ...), or open this scope with scope(...) instead of reuseScope(...)");
       }
       return existing;
     }
     if (existing != null) {
       throw new IllegalArgumentException("variable '" + full + "' already exists; to share it, open the scope with "
-          + "reuseScope(\"" + scopePath() + "\", ...) as TensorFlow's variable_scope(reuse=True), or pick another name");
+          + "reuseScope(\"" + scopes.path() + "\", ...) as TensorFlow's variable_scope(reuse=True), or pick another name");
     }
-    Variable v = new Variable(this, full, getter());
-    variables.put(full, v);
+    Variable v = new Variable(this, full, scopes.getter());
+    store.variables().put(full, v);
     return v;
   }
 
@@ -214,7 +210,7 @@ public final class ModelBuilder {
   public void scope(String scopeName, Runnable body) {
     Objects.requireNonNull(scopeName, "ModelBuilder.scope: scopeName");
     Objects.requireNonNull(body, "ModelBuilder.scope: body");
-    inScope(scopeName, currentReuse(), null, body);
+    inScope(scopeName, scopes.reuse(), null, body);
   }
 
   /**
@@ -230,7 +226,7 @@ public final class ModelBuilder {
     Objects.requireNonNull(scopeName, "ModelBuilder.scoped: scopeName");
     Objects.requireNonNull(body, "ModelBuilder.scoped: body");
     java.util.List<T> result = new java.util.ArrayList<>(1);
-    inScope(scopeName, currentReuse(), null, () -> result.add(body.get()));
+    inScope(scopeName, scopes.reuse(), null, () -> result.add(body.get()));
     return result.get(0);
   }
 
@@ -258,72 +254,30 @@ public final class ModelBuilder {
   public void scope(String scopeName, UnaryOperator<Tensor> getter, Runnable body) {
     Objects.requireNonNull(scopeName, "ModelBuilder.scope: scopeName");
     Objects.requireNonNull(body, "ModelBuilder.scope: body");
-    inScope(scopeName, currentReuse(), Objects.requireNonNull(getter, "ModelBuilder.scope: getter"), body);
-  }
-
-  private boolean currentReuse() {
-    return !scopes.isEmpty() && scopes.get(scopes.size() - 1).reuse();
+    inScope(scopeName, scopes.reuse(), Objects.requireNonNull(getter, "ModelBuilder.scope: getter"), body);
   }
 
   private void inScope(String scopeName, boolean reuse, UnaryOperator<Tensor> getter, Runnable body) {
-    if (scopeName == null || scopeName.isEmpty() || scopeName.contains("/")) {
-      throw new IllegalArgumentException("a scope name must be non-empty and contain no '/': got '" + scopeName + "'");
-    }
-    scopes.add(new Scope(scopeName, reuse, getter));
-    String oldLabel = graph().labelPrefix(prefix());
+    scopes.push(scopeName, reuse, getter);
+    String oldLabel = graph().labelPrefix(scopes.prefix());
     try {
       body.run();
     } finally {
-      scopes.remove(scopes.size() - 1);
+      scopes.pop();
       graph().labelPrefix(oldLabel);
     }
-  }
-
-  private String prefix() {
-    StringBuilder sb = new StringBuilder();
-    for (Scope s : scopes) {
-      sb.append(s.name()).append('/');
-    }
-    return sb.toString();
-  }
-
-  private String scopePath() {
-    String p = prefix();
-    return p.isEmpty() ? "" : p.substring(0, p.length() - 1);
-  }
-
-  private UnaryOperator<Tensor> getter() {
-    UnaryOperator<Tensor> g = null;
-    for (Scope s : scopes) {
-      if (s.getter() != null) {
-        UnaryOperator<Tensor> outer = g;
-        UnaryOperator<Tensor> inner = s.getter();
-        g = outer == null ? inner : t -> inner.apply(outer.apply(t));
-      }
-    }
-    return g;
   }
 
   /** Called by a variable when it is created: collections and its regularization term. */
   void registerCreated(Variable v) {
     String termName = Losses.termName(v.name());
-    if (v.regularizer() != null && regTerms.containsKey(termName)) {
+    if (v.regularizer() != null && store.regTerms().containsKey(termName)) {
       throw new IllegalArgumentException("variable '" + v.name() + "': its regularization term would be named '"
           + termName + "', which a term added with addToCollection(REGULARIZATION_LOSSES, ...) already has; "
           + "rename the variable or create it before adding the term");
     }
     Tensor term = v.regularizer() == null ? null : regularizationTerm(v);
-    collect(Cortado.GLOBAL_VARIABLES, v);
-    if (v.isTrainable()) {
-      collect(Cortado.TRAINABLE_VARIABLES, v);
-    }
-    for (String c : v.userCollections()) {
-      collect(c, v);
-    }
-    if (term != null) {
-      regTerms.put(termName, term);
-      collect(Cortado.REGULARIZATION_LOSSES, term);
-    }
+    store.created(v, termName, term);
   }
 
   /** {@code regularizer(w)} under the label prefix {@code <w>/regularizer/}; throws (collecting nothing) unless it is a scalar. */
@@ -342,12 +296,8 @@ public final class ModelBuilder {
     }
   }
 
-  private void collect(String collection, Tensor t) {
-    collections.computeIfAbsent(collection, k -> new ArrayList<>()).add(t);
-  }
-
   private void createAll() {
-    for (Variable v : variables.values()) {
+    for (Variable v : store.variables().values()) {
       v.rawNode();
     }
   }
@@ -364,7 +314,7 @@ public final class ModelBuilder {
   public List<Tensor> collection(String collection) {
     Objects.requireNonNull(collection, "ModelBuilder.collection: collection");
     createAll();
-    return List.copyOf(collections.getOrDefault(collection, List.of()));
+    return store.get(collection);
   }
 
   /**
@@ -382,13 +332,9 @@ public final class ModelBuilder {
       if (!t.shape().isScalar()) {
         throw new IllegalArgumentException("a regularization term must be a scalar, got " + t);
       }
-      int n = regTerms.size();
-      while (regTerms.containsKey(Losses.termName("term_" + n))) {
-        n++; // a variable named term_<n> already has this name: never replace its term
-      }
-      regTerms.put(Losses.termName("term_" + n), t);
+      store.userTerm(t);
     }
-    collect(collection, t);
+    store.add(collection, t);
   }
 
   // ---------------------------------------------------------------- layers, outputs, loss
@@ -706,7 +652,7 @@ public final class ModelBuilder {
           + "; reduce it with .mean() or .sum()");
     }
     createAll();
-    loss = Losses.split(this, lossTensor, regTerms);
+    loss = Losses.split(this, lossTensor, store.regTerms());
   }
 
   /** Throws unless {@code t} is a tensor of this model, naming the call, the parameter and the tensor. */
@@ -727,10 +673,10 @@ public final class ModelBuilder {
       g.loss(Graph.LOSS, loss.total().node());
       g.loss(Graph.DATA_LOSS, loss.data().node());
     }
-    regTerms.forEach((k, t) -> g.loss(k, t.node()));
+    store.regTerms().forEach((k, t) -> g.loss(k, t.node()));
     Map<String, Node> writes = new LinkedHashMap<>();
     stateUpdates.forEach((k, t) -> writes.put(k, t.node()));
-    return new Model(name, g.build(), seed, new ArrayList<>(variables.values()), loss == null ? List.of() : loss.added(),
+    return new Model(name, g.build(), seed, new ArrayList<>(store.variables().values()), loss == null ? List.of() : loss.added(),
         optimizer, definition, writes);
   }
 }
