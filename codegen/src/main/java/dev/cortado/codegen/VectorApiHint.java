@@ -12,13 +12,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Tells the user once per JVM, at the first compile of a float32 model with matrix products, that
  * this JVM runs the auto-vectorised matmul kernel because it was started without the Vector API
  * module, what the module would gain and the flag that enables it (an INFO record on the {@link
- * System.Logger} named after this class, which an application can silence like any other).
+ * System.Logger} named after this class, which an application can silence like any other). The
+ * record is logged on a thread of its own: in a JVM whose logging had not started, the first
+ * record loads and starts {@code java.util.logging} and formats a date, about 45 ms of CPU time
+ * that the compile would otherwise wait for.
  */
 final class VectorApiHint {
   /** The logger's name. */
   static final String LOGGER = VectorApiHint.class.getName();
 
   private static final AtomicBoolean GIVEN = new AtomicBoolean();
+  /** The thread that logs the hint, once it was started. */
+  private static volatile Thread logging;
 
   private VectorApiHint() {}
 
@@ -28,10 +33,22 @@ final class VectorApiHint {
    */
   static boolean atCompile(Graph model, Codegen.Options o) {
     if (wouldGain(model, o) && GIVEN.compareAndSet(false, true)) {
-      System.getLogger(LOGGER).log(System.Logger.Level.INFO, message());
+      Thread t = new Thread(() -> System.getLogger(LOGGER).log(System.Logger.Level.INFO, message()),
+          "cortado-vector-api-hint");
+      t.setDaemon(true);
+      logging = t;
+      t.start();
       return true;
     }
     return false;
+  }
+
+  /** Waits until the hint, if it was given, has been logged (for tests). */
+  static void awaitLogged() throws InterruptedException {
+    Thread t = logging;
+    if (t != null) {
+      t.join();
+    }
   }
 
   /** Forgets that the hint was given (for tests). */

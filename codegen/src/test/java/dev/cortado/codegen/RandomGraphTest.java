@@ -53,7 +53,8 @@ class RandomGraphTest {
     java.util.Set<dev.cortado.op.Op> seen = java.util.EnumSet.noneOf(dev.cortado.op.Op.class);
     cases.forEach(c -> c.graph().nodes().forEach(n -> seen.add(n.op())));
     for (dev.cortado.op.Op op : List.of(dev.cortado.op.Op.GATHER, dev.cortado.op.Op.SCATTER_ADD, dev.cortado.op.Op.SLICE,
-        dev.cortado.op.Op.PAD, dev.cortado.op.Op.BATCH_MATMUL, dev.cortado.op.Op.PERMUTE, dev.cortado.op.Op.PATCHES)) {
+        dev.cortado.op.Op.PAD, dev.cortado.op.Op.BATCH_MATMUL, dev.cortado.op.Op.PERMUTE, dev.cortado.op.Op.PATCHES,
+        dev.cortado.op.Op.MAX_POOL, dev.cortado.op.Op.MAX_POOL_GRAD)) {
       assertTrue(seen.contains(op), "no random graph uses " + op);
     }
     // sources made on every core; the executables below find them (and their classes) in the caches

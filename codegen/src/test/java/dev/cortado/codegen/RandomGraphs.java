@@ -170,7 +170,7 @@ final class RandomGraphs {
     /**
      * {@code a} made into an image batch {@code [B, H, W, C]} by a dense layer and a reshape, then a
      * convolution (patches with random window, strides and padding, times a kernel, maybe a bias
-     * and a relu), a max or mean pooling, a permutation of axes, or a dense layer on the last axis,
+     * and a relu), a max pooling (padded or not) or a max or mean over patches, a permutation of axes, or a dense layer on the last axis,
      * and flattened back to {@code [B, rest]}.
      */
     Node image(Node a) {
@@ -197,11 +197,18 @@ final class RandomGraphs {
           }
         }
         case 1 -> {
-          int[] win = {kh, kw, sh, sw, 0, 0, 0, 0};
-          Node p = b.apply(Op.PATCHES, Attrs.ints(null, win), x);
-          Shape ps = p.shape();
-          Node windows = b.reshape(p, Shape.of(Shape.BATCH, ps.dim(1), ps.dim(2), kh * kw, c));
-          y = b.reduce(r.nextBoolean() ? Op.MAX : Op.MEAN, windows, 3);
+          if (r.nextBoolean()) {
+            // max pooling straight from the image, maybe of a relu (whose derivative then moves to
+            // the pooled values): random window, strides and padding
+            int[] win = {kh, kw, sh, sw, r.nextInt(kh), r.nextInt(kh), r.nextInt(kw), r.nextInt(kw)};
+            y = b.apply(Op.MAX_POOL, Attrs.ints(null, win), r.nextBoolean() ? b.unary(Op.RELU, x) : x);
+          } else {
+            int[] win = {kh, kw, sh, sw, 0, 0, 0, 0};
+            Node p = b.apply(Op.PATCHES, Attrs.ints(null, win), x);
+            Shape ps = p.shape();
+            Node windows = b.reshape(p, Shape.of(Shape.BATCH, ps.dim(1), ps.dim(2), kh * kw, c));
+            y = b.reduce(r.nextBoolean() ? Op.MAX : Op.MEAN, windows, 3);
+          }
         }
         case 2 -> y = b.apply(Op.PERMUTE, Attrs.ints(null, 0, 2, 1, 3), x);
         default -> {

@@ -672,6 +672,46 @@ public enum Op {
       return grads(need, () -> b.apply(PATCHES, Attrs.ints(null, y.attrs().ints()), g));
     }
   },
+  /**
+   * Max pooling of an image batch {@code [B, H, W, C]} under a window (see {@link Windows}) to
+   * {@code [B, OH, OW, C]}: each output the {@code Math.max} of its window's cells, a padding cell
+   * counting as 0 (the same values as {@link #MAX} over the window axis of {@link #PATCHES}, with no
+   * patches stored). VJP: {@link #MAX_POOL_GRAD} of the input and the gradient.
+   */
+  MAX_POOL(1) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return MaxPools.pool(in.get(0).shape(), a);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return MaxPools.pool(x.get(0), a.ints());
+    }
+
+    @Override
+    List<Node> vjp(GraphBuilder b, Node y, Node g, boolean[] need) {
+      Node x = y.input(0);
+      return grads(need, () -> b.apply(MAX_POOL_GRAD, Attrs.ints(null, y.attrs().ints()), x, g));
+    }
+  },
+  /**
+   * The gradient of {@link #MAX_POOL} (inputs: the pooled image x, the output gradient g), shaped
+   * like x: each {@code g} added into the pixel of its window's first maximum (the scan keeps the
+   * earlier cell on a tie or a NaN, as {@link #ARGMAX_MASK}), 0 in every other pixel; a maximum in
+   * the padding sends nothing. No gradient.
+   */
+  MAX_POOL_GRAD(2) {
+    @Override
+    public Shape shape(List<Node> in, Attrs a) {
+      return MaxPools.grad(in.get(0).shape(), in.get(1).shape(), a);
+    }
+
+    @Override
+    public NDArray eval(List<NDArray> x, Attrs a, EvalContext c, Node n) {
+      return MaxPools.grad(x.get(0), x.get(1), a.ints());
+    }
+  },
   /** x with its axes permuted: {@code out} axis i is x's axis {@code perm[i]}. VJP: the inverse permutation. */
   PERMUTE(1) {
     @Override

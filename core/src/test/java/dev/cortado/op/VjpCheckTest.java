@@ -104,6 +104,12 @@ class VjpCheckTest {
     int[] ps = Windows.patches(image, Attrs.ints(null, aw)).dims();
     cs.add(new Case("patches_adjoint", Op.PATCHES_ADJOINT, new int[][] {ps}, -2, 2,
         (b, x) -> b.apply(Op.PATCHES_ADJOINT, Attrs.ints(image, aw), x.get(0))));
+    // max pooling: tiled, overlapping with padding, strided past the last column
+    for (int[] w : List.of(new int[] {2, 2, 2, 2, 0, 0, 0, 0}, new int[] {3, 2, 1, 2, 1, 1, 0, 1},
+        new int[] {2, 3, 2, 2, 0, 0, 0, 0})) {
+      cs.add(new Case("max_pool " + java.util.Arrays.toString(w), Op.MAX_POOL, new int[][] {{2, 5, 4, 2}}, -2, 2,
+          (b, x) -> b.apply(Op.MAX_POOL, Attrs.ints(null, w), x.get(0))));
+    }
     cs.add(new Case("permute", Op.PERMUTE, new int[][] {{2, 3, 4}}, -2, 2,
         (b, x) -> b.apply(Op.PERMUTE, Attrs.ints(null, 2, 0, 1), x.get(0))));
     cs.add(new Case("max axis 3 of rank 5 (a pooling window)", Op.MAX, new int[][] {{2, 2, 2, 4, 3}}, -2, 2,
@@ -145,6 +151,7 @@ class VjpCheckTest {
   /** Ops that have no gradient by design; every other op must have a case above. */
   static final Set<Op> NO_GRADIENT = EnumSet.of(Op.INPUT, Op.VARIABLE, Op.HYPER, Op.CONSTANT, Op.STEP, Op.SIGN,
       Op.GREATER_EQUAL, Op.ARGMAX_MASK, Op.NUMEL, Op.DROPOUT_MASK, Op.GRU_GRAD, Op.LSTM_GRAD, Op.RNN_ROWS,
+      Op.MAX_POOL_GRAD,
       // its value depends on the mode (central differences here run outside training); its rule
       // (the identity on the training branch) is checked by the batchNorm golden case
       Op.IN_TRAINING);

@@ -47,13 +47,19 @@ final class Pooling {
     return h.reshape(s.dim(0), h.shape().dim(2), s.dim(2));
   }
 
-  /** The patches as {@code [B, OH, OW, window, C]}, reduced over the window axis. */
+  /**
+   * Max: one {@link Op#MAX_POOL} over the image (no patches stored, and a gradient that reads the
+   * image once). Mean: the patches as {@code [B, OH, OW, window, C]}, averaged over the window axis.
+   */
   private static Tensor reduce(Tensor x, int[] window, int count, boolean max) {
+    if (max) {
+      return x.op(Op.MAX_POOL, Attrs.ints(null, window), x);
+    }
     Tensor p = x.op(Op.PATCHES, Attrs.ints(null, window), x);
     Shape ps = p.shape();
     int c = x.shape().dim(3);
     Tensor w = p.reshape(ps.dim(0), ps.dim(1), ps.dim(2), count, c);
-    return max ? w.max(3) : w.mean(3);
+    return w.mean(3);
   }
 
   /** The mean over every axis between the batch and the channels: {@code [B, C]}. */

@@ -4,7 +4,6 @@ import dev.cortado.runtime.CompiledModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -170,15 +169,17 @@ public final class InMemoryCompiler {
           + "so module jdk.compiler is missing", null);
     }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
-    StandardJavaFileManager std = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+    StandardFiles std = StandardFiles.take(javac);
     try {
-      // no class path at all: generated code needs only java.base and dev.cortado.runtime, which list() serves
-      // from the class loader; a fat jar or a long test class path would otherwise be opened and indexed
-      std.setLocation(StandardLocation.CLASS_PATH, List.of());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return doCompile(sources, javac, diagnostics, std.files());
+    } finally {
+      std.release();
     }
+  }
+
+  private static Map<String, Compiled> doCompile(Map<String, String> sources, JavaCompiler javac,
+      DiagnosticCollector<JavaFileObject> diagnostics, StandardJavaFileManager std) {
+    Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
     JavaFileManager files = new ForwardingJavaFileManager<>(std) {
       @Override
       public JavaFileObject getJavaFileForOutput(Location location, String name, JavaFileObject.Kind kind,

@@ -574,6 +574,15 @@ public final class ClassEmitter {
   }
 
 
+  /** The nodes of {@code n}'s subtree, itself included, as {@code n.findAll(Node.class).size()} counts them. */
+  private static int size(com.github.javaparser.ast.Node n) {
+    int size = 1;
+    for (com.github.javaparser.ast.Node child : n.getChildNodes()) {
+      size += size(child);
+    }
+    return size;
+  }
+
   /**
    * Calls that run {@code blocks} in order, packed into kernel methods of at most {@link
    * #METHOD_BUDGET} AST nodes each.
@@ -583,7 +592,7 @@ public final class ClassEmitter {
     List<BlockStmt> pending = new ArrayList<>();
     int size = 0;
     for (BlockStmt block : blocks) {
-      int n = block.findAll(com.github.javaparser.ast.Node.class).size();
+      int n = size(block);
       boolean otherTopic = !pending.isEmpty() && !topicOf.get(pending.get(0)).equals(topicOf.get(block));
       if (!pending.isEmpty() && (size + n > METHOD_BUDGET || otherTopic)) {
         calls.add(kernelMethod(prefix, pending));

@@ -121,7 +121,7 @@ final class Exprs {
       case BROADCAST_TO -> a;
       // computed by their own kernels (KernelEmitter), never inline; no default, so a new op is a compile error here
       case INPUT, VARIABLE, HYPER, CONSTANT, MATMUL, TRANSPOSE, RESHAPE, SUM_TO, SUM, MEAN, MAX, ARGMAX_MASK, NUMEL,
-          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE,
+          SOFTMAX, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, PATCHES, PATCHES_ADJOINT, PERMUTE, MAX_POOL, MAX_POOL_GRAD,
           GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS, GATHER, SCATTER_ADD, SLICE, PAD, BATCH_MATMUL -> throw new IllegalStateException("not an elementwise op: " + x);
     };
     return readsCount(x) && !isCount(x) && !(r instanceof com.github.javaparser.ast.expr.CastExpr)
@@ -159,11 +159,16 @@ final class Exprs {
    * interpreter gives 0, as {@code Math.max(x, 0)} does for RELU: only a diverged step sees it.
    */
   private Expression unitStep(Expression x) {
-    String why = " 2^%d (over two factors): x * 2^%d >= 2 for every %s x > 0, so min(max(., 0), 1) is x > 0 ? 1 : 0";
     Expression big = f32
-        ? J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(126, true, why.formatted(150, 150, "float"))), power(24, true, null))
-        : J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(1023, false, why.formatted(1075, 1075, "double"))), power(52, false, null));
+        ? J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(126, true, unitStepNote(150, "float"))), power(24, true, null))
+        : J.bin(MULTIPLY, J.bin(MULTIPLY, x, power(1023, false, unitStepNote(1075, "double"))), power(52, false, null));
     return J.call("Math", "min", J.call("Math", "max", big, zero()), one());
+  }
+
+  /** The comment on the first factor of {@link #unitStep}'s 2^{@code k} (concatenated: no {@code Formatter} to load). */
+  private static String unitStepNote(int k, String type) {
+    return " 2^" + k + " (over two factors): x * 2^" + k + " >= 2 for every " + type
+        + " x > 0, so min(max(., 0), 1) is x > 0 ? 1 : 0";
   }
 
   /** 2^k as a named constant of the model's type. */
@@ -184,7 +189,7 @@ final class Exprs {
    */
   private Expression dropout(Node x, Expression step, Iter it) {
     double rate = x.attrs().value();
-    String label = x.name().replaceAll("_[0-9]+$", "");
+    String label = Storage.withoutNumber(x.name());
     String what = JavaText.literal(x.name());
     Shape shape = x.shape();
     boolean rows = shape.rank() > 0 && shape.dim(0) == Shape.BATCH;

@@ -89,7 +89,9 @@ public final class JavaText {
    */
   public static String identifier(String name) {
     StringBuilder sb = new StringBuilder();
-    name.codePoints().forEach(c -> {
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
+      i += Character.charCount(c);
       if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
         sb.append((char) c);
       } else if (c >= 128) {
@@ -97,13 +99,31 @@ public final class JavaText {
       } else {
         sb.append('_');
       }
-    });
-    String s = sb.toString().replaceAll("__+", "_").replaceAll("^_|_$", "");
+    }
+    String s = dropUnderscores(sb);
     if (s.isEmpty()) {
       return "v";
     }
     return Character.isDigit(s.charAt(0)) || KEYWORDS.contains(s) || NOT_TYPES.contains(s)
         ? "v_" + s : s;
+  }
+
+  /**
+   * {@code s} with each run of {@code _} made one and a leading and a trailing one dropped (by hand,
+   * not with a regular expression, which a cold JVM compiled and ran in its interpreter for every name).
+   */
+  private static String dropUnderscores(CharSequence s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '_' || (out.length() > 0 && out.charAt(out.length() - 1) != '_')) {
+        out.append(c);
+      }
+    }
+    if (out.length() > 0 && out.charAt(out.length() - 1) == '_') {
+      out.setLength(out.length() - 1);
+    }
+    return out.toString();
   }
 
   /**

@@ -22,6 +22,9 @@ final class Namer {
       "VectorSpecies",
       // the parts of a step split over threads
       "t", "lo", "hi", "chunk", "thread", "part", "runPart", "parallel", "close");
+  /** The names that the kernels number ({@code t3}, {@code acc12}): none is ever a field's. */
+  private static final Set<String> LOCAL_PREFIXES = Set.of("t", "i", "j", "a", "s", "acc", "brow", "w", "p", "b", "c",
+      "fused");
   private final Set<String> used = new HashSet<>();
 
   Namer(String... taken) {
@@ -35,9 +38,22 @@ final class Namer {
       base = base.substring(0, 60);
     }
     String n = base;
-    for (int k = 2; RESERVED.contains(n) || n.matches("(t|i|j|a|s|acc|brow|w|p|b|c|fused)[0-9]+") || !used.add(n); k++) {
+    for (int k = 2; RESERVED.contains(n) || isLocal(n) || !used.add(n); k++) {
       n = base + "_" + k;
     }
     return n;
+  }
+
+  /**
+   * Whether {@code n} is a numbered local of the kernels ({@code t3}, {@code acc12}, {@code fused1}): one of
+   * {@link #LOCAL_PREFIXES} and at least one digit. Checked by hand, not with a regular expression, which
+   * a cold JVM compiled and ran in its interpreter for every name.
+   */
+  static boolean isLocal(String n) {
+    int end = n.length();
+    while (end > 0 && n.charAt(end - 1) >= '0' && n.charAt(end - 1) <= '9') {
+      end--;
+    }
+    return end < n.length() && LOCAL_PREFIXES.contains(n.substring(0, end));
   }
 }

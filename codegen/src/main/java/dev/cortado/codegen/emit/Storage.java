@@ -25,7 +25,6 @@ final class Storage {
   /** Values of at least this many elements share buffers; smaller ones keep their own. */
   static final int SHARE_FROM = 256;
 
-  private static final java.util.regex.Pattern NUMERIC_SUFFIX = java.util.regex.Pattern.compile("_[0-9]+$");
 
   /**
    * A buffer field; {@code count}: a {@code double[]} holding an exact count (see {@link Counters});
@@ -172,7 +171,19 @@ final class Storage {
 
   /** A node's label without its numeric suffix: {@code fc1/matmul_12} gives {@code fc1/matmul}. */
   private static String label(Node n) {
-    return NUMERIC_SUFFIX.matcher(n.name()).replaceAll("");
+    return withoutNumber(n.name());
+  }
+
+  /**
+   * {@code name} without a trailing {@code _} and digits ({@code fc1/matmul_12} gives {@code fc1/matmul}),
+   * checked by hand: a regular expression ran in a cold JVM's interpreter for every node.
+   */
+  static String withoutNumber(String name) {
+    int end = name.length();
+    while (end > 0 && name.charAt(end - 1) >= '0' && name.charAt(end - 1) <= '9') {
+      end--;
+    }
+    return end < name.length() && end > 0 && name.charAt(end - 1) == '_' ? name.substring(0, end - 1) : name;
   }
 
   /** A named constant of the class: a {@code private static final} field with a comment saying what it is. */

@@ -18,7 +18,8 @@ import dev.cortado.op.Op;
  * {@code kw·C} pixels of a row copied as one run, so a convolution is then one matmul of the
  * patches with the kernel matrix), their adjoint (the runs added back into the image in the
  * interpreter's order and the image's precision, so a float32 pixel rounds after each of its at
- * most {@code kh·kw} adds; copied back where the windows tile the image), and permutations of axes.
+ * most {@code kh·kw} adds; copied back where the windows tile the image), permutations of axes,
+ * and max pooling forward and backward ({@link PoolKernels}).
  * Loops have literal bounds; a guard is emitted only where padding can put a window outside the image.
  */
 final class WindowKernels {
@@ -30,10 +31,13 @@ final class WindowKernels {
   /** Runs shorter than this many elements are copied by a loop rather than by {@code System.arraycopy}. */
   private static final int SHORT_RUN = 16;
 
+  private final PoolKernels pools;
+
   WindowKernels(Exprs x, MatmulKernel.Scratch scratch, int lanes) {
     this.x = x;
     this.scratch = scratch;
     this.lanes = lanes;
+    this.pools = new PoolKernels(x, scratch, lanes);
   }
 
   void emit(Node r, Exprs.Body body) {
@@ -41,6 +45,8 @@ final class WindowKernels {
       case PATCHES -> windows(r, r.input(0), false, body);
       case PATCHES_ADJOINT -> windows(r, r, true, body);
       case PERMUTE -> permute(r, body);
+      case MAX_POOL -> pools.forward(r, body);
+      case MAX_POOL_GRAD -> pools.backward(r, body);
       default -> throw new IllegalStateException("not a window kernel: " + r);
     }
   }

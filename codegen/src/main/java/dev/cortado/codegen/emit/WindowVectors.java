@@ -13,8 +13,9 @@ import com.github.javaparser.ast.type.PrimitiveType;
  * that sees its vectors typed: the same loops inline in a kernel's method ran as
  * on-stack-replacement code with boxed vectors).
  *
- * <p>The argmax mask, where the axis has whole vectors of elements after it (a max-pooling
- * window's channels): per lane, the first position along the axis holding the largest value gets
+ * <p>The argmax mask, where the axis has whole vectors of elements after it (the channels of
+ * a {@code MAX} over the window axis of patches; the DSL's max pooling is {@code MAX_POOL}, see
+ * {@link PoolVectors}): per lane, the first position along the axis holding the largest value gets
  * 1 and every other position 0. Comparisons are strict, as in the scalar kernel, so a tie or a
  * NaN keeps the earlier position and the masks are bit-identical; no branch depends on the data,
  * which the scalar scan's comparisons did and mispredicted.

@@ -37,7 +37,7 @@ public final class Plan {
     ARGMAX,
     /** The transpose of a 2-D tensor. */
     TRANSPOSE,
-    /** Convolution patches, their adjoint, or an axis permutation: strided window copies. */
+    /** Convolution patches, their adjoint, an axis permutation, or max pooling and its gradient: strided windows. */
     WINDOW,
     /** A whole GRU or LSTM layer over its sequence, forward or backward, or a copy of rows of a 2-D tensor. */
     RECURRENT,
@@ -318,7 +318,7 @@ public final class Plan {
       case SOFTMAX_CROSS_ENTROPY -> Kind.XENT;
       case ARGMAX_MASK -> Kind.ARGMAX;
       case TRANSPOSE -> Kind.TRANSPOSE;
-      case PATCHES, PATCHES_ADJOINT, PERMUTE -> Kind.WINDOW;
+      case PATCHES, PATCHES_ADJOINT, PERMUTE, MAX_POOL, MAX_POOL_GRAD -> Kind.WINDOW;
       case GRU, LSTM, GRU_GRAD, LSTM_GRAD, RNN_ROWS -> Kind.RECURRENT;
       case GATHER, SCATTER_ADD, SLICE, PAD, BATCH_MATMUL -> Kind.SEQUENCE;
       default -> Kind.MAP;

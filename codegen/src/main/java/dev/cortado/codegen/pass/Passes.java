@@ -165,8 +165,9 @@ public final class Passes {
   /**
    * Algebraic identities that change no value (x+0 and 0+x only the sign of a zero x): x·1, 1·x,
    * x/1, x+0, 0+x, x-0 (where the shape stays), -(-x), transpose of transpose, reshape chains and no-op reshapes, broadcasts and
-   * sums to the same shape, a broadcast constant in a product, and a transposed matmul operand
-   * turned into the matmul's flag.
+   * sums to the same shape, a broadcast constant in a product, a transposed matmul operand
+   * turned into the matmul's flag, and a ReLU's derivative after a max pooling's gradient moved to
+   * the pooled values (the same values unless the pooled image holds a NaN).
    *
    * @param g the graph
    * @return the simplified graph
@@ -192,7 +193,8 @@ public final class Passes {
         if (x.op() == Op.BROADCAST_TO && x.input(0).op() == Op.CONSTANT && fits(y, n)) {
           return b.mul(x.input(0), y);
         }
-        return null;
+        Node pooled = stepOfPooled(b, x, y);
+        return pooled != null ? pooled : stepOfPooled(b, y, x);
       case DIV:
         return isConst(y, 1) && fits(x, n) ? x : null;
       case ADD:
@@ -224,6 +226,24 @@ public final class Passes {
       default:
         return null;
     }
+  }
+
+  /**
+   * {@code MAX_POOL_GRAD(x, g)·STEP(x)} (a ReLU's derivative, taken of its output x, after a max
+   * pooling of x) as {@code MAX_POOL_GRAD(x, g·STEP(MAX_POOL(x)))}: the pooling's gradient is 0
+   * but at each window's first maximum, where x is the window's maximum, so the step is taken of
+   * the pooled values (a quarter of the pixels under a 2×2 window, and the forward pass's array
+   * after the merge of common subexpressions) and the pass that multiplies every pixel is gone.
+   * The same values, but where x holds a NaN (whose 0·NaN the old product spread to every pixel).
+   */
+  private static Node stepOfPooled(GraphBuilder b, Node grad, Node step) {
+    if (grad.op() != Op.MAX_POOL_GRAD || step.op() != Op.STEP || step.attrs().value() != 0
+        || step.input(0) != grad.input(0)) {
+      return null;
+    }
+    Node x = grad.input(0);
+    Node top = b.apply(Op.MAX_POOL, grad.attrs(), x);
+    return b.apply(Op.MAX_POOL_GRAD, grad.attrs(), x, b.mul(grad.input(1), b.apply(Op.STEP, step.attrs(), top)));
   }
 
   private static boolean isConst(Node n, double v) {
