@@ -36,7 +36,9 @@ final class VectorBlockMethods {
    * in {@code [p0, p1)}, each element an fma chain from zero when {@code p0} is 0 and otherwise from
    * the sum stored by the step before, p ascending: the same chain as one pass. With {@code
    * direct} the block is stored into the flat result {@code out} at {@code (o + r)·len + v …}
-   * instead of the accumulator rows.
+   * instead of the accumulator rows. With five strides, {@code rhs} is op(B) copied into panels
+   * ({@link VectorMatmul#panels}): row p of the panel holding column v at {@code p·strides[3] +
+   * v·strides[4]}.
    *
    * <p>The strides {@code ls}, {@code lp} and the row length {@code len} are written into the body
    * as literals (products with the same strides share the method): then every operand's index is
@@ -72,8 +74,10 @@ final class VectorBlockMethods {
       body.addStatement(J.declare(PrimitiveType.intType(), "row" + r, times(o, ls.clone())));
     }
     BlockStmt perP = new BlockStmt();
-    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, times(J.name("p"), len.clone()),
-        J.name("v"))));
+    // op(B) in panels (strides[3] floats a row, the panel of column v from v·strides[4]) or as stored
+    Expression rowStride = tuned && strides.length > 3 ? J.intLit(strides[3]) : len.clone();
+    Expression column = tuned && strides.length > 3 ? times(J.name("v"), J.intLit(strides[4])) : J.name("v");
+    perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, times(J.name("p"), rowStride), column)));
     perP.addStatement(J.declare(PrimitiveType.intType(), "col", times(J.name("p"), lp.clone())));
     for (int q = 0; q < vecs; q++) {
       Expression offset = q == 0 ? J.name("at") : J.bin(PLUS, J.name("at"), J.intLit((long) q * lanes));

@@ -157,7 +157,51 @@ public final class VectorMatmul implements MatmulKernel {
     if (rs != null) {
       into.addStatement(copy(f, rs, J.intLit(0), J.intLit(c.k())));
     }
-    rows(f, rs, J.intLit(0), J.intLit(f.outer()), null, null, into);
+    String panel = rs == null ? panels(f) : null;
+    if (panel != null) {
+      into.addStatement(pack(f, panel));
+    }
+    rows(f, rs, panel, J.intLit(0), J.intLit(f.outer()), null, null, into);
+  }
+
+  /** Bytes of op(B) above which a product read in place copies it into panels ({@link #panels}): {@value}. */
+  static final int PANELS_FROM = 32 * 1024;
+
+  /**
+   * The working array op(B) is copied into, one panel per block's columns ({@code k} rows of
+   * {@link #blockVectors} vectors, contiguous), for a product summed in one pass whose op(B) is
+   * stored as it is used, larger than {@link #PANELS_FROM} bytes, wider than one block and
+   * reused by at least {@link #STRIPS_UNDER} blocks of rows; null otherwise. Read in place, a
+   * block's columns of op(B) are {@code k} runs of a few cache lines one row apart: rows of 256
+   * floats put them in a quarter of the L1D's sets, so neither all of op(B) (the MNIST-sized
+   * weight gradient's 64 kB of dY) nor one block's columns stayed in L1 from one block to the
+   * next, and every block read its 16 kB from L2. A panel is contiguous, and with the blocks run
+   * panel by panel every block after the first reads it from L1.
+   */
+  private String panels(RowForm f) {
+    Call c = f.c();
+    int width = blockVectors(f.len()) * lanes;
+    int rows = blockRows(f.len());
+    boolean fits = !f.columns() && tuned(c) && kBlock(c.k(), f.len(), f.outer(), rows) == 0
+        && (long) c.k() * f.len() * Float.BYTES > PANELS_FROM && f.len() > width && f.outer() / rows >= STRIPS_UNDER;
+    return fits ? c.scratch().flat("panels", c.k() * f.len()) : null;
+  }
+
+  /** Copies op(B) into {@code panel}: the panel of columns from v at {@code v·k}, row p of it at {@code p·width}. */
+  private Statement pack(RowForm f, String panel) {
+    Call c = f.c();
+    int width = blockVectors(f.len()) * lanes;
+    Lin p = Lin.var("p");
+    Lin v = Lin.var(f.vv());
+    BlockStmt row = new BlockStmt();
+    row.addStatement(J.call(J.call("System", "arraycopy", J.name(c.b()), p.times(f.len()).plus(v).toExpr(),
+        J.name(panel), v.times(c.k()).plus(p.times(width)).toExpr(), J.intLit(width))));
+    BlockStmt perPanel = new BlockStmt();
+    perPanel.addStatement(J.loop("p", 0, c.k(), row));
+    ForStmt panels = J.loop(f.vv(), J.intLit(0), J.intLit(f.len()), width, perPanel);
+    panels.setLineComment(" op(B) in panels of " + width + " columns, each " + c.k() + " rows of " + width
+        + " floats in a row, so that the blocks of one panel's columns read it from L1");
+    return panels;
   }
 
   private boolean handles(Call c, boolean columns) {
@@ -240,8 +284,8 @@ public final class VectorMatmul implements MatmulKernel {
     RowForm f = new RowForm(c, false);
     String rs = copied(f);
     Split rows = Split.of(rs == null ? 0 : c.k(), f.len(), (from, to, into) -> into.addStatement(copy(f, rs, from, to)),
-        f.outer(), blockRows(f.len()), (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, from, to,
-            null, null, into));
+        f.outer(), blockRows(f.len()), (from, to, own, into) -> rows(new RowForm(c.withScratch(own), false), rs, null,
+            from, to, null, null, into));
     int width = stripWidth(f);
     return width == 0 ? rows : new Split() {
       @Override
@@ -282,7 +326,7 @@ public final class VectorMatmul implements MatmulKernel {
       @Override
       public void rows(Expression from, Expression to, Expression colFrom, Expression colTo, MatmulKernel.Scratch own,
           BlockStmt into) {
-        VectorMatmul.this.rows(new RowForm(c.withScratch(own), false), rs, from, to, colFrom, colTo, into);
+        VectorMatmul.this.rows(new RowForm(c.withScratch(own), false), rs, null, from, to, colFrom, colTo, into);
       }
     };
   }
@@ -312,8 +356,8 @@ public final class VectorMatmul implements MatmulKernel {
    * only small products needs no second set of block methods. {@code out} never shares a buffer
    * with an operand (a matmul is not planned in place).
    */
-  private void rows(RowForm f, String rs, Expression from, Expression to, Expression colFrom, Expression colTo,
-      BlockStmt into) {
+  private void rows(RowForm f, String rs, String panel, Expression from, Expression to, Expression colFrom,
+      Expression colTo, BlockStmt into) {
     Call c = f.c();
     int len = f.len();
     boolean direct = !f.columns() && c.epilogue().isIdentity() && c.epilogue().fusedArrays().isEmpty()
@@ -324,18 +368,23 @@ public final class VectorMatmul implements MatmulKernel {
     int kc = tuned(c) ? kBlock(c.k(), len, f.outer(), rows) : 0;
     Expression zero = J.intLit(0);
     Expression k = J.intLit(c.k());
+    BlockStmt whole = into;
+    if (panel != null) {
+      // panel by panel: the blocks below compute the columns from j (see blocks)
+      into = new BlockStmt();
+    }
     if (kc > 0) {
       into.addStatement(steps(f, rs, target, direct, from, to, kc, colFrom, colTo));
     } else if (full > 0) {
       into.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows,
-          blocks(f, rs, target, rows, direct, zero, k, colFrom, colTo)));
+          blocks(f, rs, panel, target, rows, direct, zero, k, colFrom, colTo)));
     }
     if (kc > 0) {
       // every row summed in steps above
     } else if (full < f.outer() && overlaps(from, to, full, f.outer())) {
       int start = f.outer() - rows;
       ForStmt tail = J.loop(f.ov(), J.intLit(start), to.clone(), rows,
-          blocks(f, rs, target, rows, direct, zero.clone(), k.clone(), colFrom, colTo));
+          blocks(f, rs, panel, target, rows, direct, zero.clone(), k.clone(), colFrom, colTo));
       String again = start == full - 1 ? "row " + start : "rows " + start + " to " + (full - 1);
       tail.setLineComment(" the last " + (f.outer() - full) + " rows in one block from row " + start + ": "
           + again + " again, the same sums" + (to instanceof com.github.javaparser.ast.expr.IntegerLiteralExpr ? ""
@@ -343,7 +392,13 @@ public final class VectorMatmul implements MatmulKernel {
       into.addStatement(tail);
     } else if (full < f.outer()) {
       into.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), 1,
-          blocks(f, rs, target, 1, direct, zero.clone(), k.clone(), colFrom, colTo)));
+          blocks(f, rs, panel, target, 1, direct, zero.clone(), k.clone(), colFrom, colTo)));
+    }
+    if (panel != null) {
+      ForStmt panels = J.loop(f.vv(), J.intLit(0), J.intLit(len), blockVectors(len) * lanes, into);
+      panels.setLineComment(" panel by panel, so that every block after the first reads its panel from L1");
+      whole.addStatement(panels);
+      into = whole;
     }
     if (direct) {
       return;
@@ -374,12 +429,12 @@ public final class VectorMatmul implements MatmulKernel {
     Expression end = J.call("Math", "min", J.bin(PLUS, J.name("p0"), J.intLit(kc)), J.intLit(c.k()));
     if (full > 0) {
       step.addStatement(J.loop(f.ov(), from.clone(), bound(to, full, true), rows,
-          blocks(f, rs, target, rows, direct, J.name("p0"), end, colFrom, colTo)));
+          blocks(f, rs, null, target, rows, direct, J.name("p0"), end, colFrom, colTo)));
     }
     if (full < f.outer()) {
       int t = f.outer() - full;
       step.addStatement(J.loop(f.ov(), bound(from, full, false), to.clone(), t,
-          blocks(f, rs, target, t, direct, J.name("p0"), end.clone(), colFrom, colTo)));
+          blocks(f, rs, null, target, t, direct, J.name("p0"), end.clone(), colFrom, colTo)));
     }
     ForStmt steps = J.loop("p0", J.intLit(0), J.intLit(c.k()), kc, step);
     steps.setLineComment(" the sum in steps of " + kc + " terms: a step's " + kc + " rows of op(B) stay in cache"
@@ -450,8 +505,8 @@ public final class VectorMatmul implements MatmulKernel {
    * for many steps only as on-stack-replacement code, whose entry sees the vectors untyped and
    * keeps them boxed (LeNet's step took over a second).
    */
-  private BlockStmt blocks(RowForm f, String rs, String target, int rows, boolean direct, Expression p0,
-      Expression p1, Expression colFrom, Expression colTo) {
+  private BlockStmt blocks(RowForm f, String rs, String panel, String target, int rows, boolean direct,
+      Expression p0, Expression p1, Expression colFrom, Expression colTo) {
     Call c = f.c();
     int len = f.len();
     int vecs = blockVectors(len);
@@ -467,14 +522,20 @@ public final class VectorMatmul implements MatmulKernel {
       ls = c.transA() ? 1 : c.k();
       lp = c.transA() ? c.m() : 1;
     }
-    String rhs = rs != null ? rs : f.columns() ? c.a() : c.b();
+    String rhs = panel != null ? panel : rs != null ? rs : f.columns() ? c.a() : c.b();
     boolean tuned = tuned(c);
-    String name = methods.method(c.scratch(), rows, vecs, direct, tuned ? new long[] {ls, lp, len} : null);
+    long[] strides = panel != null ? new long[] {ls, lp, len, (long) vecs * lanes, c.k()}
+        : tuned ? new long[] {ls, lp, len} : null;
+    String name = methods.method(c.scratch(), rows, vecs, direct, strides);
     BlockStmt perV = new BlockStmt();
     perV.addStatement(J.call(tuned
         ? J.call(null, name, J.name(lhs), J.name(rhs), p0, p1, J.name(target), J.name(f.ov()), J.name(f.vv()))
         : J.call(null, name, J.name(lhs), J.intLit(ls), J.intLit(lp), J.name(rhs), J.intLit(len), p1,
             J.name(target), J.name(f.ov()), J.name(f.vv()))));
+    if (panel != null) {
+      // the panel's columns from j, in the loop over panels around this one
+      return perV;
+    }
     BlockStmt perO = new BlockStmt();
     perO.addStatement(J.loop(f.vv(), colFrom == null ? J.intLit(0) : colFrom.clone(),
         colTo == null ? J.intLit(len) : colTo.clone(), vecs * lanes, perV));
