@@ -180,17 +180,22 @@ public final class VectorMatmul implements MatmulKernel {
    */
   private String panels(RowForm f) {
     Call c = f.c();
-    int width = blockVectors(f.len()) * lanes;
+    int width = blockWidth(f.len());
     int rows = blockRows(f.len());
     boolean fits = !f.columns() && tuned(c) && kBlock(c.k(), f.len(), f.outer(), rows) == 0
         && (long) c.k() * f.len() * Float.BYTES > PANELS_FROM && f.len() > width && f.outer() / rows >= STRIPS_UNDER;
     return fits ? c.scratch().flat("panels", c.k() * f.len()) : null;
   }
 
+  /** The columns of one register block for rows of {@code len}: its vectors times the lanes. */
+  private int blockWidth(int len) {
+    return blockVectors(len) * lanes;
+  }
+
   /** Copies op(B) into {@code panel}: the panel of columns from v at {@code v·k}, row p of it at {@code p·width}. */
   private Statement pack(RowForm f, String panel) {
     Call c = f.c();
-    int width = blockVectors(f.len()) * lanes;
+    int width = blockWidth(f.len());
     Lin p = Lin.var("p");
     Lin v = Lin.var(f.vv());
     BlockStmt row = new BlockStmt();
@@ -340,7 +345,7 @@ public final class VectorMatmul implements MatmulKernel {
    * blocks of six rows: by rows alone one thread computed 6 and the other 5), else 0.
    */
   private int stripWidth(RowForm f) {
-    int group = blockVectors(f.len()) * lanes;
+    int group = blockWidth(f.len());
     int groups = f.len() / group;
     int blocks = (f.outer() + blockRows(f.len()) - 1) / blockRows(f.len());
     return blocks < STRIPS_UNDER && groups % 2 == 0 ? f.len() / 2 : 0;
@@ -395,7 +400,7 @@ public final class VectorMatmul implements MatmulKernel {
           blocks(f, rs, panel, target, 1, direct, zero.clone(), k.clone(), colFrom, colTo)));
     }
     if (panel != null) {
-      ForStmt panels = J.loop(f.vv(), J.intLit(0), J.intLit(len), blockVectors(len) * lanes, into);
+      ForStmt panels = J.loop(f.vv(), J.intLit(0), J.intLit(len), blockWidth(len), into);
       panels.setLineComment(" panel by panel, so that every block after the first reads its panel from L1");
       whole.addStatement(panels);
       into = whole;
