@@ -102,8 +102,18 @@ public final class CompareJars {
     return args[i];
   }
 
-  /** The step of {@code model} by implementation {@code label} ({@code Impl}) as the benchmark jar {@code jar} builds it. */
-  static TrainStep stepOf(Path jar, String model, String label) throws Exception {
+  /**
+   * The step of {@code model} by implementation {@code label} ({@code Impl}) as the benchmark jar
+   * {@code jar} builds it, in a class loader of its own (public for the peers' {@code SideBySide},
+   * which times it beside TensorFlow Java's).
+   *
+   * @param jar a benchmark jar
+   * @param model an MLP of {@code BenchModel}, or {@code cnn_digits} or {@code lenet}
+   * @param label an {@code Impl} label ({@code compiled} for the CNN models)
+   * @return the step
+   * @throws Exception when the jar cannot build it
+   */
+  public static TrainStep stepOf(Path jar, String model, String label) throws Exception {
     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
         ClassLoader.getPlatformClassLoader());
     Object step;
