@@ -69,6 +69,6 @@ final class VectorApiHint {
     return "Cortado: this JVM was started without the Vector API module, so float32 matrix products run on"
         + " auto-vectorised loops. Started with --add-modules jdk.incubator.vector (MAVEN_OPTS for mvn exec:java,"
         + " Surefire's argLine for tests) they run on register-blocked vector kernels: a 784-256-128-10 MLP's"
-        + " training step at batch 64 was about 2x faster on Java 17 and 1.7x on Java 25 (one AVX-512 core).";
+        + " training step at batch 64 was about 2x faster on Java 17 and on Java 25 (one AVX-512 core).";
   }
 }
