@@ -22,7 +22,7 @@ import java.util.List;
  * (shaded, with Cortado inside). Every step runs on the same fixed batch and seed in each build.
  *
  * <p>Usage: {@code java [--add-modules jdk.incubator.vector] -cp bench/target/benchmarks.jar
- * dev.cortado.bench.CompareJars --model mnist|tiny|small|cnn_digits|lenet [--clock wall|cpu]
+ * dev.cortado.bench.CompareJars --model mnist|tiny|small|cnn_digits|lenet|gru|lstm [--clock wall|cpu]
  * [--rounds 20] [--measure-ms 10000] [--impls compiled,compiled-2t] old.jar new.jar [more.jar ...]}.
  * {@code --impls} (MLP models only; {@code compiled} by default) times each jar's step of each
  * implementation named, in that order; a two-thread step needs {@code --clock wall}.
@@ -108,8 +108,8 @@ public final class CompareJars {
    * which times it beside TensorFlow Java's).
    *
    * @param jar a benchmark jar
-   * @param model an MLP of {@code BenchModel}, or {@code cnn_digits} or {@code lenet}
-   * @param label an {@code Impl} label ({@code compiled} for the CNN models)
+   * @param model an MLP of {@code BenchModel}, {@code cnn_digits}, {@code lenet}, {@code gru} or {@code lstm}
+   * @param label an {@code Impl} label ({@code compiled} for the CNN and recurrent models)
    * @return the step
    * @throws Exception when the jar cannot build it
    */
@@ -129,6 +129,13 @@ public final class CompareJars {
       Method stepFor = cnn.getDeclaredMethod("step", loader.loadClass("dev.cortado.runtime.Executable"));
       stepFor.setAccessible(true);
       step = stepFor.invoke(m, exe);
+    } else if (model.equalsIgnoreCase("gru") || model.equalsIgnoreCase("lstm")) {
+      if (!label.equals("compiled")) {
+        throw new IllegalArgumentException("the recurrent models are timed compiled on one thread only, not " + label);
+      }
+      Method stepFor = loader.loadClass(PKG + "RecurrentBench").getDeclaredMethod("step", String.class);
+      stepFor.setAccessible(true);
+      step = stepFor.invoke(null, model.toLowerCase(java.util.Locale.ROOT));
     } else {
       Class<?> bench = loader.loadClass(PKG + "BenchModel");
       Object m = bench.getMethod("of", String.class).invoke(null, model);

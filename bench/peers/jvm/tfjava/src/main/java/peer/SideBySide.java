@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * loader of its own, built as its {@code BenchTable} builds the compiled step.
  *
  * <p>Usage: {@code side-by-side.sh CORTADO_BENCHMARKS_JAR [models] [rounds]}; models from tiny,
- * small, mnist, cnn_digits, lenet (default tiny,small,mnist), rounds default 8.
+ * small, mnist, cnn_digits, lenet, gru, lstm (default tiny,small,mnist), rounds default 8.
  */
 public final class SideBySide {
   private static final String PKG = "dev.cortado.bench.";
