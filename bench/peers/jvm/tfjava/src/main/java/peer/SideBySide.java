@@ -130,12 +130,10 @@ public final class SideBySide {
     return new double[] {(Bench.processCpuNanos() - cpu0) / 1e3 / k, (THREAD_CPU.getCurrentThreadCpuTime() - thread0) / 1e3 / k};
   }
 
+  /** "median (min–max)" of {@code v}, each number in format {@code f}. */
   private static String cell(double[] v, String f) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    return String.format(f + " (" + f + "–" + f + ")", median, s[0], s[n - 1]);
+    return String.format(f + " (" + f + "–" + f + ")", Bench.Timing.median(v), Arrays.stream(v).min().getAsDouble(),
+        Arrays.stream(v).max().getAsDouble());
   }
 
   /**
