@@ -117,22 +117,21 @@ public final class CompareJars {
     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
         ClassLoader.getPlatformClassLoader());
     Object step;
-    if (model.equalsIgnoreCase("cnn_digits") || model.equalsIgnoreCase("lenet")) {
-      if (!label.equals("compiled")) {
-        throw new IllegalArgumentException("the CNN models are timed compiled on one thread only, not " + label);
-      }
-      Class<?> cnn = loader.loadClass(PKG + "CnnModel");
-      Object m = cnn.getMethod("of", String.class).invoke(null, model);
-      Object defined = cnn.getMethod("define").invoke(m);
-      Object optimizer = cnn.getMethod("optimizer").invoke(m);
+    boolean cnn = model.equalsIgnoreCase("cnn_digits") || model.equalsIgnoreCase("lenet");
+    boolean recurrent = model.equalsIgnoreCase("gru") || model.equalsIgnoreCase("lstm");
+    if ((cnn || recurrent) && !label.equals("compiled")) {
+      throw new IllegalArgumentException("model " + model + " is timed compiled on one thread only, not " + label);
+    }
+    if (cnn) {
+      Class<?> cnnModel = loader.loadClass(PKG + "CnnModel");
+      Object m = cnnModel.getMethod("of", String.class).invoke(null, model);
+      Object defined = cnnModel.getMethod("define").invoke(m);
+      Object optimizer = cnnModel.getMethod("optimizer").invoke(m);
       Object exe = compileMethod(defined.getClass(), optimizer).invoke(defined, optimizer);
-      Method stepFor = cnn.getDeclaredMethod("step", loader.loadClass("dev.cortado.runtime.Executable"));
+      Method stepFor = cnnModel.getDeclaredMethod("step", loader.loadClass("dev.cortado.runtime.Executable"));
       stepFor.setAccessible(true);
       step = stepFor.invoke(m, exe);
-    } else if (model.equalsIgnoreCase("gru") || model.equalsIgnoreCase("lstm")) {
-      if (!label.equals("compiled")) {
-        throw new IllegalArgumentException("the recurrent models are timed compiled on one thread only, not " + label);
-      }
+    } else if (recurrent) {
       Method stepFor = loader.loadClass(PKG + "RecurrentBench").getDeclaredMethod("step", String.class);
       stepFor.setAccessible(true);
       step = stepFor.invoke(null, model.toLowerCase(java.util.Locale.ROOT));

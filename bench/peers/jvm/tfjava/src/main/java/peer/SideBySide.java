@@ -36,11 +36,6 @@ public final class SideBySide {
 
   private SideBySide() {}
 
-  /** A step that runs once per call. */
-  interface Step {
-    void run() throws Exception;
-  }
-
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || !Files.isRegularFile(Path.of(args[0]))) {
       throw new IllegalArgumentException("first argument: Cortado's bench/target/benchmarks.jar, got "
@@ -67,8 +62,8 @@ public final class SideBySide {
            TFloat32 xt = TFloat32.tensorOf(Shape.of(m.inputShape()), DataBuffers.of(m.inputs()));
            TFloat32 yt = TFloat32.tensorOf(Shape.of(m.batch, m.out()), DataBuffers.of(m.targets()))) {
         sess.initialize();
-        Step tf = () -> sess.runner().feed(b.x, xt).feed(b.y, yt).addTarget(b.train).run().close();
-        Step cortado = cortadoStep(jar, name);
+        Bench.Step tf = () -> sess.runner().feed(b.x, xt).feed(b.y, yt).addTarget(b.train).run().close();
+        Bench.Step cortado = cortadoStep(jar, name);
         warmUntilQuiet(cortado);
         warm(tf);
         double[] tfUs = new double[rounds];
@@ -94,7 +89,7 @@ public final class SideBySide {
   }
 
   /** Runs {@code s} for at least 3 s and 20 steps, so that C2 settles. */
-  private static void warm(Step s) throws Exception {
+  private static void warm(Bench.Step s) throws Exception {
     long t0 = System.nanoTime();
     for (int n = 0; n < 20 || System.nanoTime() - t0 < 3_000_000_000L; n++) {
       s.run();
@@ -106,7 +101,7 @@ public final class SideBySide {
    * most 1.2 times the calling thread's CPU time (at most 60 s): a large model's step starts on a
    * quick-start class, and the faster class is compiled and warmed on other threads meanwhile.
    */
-  private static void warmUntilQuiet(Step s) throws Exception {
+  private static void warmUntilQuiet(Bench.Step s) throws Exception {
     warm(s);
     long t0 = System.nanoTime();
     while (System.nanoTime() - t0 < 60_000_000_000L) {
@@ -118,7 +113,7 @@ public final class SideBySide {
   }
 
   /** Process and calling-thread CPU µs per step of {@code s}, run for {@code nanos} of wall time. */
-  private static double[] cpuUsPerStep(Step s, long nanos) throws Exception {
+  private static double[] cpuUsPerStep(Bench.Step s, long nanos) throws Exception {
     long k = 0;
     long cpu0 = Bench.processCpuNanos();
     long thread0 = THREAD_CPU.getCurrentThreadCpuTime();
@@ -140,7 +135,7 @@ public final class SideBySide {
    * Cortado's compiled step of {@code model} from the bench jar, built by that jar's own {@code
    * CompareJars.stepOf} (in a class loader of its own).
    */
-  private static Step cortadoStep(Path jar, String model) throws Exception {
+  private static Bench.Step cortadoStep(Path jar, String model) throws Exception {
     URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
     Method stepOf = loader.loadClass(PKG + "CompareJars").getMethod("stepOf", Path.class, String.class, String.class);
     Object step = stepOf.invoke(null, jar, model, "compiled");

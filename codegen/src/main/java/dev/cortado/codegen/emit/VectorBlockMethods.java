@@ -75,8 +75,9 @@ final class VectorBlockMethods {
     }
     BlockStmt perP = new BlockStmt();
     // op(B) in panels (strides[3] floats a row, the panel of column v from v·strides[4]) or as stored
-    Expression rowStride = tuned && strides.length > 3 ? J.intLit(strides[3]) : len.clone();
-    Expression column = tuned && strides.length > 3 ? times(J.name("v"), J.intLit(strides[4])) : J.name("v");
+    boolean panels = tuned && strides.length > 3;
+    Expression rowStride = panels ? J.intLit(strides[3]) : len.clone();
+    Expression column = panels ? times(J.name("v"), J.intLit(strides[4])) : J.name("v");
     perP.addStatement(J.declare(PrimitiveType.intType(), "at", J.bin(PLUS, times(J.name("p"), rowStride), column)));
     perP.addStatement(J.declare(PrimitiveType.intType(), "col", times(J.name("p"), lp.clone())));
     for (int q = 0; q < vecs; q++) {
